@@ -1,0 +1,107 @@
+/** Column type inference and statistics, computed in one streaming pass over the rows. */
+
+export type ColumnType = "numeric" | "categorical" | "boolean" | "text";
+
+export interface ColumnProfile {
+  name: string;
+  type: ColumnType;
+  missing: number;
+  /** Distinct non-missing values (a lower bound once `distinctCapped`). */
+  distinct: number;
+  distinctCapped?: boolean;
+  min?: number;
+  max?: number;
+  mean?: number;
+  std?: number;
+  /** Most frequent values, for categorical, boolean and text columns. */
+  top?: Array<{ value: string; count: number }>;
+}
+
+/** Values read as missing, besides the empty field (the shared datasets use these). */
+const MISSING = new Set(["", "na", "nan", "null", "?"]);
+const BOOLEAN = new Set(["true", "false", "yes", "no", "t", "f", "y", "n"]);
+export const TRUE_VALUES = new Set(["true", "yes", "t", "y", "1"]);
+const DISTINCT_CAP = 10_000;
+/** A column with more distinct values than this (and than half its rows) is free text. */
+const MAX_CATEGORIES = 100;
+
+export function isMissing(raw: string | undefined | null): boolean {
+  return raw == null || MISSING.has(raw.trim().toLowerCase());
+}
+
+/** Parses a CSV field as a finite number; `undefined` when it is not one. */
+export function parseNumber(raw: string): number | undefined {
+  const s = raw.trim();
+  if (s === "") return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Accumulates one column. Welford's online mean/variance (Knuth, TAOCP vol. 2, 4.2.2). */
+export class ColumnProfiler {
+  private missing = 0;
+  private count = 0;
+  private allNumeric = true;
+  private allBoolean = true;
+  private n = 0;
+  private mean = 0;
+  private m2 = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private counts = new Map<string, number>();
+  private capped = false;
+
+  constructor(readonly name: string) {}
+
+  add(raw: string): void {
+    if (isMissing(raw)) {
+      this.missing++;
+      return;
+    }
+    const value = raw.trim();
+    this.count++;
+    if (this.allNumeric) {
+      const x = parseNumber(value);
+      if (x === undefined) this.allNumeric = false;
+      else {
+        this.n++;
+        const d = x - this.mean;
+        this.mean += d / this.n;
+        this.m2 += d * (x - this.mean);
+        if (x < this.min) this.min = x;
+        if (x > this.max) this.max = x;
+      }
+    }
+    if (this.allBoolean && !BOOLEAN.has(value.toLowerCase())) this.allBoolean = false;
+    const seen = this.counts.get(value);
+    if (seen !== undefined) this.counts.set(value, seen + 1);
+    else if (this.counts.size < DISTINCT_CAP) this.counts.set(value, 1);
+    else this.capped = true;
+  }
+
+  result(): ColumnProfile {
+    const distinct = this.counts.size;
+    const profile: ColumnProfile = { name: this.name, type: this.inferType(distinct), missing: this.missing, distinct };
+    if (this.capped) profile.distinctCapped = true;
+    if (profile.type === "numeric" && this.n > 0) {
+      profile.min = this.min;
+      profile.max = this.max;
+      profile.mean = this.mean;
+      profile.std = this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : 0;
+    } else if (profile.type !== "numeric") {
+      profile.top = [...this.counts.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 5)
+        .map(([value, count]) => ({ value, count }));
+    }
+    return profile;
+  }
+
+  private inferType(distinct: number): ColumnType {
+    if (this.count === 0) return "categorical"; // all missing: nothing to learn, but not text
+    if (this.allNumeric) return "numeric";
+    if (this.allBoolean) return "boolean";
+    if (distinct <= MAX_CATEGORIES && (distinct <= this.count / 2 || this.count < 20)) return "categorical";
+    return "text";
+  }
+}

@@ -1,0 +1,74 @@
+import { tf, tfl } from "./tf.js";
+
+/** What is stored for a trained network: the TF.js layers-model artifacts, as bytes and JSON. */
+export interface StoredArtifacts {
+  topology: object;
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  weightData: Buffer;
+}
+
+export interface ModelSummary {
+  layers: Array<{ name: string; type: string; outputShape: unknown; params: number }>;
+  totalParams: number;
+  trainableParams: number;
+}
+
+/** File name of the weights next to model.json; relative, so tf.loadLayersModel(url) finds it. */
+export const WEIGHTS_FILE = "weights.bin";
+
+export async function toArtifacts(model: tfl.LayersModel): Promise<StoredArtifacts> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+  if (!saved?.modelTopology || !saved.weightSpecs || !saved.weightData) throw new Error("tfjs saved no artifacts");
+  const data = saved.weightData;
+  const bytes = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
+  return { topology: saved.modelTopology as object, weightSpecs: saved.weightSpecs, weightData: Buffer.from(bytes) };
+}
+
+/** The model.json body of the TF.js layers-model format, with our metadata. */
+export function modelJson(a: StoredArtifacts, userDefinedMetadata: object): object {
+  return {
+    format: "layers-model",
+    generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
+    convertedBy: null,
+    modelTopology: a.topology,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: a.weightSpecs }],
+    userDefinedMetadata,
+  };
+}
+
+export async function loadStored(a: StoredArtifacts): Promise<tfl.LayersModel> {
+  const buf = a.weightData;
+  const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: a.topology, weightSpecs: a.weightSpecs, weightData }));
+}
+
+/** Like Keras's model.summary(): each layer's output shape and parameter count. */
+export function summarize(model: tfl.LayersModel): ModelSummary {
+  const layers = model.layers.map((l) => ({
+    name: l.name,
+    type: l.getClassName(),
+    outputShape: l.outputShape,
+    params: l.countParams(),
+  }));
+  const trainableParams = model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+  return { layers, totalParams: layers.reduce((s, l) => s + l.params, 0), trainableParams };
+}
+
+/**
+ * A regressor trains on the standardized target z = (y - mean) / std. Its linear output layer
+ * is rescaled afterwards (W' = W std, b' = b std + mean) so the exported model predicts y itself.
+ */
+export function foldTargetScale(model: tfl.LayersModel, scale: { mean: number; std: number }): void {
+  const last = model.layers[model.layers.length - 1]!;
+  const [kernel, bias] = last.getWeights();
+  if (!kernel || !bias) throw new Error("the regression output layer needs a kernel and a bias");
+  const scaled = tf.tidy(() => [tf.mul(kernel, scale.std), tf.add(tf.mul(bias, scale.std), scale.mean)]);
+  last.setWeights(scaled);
+  tf.dispose(scaled);
+}

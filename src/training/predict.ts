@@ -1,0 +1,28 @@
+import { tf, type tfl } from "./tf.js";
+import type { OutputMode } from "./build-model.js";
+
+/**
+ * Runs the network on encoded rows. Classification returns class probabilities [n, K] (a sigmoid
+ * unit p becomes [1 - p, p]); regression returns the values [n, 1].
+ */
+export function predictMatrix(model: tfl.LayersModel, x: Float32Array, n: number, inputs: number, mode: OutputMode): { values: Float32Array; width: number } {
+  if (n === 0) return { values: new Float32Array(0), width: mode === "linear" ? 1 : 0 };
+  const out = tf.tidy(() => model.predict(tf.tensor2d(x, [n, inputs])) as tf.Tensor2D);
+  const raw = out.dataSync() as Float32Array;
+  const width = out.shape[1];
+  out.dispose();
+  if (mode !== "sigmoid") return { values: Float32Array.from(raw), width };
+  const values = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    values[2 * i] = 1 - raw[i]!;
+    values[2 * i + 1] = raw[i]!;
+  }
+  return { values, width: 2 };
+}
+
+/** Index of the largest of `width` values starting at `offset`. */
+export function argmax(values: Float32Array, offset: number, width: number): number {
+  let best = 0;
+  for (let k = 1; k < width; k++) if (values[offset + k]! > values[offset + best]!) best = k;
+  return best;
+}

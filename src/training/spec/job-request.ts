@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { ModelSpecSchema } from "./model-spec.js";
+import { SplitSchema, TrainingOptionsSchema } from "./training-options.js";
+
+/** What a client asks to train. Stored as is (after defaults) on the job. */
+export const JobRequestSchema = z.strictObject({
+  datasetId: z.string().uuid(),
+  target: z.string().min(1).describe("Column to predict"),
+  features: z.array(z.string().min(1)).min(1).optional()
+    .describe("Columns to learn from; default all but target, `ignore` and text columns"),
+  ignore: z.array(z.string().min(1)).default([]),
+  task: z.enum(["classification", "regression"]).optional().describe("Inferred from the target when absent"),
+  split: SplitSchema.default({ test: 0.2, validation: 0.1, stratify: true, seed: 42 }),
+  model: ModelSpecSchema,
+  training: TrainingOptionsSchema.default(() => TrainingOptionsSchema.parse({})),
+});
+export type JobRequest = z.infer<typeof JobRequestSchema>;

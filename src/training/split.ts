@@ -1,0 +1,42 @@
+import { mulberry32, shuffleInPlace } from "./rng.js";
+
+export interface SplitIndices {
+  train: number[];
+  validation: number[];
+  test: number[];
+}
+
+export interface SplitOptions {
+  test: number;
+  validation: number;
+  seed: number;
+  /** One group key per row (the label) to keep class proportions in each part; omit for none. */
+  strata?: ArrayLike<number>;
+}
+
+/**
+ * Seeded train/validation/test split. With strata, each class is shuffled and cut in the same
+ * proportions (as scikit-learn's stratified train_test_split), so rare classes reach every part.
+ */
+export function splitRows(n: number, opts: SplitOptions): SplitIndices {
+  const random = mulberry32(opts.seed);
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = opts.strata ? opts.strata[i]! : 0;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(i);
+  }
+  const out: SplitIndices = { train: [], validation: [], test: [] };
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const idx = shuffleInPlace(groups.get(key)!, random);
+    const nTest = Math.round(idx.length * opts.test);
+    const nVal = Math.round(idx.length * opts.validation);
+    out.test.push(...idx.slice(0, nTest));
+    out.validation.push(...idx.slice(nTest, nTest + nVal));
+    out.train.push(...idx.slice(nTest + nVal));
+  }
+  // Interleave classes so batches are mixed even when the fit does not shuffle.
+  for (const part of [out.train, out.validation, out.test]) shuffleInPlace(part, random);
+  return out;
+}
