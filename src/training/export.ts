@@ -31,7 +31,7 @@ export async function toArtifacts(model: tfl.LayersModel): Promise<StoredArtifac
 }
 
 /** The model.json body of the TF.js layers-model format, with our metadata. */
-export function modelJson(a: StoredArtifacts, userDefinedMetadata: object): object {
+export function modelJson(a: StoredArtifacts, userDefinedMetadata: object): Record<string, unknown> {
   return {
     format: "layers-model",
     generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,

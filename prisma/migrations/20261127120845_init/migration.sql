@@ -34,6 +34,7 @@ CREATE TABLE "Job" (
     "epoch" INTEGER NOT NULL DEFAULT 0,
     "epochs" INTEGER NOT NULL,
     "metrics" JSONB,
+    "warnings" JSONB NOT NULL DEFAULT '[]',
     "errorCode" TEXT,
     "errorMessage" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,

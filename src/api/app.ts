@@ -1,0 +1,88 @@
+/**
+ * Builds the Fastify app and never listens (tests inject into it; server.ts listens).
+ * Plugin order: external (zod compilers, OpenAPI, multipart) → app (errors, auth) → routes.
+ */
+import Fastify, { type FastifyInstance } from "fastify";
+import multipart from "@fastify/multipart";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Config } from "../config.js";
+import { createDb, type Db } from "../db.js";
+import { createTrainQueue } from "../queue.js";
+import { DatasetService } from "../datasets/dataset-service.js";
+import { JobService } from "../jobs/job-service.js";
+import { ModelService } from "../models/model-service.js";
+import type { App } from "./context.js";
+import { registerAuth } from "./plugins/auth.js";
+import { registerErrorHandler } from "./plugins/error-handler.js";
+import health from "./routes/health.js";
+import createDataset from "./routes/datasets/create-dataset.js";
+import listDatasets from "./routes/datasets/list-datasets.js";
+import getDataset from "./routes/datasets/get-dataset.js";
+import deleteDataset from "./routes/datasets/delete-dataset.js";
+import createJob from "./routes/jobs/create-job.js";
+import listJobs from "./routes/jobs/list-jobs.js";
+import getJob from "./routes/jobs/get-job.js";
+import cancelJob from "./routes/jobs/cancel-job.js";
+import jobEvents from "./routes/jobs/job-events.js";
+import getModel from "./routes/models/get-model.js";
+import modelFiles from "./routes/models/model-files.js";
+import predict from "./routes/models/predict.js";
+
+export interface BuildOptions {
+  config: Config;
+  /** Pino options, or false for silence (tests). */
+  logger?: boolean | object;
+}
+
+export async function buildApp({ config, logger }: BuildOptions): Promise<FastifyInstance> {
+  const base = Fastify({
+    logger: logger ?? { level: config.LOG_LEVEL },
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 10 * 1024 * 1024, // JSON bodies; CSV uploads stream and have their own limit
+  });
+  const app = base.withTypeProvider<ZodTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Treino", version: "1.0.0", description: "Training as a service: CSV + model spec in, trained TF.js model out." },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(multipart, { limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+  // A raw CSV body is handed to the route as a stream, never buffered whole.
+  app.addContentTypeParser(["text/csv", "application/csv", "text/plain"], (_req, payload, done) => done(null, payload));
+
+  const db: Db = createDb(config.DATABASE_URL);
+  const queue = createTrainQueue(config);
+  app.decorate("config", config);
+  app.decorate("services", {
+    datasets: new DatasetService(db, config),
+    jobs: new JobService(db, queue, config),
+    models: new ModelService(db, config),
+  });
+  app.addHook("onClose", async () => {
+    await queue.close();
+    await db.$disconnect();
+  });
+
+  registerErrorHandler(app);
+  registerAuth(app);
+  app.addHook("onSend", async (_req, reply, payload) => {
+    reply.header("x-content-type-options", "nosniff");
+    return payload;
+  });
+
+  health(app, { db, redisPing: () => queue.count() });
+  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, getModel, modelFiles, predict]) {
+    route(app);
+  }
+  return app;
+}

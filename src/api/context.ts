@@ -1,0 +1,27 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Config } from "../config.js";
+import type { DatasetService } from "../datasets/dataset-service.js";
+import type { JobService } from "../jobs/job-service.js";
+import type { ModelService } from "../models/model-service.js";
+
+/** The services handlers call; the same classes the workers use. */
+export interface Services {
+  datasets: DatasetService;
+  jobs: JobService;
+  models: ModelService;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    config: Config;
+    services: Services;
+  }
+  interface FastifyRequest {
+    /** Tenant the API key belongs to (`default` when the API runs open). */
+    tenant: string;
+  }
+}
+
+/** The app as routes see it: Fastify with zod schemas as the type provider. */
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { JobRequestSchema } from "../../../training/spec/job-request.js";
+import type { App } from "../../context.js";
+import { JobSchema } from "../../schemas/job.js";
+import { problems } from "../../schemas/problem.js";
+
+/** POST /v1/jobs: validate, record and enqueue a training job. */
+export default function createJob(app: App) {
+  app.post("/v1/jobs", {
+    schema: {
+      tags: ["jobs"],
+      summary: "Queue a training job",
+      body: JobRequestSchema,
+      headers: z.object({ "idempotency-key": z.string().max(200).optional() }),
+      response: { 202: JobSchema, ...problems(400, 401, 404, 409, 503) },
+    },
+    handler: async (req, reply) => {
+      const { job } = await app.services.jobs.create(req.tenant, req.body, req.headers["idempotency-key"]);
+      return reply.code(202).header("location", `/v1/jobs/${job.id}`).send(job);
+    },
+  });
+}

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { JOB_STATUSES } from "../../../jobs/job-view.js";
+import { PageQuerySchema } from "../../../page.js";
+import type { App } from "../../context.js";
+import { JobListSchema } from "../../schemas/job.js";
+import { problems } from "../../schemas/problem.js";
+
+export default function listJobs(app: App) {
+  app.get("/v1/jobs", {
+    schema: {
+      tags: ["jobs"], summary: "List jobs, newest first",
+      querystring: PageQuerySchema.extend({ status: z.enum(JOB_STATUSES).optional() }),
+      response: { 200: JobListSchema, ...problems(400, 401) },
+    },
+    handler: (req) => app.services.jobs.list(req.tenant, req.query),
+  });
+}

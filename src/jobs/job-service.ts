@@ -1,0 +1,112 @@
+import { createHash } from "node:crypto";
+import type { Queue } from "bullmq";
+import type { Config } from "../config.js";
+import type { Db } from "../db.js";
+import { AppError } from "../errors.js";
+import type { ColumnProfile } from "../datasets/profile.js";
+import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
+import type { TrainPayload } from "../queue.js";
+import { resolveColumns } from "../training/columns.js";
+import { checkLimits, encodedWidth } from "../training/limits.js";
+import type { JobRequest } from "../training/spec/job-request.js";
+import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
+
+const withDetail = { history: true, model: { select: { id: true } } } as const;
+
+/** Jobs as clients see them: create (validate, record, enqueue), read, list, cancel. */
+export class JobService {
+  constructor(
+    private readonly db: Db,
+    private readonly queue: Queue<TrainPayload>,
+    private readonly config: Config,
+  ) {}
+
+  /**
+   * Validates the request against the dataset and the limits, records the job, then enqueues
+   * it with the job's id as BullMQ's id (so a repeated add is a no-op). If Redis refuses, the
+   * row is removed again: no job exists that no worker will ever see.
+   */
+  async create(tenant: string, req: JobRequest, idempotencyKey?: string): Promise<{ job: JobView; replayed: boolean }> {
+    const requestHash = createHash("sha256").update(JSON.stringify(req)).digest("hex");
+    if (idempotencyKey) {
+      const prior = await this.findByKey(tenant, idempotencyKey, requestHash);
+      if (prior) return { job: prior, replayed: true };
+    }
+    const dataset = await this.db.dataset.findFirst({ where: { id: req.datasetId, tenant } });
+    if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
+    const columns = dataset.columns as unknown as ColumnProfile[];
+    const resolved = resolveColumns(req, columns);
+    const target = columns.find((c) => c.name === req.target)!;
+    const outputs = resolved.task === "classification" && target.distinct > 2 ? target.distinct : 1;
+    const limitErrors = checkLimits(req, this.limits(), encodedWidth(resolved, columns), outputs);
+    if (limitErrors.length) throw new AppError("validation_failed", limitErrors.map((e) => `${e.path}: ${e.message}`).join("; "), limitErrors);
+
+    let job;
+    try {
+      job = await this.db.job.create({
+        data: {
+          tenant, datasetId: dataset.id, status: "queued", spec: req as object, epochs: req.training.epochs,
+          warnings: resolved.warnings, idempotencyKey, requestHash,
+        },
+        include: withDetail,
+      });
+    } catch (err) {
+      if (idempotencyKey && (err as { code?: string }).code === "P2002") {
+        const prior = await this.findByKey(tenant, idempotencyKey, requestHash);
+        if (prior) return { job: prior, replayed: true };
+      }
+      throw err;
+    }
+    try {
+      await this.queue.add("train", { jobId: job.id, tenant }, { jobId: job.id });
+    } catch (err) {
+      await this.db.job.delete({ where: { id: job.id } });
+      throw new AppError("service_unavailable", `the job queue is unavailable: ${(err as Error).message}`);
+    }
+    return { job: toJobView(job), replayed: false };
+  }
+
+  private async findByKey(tenant: string, idempotencyKey: string, requestHash: string): Promise<JobView | undefined> {
+    const prior = await this.db.job.findUnique({ where: { tenant_idempotencyKey: { tenant, idempotencyKey } }, include: withDetail });
+    if (!prior) return undefined;
+    if (prior.requestHash !== requestHash) throw new AppError("conflict", "this Idempotency-Key was used for a different job request");
+    return toJobView(prior);
+  }
+
+  private limits() {
+    const c = this.config;
+    return { maxEpochs: c.MAX_EPOCHS, maxLayers: c.MAX_LAYERS, maxUnits: c.MAX_UNITS, maxParams: c.MAX_PARAMS };
+  }
+
+  async get(tenant: string, id: string): Promise<JobView> {
+    const job = await this.db.job.findFirst({ where: { id, tenant }, include: withDetail });
+    if (!job) throw new AppError("not_found", `job ${id} not found`);
+    return toJobView(job);
+  }
+
+  async list(tenant: string, q: PageQuery & { status?: JobStatus }): Promise<Page<JobView>> {
+    const rows = await this.db.job.findMany({
+      where: { tenant, ...(q.status ? { status: q.status } : {}) },
+      include: withDetail,
+      ...pageArgs(q),
+    });
+    return toPage(rows, q, toJobView);
+  }
+
+  /**
+   * A queued job is cancelled at once; a running one is flagged, and its worker stops at the
+   * end of the current epoch (it checks the flag every epoch) and marks it cancelled.
+   */
+  async cancel(tenant: string, id: string): Promise<JobView> {
+    const job = await this.db.job.findFirst({ where: { id, tenant } });
+    if (!job) throw new AppError("not_found", `job ${id} not found`);
+    if (FINAL_STATUSES.has(job.status)) throw new AppError("conflict", `job ${id} already ended ${job.status}`);
+    const now = await this.db.job.updateMany({
+      where: { id, status: "queued" },
+      data: { status: "cancelled", cancelRequested: true, finishedAt: new Date() },
+    });
+    if (now.count === 1) await this.queue.remove(id).catch(() => undefined); // a worker that took it skips it
+    else await this.db.job.updateMany({ where: { id, status: "running" }, data: { cancelRequested: true } });
+    return this.get(tenant, id);
+  }
+}

@@ -1,0 +1,102 @@
+import type { Db } from "../db.js";
+import { AppError } from "../errors.js";
+import type { ColumnProfile } from "../datasets/profile.js";
+import { DatasetService } from "../datasets/dataset-service.js";
+import type { Config } from "../config.js";
+import { trainJob } from "../training/train-job.js";
+import { TrainingError } from "../training/training-error.js";
+import type { JobRequest } from "../training/spec/job-request.js";
+
+export interface RunContext {
+  db: Db;
+  config: Config;
+  /** Label of the compute in use, recorded on the job (e.g. `wasm`). */
+  backend: string;
+}
+
+export type RunResult = "succeeded" | "failed" | "cancelled" | "skipped";
+
+/**
+ * Runs one attempt of a job. The attempt number is a fencing token: every write is conditional
+ * on it, so an attempt that lost its job (its worker was presumed dead and another took over)
+ * can no longer touch the job's state. Errors that retrying cannot fix fail the job at once;
+ * anything else is rethrown for BullMQ to retry, and fails the job on the last attempt.
+ */
+export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: boolean): Promise<RunResult> {
+  const { db } = ctx;
+  const claimed = await db.job.updateMany({
+    where: { id: jobId, status: { in: ["queued", "running"] }, cancelRequested: false },
+    data: { status: "running", attempts: { increment: 1 }, backend: ctx.backend, startedAt: new Date(), epoch: 0, errorCode: null, errorMessage: null },
+  });
+  if (claimed.count === 0) {
+    await db.job.updateMany({ where: { id: jobId, status: { in: ["queued", "running"] } }, data: { status: "cancelled", finishedAt: new Date() } });
+    return "skipped";
+  }
+  const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
+  const mine = { id: jobId, attempts: job.attempts, status: "running" };
+  await db.jobEpoch.deleteMany({ where: { jobId } }); // a retried attempt starts a fresh history
+
+  try {
+    if (!job.datasetId) throw new TrainingError("dataset_deleted", "the dataset was deleted before the job ran");
+    const dataset = await db.dataset.findUniqueOrThrow({ where: { id: job.datasetId } });
+    const table = await new DatasetService(db, ctx.config).readTable(dataset.id);
+    const spec = job.spec as unknown as JobRequest;
+    const outcome = await trainJob(table, spec, dataset.columns as unknown as ColumnProfile[], {
+      onEpoch: async (epoch, logs) => {
+        const [, still] = await db.$transaction([
+          db.jobEpoch.create({ data: { jobId, epoch, logs } }),
+          db.job.updateMany({ where: { ...mine, cancelRequested: false }, data: { epoch: epoch + 1 } }),
+        ]);
+        return still.count === 1;
+      },
+    });
+    if (outcome.status === "interrupted") {
+      const cancelled = await db.job.updateMany({ where: { ...mine, cancelRequested: true }, data: { status: "cancelled", finishedAt: new Date() } });
+      return cancelled.count === 1 ? "cancelled" : "skipped";
+    }
+    const r = outcome.result;
+    const labels = r.preprocessing.target.task === "classification" ? r.preprocessing.target.labels : [];
+    await db.$transaction(async (tx) => {
+      const updated = await tx.job.updateMany({
+        where: mine,
+        data: {
+          status: "succeeded", finishedAt: new Date(), epoch: r.epochsRun,
+          metrics: { ...r.metrics, epochsRun: r.epochsRun, restoredEpoch: r.restoredEpoch ?? null } as object,
+          warnings: [...(job.warnings as string[]), ...r.warnings],
+        },
+      });
+      if (updated.count !== 1) return; // cancelled or taken over meanwhile: keep nothing
+      await tx.model.create({
+        data: {
+          tenant: job.tenant, jobId, type: spec.model.type, summary: r.summary as object, metrics: r.metrics as object,
+          target: spec.target, features: r.preprocessing.features.map((f) => f.name), labels,
+          preprocessing: { ...r.preprocessing, outputMode: r.outputMode, task: r.task } as object,
+          topology: r.artifacts.topology, weightSpecs: r.artifacts.weightSpecs as object[], weightData: new Uint8Array(r.artifacts.weightData),
+        },
+      });
+    });
+    return "succeeded";
+  } catch (err) {
+    const known = err instanceof TrainingError || err instanceof AppError;
+    const code = err instanceof TrainingError ? err.code : err instanceof AppError ? err.code : "internal_error";
+    const message = (err as Error).message ?? String(err);
+    if (known || finalAttempt) {
+      await db.job.updateMany({ where: mine, data: { status: "failed", finishedAt: new Date(), errorCode: code, errorMessage: message } });
+      if (known) return "failed";
+    } else {
+      await db.job.updateMany({ where: mine, data: { status: "queued", errorCode: code, errorMessage: `attempt ${job.attempts}: ${message}` } });
+    }
+    throw err;
+  }
+}
+
+/**
+ * Ends a job that BullMQ gave up on without our code saying so (its process was killed on
+ * every attempt, or it stalled too often): it must not stay `running` forever.
+ */
+export async function failUnfinished(db: Db, jobId: string, message: string): Promise<void> {
+  await db.job.updateMany({
+    where: { id: jobId, status: { in: ["queued", "running"] } },
+    data: { status: "failed", finishedAt: new Date(), errorCode: "worker_lost", errorMessage: message },
+  });
+}

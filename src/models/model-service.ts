@@ -1,0 +1,120 @@
+import type { Config } from "../config.js";
+import type { Db } from "../db.js";
+import { AppError } from "../errors.js";
+import type { Model } from "../generated/prisma/client.js";
+import { initBackend } from "../training/backend.js";
+import type { OutputMode } from "../training/build-model.js";
+import { loadStored, modelJson, type ModelSummary, type StoredArtifacts } from "../training/export.js";
+import { argmax, predictMatrix } from "../training/predict.js";
+import { encodeRow, type Preprocessing } from "../training/preprocess.js";
+import type { tfl } from "../training/tf.js";
+
+/** Preprocessing as stored with a model: the fitted encodings plus how to read the output. */
+export type StoredPreprocessing = Preprocessing & { outputMode: OutputMode; task: string };
+
+export interface ModelView {
+  id: string;
+  jobId: string;
+  type: string;
+  summary: ModelSummary;
+  metrics: Record<string, unknown>;
+  target: string;
+  features: string[];
+  labels: string[];
+  /** A StoredPreprocessing, as JSON. */
+  preprocessing: Record<string, unknown>;
+  createdAt: string;
+}
+
+export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number };
+
+function toModelView(m: Model): ModelView {
+  return {
+    id: m.id, jobId: m.jobId, type: m.type, summary: m.summary as unknown as ModelSummary, metrics: m.metrics as Record<string, unknown>, target: m.target,
+    features: m.features as string[], labels: m.labels as string[], preprocessing: m.preprocessing as Record<string, unknown>,
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+
+const artifactsOf = (m: Model): StoredArtifacts => ({
+  topology: m.topology as object,
+  weightSpecs: m.weightSpecs as unknown as StoredArtifacts["weightSpecs"],
+  weightData: Buffer.from(m.weightData),
+});
+
+/** Trained models: metadata, the TF.js layers-model download, and predictions on raw rows. */
+export class ModelService {
+  /** Loaded networks by model id, least recently used first (a Map keeps insertion order). */
+  private readonly loaded = new Map<string, Promise<tfl.LayersModel>>();
+  private static readonly CACHE_SIZE = 16;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {}
+
+  private async find(tenant: string, id: string): Promise<Model> {
+    const m = await this.db.model.findFirst({ where: { id, tenant } });
+    if (!m) throw new AppError("not_found", `model ${id} not found`);
+    return m;
+  }
+
+  async get(tenant: string, id: string): Promise<ModelView> {
+    return toModelView(await this.find(tenant, id));
+  }
+
+  /** model.json with the preprocessing in userDefinedMetadata, as tf.loadLayersModel reads it. */
+  async modelJson(tenant: string, id: string): Promise<Record<string, unknown>> {
+    const m = await this.find(tenant, id);
+    const v = toModelView(m);
+    return modelJson(artifactsOf(m), {
+      treino: { modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing },
+    });
+  }
+
+  async weights(tenant: string, id: string): Promise<Buffer> {
+    const m = await this.db.model.findFirst({ where: { id, tenant }, select: { weightData: true } });
+    if (!m) throw new AppError("not_found", `model ${id} not found`);
+    return Buffer.from(m.weightData);
+  }
+
+  /** Applies the stored preprocessing to raw rows and runs the network. */
+  async predict(tenant: string, id: string, rows: Array<Record<string, unknown>>): Promise<Prediction[]> {
+    const m = await this.find(tenant, id);
+    const prep = m.preprocessing as unknown as StoredPreprocessing;
+    const width = prep.inputs.length;
+    const x = new Float32Array(rows.length * width);
+    rows.forEach((row, i) => {
+      try {
+        encodeRow(prep.features, (name) => row[name], x, i * width);
+      } catch (err) {
+        if (!(err instanceof AppError) || !err.errors) throw err;
+        throw new AppError("validation_failed", `rows[${i}]: ${err.detail}`, err.errors.map((e) => ({ path: `rows[${i}].${e.path}`, message: e.message })));
+      }
+    });
+    const model = await this.network(m);
+    const { values, width: k } = predictMatrix(model, x, rows.length, width, prep.outputMode);
+    if (prep.target.task === "regression") return rows.map((_, i) => ({ value: values[i]! }));
+    const labels = prep.target.labels;
+    return rows.map((_, i) => ({
+      label: labels[argmax(values, i * k, k)]!,
+      probabilities: Object.fromEntries(labels.map((l, c) => [l, values[i * k + c]!])),
+    }));
+  }
+
+  private network(m: Model): Promise<tfl.LayersModel> {
+    let entry = this.loaded.get(m.id);
+    if (entry) this.loaded.delete(m.id);
+    else {
+      entry = initBackend(this.config.TFJS_BACKEND).then(() => loadStored(artifactsOf(m)));
+      entry.catch(() => this.loaded.delete(m.id));
+    }
+    this.loaded.set(m.id, entry);
+    for (const [oldest, evicted] of this.loaded) {
+      if (this.loaded.size <= ModelService.CACHE_SIZE) break;
+      this.loaded.delete(oldest);
+      void evicted.then((net) => net.dispose(), () => undefined);
+    }
+    return entry;
+  }
+}

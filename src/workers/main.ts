@@ -1,0 +1,26 @@
+/** Worker process entry point: `npm run start:worker`. Run as many as you like, anywhere. */
+import { loadConfig } from "../config.js";
+import { createDb } from "../db.js";
+import { initBackend } from "../training/backend.js";
+import { startTrainWorker } from "./train-worker.js";
+
+const config = loadConfig();
+const log = (msg: string, extra: object = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...extra }));
+// Fail fast when the configured compute cannot start; the sandboxed children pick the same one.
+const backend = await initBackend(config.TFJS_BACKEND);
+const db = createDb(config.DATABASE_URL);
+const worker = startTrainWorker(config, db, log);
+await worker.waitUntilReady();
+log("worker ready", { backend, queue: `${config.QUEUE_PREFIX}:train`, concurrency: config.WORKER_CONCURRENCY, pid: process.pid });
+
+let closing = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, async () => {
+    if (closing) return;
+    closing = true;
+    log("worker stopping", { signal });
+    await worker.close(); // waits for running jobs to finish
+    await db.$disconnect();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * BullMQ sandboxed processor for training jobs: runs in a child process of the worker, so a
+ * CPU-bound fit cannot stall the parent's lock renewals (BullMQ guide, "sandboxed processors").
+ */
+import type { SandboxedJob } from "bullmq";
+import { loadConfig } from "../config.js";
+import { createDb } from "../db.js";
+import { runTraining, type RunContext, type RunResult } from "../jobs/run-training.js";
+import type { TrainPayload } from "../queue.js";
+import { initBackend } from "../training/backend.js";
+
+// If the worker process dies (SIGKILL), its IPC channel closes: stop too, rather than train on
+// as an orphan while another worker retries the job.
+if (process.send) process.on("disconnect", () => process.exit(1));
+
+let context: Promise<RunContext> | undefined;
+
+async function createContext(): Promise<RunContext> {
+  const config = loadConfig();
+  const backend = await initBackend(config.TFJS_BACKEND);
+  return { config, backend, db: createDb(config.DATABASE_URL) };
+}
+
+export default async function trainProcessor(job: SandboxedJob<TrainPayload>): Promise<RunResult> {
+  context ??= createContext();
+  const ctx = await context;
+  const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  return runTraining(ctx, job.data.jobId, finalAttempt);
+}

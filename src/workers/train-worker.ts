@@ -1,0 +1,33 @@
+import { fileURLToPath } from "node:url";
+import { Worker } from "bullmq";
+import type { Config } from "../config.js";
+import type { Db } from "../db.js";
+import { failUnfinished } from "../jobs/run-training.js";
+import { redisConnection, TRAIN_QUEUE, type TrainPayload } from "../queue.js";
+
+const PROCESSOR = fileURLToPath(new URL("./train-processor.ts", import.meta.url));
+
+/**
+ * Consumes the training queue. Each job runs in a sandboxed child process; when BullMQ gives
+ * up on a job (last attempt failed, or it stalled too often because its worker died), the job
+ * is marked failed in Postgres so that it never stays `running`.
+ */
+export function startTrainWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void): Worker<TrainPayload> {
+  const worker = new Worker<TrainPayload>(TRAIN_QUEUE, PROCESSOR, {
+    connection: redisConnection(config, "worker"),
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    lockDuration: config.LOCK_DURATION_MS,
+    stalledInterval: config.STALLED_INTERVAL_MS,
+    maxStalledCount: 1,
+    useWorkerThreads: false,
+  });
+  worker.on("failed", (job, err) => {
+    if (!job) return;
+    const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than/i.test(err.message);
+    log("job attempt failed", { jobId: job.data.jobId, attemptsMade: job.attemptsMade, exhausted, error: err.message });
+    if (exhausted) void failUnfinished(db, job.data.jobId, err.message).catch((e) => log("could not mark job failed", { error: String(e) }));
+  });
+  worker.on("error", (err) => log("worker error", { error: err.message }));
+  return worker;
+}
