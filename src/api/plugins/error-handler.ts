@@ -31,11 +31,9 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext === "body" ? "" : `${err.validationContext ?? "request"}.`;
       const errors = err.validation.map((v) => {
-        const issue = v.params.issue as { path?: PropertyKey[]; code?: string; note?: string; options?: unknown[] } | undefined;
+        const issue = v.params.issue as { path?: PropertyKey[] } | undefined;
         const path = issue?.path ? formatPath(issue.path) : pointerToPath(v.instancePath);
-        let message = v.message ?? "invalid";
-        if (issue?.code === "invalid_union" && issue.note === "No matching discriminator") message = `unknown type; ${message}`;
-        return { path: `${where}${path}` || where.replace(/\.$/, "") || "body", message };
+        return { path: `${where}${path}` || where.replace(/\.$/, "") || "body", message: v.message ?? "invalid" };
       });
       return sendProblem(reply, 400, "validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
     }

@@ -27,6 +27,11 @@ export default function createDataset(app: App) {
         const value = field && !Array.isArray(field) && field.type === "field" ? field.value : undefined;
         name ??= typeof value === "string" && value.trim() ? NameSchema.parse(value) : part.filename || undefined;
         source = part.file;
+        // @fastify/multipart truncates a file at the size limit and says so with 'limit':
+        // turn that into an error so a truncated upload is never stored.
+        part.file.once("limit", () => {
+          part.file.destroy(new AppError("payload_too_large", `the file is larger than the limit of ${app.config.MAX_UPLOAD_BYTES} bytes`));
+        });
       } else if (req.body && typeof (req.body as Readable).pipe === "function") {
         source = req.body as Readable;
       } else {

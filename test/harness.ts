@@ -1,0 +1,169 @@
+/**
+ * Integration test harness: the real app (supertest), a Postgres schema and a BullMQ prefix of
+ * the test's own, and real worker processes. Nothing of our infrastructure is mocked.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { Redis } from "ioredis";
+import request from "supertest";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../src/api/app.js";
+import { loadConfig, type Config } from "../src/config.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const FIXTURES = `${ROOT}test/fixtures`;
+const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/treino_test";
+
+export interface Worker {
+  proc: ChildProcess;
+  output: () => string;
+}
+
+export interface TestEnv {
+  app: FastifyInstance;
+  config: Config;
+  env: Record<string, string>;
+  api: () => ReturnType<typeof request>;
+  startWorker(extraEnv?: Record<string, string>): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+async function ensureDatabase(): Promise<void> {
+  const url = new URL(BASE_URL);
+  const name = url.pathname.slice(1);
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${name}"`).catch(() => undefined); // another file may race us
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Creates a schema and applies the Prisma migrations' SQL to it, as `migrate deploy` would. */
+async function createSchema(schema: string): Promise<void> {
+  await ensureDatabase();
+  const client = new pg.Client({ connectionString: BASE_URL });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA "${schema}"`);
+    await client.query(`SET search_path TO "${schema}"`);
+    const dir = `${ROOT}prisma/migrations`;
+    for (const m of readdirSync(dir).filter((d) => /^\d+_/.test(d)).sort()) {
+      await client.query(readFileSync(`${dir}/${m}/migration.sql`, "utf8"));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: BASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
+}
+
+async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A fresh environment: own schema, own queue prefix, the app built but not listening. */
+export async function createTestEnv(overrides: Record<string, string> = {}): Promise<TestEnv> {
+  const id = randomBytes(5).toString("hex");
+  const schema = `test_${id}`;
+  await createSchema(schema);
+  const env: Record<string, string> = {
+    DATABASE_URL: `${BASE_URL}?schema=${schema}`,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    QUEUE_PREFIX: `test-${id}`,
+    LOG_LEVEL: "silent",
+    TFJS_BACKEND: process.env.TFJS_BACKEND ?? "auto",
+    ...overrides,
+  };
+  const config = loadConfig({ ...env });
+  const app = await buildApp({ config, logger: false });
+  await app.ready();
+  const workers: Worker[] = [];
+
+  return {
+    app,
+    config,
+    env,
+    api: () => request(app.server),
+    async startWorker(extraEnv = {}) {
+      // Its own process group, so close() can kill the sandboxed children too.
+      const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/workers/main.ts`], {
+        cwd: ROOT,
+        env: { ...process.env, ...env, ...extraEnv },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      let out = "";
+      proc.stdout!.on("data", (d) => (out += d));
+      proc.stderr!.on("data", (d) => (out += d));
+      const worker = { proc, output: () => out };
+      workers.push(worker);
+      for (let i = 0; i < 300 && !out.includes("worker ready"); i++) {
+        if (proc.exitCode !== null) throw new Error(`worker exited: ${out}`);
+        await sleep(100);
+      }
+      if (!out.includes("worker ready")) throw new Error(`worker did not start: ${out}`);
+      return worker;
+    },
+    async close() {
+      for (const w of workers) {
+        try {
+          process.kill(-w.proc.pid!, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      await app.close();
+      await dropQueueKeys(env.REDIS_URL!, env.QUEUE_PREFIX!);
+      await dropSchema(schema);
+    },
+  };
+}
+
+export const fixture = (name: string) => readFileSync(`${FIXTURES}/${name}`);
+
+/** Polls a job until `done(job)` or the deadline; returns the last view. */
+export async function waitForJob(
+  env: TestEnv,
+  id: string,
+  done: (job: any) => boolean = (j) => ["succeeded", "failed", "cancelled"].includes(j.status),
+  timeoutMs = 180_000,
+  auth?: string,
+): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const req = env.api().get(`/v1/jobs/${id}`);
+    if (auth) req.set("authorization", `Bearer ${auth}`);
+    const res = await req;
+    if (res.status !== 200) throw new Error(`GET job ${id}: ${res.status} ${res.text}`);
+    if (done(res.body)) return res.body;
+    if (Date.now() > deadline) throw new Error(`job ${id} still ${res.body.status} at epoch ${res.body.progress.epoch}`);
+    await sleep(200);
+  }
+}
+
+/** Uploads a fixture as text/csv; returns the dataset. */
+export async function upload(env: TestEnv, name: string, auth?: string): Promise<any> {
+  const req = env.api().post(`/v1/datasets?name=${name}`).set("content-type", "text/csv");
+  if (auth) req.set("authorization", `Bearer ${auth}`);
+  const res = await req.send(fixture(name));
+  if (res.status !== 201) throw new Error(`upload ${name}: ${res.status} ${res.text}`);
+  return res.body;
+}
