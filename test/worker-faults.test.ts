@@ -1,0 +1,92 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
+
+/** True while any process of the group still exists. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("workers: failures, cancellation, a killed worker", () => {
+  let env: TestEnv;
+  let first: Worker;
+  let iris: any;
+  let mushroom: any;
+  before(async () => {
+    // Short locks so a dead worker's job is taken over in seconds rather than a minute.
+    env = await createTestEnv({ LOCK_DURATION_MS: "2000", STALLED_INTERVAL_MS: "1000" });
+    first = await env.startWorker();
+    iris = await upload(env, "iris.csv");
+    mushroom = await upload(env, "mushroom.csv");
+  });
+  after(() => env.close());
+
+  const post = async (body: Record<string, unknown>) => {
+    const res = await env.api().post("/v1/jobs").send(body);
+    assert.equal(res.status, 202, res.text);
+    return res.body.id as string;
+  };
+
+  it("fails a diverging job at once with error.code loss_nan, without retrying it", async () => {
+    const id = await post({
+      datasetId: iris.id, target: "petal_width", task: "regression",
+      model: { type: "sequential", layers: [] },
+      training: { epochs: 300, optimizer: { type: "sgd", learningRate: 10 } },
+    });
+    const job = await waitForJob(env, id);
+    assert.equal(job.status, "failed");
+    assert.equal(job.error.code, "loss_nan");
+    assert.match(job.error.message, /loss became .* at epoch \d+/);
+    assert.equal(job.attempts, 1);
+    assert.equal(job.modelId, null);
+  });
+
+  it("cancels a running job within an epoch: it ends cancelled, with no model", async () => {
+    const id = await post({
+      datasetId: mushroom.id, target: "class",
+      model: { type: "sequential", layers: [{ type: "dense", units: 32, activation: "relu" }] },
+      training: { epochs: 500, batchSize: 16 },
+    });
+    const running = await waitForJob(env, id, (j) => j.status === "running" && j.progress.epoch >= 2);
+    const res = await env.api().post(`/v1/jobs/${id}/cancel`);
+    assert.equal(res.status, 202);
+    assert.equal(res.body.cancelRequested, true);
+    const job = await waitForJob(env, id);
+    assert.equal(job.status, "cancelled");
+    assert.equal(job.modelId, null);
+    assert.ok(job.finishedAt);
+    // The epoch in flight when the request came may finish; no further one starts.
+    assert.ok(job.progress.epoch <= running.progress.epoch + 3, `stopped at epoch ${job.progress.epoch}, cancel came at ${running.progress.epoch}`);
+  });
+
+  it("retries the job of a SIGKILLed worker on another worker: succeeded, attempts 2, one fresh history", async () => {
+    const epochs = 120;
+    const id = await post({
+      datasetId: iris.id, target: "target",
+      model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] },
+      training: { epochs, batchSize: 4 },
+    });
+    const before = await waitForJob(env, id, (j) => j.status === "running" && j.progress.epoch >= 3);
+    assert.equal(before.attempts, 1);
+    process.kill(first.proc.pid!, "SIGKILL"); // the worker process only, as the OOM killer would
+    // Its sandboxed child notices the lost parent and exits instead of training on as an orphan.
+    for (let i = 0; i < 50 && groupAlive(first.proc.pid!); i++) await sleep(100);
+    assert.equal(groupAlive(first.proc.pid!), false, "the killed worker's training child is gone");
+    const stuck = (await env.api().get(`/v1/jobs/${id}`)).body;
+    assert.equal(stuck.status, "running", "nobody has told Postgres yet");
+
+    await env.startWorker();
+    const job = await waitForJob(env, id);
+    assert.equal(job.status, "succeeded", JSON.stringify(job.error));
+    assert.equal(job.attempts, 2);
+    assert.equal(job.history.loss.length, epochs, "the history is that of the attempt that finished, epoch by epoch");
+    assert.equal(job.progress.epoch, epochs);
+    assert.ok(job.modelId);
+  });
+});
