@@ -1,0 +1,26 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { classificationMetrics, regressionMetrics } from "./evaluate.js";
+
+describe("metrics", () => {
+  it("computes accuracy, log loss and a confusion matrix with label names", () => {
+    // 3 rows, 2 classes: right, right, wrong.
+    const probs = Float32Array.from([0.9, 0.1, 0.2, 0.8, 0.6, 0.4]);
+    const m = classificationMetrics(probs, Float64Array.from([0, 1, 1]), ["no", "yes"]);
+    assert.ok(Math.abs(m.accuracy - 2 / 3) < 1e-12);
+    const expected = -(Math.log(0.9) + Math.log(0.8) + Math.log(0.4)) / 3;
+    assert.ok(Math.abs(m.loss - expected) < 1e-6);
+    assert.deepEqual(m.confusionMatrix, { labels: ["no", "yes"], matrix: [[1, 0], [1, 1]] });
+    assert.equal(m.perClass[1]!.recall, 0.5);
+    assert.equal(m.perClass[1]!.precision, 1);
+  });
+
+  it("computes MSE, MAE and R² for regression", () => {
+    const m = regressionMetrics(Float32Array.from([1, 2, 3]), Float64Array.from([1, 2, 5]));
+    assert.ok(Math.abs(m.mse - 4 / 3) < 1e-9);
+    assert.ok(Math.abs(m.mae - 2 / 3) < 1e-9);
+    const mean = 8 / 3;
+    const ss = (1 - mean) ** 2 + (2 - mean) ** 2 + (5 - mean) ** 2;
+    assert.ok(Math.abs(m.r2 - (1 - 4 / ss)) < 1e-9);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { splitRows } from "./split.js";
+
+describe("splitRows", () => {
+  const labels = Array.from({ length: 200 }, (_, i) => (i < 180 ? 0 : 1)); // 10% minority
+
+  it("keeps class proportions in every part when stratified", () => {
+    const s = splitRows(200, { test: 0.2, validation: 0.1, seed: 7, strata: labels });
+    const minority = (idx: number[]) => idx.filter((i) => labels[i] === 1).length;
+    assert.equal(s.test.length, 40);
+    assert.equal(minority(s.test), 4);
+    assert.equal(minority(s.validation), 2);
+    assert.equal(minority(s.train), 14);
+  });
+
+  it("uses every row exactly once", () => {
+    const s = splitRows(200, { test: 0.25, validation: 0.15, seed: 1, strata: labels });
+    const all = [...s.train, ...s.validation, ...s.test].sort((a, b) => a - b);
+    assert.deepEqual(all, Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it("is reproducible by seed and changes with it", () => {
+    const a = splitRows(100, { test: 0.2, validation: 0.1, seed: 3 });
+    assert.deepEqual(splitRows(100, { test: 0.2, validation: 0.1, seed: 3 }), a);
+    assert.notDeepEqual(splitRows(100, { test: 0.2, validation: 0.1, seed: 4 }).test, a.test);
+  });
+});
