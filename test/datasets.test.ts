@@ -49,7 +49,7 @@ describe("datasets", () => {
       const before = (await env.api().get("/v1/datasets?limit=100").set(as("key-b"))).body.items.length;
       const res = await env.api().post("/v1/datasets?name=bad").set(as("key-b")).set("content-type", "text/csv").send(body);
       assert.equal(res.status, 400, res.text);
-      assert.match(res.headers["content-type"], /application\/problem\+json/);
+      assert.match(String(res.headers["content-type"]), /application\/problem\+json/);
       assert.equal(res.body.code, "malformed_csv");
       assert.match(res.body.detail, detail);
       const after = (await env.api().get("/v1/datasets?limit=100").set(as("key-b"))).body.items.length;

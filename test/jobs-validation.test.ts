@@ -24,7 +24,7 @@ describe("job creation: validation, limits, tenants", () => {
   async function expect400(body: unknown, path: string, message?: RegExp) {
     const res = await post(body);
     assert.equal(res.status, 400, res.text);
-    assert.match(res.headers["content-type"], /application\/problem\+json/);
+    assert.match(String(res.headers["content-type"]), /application\/problem\+json/);
     assert.equal(res.body.code, "validation_failed");
     const hit = res.body.errors.find((e: any) => e.path === path);
     assert.ok(hit, `no error at ${path}: ${JSON.stringify(res.body.errors)}`);

@@ -85,7 +85,7 @@ describe("end to end: upload, train in a worker process, download, predict", () 
       res.on("end", () => cb(null, text));
     });
     assert.equal(events.status, 200);
-    assert.match(events.headers["content-type"], /text\/event-stream/);
+    assert.match(String(events.headers["content-type"]), /text\/event-stream/);
     const text = events.body as string;
     const job = await waitForJob(env, id, undefined, undefined, KEY);
     assert.equal(job.status, "succeeded", JSON.stringify(job.error));

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: measures our code against a baseline in the same run and prints JSON.
+ *  - train: samples/s of fitModel (seeded per-epoch order, hooks) vs plain tfjs model.fit on the
+ *    same backend, data and network (the reference workload of ../shared/notes/cpu-compute.md).
+ *  - ingest: MB/s of ingestCsv (hash + profile + chunks) vs bare csv-parse over the same bytes.
+ * Sizes: BENCH_ROWS (default 20000), BENCH_EPOCHS (2), BENCH_CSV_MB (20).
+ */
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import os from "node:os";
+import { parse } from "csv-parse";
+import { tf, tfl } from "../src/training/tf.js";
+import { initBackend } from "../src/training/backend.js";
+import { fitModel } from "../src/training/fit.js";
+import { ingestCsv } from "../src/datasets/csv-ingest.js";
+import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
+const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 2);
+const CSV_MB = Number(process.env.BENCH_CSV_MB ?? 20);
+
+function network(seed: number): tfl.LayersModel {
+  const init = (s: number) => tfl.initializers.glorotUniform({ seed: s });
+  const m = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [100], units: 256, activation: "relu", kernelInitializer: init(seed) }),
+      tfl.layers.dense({ units: 256, activation: "relu", kernelInitializer: init(seed + 1) }),
+      tfl.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(seed + 2) }),
+    ],
+  });
+  m.compile({ optimizer: tf.train.adam(0.001), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  return m;
+}
+
+async function benchTrain() {
+  const x = tf.randomNormal([ROWS, 100], 0, 1, "float32", 1) as tf.Tensor2D;
+  const y = tf.cast(tf.oneHot(tf.randomUniform([ROWS], 0, 10, "int32", 2) as tf.Tensor1D, 10), "float32") as tf.Tensor2D;
+  const time = async (run: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await run();
+    return (performance.now() - t0) / 1000;
+  };
+  // Warm-up: the first fit on a backend pays one-time kernel setup; keep it out of both timings.
+  const warm = network(1);
+  await warm.fit(tf.slice(x, 0, 1024), tf.slice(y, 0, 1024), { epochs: 1, batchSize: 128, verbose: 0 });
+  warm.dispose();
+  const baseModel = network(7);
+  const baseline = await time(() => baseModel.fit(x, y, { epochs: EPOCHS, batchSize: 128, shuffle: true, verbose: 0 }));
+  const ourModel = network(7);
+  const opts = TrainingOptionsSchema.parse({ epochs: EPOCHS, batchSize: 128 });
+  const ours = await time(() => fitModel(ourModel, { x, y }, opts, { onEpoch: async () => true }));
+  tf.dispose([x, y]);
+  baseModel.dispose();
+  ourModel.dispose();
+  const rate = (s: number) => Math.round((ROWS * EPOCHS) / s);
+  return {
+    workload: `${ROWS}x100, dense 256-256-10, adam, batch 128, ${EPOCHS} epochs`,
+    baseline: { name: "tfjs model.fit", seconds: baseline, samplesPerSecond: rate(baseline) },
+    ours: { name: "fitModel", seconds: ours, samplesPerSecond: rate(ours) },
+    ratio: baseline / ours,
+  };
+}
+
+function syntheticCsv(mb: number): Buffer {
+  const lines = ["id,age,fare,sex,embarked,survived"];
+  let size = 0;
+  for (let i = 0; size < mb * 1024 * 1024; i++) {
+    const line = `${i},${(i * 7) % 80},${((i * 13) % 500) / 3},${i % 2 ? "male" : "female"},${"CQS"[i % 3]},${i % 2}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return Buffer.from(lines.join("\n") + "\n");
+}
+
+async function benchIngest() {
+  const csv = syntheticCsv(CSV_MB);
+  const mbs = csv.length / 1024 / 1024;
+  const chunks = (buf: Buffer) => Readable.from((function* () {
+    for (let i = 0; i < buf.length; i += 64 * 1024) yield buf.subarray(i, i + 64 * 1024);
+  })());
+  const rssBefore = process.memoryUsage().rss;
+  let t0 = performance.now();
+  let records = 0;
+  await pipeline(chunks(csv), parse({ bom: true }), new Writable({ objectMode: true, write(_r, _e, done) { records++; done(); } }));
+  const raw = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  const result = await ingestCsv(chunks(csv), { maxBytes: Infinity, maxRows: Infinity, maxColumns: 1000 });
+  const ours = (performance.now() - t0) / 1000;
+  return {
+    sizeMB: Math.round(mbs * 10) / 10,
+    rows: result.rows,
+    baseline: { name: "csv-parse alone", seconds: raw, mbPerSecond: mbs / raw, records },
+    ours: { name: "ingestCsv (hash, profile, keep chunks)", seconds: ours, mbPerSecond: mbs / ours },
+    ratio: raw / ours,
+    rssGrowthMB: Math.round((process.memoryUsage().rss - rssBefore) / 1024 / 1024),
+  };
+}
+
+const backend = await initBackend((process.env.TFJS_BACKEND as "auto") ?? "auto");
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  backend,
+  train: await benchTrain(),
+  ingest: await benchIngest(),
+};
+console.log(JSON.stringify(report, null, 2));
