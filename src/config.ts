@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   TFJS_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   /** Largest accepted upload. Default 100 MiB. */
   MAX_UPLOAD_BYTES: int(100 * 1024 * 1024),
+  /** Largest JSON request body (job specs, predict rows). Default 10 MiB. */
+  MAX_BODY_BYTES: int(10 * 1024 * 1024),
   MAX_ROWS: int(2_000_000),
   MAX_COLUMNS: int(2_000),
   MAX_EPOCHS: int(1_000),

@@ -71,6 +71,7 @@ async function dropSchema(schema: string): Promise<void> {
 
 async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on("error", () => undefined); // reported by the rejected command below
   try {
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
@@ -131,7 +132,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
         }
       }
       await app.close();
-      await dropQueueKeys(env.REDIS_URL!, env.QUEUE_PREFIX!);
+      await dropQueueKeys(env.REDIS_URL!, env.QUEUE_PREFIX!).catch(() => undefined); // Redis may be the fault under test
       await dropSchema(schema);
     },
   };

@@ -40,7 +40,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   const base = Fastify({
     logger: logger ?? { level: config.LOG_LEVEL },
     genReqId: () => crypto.randomUUID(),
-    bodyLimit: 10 * 1024 * 1024, // JSON bodies; CSV uploads stream and have their own limit
+    bodyLimit: config.MAX_BODY_BYTES, // JSON bodies; CSV uploads stream and have MAX_UPLOAD_BYTES
   });
   const app = base.withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
@@ -62,6 +62,8 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
 
   const db: Db = createDb(config.DATABASE_URL);
   const queue = createTrainQueue(config);
+  // An unhandled 'error' event would crash the API when Redis goes away; /ready reports it instead.
+  queue.on("error", (err) => app.log.warn({ err: err.message }, "redis connection error"));
   app.decorate("config", config);
   app.decorate("services", {
     datasets: new DatasetService(db, config),

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { Config } from "../config.js";
+import { within } from "../timeout.js";
 import type { Db } from "../db.js";
 import { AppError } from "../errors.js";
 import type { ColumnProfile } from "../datasets/profile.js";
@@ -11,6 +12,7 @@ import { checkLimits, encodedWidth } from "../training/limits.js";
 import type { JobRequest } from "../training/spec/job-request.js";
 import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
 
+const ENQUEUE_TIMEOUT_MS = 5_000;
 const withDetail = { history: true, model: { select: { id: true } } } as const;
 
 /** Jobs as clients see them: create (validate, record, enqueue), read, list, cancel. */
@@ -58,7 +60,8 @@ export class JobService {
       throw err;
     }
     try {
-      await this.queue.add("train", { jobId: job.id, tenant }, { jobId: job.id });
+      // Producers fail fast (BullMQ "going to production"): a client should not hang on Redis.
+      await within(this.queue.add("train", { jobId: job.id, tenant }, { jobId: job.id }), ENQUEUE_TIMEOUT_MS, "enqueue");
     } catch (err) {
       await this.db.job.delete({ where: { id: job.id } });
       throw new AppError("service_unavailable", `the job queue is unavailable: ${(err as Error).message}`);

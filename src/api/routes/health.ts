@@ -1,11 +1,10 @@
 import { z } from "zod";
 import type { Db } from "../../db.js";
+import { within } from "../../timeout.js";
 import type { App } from "../context.js";
 
 const ReadySchema = z.object({ status: z.enum(["ok", "unavailable"]), postgres: z.enum(["ok", "down"]), redis: z.enum(["ok", "down"]) });
 
-const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms).unref())]);
 
 /** /health: the process answers. /ready: Postgres and Redis answer too (else 503 naming which). */
 export default function health(app: App, deps: { db: Db; redisPing: () => Promise<unknown> }) {
