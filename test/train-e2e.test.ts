@@ -11,7 +11,7 @@ const auth = { authorization: `Bearer ${KEY}` };
 describe("end to end: upload, train in a worker process, download, predict", () => {
   let env: TestEnv;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: `alice:${KEY}` });
+    env = await createTestEnv({ API_KEYS: `alice:${KEY},bob:key-b` });
     await env.startWorker();
   });
   after(() => env.close());
@@ -54,7 +54,8 @@ describe("end to end: upload, train in a worker process, download, predict", () 
     const json = (await env.api().get(`/v1/models/${job.modelId}/model.json`).set(auth)).body;
     assert.equal(json.format, "layers-model");
     assert.deepEqual(json.weightsManifest[0].paths, ["weights.bin"]);
-    const prep = json.userDefinedMetadata.treino.preprocessing;
+    const prep = json.userDefinedMetadata.preprocessing;
+    assert.deepEqual(json.userDefinedMetadata.labels, ["0", "1", "2"]);
     const rows = [
       { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 },
       { sepal_length: 5.7, sepal_width: 2.8, petal_length: 4.1, petal_width: 1.3 },
@@ -70,6 +71,14 @@ describe("end to end: upload, train in a worker process, download, predict", () 
       assert.equal(p.label, prep.target.labels[best]);
     });
     assert.deepEqual(served.body.predictions.map((p: any) => p.label), ["0", "1", "2"]);
+
+    // Another tenant sees none of it.
+    const bob = { authorization: "Bearer key-b" };
+    for (const path of [`/v1/jobs/${id}`, `/v1/jobs/${id}/events`, `/v1/models/${job.modelId}`, `/v1/models/${job.modelId}/model.json`, `/v1/models/${job.modelId}/weights.bin`]) {
+      assert.equal((await env.api().get(path).set(bob)).status, 404, path);
+    }
+    assert.equal((await env.api().post(`/v1/models/${job.modelId}/predict`).set(bob).send({ rows })).status, 404);
+    assert.equal((await env.api().post(`/v1/jobs/${id}/cancel`).set(bob)).status, 404);
   });
 
   it("trains the Titanic, leaking and free-text columns ignored, to >= 0.75; streams its epochs as SSE", async () => {

@@ -68,7 +68,7 @@ export class ModelService {
     const m = await this.find(tenant, id);
     const v = toModelView(m);
     return modelJson(artifactsOf(m), {
-      treino: { modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing },
+      modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing,
     });
   }
 

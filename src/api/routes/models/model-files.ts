@@ -8,7 +8,7 @@ import { IdParamsSchema, problems } from "../../schemas/problem.js";
 export default function modelFiles(app: App) {
   app.get("/v1/models/:id/model.json", {
     schema: {
-      tags: ["models"], summary: "TF.js layers-model JSON; preprocessing in userDefinedMetadata.treino",
+      tags: ["models"], summary: "TF.js layers-model JSON; preprocessing in userDefinedMetadata",
       params: IdParamsSchema, response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404) },
     },
     handler: (req) => app.services.models.modelJson(req.tenant, req.params.id),
