@@ -11,7 +11,7 @@ RUN npm install -g npm@11 && apt-get update && apt-get install -y --no-install-r
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-RUN npm ci --include=dev --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 USER node

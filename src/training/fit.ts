@@ -24,7 +24,7 @@ export interface FitOutcome {
   epochsRun: number;
   /** Set when the hook asked to stop (e.g. the job was cancelled). */
   interrupted: boolean;
-  /** Epoch whose weights the model holds when restoreBestWeights applied. */
+  /** Epoch (1-based, as Keras prints it) whose weights the model holds when restoreBestWeights applied. */
   restoredEpoch?: number;
   warnings: string[];
 }
@@ -85,7 +85,7 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
     outcome ??= { history, epochsRun: opts.epochs, interrupted: false, warnings };
     if (best && stopper && stopper.bestEpoch >= 0 && !outcome.interrupted) {
       model.setWeights(best);
-      outcome.restoredEpoch = stopper.bestEpoch;
+      outcome.restoredEpoch = stopper.bestEpoch + 1;
     }
     return outcome;
   } finally {
