@@ -2,6 +2,8 @@
 export const ErrorCodes = {
   validation_failed: 400,
   malformed_csv: 400,
+  malformed_jsonl: 400,
+  invalid_encoding: 400,
   bad_request: 400,
   unauthorized: 401,
   not_found: 404,

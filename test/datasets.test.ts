@@ -107,6 +107,43 @@ describe("datasets", () => {
     assert.equal(other.status, 409);
   });
 
+  it("refuses invalid UTF-8 with a 400 naming the line", async () => {
+    const body = Buffer.concat([Buffer.from("name,age\nAnna,3\nJos"), Buffer.from([0xe9]), Buffer.from(",4\n")]);
+    const res = await env.api().post("/v1/datasets").set(as("key-b")).set("content-type", "text/csv").send(body);
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.code, "invalid_encoding");
+    assert.match(res.body.detail, /^line 3: invalid UTF-8/);
+  });
+
+  it("takes JSON Lines by multipart (.jsonl) and semicolon CSV, sniffing the delimiter", async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ x: i / 2, label: i % 2 ? "odd" : "even", extra: i > 20 ? "late" : null }));
+    const jsonl = await env.api().post("/v1/datasets").set(as("key-a")).attach("file", Buffer.from(lines.join("\n")), "rows.jsonl");
+    assert.equal(jsonl.status, 201, jsonl.text);
+    assert.equal(jsonl.body.format, "jsonl");
+    assert.deepEqual(jsonl.body.columns.map((c: any) => [c.name, c.type, c.missing]), [["x", "numeric", 0], ["label", "categorical", 0], ["extra", "categorical", 21]]);
+    const semi = await env.api().post("/v1/datasets?name=semi").set(as("key-a")).set("content-type", "text/csv").send("a;b\n1,5;x\n2,5;y\n");
+    assert.equal(semi.status, 201, semi.text);
+    assert.equal(semi.body.delimiter, ";");
+    assert.deepEqual(semi.body.columns.map((c: any) => c.name), ["a", "b"]);
+  });
+
+  it("stores a file larger than one storage piece and reads it back whole", async () => {
+    const row = "1.5,abc,7\n";
+    const text = "x,y,z\n" + row.repeat(1_000_000); // ~10 MB: three pieces
+    const big = await createTestEnv({ MAX_UPLOAD_BYTES: String(20 * 1024 * 1024) });
+    try {
+      const res = await big.api().post("/v1/datasets?name=big").set("content-type", "text/csv").send(text);
+      assert.equal(res.status, 201, res.text);
+      assert.equal(res.body.rows, 1_000_000);
+      const services = (big.app as any).services;
+      const table = await services.datasets.readTable(await services.datasets.find("default", res.body.id));
+      assert.equal(table.rows.length, 1_000_000);
+      assert.deepEqual(table.rows[999_999], ["1.5", "abc", "7"]);
+    } finally {
+      await big.close();
+    }
+  });
+
   it("deletes a dataset", async () => {
     const d = await upload(env, "iris.csv", "key-a");
     assert.equal((await env.api().delete(`/v1/datasets/${d.id}`).set(as("key-a"))).status, 204);

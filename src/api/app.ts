@@ -58,7 +58,8 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   await app.register(swaggerUi, { routePrefix: "/docs" });
   await app.register(multipart, { limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
   // A raw CSV body is handed to the route as a stream, never buffered whole.
-  app.addContentTypeParser(["text/csv", "application/csv", "text/plain"], (_req, payload, done) => done(null, payload));
+  const raw = ["text/csv", "application/csv", "text/plain", "text/tab-separated-values", "application/x-ndjson", "application/jsonl", "application/x-jsonlines"];
+  app.addContentTypeParser(raw, (_req, payload, done) => done(null, payload));
 
   const db: Db = createDb(config.DATABASE_URL);
   const queue = createTrainQueue(config);

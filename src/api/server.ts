@@ -4,6 +4,8 @@ import { buildApp } from "./app.js";
 
 const config = loadConfig();
 const app = await buildApp({ config });
+const swept = await app.services.datasets.sweepStaleUploads();
+if (swept) app.log.warn({ swept }, "removed uploads left half-written by an earlier crash");
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, async () => {
     app.log.info({ signal }, "shutting down: draining requests");

@@ -4,14 +4,16 @@ import type { Db } from "../db.js";
 import { AppError } from "../errors.js";
 import type { Dataset } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
-import { ingestCsv } from "./csv-ingest.js";
-import { readCsv, type Table } from "./csv-read.js";
+import { ingest } from "./ingest.js";
 import type { ColumnProfile } from "./profile.js";
+import { readTable, type Table } from "./read-table.js";
+import type { DatasetFormat } from "./sniff.js";
 
 export interface DatasetView {
   id: string;
   name: string;
-  format: string;
+  format: DatasetFormat;
+  delimiter: string | null;
   rows: number;
   sizeBytes: number;
   sha256: string;
@@ -23,7 +25,8 @@ export function toDatasetView(d: Dataset): DatasetView {
   return {
     id: d.id,
     name: d.name,
-    format: d.format,
+    format: d.format as DatasetFormat,
+    delimiter: d.delimiter,
     rows: d.rows,
     sizeBytes: d.sizeBytes,
     sha256: d.sha256,
@@ -31,6 +34,16 @@ export function toDatasetView(d: Dataset): DatasetView {
     createdAt: d.createdAt.toISOString(),
   };
 }
+
+export interface UploadInput {
+  name: string;
+  format: DatasetFormat;
+  delimiter?: string;
+  idempotencyKey?: string;
+}
+
+/** Uploads older than this still `uploading` were cut off by a crash; the sweeper removes them. */
+const STALE_UPLOAD_MS = 60 * 60 * 1000;
 
 /** Datasets: upload (streamed, validated, profiled), list, read, delete. */
 export class DatasetService {
@@ -40,39 +53,55 @@ export class DatasetService {
   ) {}
 
   /**
-   * Reads the whole upload before writing anything, so a malformed or oversized file leaves no
-   * trace; then stores the row and its chunks in one transaction.
+   * Streams the upload into Postgres piece by piece under a row marked `uploading`, which no
+   * client sees; only a file that parsed completely becomes `ready`. Any failure deletes the
+   * row and its pieces, so a bad upload leaves nothing behind.
    */
-  async create(tenant: string, name: string, source: Readable, idempotencyKey?: string): Promise<{ dataset: DatasetView; replayed: boolean }> {
-    const ingest = await ingestCsv(source, {
-      maxBytes: this.config.MAX_UPLOAD_BYTES,
-      maxRows: this.config.MAX_ROWS,
-      maxColumns: this.config.MAX_COLUMNS,
+  async create(tenant: string, source: Readable, input: UploadInput): Promise<{ dataset: DatasetView; replayed: boolean }> {
+    const staged = await this.db.dataset.create({
+      data: { tenant, name: input.name, format: input.format, status: "uploading", rows: 0, sizeBytes: 0, sha256: "", columns: [] },
     });
-    if (idempotencyKey) {
-      const prior = await this.db.dataset.findUnique({ where: { tenant_idempotencyKey: { tenant, idempotencyKey } } });
-      if (prior) return { dataset: this.replay(prior, name, ingest.sha256), replayed: true };
-    }
+    const discard = () => this.db.dataset.delete({ where: { id: staged.id } }).catch(() => undefined);
+    let result;
     try {
-      const row = await this.db.$transaction(async (tx) => {
-        const created = await tx.dataset.create({
-          data: {
-            tenant, name, format: "csv", rows: ingest.rows, sizeBytes: ingest.sizeBytes, sha256: ingest.sha256,
-            columns: ingest.columns as object[], idempotencyKey,
-          },
-        });
-        await tx.datasetChunk.createMany({ data: ingest.chunks.map((data, seq) => ({ datasetId: created.id, seq, data: new Uint8Array(data) })) });
-        return created;
+      result = await ingest(source, {
+        format: input.format,
+        delimiter: input.delimiter,
+        limits: { maxBytes: this.config.MAX_UPLOAD_BYTES, maxRows: this.config.MAX_ROWS, maxColumns: this.config.MAX_COLUMNS },
+        onChunk: async (seq, bytes) => {
+          await this.db.datasetChunk.create({ data: { datasetId: staged.id, seq, data: bytes as Uint8Array<ArrayBuffer> } });
+        },
       });
-      return { dataset: toDatasetView(row), replayed: false };
     } catch (err) {
-      // Two requests with one Idempotency-Key raced: the loser answers with the winner's dataset.
-      if (idempotencyKey && (err as { code?: string }).code === "P2002") {
-        const prior = await this.db.dataset.findUnique({ where: { tenant_idempotencyKey: { tenant, idempotencyKey } } });
-        if (prior) return { dataset: this.replay(prior, name, ingest.sha256), replayed: true };
-      }
+      await discard();
       throw err;
     }
+    const { idempotencyKey } = input;
+    const prior = idempotencyKey ? await this.byKey(tenant, idempotencyKey) : undefined;
+    if (prior) {
+      await discard();
+      return { dataset: this.replay(prior, input.name, result.sha256), replayed: true };
+    }
+    try {
+      const ready = await this.db.dataset.update({
+        where: { id: staged.id },
+        data: {
+          status: "ready", rows: result.rows, sizeBytes: result.sizeBytes, sha256: result.sha256,
+          delimiter: result.delimiter ?? null, columns: result.columns as object[], idempotencyKey,
+        },
+      });
+      return { dataset: toDatasetView(ready), replayed: false };
+    } catch (err) {
+      await discard();
+      // Two requests with one Idempotency-Key raced: the loser answers with the winner's dataset.
+      const winner = idempotencyKey && (err as { code?: string }).code === "P2002" ? await this.byKey(tenant, idempotencyKey) : undefined;
+      if (winner) return { dataset: this.replay(winner, input.name, result.sha256), replayed: true };
+      throw err;
+    }
+  }
+
+  private byKey(tenant: string, idempotencyKey: string) {
+    return this.db.dataset.findFirst({ where: { tenant, idempotencyKey, status: "ready" } });
   }
 
   private replay(prior: Dataset, name: string, sha256: string): DatasetView {
@@ -82,8 +111,16 @@ export class DatasetService {
     return toDatasetView(prior);
   }
 
+  /** Removes uploads a crashed API process left half-written. Returns how many. */
+  async sweepStaleUploads(olderThanMs = STALE_UPLOAD_MS): Promise<number> {
+    const { count } = await this.db.dataset.deleteMany({
+      where: { status: "uploading", createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    });
+    return count;
+  }
+
   async list(tenant: string, q: PageQuery): Promise<Page<DatasetView>> {
-    const rows = await this.db.dataset.findMany({ where: { tenant }, ...pageArgs(q) });
+    const rows = await this.db.dataset.findMany({ where: { tenant, status: "ready" }, ...pageArgs(q) });
     return toPage(rows, q, toDatasetView);
   }
 
@@ -92,20 +129,28 @@ export class DatasetService {
   }
 
   async find(tenant: string, id: string): Promise<Dataset> {
-    const row = await this.db.dataset.findFirst({ where: { id, tenant } });
+    const row = await this.db.dataset.findFirst({ where: { id, tenant, status: "ready" } });
     if (!row) throw new AppError("not_found", `dataset ${id} not found`);
     return row;
   }
 
   /** Deletes the file; jobs and models trained on it stay (their datasetId becomes null). */
   async delete(tenant: string, id: string): Promise<void> {
-    const { count } = await this.db.dataset.deleteMany({ where: { id, tenant } });
+    const { count } = await this.db.dataset.deleteMany({ where: { id, tenant, status: "ready" } });
     if (count === 0) throw new AppError("not_found", `dataset ${id} not found`);
   }
 
-  /** The stored file parsed back into rows (worker side). */
-  async readTable(id: string): Promise<Table> {
-    const chunks = await this.db.datasetChunk.findMany({ where: { datasetId: id }, orderBy: { seq: "asc" } });
-    return readCsv(Buffer.concat(chunks.map((c) => Buffer.from(c.data))));
+  /** The stored file parsed back into rows (worker side), its pieces fetched one at a time. */
+  async readTable(dataset: Dataset): Promise<Table> {
+    const db = this.db;
+    async function* chunks() {
+      for (let seq = 0; ; seq++) {
+        const chunk = await db.datasetChunk.findUnique({ where: { datasetId_seq: { datasetId: dataset.id, seq } } });
+        if (!chunk) return;
+        yield Buffer.from(chunk.data);
+      }
+    }
+    const columns = (dataset.columns as unknown as ColumnProfile[]).map((c) => c.name);
+    return readTable({ format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns, chunks: chunks() });
   }
 }

@@ -9,6 +9,8 @@ export interface ColumnProfile {
   /** Distinct non-missing values (a lower bound once `distinctCapped`). */
   distinct: number;
   distinctCapped?: boolean;
+  /** Every value differs from every other (an id, a name): useless as a feature, flagged. */
+  identifier?: boolean;
   min?: number;
   max?: number;
   mean?: number;
@@ -50,6 +52,7 @@ export class ColumnProfiler {
   private max = -Infinity;
   private counts = new Map<string, number>();
   private capped = false;
+  private repeats = 0;
 
   constructor(readonly name: string) {}
 
@@ -74,7 +77,10 @@ export class ColumnProfiler {
     }
     if (this.allBoolean && !BOOLEAN.has(value.toLowerCase())) this.allBoolean = false;
     const seen = this.counts.get(value);
-    if (seen !== undefined) this.counts.set(value, seen + 1);
+    if (seen !== undefined) {
+      this.counts.set(value, seen + 1);
+      this.repeats++;
+    }
     else if (this.counts.size < DISTINCT_CAP) this.counts.set(value, 1);
     else this.capped = true;
   }
@@ -83,6 +89,7 @@ export class ColumnProfiler {
     const distinct = this.counts.size;
     const profile: ColumnProfile = { name: this.name, type: this.inferType(distinct), missing: this.missing, distinct };
     if (this.capped) profile.distinctCapped = true;
+    if (this.count >= 20 && this.repeats === 0) profile.identifier = true;
     if (profile.type === "numeric" && this.n > 0) {
       profile.min = this.min;
       profile.max = this.max;

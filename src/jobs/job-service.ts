@@ -34,7 +34,7 @@ export class JobService {
       const prior = await this.findByKey(tenant, idempotencyKey, requestHash);
       if (prior) return { job: prior, replayed: true };
     }
-    const dataset = await this.db.dataset.findFirst({ where: { id: req.datasetId, tenant } });
+    const dataset = await this.db.dataset.findFirst({ where: { id: req.datasetId, tenant, status: "ready" } });
     if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
     const columns = dataset.columns as unknown as ColumnProfile[];
     const resolved = resolveColumns(req, columns);

@@ -39,7 +39,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
   try {
     if (!job.datasetId) throw new TrainingError("dataset_deleted", "the dataset was deleted before the job ran");
     const dataset = await db.dataset.findUniqueOrThrow({ where: { id: job.datasetId } });
-    const table = await new DatasetService(db, ctx.config).readTable(dataset.id);
+    const table = await new DatasetService(db, ctx.config).readTable(dataset);
     const spec = job.spec as unknown as JobRequest;
     const outcome = await trainJob(table, spec, dataset.columns as unknown as ColumnProfile[], {
       onEpoch: async (epoch, logs) => {

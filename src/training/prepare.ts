@@ -1,6 +1,6 @@
 import { AppError } from "../errors.js";
 import { isMissing, parseNumber } from "../datasets/profile.js";
-import type { Table } from "../datasets/csv-read.js";
+import type { Table } from "../datasets/read-table.js";
 import type { ResolvedColumns, Task } from "./columns.js";
 import { encodeRows, fitFeatures, inputNames, sortLabels, type Preprocessing, type ValueGetter } from "./preprocess.js";
 import { splitRows } from "./split.js";

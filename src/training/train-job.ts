@@ -1,6 +1,6 @@
 import { tf } from "./tf.js";
 import type { ColumnProfile } from "../datasets/profile.js";
-import type { Table } from "../datasets/csv-read.js";
+import type { Table } from "../datasets/read-table.js";
 import { resolveColumns, type Task } from "./columns.js";
 import { prepareData, type Part } from "./prepare.js";
 import { buildOptimizer, buildSequential, LOSS_BY_MODE, planOutput, type OutputMode } from "./build-model.js";

@@ -6,6 +6,7 @@ export const ColumnProfileSchema = z.object({
   missing: z.number().int(),
   distinct: z.number().int(),
   distinctCapped: z.boolean().optional(),
+  identifier: z.boolean().optional().describe("Every value distinct: an id or a name, not a feature"),
   min: z.number().optional(),
   max: z.number().optional(),
   mean: z.number().optional(),
@@ -16,7 +17,8 @@ export const ColumnProfileSchema = z.object({
 export const DatasetSchema = z.object({
   id: z.string().uuid(),
   name: z.string(),
-  format: z.string(),
+  format: z.enum(["csv", "jsonl"]),
+  delimiter: z.string().nullable(),
   rows: z.number().int(),
   sizeBytes: z.number().int(),
   sha256: z.string(),

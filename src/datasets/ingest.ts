@@ -1,0 +1,211 @@
+import { createHash } from "node:crypto";
+import { Readable, Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parse, CsvError } from "csv-parse";
+import { AppError } from "../errors.js";
+import { jsonField, jsonLinesParser } from "./jsonl.js";
+import { ColumnProfiler, type ColumnProfile } from "./profile.js";
+import { sniffDelimiter, type DatasetFormat } from "./sniff.js";
+import { Utf8Checker } from "./utf8.js";
+
+export interface IngestLimits {
+  maxBytes: number;
+  maxRows: number;
+  maxColumns: number;
+}
+
+export interface IngestOptions {
+  limits: IngestLimits;
+  format: DatasetFormat;
+  /** CSV delimiter; sniffed from the header line when absent. */
+  delimiter?: string;
+  /** Stores one piece of the raw file (in order); awaited, so storage paces the upload. */
+  onChunk(seq: number, bytes: Buffer): Promise<void>;
+}
+
+export interface IngestResult {
+  columns: ColumnProfile[];
+  rows: number;
+  sizeBytes: number;
+  sha256: string;
+  delimiter?: string;
+}
+
+/** Size of the pieces the raw file is stored in. */
+export const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** csv-parse options shared by upload and by the worker reading a stored file back. */
+export function csvOptions(delimiter: string) {
+  return { bom: true, skip_empty_lines: true, delimiter, relax_quotes: false } as const;
+}
+
+/** Reads the first bytes (up to a line end or 64 KiB) and gives back a stream of all of them. */
+async function peek(source: Readable): Promise<{ head: Buffer; stream: Readable }> {
+  const it = source[Symbol.asyncIterator]();
+  const first: Buffer[] = [];
+  let size = 0;
+  while (size < 65_536) {
+    const next = await it.next();
+    if (next.done) break;
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    first.push(chunk);
+    size += chunk.length;
+    if (chunk.includes(10)) break;
+  }
+  async function* all() {
+    yield* first;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value as Buffer;
+  }
+  return { head: Buffer.concat(first), stream: Readable.from(all(), { objectMode: false }) };
+}
+
+/**
+ * Streams an upload once, in bounded memory: checks size and UTF-8, hashes it, hands it to
+ * storage in CHUNK_BYTES pieces, parses it and profiles every column. Throws AppError naming
+ * the line. What was stored is the caller's to discard when this throws.
+ */
+export async function ingest(source: Readable, opts: IngestOptions): Promise<IngestResult> {
+  const { limits } = opts;
+  const { head, stream } = await peek(source);
+  const delimiter = opts.format === "csv" ? (opts.delimiter ?? sniffDelimiter(head.toString("utf8"))) : undefined;
+  const hash = createHash("sha256");
+  const utf8 = new Utf8Checker();
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let sizeBytes = 0;
+  let seq = 0;
+  /** Stores whole CHUNK_BYTES pieces (and, at the end, the rest). */
+  const flush = async (final: boolean) => {
+    if (pendingBytes === 0 || (!final && pendingBytes < CHUNK_BYTES)) return;
+    let bytes = Buffer.concat(pending);
+    while (bytes.length >= CHUNK_BYTES || (final && bytes.length > 0)) {
+      await opts.onChunk(seq++, bytes.subarray(0, CHUNK_BYTES));
+      bytes = bytes.subarray(CHUNK_BYTES);
+    }
+    pending = bytes.length ? [bytes] : [];
+    pendingBytes = bytes.length;
+  };
+  const store = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      sizeBytes += chunk.length;
+      if (sizeBytes > limits.maxBytes) return done(new AppError("payload_too_large", `the file is larger than the limit of ${limits.maxBytes} bytes`));
+      const bad = utf8.push(chunk);
+      if (bad) return done(new AppError("invalid_encoding", bad));
+      hash.update(chunk);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < CHUNK_BYTES) return done(null, chunk);
+      flush(false).then(() => done(null, chunk), done);
+    },
+    flush(done) {
+      const bad = utf8.end();
+      if (bad) return done(new AppError("invalid_encoding", bad));
+      flush(true).then(() => done(), done);
+    },
+  });
+
+  const sink = opts.format === "csv" ? new CsvProfileSink(limits) : new JsonProfileSink(limits);
+  const parser = opts.format === "csv" ? parse(csvOptions(delimiter!)) : jsonLinesParser();
+  try {
+    await pipeline(stream, store, parser, sink.stream());
+  } catch (err) {
+    throw toAppError(err);
+  }
+  const { columns, rows } = sink.result();
+  return { columns, rows, sizeBytes, sha256: hash.digest("hex"), delimiter };
+}
+
+abstract class ProfileSink<R> {
+  protected profilers: ColumnProfiler[] = [];
+  protected rows = 0;
+  constructor(protected readonly limits: IngestLimits) {}
+  protected abstract add(record: R): void;
+
+  stream(): Writable {
+    return new Writable({
+      objectMode: true,
+      write: (record: R, _enc, done) => {
+        try {
+          this.add(record);
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      },
+    });
+  }
+
+  protected countRow(): void {
+    if (++this.rows > this.limits.maxRows) throw new AppError("payload_too_large", `the file has more than the limit of ${this.limits.maxRows} rows`);
+  }
+
+  result(): { columns: ColumnProfile[]; rows: number } {
+    if (this.profilers.length === 0) throw new AppError("malformed_csv", "the file is empty: expected a header line and data rows");
+    if (this.rows === 0) throw new AppError("malformed_csv", "the file has a header (line 1) but no data rows");
+    if (this.profilers.length < 2) throw new AppError("malformed_csv", "a dataset needs at least two columns (features and a target)");
+    return { columns: this.profilers.map((p) => p.result()), rows: this.rows };
+  }
+}
+
+/** CSV: the first record is the header; every later record has its length (csv-parse checks). */
+class CsvProfileSink extends ProfileSink<string[]> {
+  protected add(record: string[]): void {
+    if (this.profilers.length === 0) {
+      this.profilers = checkHeader(record, this.limits.maxColumns).map((name) => new ColumnProfiler(name));
+      return;
+    }
+    this.countRow();
+    for (let i = 0; i < this.profilers.length; i++) this.profilers[i]!.add(record[i]!);
+  }
+}
+
+/** JSON Lines: columns are the union of keys, in order of first appearance; absent is missing. */
+class JsonProfileSink extends ProfileSink<Record<string, unknown>> {
+  private readonly index = new Map<string, number>();
+  protected add(record: Record<string, unknown>): void {
+    this.countRow();
+    for (const key of Object.keys(record)) {
+      if (this.index.has(key)) continue;
+      if (this.index.size >= this.limits.maxColumns) {
+        throw new AppError("payload_too_large", `line ${this.rows}: more than the limit of ${this.limits.maxColumns} distinct keys`);
+      }
+      const p = new ColumnProfiler(key);
+      for (let r = 1; r < this.rows; r++) p.add(""); // absent from the earlier rows
+      this.index.set(key, this.profilers.length);
+      this.profilers.push(p);
+    }
+    for (const p of this.profilers) p.add(jsonField(record[p.name]));
+  }
+}
+
+function checkHeader(record: string[], maxColumns: number): string[] {
+  if (record.length > maxColumns) {
+    throw new AppError("payload_too_large", `line 1: ${record.length} columns, more than the limit of ${maxColumns}`);
+  }
+  const names = record.map((n) => n.trim());
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (name === "") throw new AppError("malformed_csv", `line 1: column ${i + 1} has no name (is the header line missing?)`);
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new AppError("malformed_csv", `line 1: duplicate column name "${name}" (columns ${first + 1} and ${i + 1})`);
+    }
+    seen.set(name, i);
+  });
+  return names;
+}
+
+function toAppError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  if (err instanceof CsvError) {
+    const e = err as CsvError & { lines?: number };
+    const line = e.lines ?? "?";
+    if (e.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
+      return new AppError("malformed_csv", `line ${line}: ${e.message.replace(/ on line \d+$/, "")} (ragged row)`);
+    }
+    return new AppError("malformed_csv", `line ${line}: ${e.message}`);
+  }
+  const code = (err as { code?: string }).code;
+  if (code === "FST_REQ_FILE_TOO_LARGE") return new AppError("payload_too_large", "the file is larger than the upload limit");
+  return err;
+}
