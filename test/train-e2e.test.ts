@@ -61,7 +61,7 @@ describe("end to end: upload, train in a worker process, download, predict", () 
       { sepal_length: 5.7, sepal_width: 2.8, petal_length: 4.1, petal_width: 1.3 },
       { sepal_length: 6.9, sepal_width: 3.1, petal_length: 5.4, petal_width: 2.1 },
     ];
-    const x = rows.map((r: any) => prep.features.map((f: any) => (r[f.name] - f.mean) / f.std));
+    const x = rows.map((r: any) => prep.features.map((f: any) => (r[f.name] - f.offset) / f.divisor));
     const local = (net.predict(tf.tensor2d(x)) as tf.Tensor).arraySync() as number[][];
     const served = await env.api().post(`/v1/models/${job.modelId}/predict`).set(auth).send({ rows });
     assert.equal(served.status, 200, served.text);

@@ -62,7 +62,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
         data: {
           status: "succeeded", finishedAt: new Date(), epoch: r.epochsRun,
           metrics: { ...r.metrics, epochsRun: r.epochsRun, restoredEpoch: r.restoredEpoch ?? null } as object,
-          warnings: [...(job.warnings as string[]), ...r.warnings],
+          warnings: [...new Set([...(job.warnings as string[]), ...r.warnings])],
         },
       });
       if (updated.count !== 1) return; // cancelled or taken over meanwhile: keep nothing

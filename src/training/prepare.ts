@@ -5,6 +5,8 @@ import type { ResolvedColumns, Task } from "./columns.js";
 import { encodeRows, fitFeatures, inputNames, sortLabels, type Preprocessing, type ValueGetter } from "./preprocess.js";
 import { splitRows } from "./split.js";
 import type { SplitSpec } from "./spec/training-options.js";
+import { columnSettings } from "./preprocess.js";
+import type { PreprocessingSpec } from "./spec/preprocessing.js";
 
 /** One part of the data, encoded: x is row-major [n, inputs]. */
 export interface Part {
@@ -21,16 +23,22 @@ export interface PreparedData {
   train: Part;
   validation: Part;
   test: Part;
+  warnings: string[];
   /** Regression trains on a standardized target; the model's last layer is rescaled after. */
   targetScale?: { mean: number; std: number };
 }
 
 /** Turns a table into encoded train/validation/test parts, fitting preprocessing on train only. */
-export function prepareData(table: Table, target: string, resolved: ResolvedColumns, split: SplitSpec): PreparedData {
+export function prepareData(table: Table, target: string, resolved: ResolvedColumns, split: SplitSpec, spec: PreprocessingSpec): PreparedData {
   const col = new Map(table.header.map((h, i) => [h, i]));
   const t = col.get(target)!;
   const getter = (row: string[]): ValueGetter => (name) => row[col.get(name)!];
-  const rows = table.rows.filter((r) => !isMissing(r[t]) && (resolved.task === "classification" || parseNumber(r[t]!) !== undefined));
+  // Columns set to `missing: drop` take their rows with a missing value out of every part.
+  const dropIf = resolved.features.filter((f) => columnSettings(f.name, f.type, spec).missing === "drop").map((f) => col.get(f.name)!);
+  const warnings: string[] = [];
+  const usable = table.rows.filter((r) => !isMissing(r[t]) && (resolved.task === "classification" || parseNumber(r[t]!) !== undefined));
+  const rows = dropIf.length ? usable.filter((r) => dropIf.every((c) => !isMissing(r[c]))) : usable;
+  if (rows.length < usable.length) warnings.push(`${usable.length - rows.length} rows with a missing value in a "missing: drop" column were left out`);
   if (rows.length < 10) throw new AppError("validation_failed", `only ${rows.length} rows have a target value; at least 10 are needed`, [{ path: "target", message: "too few rows with a value" }]);
 
   let truth: Float64Array;
@@ -49,9 +57,9 @@ export function prepareData(table: Table, target: string, resolved: ResolvedColu
     seed: split.seed,
     strata: resolved.task === "classification" && split.stratify ? truth : undefined,
   });
-  const features = fitFeatures(resolved.features, parts.train.map((i) => getter(rows[i]!)));
+  const features = fitFeatures(resolved.features, parts.train.map((i) => getter(rows[i]!)), spec);
   const preprocessing: Preprocessing = {
-    version: 1,
+    version: 2,
     features,
     inputs: inputNames(features),
     target: resolved.task === "classification" ? { name: target, task: "classification", labels } : { name: target, task: "regression" },
@@ -79,5 +87,6 @@ export function prepareData(table: Table, target: string, resolved: ResolvedColu
     validation: build(parts.validation),
     test: build(parts.test),
     targetScale,
+    warnings,
   };
 }

@@ -1,38 +1,64 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { encodeRows, fitFeatures, inputNames, sortLabels } from "./preprocess.js";
+import { encodeRows, fitFeatures, inputNames, sortLabels, type FeatureEncoding } from "./preprocess.js";
+import { PreprocessingSchema } from "./spec/preprocessing.js";
+
+const getters = (rows: Array<Record<string, unknown>>) => rows.map((r) => (name: string) => r[name]);
+const encode = (features: FeatureEncoding[], rows: Array<Record<string, unknown>>) => Array.from(encodeRows({ features, inputs: inputNames(features) }, getters(rows)));
 
 describe("preprocessing", () => {
-  const rows = [
+  const train = getters([
     { age: "20", sex: "male", vip: "yes" },
     { age: "40", sex: "female", vip: "no" },
     { age: "", sex: "female", vip: "" },
-  ].map((r) => (name: string) => (r as Record<string, string>)[name]);
-  const features = fitFeatures(
-    [{ name: "age", type: "numeric" }, { name: "sex", type: "categorical" }, { name: "vip", type: "boolean" }],
-    rows,
-  );
+    { age: "90", sex: "female", vip: "no" },
+  ]);
+  const cols = [{ name: "age", type: "numeric" as const }, { name: "sex", type: "categorical" as const }, { name: "vip", type: "boolean" as const }];
 
-  it("standardizes numbers with the training mean and std, imputing the mean", () => {
-    const f = features[0]!;
-    assert.equal(f.kind, "numeric");
-    if (f.kind !== "numeric") return;
-    assert.equal(f.mean, 30);
-    assert.equal(f.std, 10);
-    const x = encodeRows({ features, inputs: inputNames(features) }, rows);
-    assert.deepEqual([x[0], x[4], x[8]], [-1, 1, 0]); // missing age -> mean -> 0
+  it("standardizes with the training mean and std and imputes the mean by default", () => {
+    const [age] = fitFeatures(cols, train);
+    assert.ok(age?.kind === "numeric");
+    assert.equal(age.offset, 50);
+    assert.ok(Math.abs(age.divisor - Math.sqrt(((30 ** 2) + (10 ** 2) + (40 ** 2)) / 3)) < 1e-9);
+    assert.equal(age.fill, 50);
+    assert.equal(encode([age], [{ age: null }])[0], 0);
   });
 
-  it("one-hot encodes categories in a stable order, unseen ones as all zeros, missing as the mode", () => {
-    assert.deepEqual(inputNames(features), ["age", "sex=female", "sex=male", "vip"]);
-    const prep = { features, inputs: inputNames(features) };
-    const x = encodeRows(prep, [(n) => ({ age: 30, sex: "other", vip: true })[n], (n) => ({ age: 30 })[n]]);
-    assert.deepEqual(Array.from(x), [0, 0, 0, 1, 0, 1, 0, 1]);
+  it("scales min-max or not at all, and imputes median, mode or a constant", () => {
+    const spec = (c: object) => PreprocessingSchema.parse({ columns: { age: c } });
+    const [minmax] = fitFeatures(cols, train, spec({ scaling: "minmax", missing: "median" }));
+    assert.deepEqual(encode([minmax!], [{ age: 20 }, { age: 90 }, { age: "" }]), [0, 1, Math.fround(20 / 70)]);
+    const [none] = fitFeatures(cols, train, spec({ scaling: "none", missing: "constant", constant: -1 }));
+    assert.deepEqual(encode([none!], [{ age: 33 }, {}]), [33, -1]);
+    const [mode] = fitFeatures(cols, getters([{ age: "3" }, { age: "3" }, { age: "8" }]), spec({ scaling: "none", missing: "mode" }));
+    assert.deepEqual(encode([mode!], [{}]), [3]);
+  });
+
+  it("one-hot encodes with an unknown bucket for unseen and capped categories; missing takes the mode", () => {
+    const [, sex] = fitFeatures(cols, train);
+    assert.deepEqual(inputNames([sex!]), ["sex=female", "sex=male", "sex=[UNK]"]);
+    assert.deepEqual(encode([sex!], [{ sex: "male" }, { sex: "other" }, {}]), [0, 1, 0, 0, 0, 1, 1, 0, 0]);
+    const capped = fitFeatures(cols, train, PreprocessingSchema.parse({ categorical: { maxCategories: 1 } }))[1]!;
+    assert.deepEqual(inputNames([capped]), ["sex=female", "sex=[UNK]"]);
+    assert.deepEqual(encode([capped], [{ sex: "male" }]), [0, 1]);
+    const bare = fitFeatures(cols, train, PreprocessingSchema.parse({ categorical: { unknownBucket: false } }))[1]!;
+    assert.deepEqual(encode([bare], [{ sex: "other" }]), [0, 0]);
+  });
+
+  it("makes a value required where the column was trained with missing: drop", () => {
+    const [age] = fitFeatures(cols, train, PreprocessingSchema.parse({ numeric: { missing: "drop" } }));
+    assert.equal(age!.fill, null);
+    assert.throws(() => encode([age!], [{ age: null }]), (e: any) => e.errors?.[0]?.path === "age");
+  });
+
+  it("encodes booleans as 0/1 with the majority for missing", () => {
+    const vip = fitFeatures(cols, train)[2]!;
+    assert.deepEqual(encode([vip], [{ vip: true }, { vip: "no" }, {}]), [1, 0, 0]);
   });
 
   it("refuses a value of the wrong kind, naming the column", () => {
-    const prep = { features, inputs: inputNames(features) };
-    assert.throws(() => encodeRows(prep, [(n) => ({ age: "old" })[n]]), (e: any) => e.errors?.[0]?.path === "age");
+    const [age] = fitFeatures(cols, train);
+    assert.throws(() => encode([age!], [{ age: "old" }]), (e: any) => e.errors?.[0]?.path === "age");
   });
 
   it("orders numeric labels numerically", () => {

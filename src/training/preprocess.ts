@@ -1,68 +1,126 @@
-import { AppError } from "../errors.js";
+import { AppError, type FieldError } from "../errors.js";
 import { isMissing, parseNumber, TRUE_VALUES, type ColumnType } from "../datasets/profile.js";
+import { DEFAULT_PREPROCESSING, type PreprocessingSpec } from "./spec/preprocessing.js";
 
 /**
  * How raw column values become the model's input vector. Fitted on the training rows only
  * (no leakage from validation/test), stored with the model, applied again by /predict and
  * exported in model.json's userDefinedMetadata so any TF.js client can do the same.
+ * A `fill` of null means the column was trained with `missing: drop`: a value is required.
  */
 export type FeatureEncoding =
-  | { name: string; kind: "numeric"; mean: number; std: number; fill: number }
-  | { name: string; kind: "categorical"; categories: string[]; fill: string }
-  | { name: string; kind: "boolean"; fill: 0 | 1 };
+  | { name: string; kind: "numeric"; scaling: string; missing: string; offset: number; divisor: number; fill: number | null }
+  | { name: string; kind: "categorical"; missing: string; categories: string[]; unknown: boolean; fill: string | null }
+  | { name: string; kind: "boolean"; missing: string; fill: 0 | 1 | null };
 
 export type TargetEncoding =
   | { name: string; task: "classification"; labels: string[] }
   | { name: string; task: "regression" };
 
 export interface Preprocessing {
-  version: 1;
+  version: 2;
   features: FeatureEncoding[];
   /** Names of the encoded input columns, in the model's input order (e.g. `sex=female`). */
   inputs: string[];
   target: TargetEncoding;
 }
 
-/** Categories kept per column (most frequent first); rarer ones encode as all zeros. */
-const MAX_CATEGORIES = 100;
+/** Input name of a categorical column's out-of-vocabulary bucket (Keras StringLookup's token). */
+export const UNKNOWN = "[UNK]";
 
 /** Reads one raw value of a row by column name. */
 export type ValueGetter = (column: string) => unknown;
 
-/** Fits each feature's encoding on the given rows: mean/std and mean imputation for numbers, vocabulary and mode imputation for categories. */
+export type FeatureKind = Exclude<ColumnType, "text">;
+
+/** One column's effective settings: its own, else the global ones for its kind. */
+export interface ColumnSettings {
+  scaling: "standardize" | "minmax" | "none";
+  missing: "mean" | "median" | "mode" | "constant" | "drop";
+  constant?: number | string;
+  maxCategories: number;
+  unknownBucket: boolean;
+}
+
+export function columnSettings(name: string, kind: FeatureKind, spec: PreprocessingSpec = DEFAULT_PREPROCESSING): ColumnSettings {
+  const own = spec.columns[name] ?? {};
+  const global = kind === "numeric" ? spec.numeric : spec.categorical;
+  return {
+    scaling: own.scaling ?? spec.numeric.scaling,
+    missing: own.missing ?? (kind === "boolean" ? "mode" : global.missing),
+    constant: own.constant ?? global.constant,
+    maxCategories: own.maxCategories ?? spec.categorical.maxCategories,
+    unknownBucket: spec.categorical.unknownBucket,
+  };
+}
+
+/** Problems with a column's settings for its kind (e.g. a median of categories). */
+export function checkSettings(name: string, kind: FeatureKind, s: ColumnSettings): FieldError[] {
+  const path = `preprocessing.columns.${name}`;
+  const errors: FieldError[] = [];
+  if (kind !== "numeric" && (s.missing === "mean" || s.missing === "median")) {
+    errors.push({ path: `${path}.missing`, message: `"${name}" is ${kind}: use mode, constant or drop` });
+  }
+  if (s.missing === "constant") {
+    if (s.constant === undefined) errors.push({ path: `${path}.constant`, message: `missing "constant" needs a constant for "${name}"` });
+    else if (kind === "numeric" && typeof s.constant !== "number") errors.push({ path: `${path}.constant`, message: `"${name}" is numeric: the constant must be a number` });
+  }
+  return errors;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Values by count, most frequent first (ties by value, so the result is stable). */
+function ranked(values: string[]): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}
+
+/** Fits each feature's encoding on the given (training) rows. */
 export function fitFeatures(
-  columns: Array<{ name: string; type: ColumnType }>,
+  columns: Array<{ name: string; type: FeatureKind }>,
   rows: ValueGetter[],
+  spec: PreprocessingSpec = DEFAULT_PREPROCESSING,
 ): FeatureEncoding[] {
   return columns.map(({ name, type }) => {
-    const raw = rows.map((get) => get(name) as string);
+    const s = columnSettings(name, type, spec);
+    const present = rows.map((get) => get(name) as string).filter((v) => !isMissing(v)).map((v) => v.trim());
     if (type === "numeric") {
-      const xs = raw.filter((v) => !isMissing(v)).map((v) => parseNumber(v)!);
+      const xs = present.map((v) => parseNumber(v)!);
       const mean = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
-      const variance = xs.length ? xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length : 0;
-      // A constant column would divide by zero; std 1 leaves it centred at 0.
-      return { name, kind: "numeric", mean, std: Math.sqrt(variance) || 1, fill: mean };
+      const std = Math.sqrt(xs.length ? xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length : 0);
+      const min = xs.length ? Math.min(...xs) : 0;
+      const max = xs.length ? Math.max(...xs) : 0;
+      // A constant column would divide by zero; divisor 1 leaves it at 0.
+      const [offset, divisor] = s.scaling === "standardize" ? [mean, std || 1] : s.scaling === "minmax" ? [min, max - min || 1] : [0, 1];
+      const fills: Record<ColumnSettings["missing"], number | null> = {
+        mean, median: xs.length ? median(xs) : 0, mode: Number(ranked(present)[0]?.[0] ?? 0), constant: Number(s.constant ?? 0), drop: null,
+      };
+      return { name, kind: "numeric", scaling: s.scaling, missing: s.missing, offset, divisor, fill: fills[s.missing] };
     }
-    const counts = new Map<string, number>();
-    for (const v of raw) if (!isMissing(v)) counts.set(v.trim(), (counts.get(v.trim()) ?? 0) + 1);
-    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const counts = ranked(present);
     if (type === "boolean") {
-      let ones = 0;
-      let total = 0;
-      for (const [v, c] of ranked) {
-        total += c;
-        if (TRUE_VALUES.has(v.toLowerCase())) ones += c;
-      }
-      return { name, kind: "boolean", fill: ones * 2 >= total && total > 0 ? 1 : 0 };
+      const truthy = (v: string) => TRUE_VALUES.has(v.toLowerCase());
+      const ones = present.filter(truthy).length;
+      const fill = s.missing === "drop" ? null : s.missing === "constant" ? (truthy(String(s.constant)) ? 1 : 0) : ones * 2 >= present.length && present.length > 0 ? 1 : 0;
+      return { name, kind: "boolean", missing: s.missing, fill };
     }
-    const categories = ranked.slice(0, MAX_CATEGORIES).map(([v]) => v).sort();
-    return { name, kind: "categorical", categories, fill: ranked[0]?.[0] ?? "" };
+    const categories = counts.slice(0, s.maxCategories).map(([v]) => v).sort();
+    const fill = s.missing === "drop" ? null : s.missing === "constant" ? String(s.constant) : (counts[0]?.[0] ?? "");
+    return { name, kind: "categorical", missing: s.missing, categories, unknown: s.unknownBucket, fill };
   });
 }
 
 /** Names of the encoded inputs, in order. */
 export function inputNames(features: FeatureEncoding[]): string[] {
-  return features.flatMap((f) => (f.kind === "categorical" ? f.categories.map((c) => `${f.name}=${c}`) : [f.name]));
+  return features.flatMap((f) =>
+    f.kind === "categorical" ? [...f.categories.map((c) => `${f.name}=${c}`), ...(f.unknown ? [`${f.name}=${UNKNOWN}`] : [])] : [f.name],
+  );
 }
 
 function text(value: unknown): string | undefined {
@@ -71,9 +129,14 @@ function text(value: unknown): string | undefined {
   return isMissing(s) ? undefined : s.trim();
 }
 
+function required(name: string): AppError {
+  return new AppError("validation_failed", `"${name}" is required: the model was trained with missing: drop for it`, [{ path: name, message: "required (trained with missing: drop)" }]);
+}
+
 /**
  * Encodes one row into `out` at `offset`. Missing values take the fitted fill; an unseen
- * category encodes as all zeros. Throws AppError(path = column) for a value of the wrong kind.
+ * category goes to the unknown bucket (or all zeros without one). Throws AppError(path =
+ * column) for a value of the wrong kind, or a missing one where none may be.
  */
 export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Float32Array, offset: number): void {
   let k = offset;
@@ -81,19 +144,30 @@ export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Fl
     const value = get(f.name);
     if (f.kind === "numeric") {
       const s = typeof value === "number" ? String(value) : text(value);
-      let x = f.fill;
-      if (s !== undefined) {
+      let x: number;
+      if (s === undefined) {
+        if (f.fill === null) throw required(f.name);
+        x = f.fill;
+      } else {
         const parsed = parseNumber(s);
         if (parsed === undefined) throw new AppError("validation_failed", `"${f.name}" must be a number`, [{ path: f.name, message: `expected a number, got ${JSON.stringify(value)}` }]);
         x = parsed;
       }
-      out[k++] = (x - f.mean) / f.std;
+      out[k++] = (x - f.offset) / f.divisor;
     } else if (f.kind === "boolean") {
       const s = typeof value === "boolean" ? String(value) : text(value);
-      out[k++] = s === undefined ? f.fill : TRUE_VALUES.has(s.toLowerCase()) ? 1 : 0;
+      if (s === undefined && f.fill === null) throw required(f.name);
+      out[k++] = s === undefined ? f.fill! : TRUE_VALUES.has(s.toLowerCase()) ? 1 : 0;
     } else {
       const s = text(value) ?? f.fill;
-      for (const c of f.categories) out[k++] = c === s ? 1 : 0;
+      if (s === null) throw required(f.name);
+      let hit = false;
+      for (const c of f.categories) {
+        const on = c === s;
+        hit ||= on;
+        out[k++] = on ? 1 : 0;
+      }
+      if (f.unknown) out[k++] = hit ? 0 : 1;
     }
   }
 }

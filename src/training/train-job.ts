@@ -60,7 +60,7 @@ function classWeights(req: JobRequest, labels: string[], train: Part): Record<nu
  */
 export async function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks): Promise<TrainOutcome> {
   const resolved = resolveColumns(req, columns);
-  const data = prepareData(table, req.target, resolved, req.split);
+  const data = prepareData(table, req.target, resolved, req.split, req.preprocessing);
   const labels = data.preprocessing.target.task === "classification" ? data.preprocessing.target.labels : [];
   const plan = planOutput(req.model.layers, data.task, labels.length);
   const model = buildSequential(req.model, data.inputs, plan, req.training.seed);
@@ -90,7 +90,7 @@ export async function trainJob(table: Table, req: JobRequest, columns: ColumnPro
       const { values } = predictMatrix(model, p.x, p.n, data.inputs, plan.mode);
       return data.task === "classification" ? classificationMetrics(values, p.truth, labels) : regressionMetrics(values, p.truth);
     };
-    const warnings = [...resolved.warnings, ...fit.warnings];
+    const warnings = [...resolved.warnings, ...data.warnings, ...fit.warnings];
     if (data.validation.n === 0 && req.training.earlyStopping?.monitor.startsWith("val_")) {
       warnings.push("split.validation is 0, so there are no val_ metrics to stop on");
     }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ModelSpecSchema } from "./model-spec.js";
 import { SplitSchema, TrainingOptionsSchema } from "./training-options.js";
+import { PreprocessingSchema } from "./preprocessing.js";
 
 /** What a client asks to train. Stored as is (after defaults) on the job. */
 export const JobRequestSchema = z.strictObject({
@@ -10,6 +11,9 @@ export const JobRequestSchema = z.strictObject({
     .describe("Columns to learn from; default all but target, `ignore` and text columns"),
   ignore: z.array(z.string().min(1)).default([]),
   task: z.enum(["classification", "regression"]).optional().describe("Inferred from the target when absent"),
+  columns: z.record(z.string(), z.enum(["numeric", "categorical", "boolean", "text"])).default({})
+    .describe('Column type overrides, e.g. {"pclass": "categorical"}'),
+  preprocessing: PreprocessingSchema.default(() => PreprocessingSchema.parse({})),
   split: SplitSchema.default({ test: 0.2, validation: 0.1, stratify: true, seed: 42 }),
   model: ModelSpecSchema,
   training: TrainingOptionsSchema.default(() => TrainingOptionsSchema.parse({})),
