@@ -61,7 +61,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
         where: mine,
         data: {
           status: "succeeded", finishedAt: new Date(), epoch: r.epochsRun,
-          metrics: { ...r.metrics, epochsRun: r.epochsRun, restoredEpoch: r.restoredEpoch ?? null } as object,
+          metrics: { ...r.metrics, diagnosis: r.diagnosis, epochsRun: r.epochsRun, restoredEpoch: r.restoredEpoch ?? null } as object,
           warnings: [...new Set([...(job.warnings as string[]), ...r.warnings])],
         },
       });

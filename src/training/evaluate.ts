@@ -3,10 +3,17 @@ import { argmax } from "./predict.js";
 export interface ClassificationMetrics {
   n: number;
   accuracy: number;
+  /** Mean of per-class recall: accuracy that a majority class cannot inflate. */
+  balancedAccuracy: number;
   /** Mean cross-entropy of the true class (log loss), probabilities clipped to [1e-7, 1]. */
   loss: number;
   perClass: Array<{ label: string; precision: number; recall: number; f1: number; support: number }>;
   macroF1: number;
+  /** F1 averaged with each class weighted by its support. */
+  weightedF1: number;
+  /** Binary only: area under the ROC curve of the second label's probability, and log loss. */
+  rocAuc?: number;
+  logLoss?: number;
   /** rows: true label, columns: predicted label, both in `labels` order. */
   confusionMatrix: { labels: string[]; matrix: number[][] };
 }
@@ -44,14 +51,48 @@ export function classificationMetrics(probs: Float32Array, truth: Float64Array, 
     const recall = safe(tp, support);
     return { label, precision, recall, f1: safe(2 * precision * recall, precision + recall), support };
   });
-  return {
+  const present = perClass.filter((c) => c.support > 0);
+  const metrics: ClassificationMetrics = {
     n,
     accuracy: safe(correct, n),
+    balancedAccuracy: safe(present.reduce((s, c) => s + c.recall, 0), present.length),
     loss: safe(logLoss, n),
     perClass,
     macroF1: safe(perClass.reduce((s, c) => s + c.f1, 0), k),
+    weightedF1: safe(perClass.reduce((s, c) => s + c.f1 * c.support, 0), n),
     confusionMatrix: { labels, matrix },
   };
+  if (k === 2) {
+    metrics.logLoss = metrics.loss;
+    metrics.rocAuc = rocAuc(Float64Array.from({ length: n }, (_, i) => probs[i * 2 + 1]!), truth);
+  }
+  return metrics;
+}
+
+/**
+ * ROC AUC as the Mann-Whitney U statistic: the chance that a random positive scores above a
+ * random negative, ties counting half (Hanley & McNeil, Radiology 1982). NaN with one class.
+ */
+export function rocAuc(scores: Float64Array, truth: Float64Array): number {
+  const order = Array.from(scores.keys()).sort((a, b) => scores[a]! - scores[b]!);
+  const ranks = new Float64Array(scores.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && scores[order[j + 1]!] === scores[order[i]!]) j++;
+    for (let t = i; t <= j; t++) ranks[order[t]!] = (i + j) / 2 + 1; // average rank of a tie
+    i = j + 1;
+  }
+  let positives = 0;
+  let rankSum = 0;
+  truth.forEach((t, i) => {
+    if (t === 1) {
+      positives++;
+      rankSum += ranks[i]!;
+    }
+  });
+  const negatives = truth.length - positives;
+  if (positives === 0 || negatives === 0) return Number.NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
 export function regressionMetrics(pred: Float32Array, truth: Float64Array): RegressionMetrics {

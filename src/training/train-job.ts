@@ -11,6 +11,7 @@ import { foldTargetScale, summarize, toArtifacts, type ModelSummary, type Stored
 import type { Preprocessing } from "./preprocess.js";
 import type { JobRequest } from "./spec/job-request.js";
 import { TrainingError } from "./training-error.js";
+import { diagnose, priorLoss, type Diagnosis } from "./diagnose.js";
 
 export type Metrics = ClassificationMetrics | RegressionMetrics;
 
@@ -21,6 +22,7 @@ export interface TrainResult {
   summary: ModelSummary;
   artifacts: StoredArtifacts;
   metrics: { test?: Metrics; validation?: Metrics };
+  diagnosis: Diagnosis;
   history: Record<string, number[]>;
   epochsRun: number;
   restoredEpoch?: number;
@@ -38,6 +40,14 @@ function targets(part: Part, mode: OutputMode, classes: number, scale?: { mean: 
   }
   const y = Float32Array.from(part.truth, (v) => (scale ? (v - scale.mean) / scale.std : v));
   return tf.tensor2d(y, [part.n, 1]);
+}
+
+/** Loss of knowing only the target's distribution: class entropy, or 1 for a standardized target. */
+function baselineLoss(train: Part, classes: number): number {
+  if (classes === 0) return 1;
+  const counts = new Array<number>(classes).fill(0);
+  train.truth.forEach((c) => counts[c]!++);
+  return priorLoss(counts);
 }
 
 /** Keras's `balanced` weights n / (classes * count), or the given weights by label name. */
@@ -103,6 +113,7 @@ export async function trainJob(table: Table, req: JobRequest, columns: ColumnPro
         summary: summarize(model),
         artifacts: await toArtifacts(model),
         metrics: { test: evaluate(data.test), validation: evaluate(data.validation) },
+        diagnosis: diagnose(fit.history, baselineLoss(data.train, labels.length)),
         history: fit.history,
         epochsRun: fit.epochsRun,
         restoredEpoch: fit.restoredEpoch,
