@@ -47,7 +47,8 @@ export class JobService {
     try {
       job = await this.db.job.create({
         data: {
-          tenant, datasetId: dataset.id, status: "queued", spec: req as object, epochs: req.training.epochs,
+          tenant, datasetId: dataset.id, status: "queued", spec: req as object,
+          epochs: req.training.epochs * (req.crossValidation ? req.crossValidation.folds + 1 : 1),
           warnings: resolved.warnings, idempotencyKey, requestHash,
         },
         include: withDetail,

@@ -30,11 +30,20 @@ export interface JobView {
   finishedAt: string | null;
 }
 
-/** Keras-style history ({loss: [...], val_loss: [...]}) from the per-epoch rows. */
+/**
+ * Keras-style history ({loss: [...], val_loss: [...]}) from the per-epoch rows. A cross-validated
+ * job logs each fold (`fold` in its logs) and then the refit: the history shown is that of the
+ * latest phase, so it grows epoch by epoch; the folds' curves are in metrics.crossValidation.
+ */
 export function toHistory(epochs: JobEpoch[]): Record<string, number[]> {
+  const sorted = [...epochs].sort((a, b) => a.epoch - b.epoch);
+  const phase = (e: JobEpoch) => (e.logs as Record<string, number>).fold;
+  const current = sorted.length ? phase(sorted[sorted.length - 1]!) : undefined;
+  let start = sorted.length;
+  while (start > 0 && phase(sorted[start - 1]!) === current) start--;
   const history: Record<string, number[]> = {};
-  for (const e of [...epochs].sort((a, b) => a.epoch - b.epoch)) {
-    for (const [key, value] of Object.entries(e.logs as Record<string, number>)) (history[key] ??= []).push(value);
+  for (const e of sorted.slice(start)) {
+    for (const [key, value] of Object.entries(e.logs as Record<string, number>)) if (key !== "fold") (history[key] ??= []).push(value);
   }
   return history;
 }

@@ -40,3 +40,24 @@ export function splitRows(n: number, opts: SplitOptions): SplitIndices {
   for (const part of [out.train, out.validation, out.test]) shuffleInPlace(part, random);
   return out;
 }
+
+/**
+ * Deals `indices` into k folds, each class shuffled and dealt round-robin so every fold keeps
+ * the class proportions (scikit-learn's StratifiedKFold, up to the order of the deal).
+ */
+export function kFolds(indices: number[], k: number, seed: number, strata?: ArrayLike<number>): number[][] {
+  const random = mulberry32(seed ^ 0x2545f491);
+  const groups = new Map<number, number[]>();
+  for (const i of indices) {
+    const key = strata ? strata[i]! : 0;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(i);
+  }
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  let next = 0;
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    for (const i of shuffleInPlace(groups.get(key)!, random)) folds[next++ % k]!.push(i);
+  }
+  return folds;
+}

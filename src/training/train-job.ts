@@ -1,19 +1,18 @@
-import { tf } from "./tf.js";
 import type { ColumnProfile } from "../datasets/profile.js";
 import type { Table } from "../datasets/read-table.js";
-import { resolveColumns, type Task } from "./columns.js";
-import { prepareData, type Part } from "./prepare.js";
-import { buildOptimizer, buildSequential, LOSS_BY_MODE, planOutput, type OutputMode } from "./build-model.js";
-import { fitModel, type FitHooks } from "./fit.js";
-import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from "./evaluate.js";
-import { predictMatrix } from "./predict.js";
+import { resolveColumns, type ResolvedColumns, type Task } from "./columns.js";
+import { encodeParts, selectRows, type Part, type Selected } from "./prepare.js";
+import type { OutputMode } from "./build-model.js";
+import type { FitHooks } from "./fit.js";
+import { fitOnce, type Metrics } from "./fit-once.js";
 import { foldTargetScale, summarize, toArtifacts, type ModelSummary, type StoredArtifacts } from "./export.js";
 import type { Preprocessing } from "./preprocess.js";
 import type { JobRequest } from "./spec/job-request.js";
-import { TrainingError } from "./training-error.js";
 import { diagnose, priorLoss, type Diagnosis } from "./diagnose.js";
+import { kFolds, splitRows } from "./split.js";
+import { crossValidationReport, meanCurves, type CrossValidationReport } from "./cv-report.js";
 
-export type Metrics = ClassificationMetrics | RegressionMetrics;
+export type { Metrics };
 
 export interface TrainResult {
   task: Task;
@@ -21,7 +20,7 @@ export interface TrainResult {
   preprocessing: Preprocessing;
   summary: ModelSummary;
   artifacts: StoredArtifacts;
-  metrics: { test?: Metrics; validation?: Metrics };
+  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport };
   diagnosis: Diagnosis;
   history: Record<string, number[]>;
   epochsRun: number;
@@ -31,17 +30,6 @@ export interface TrainResult {
 
 export type TrainOutcome = { status: "succeeded"; result: TrainResult } | { status: "interrupted" };
 
-/** The targets of one part as the output layer wants them: 0/1, one-hot, or standardized values. */
-function targets(part: Part, mode: OutputMode, classes: number, scale?: { mean: number; std: number }): tf.Tensor2D {
-  if (mode === "softmax") {
-    const y = new Float32Array(part.n * classes);
-    part.truth.forEach((c, i) => (y[i * classes + c] = 1));
-    return tf.tensor2d(y, [part.n, classes]);
-  }
-  const y = Float32Array.from(part.truth, (v) => (scale ? (v - scale.mean) / scale.std : v));
-  return tf.tensor2d(y, [part.n, 1]);
-}
-
 /** Loss of knowing only the target's distribution: class entropy, or 1 for a standardized target. */
 function baselineLoss(train: Part, classes: number): number {
   if (classes === 0) return 1;
@@ -50,78 +38,104 @@ function baselineLoss(train: Part, classes: number): number {
   return priorLoss(counts);
 }
 
-/** Keras's `balanced` weights n / (classes * count), or the given weights by label name. */
-function classWeights(req: JobRequest, labels: string[], train: Part): Record<number, number> | undefined {
-  const spec = req.training.classWeight;
-  if (!spec) return undefined;
-  if (spec === "balanced") {
-    const counts = labels.map(() => 0);
-    train.truth.forEach((c) => counts[c]!++);
-    return Object.fromEntries(counts.map((c, i) => [i, c === 0 ? 1 : train.n / (labels.length * c)]));
-  }
-  const unknown = Object.keys(spec).filter((l) => !labels.includes(l));
-  if (unknown.length) throw new TrainingError("invalid_class_weight", `classWeight names unknown labels ${unknown.join(", ")}; labels are ${labels.join(", ")}`);
-  return Object.fromEntries(labels.map((l, i) => [i, spec[l] ?? 1]));
+/** The verdict most folds reached (the first fold's on a tie), with that fold's evidence. */
+function mostCommon(diagnoses: Diagnosis[]): Diagnosis {
+  const votes = new Map<string, number>();
+  for (const d of diagnoses) votes.set(d.verdict, (votes.get(d.verdict) ?? 0) + 1);
+  const best = Math.max(...votes.values());
+  return diagnoses.find((d) => votes.get(d.verdict) === best)!;
+}
+
+/** Numbers epochs across CV folds and the refit, and tags each fold's logs with its number. */
+function phaseHooks(hooks: FitHooks) {
+  let offset = 0;
+  return (fold?: number): FitHooks & { done(run: number): void } => ({
+    onEpoch: (epoch, logs) => hooks.onEpoch(offset + epoch, fold === undefined ? logs : { ...logs, fold }),
+    done: (run) => (offset += run),
+  });
 }
 
 /**
- * Trains one job end to end on an in-memory table: columns, split, preprocessing, network,
- * fit, evaluation and export. Knows nothing of HTTP, queues or storage; `hooks` reports epochs.
+ * Trains one job end to end on an in-memory table: columns, split (or k-fold CV and a refit),
+ * preprocessing, network, fit, evaluation and export. Knows nothing of HTTP, queues or storage.
  */
 export async function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks): Promise<TrainOutcome> {
   const resolved = resolveColumns(req, columns);
-  const data = prepareData(table, req.target, resolved, req.split, req.preprocessing);
-  const labels = data.preprocessing.target.task === "classification" ? data.preprocessing.target.labels : [];
-  const plan = planOutput(req.model.layers, data.task, labels.length);
-  const model = buildSequential(req.model, data.inputs, plan, req.training.seed);
-  const tensors: tf.Tensor[] = [];
-  const t2 = (p: Part) => {
-    const pair: [tf.Tensor2D, tf.Tensor2D] = [tf.tensor2d(p.x, [p.n, data.inputs]), targets(p, plan.mode, labels.length, data.targetScale)];
-    tensors.push(...pair);
-    return pair;
-  };
+  const sel = selectRows(table, req.target, resolved, req.preprocessing);
+  const strata = sel.task === "classification" && req.split.stratify ? sel.truth : undefined;
+  const phase = phaseHooks(hooks);
+  const warnings = [...resolved.warnings, ...sel.warnings];
+
+  let crossValidation: CrossValidationReport | undefined;
+  let epochs = req.training.epochs;
+  let parts = splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
+  if (req.crossValidation) {
+    const cv = await crossValidate(sel, resolved, req, [...parts.train, ...parts.validation], phase);
+    if (!cv) return { status: "interrupted" };
+    crossValidation = cv.report;
+    epochs = cv.refitEpochs;
+    parts = { train: [...parts.train, ...parts.validation], validation: [], test: parts.test };
+  }
+
+  const data = encodeParts(sel, resolved, req.preprocessing, parts);
+  const hooksFinal = phase();
+  const fitted = await fitOnce(data, req, hooksFinal, epochs);
   try {
-    model.compile({
-      optimizer: buildOptimizer(req.training.optimizer),
-      loss: LOSS_BY_MODE[plan.mode],
-      metrics: data.task === "classification" ? ["accuracy"] : ["mae"],
-    });
-    const [x, y] = t2(data.train);
-    const fit = await fitModel(
-      model,
-      { x, y, validation: data.validation.n > 0 ? t2(data.validation) : undefined, classWeight: data.task === "classification" ? classWeights(req, labels, data.train) : undefined },
-      req.training,
-      hooks,
-    );
-    if (fit.interrupted) return { status: "interrupted" };
-    if (data.targetScale) foldTargetScale(model, data.targetScale);
-    const evaluate = (p: Part): Metrics | undefined => {
-      if (p.n === 0) return undefined;
-      const { values } = predictMatrix(model, p.x, p.n, data.inputs, plan.mode);
-      return data.task === "classification" ? classificationMetrics(values, p.truth, labels) : regressionMetrics(values, p.truth);
-    };
-    const warnings = [...resolved.warnings, ...data.warnings, ...fit.warnings];
-    if (data.validation.n === 0 && req.training.earlyStopping?.monitor.startsWith("val_")) {
+    if (fitted.fit.interrupted) return { status: "interrupted" };
+    const metrics = { test: fitted.evaluate(data.test), validation: fitted.evaluate(data.validation), crossValidation };
+    if (data.targetScale) foldTargetScale(fitted.model, data.targetScale);
+    if (data.validation.n === 0 && !crossValidation && req.training.earlyStopping?.monitor.startsWith("val_")) {
       warnings.push("split.validation is 0, so there are no val_ metrics to stop on");
     }
+    const baseline = baselineLoss(data.train, sel.labels.length);
+    const diagnosis = crossValidation
+      ? mostCommon(crossValidation.perFold.map((f) => diagnose(f.history as Record<string, number[]>, baseline)))
+      : diagnose(fitted.fit.history, baseline);
     return {
       status: "succeeded",
       result: {
         task: data.task,
-        outputMode: plan.mode,
+        outputMode: fitted.plan.mode,
         preprocessing: data.preprocessing,
-        summary: summarize(model),
-        artifacts: await toArtifacts(model),
-        metrics: { test: evaluate(data.test), validation: evaluate(data.validation) },
-        diagnosis: diagnose(fit.history, baselineLoss(data.train, labels.length)),
-        history: fit.history,
-        epochsRun: fit.epochsRun,
-        restoredEpoch: fit.restoredEpoch,
-        warnings,
+        summary: summarize(fitted.model),
+        artifacts: await toArtifacts(fitted.model),
+        metrics,
+        diagnosis,
+        history: fitted.fit.history,
+        epochsRun: fitted.fit.epochsRun,
+        restoredEpoch: fitted.fit.restoredEpoch,
+        warnings: [...warnings, ...fitted.fit.warnings],
       },
     };
   } finally {
-    tf.dispose(tensors);
-    model.dispose();
+    fitted.model.dispose();
   }
+}
+
+/**
+ * k-fold cross-validation: each fold's network is trained on the other folds (preprocessing
+ * fitted on them too) and scored on its own. The refit then trains for the folds' mean best
+ * epoch count when early stopping chose one, else for `epochs`. Undefined when interrupted.
+ */
+async function crossValidate(sel: Selected, resolved: ResolvedColumns, req: JobRequest, rows: number[], phase: ReturnType<typeof phaseHooks>) {
+  const k = req.crossValidation!.folds;
+  const strata = sel.task === "classification" && req.crossValidation!.stratify ? sel.truth : undefined;
+  const folds = kFolds(rows, k, req.split.seed, strata);
+  const perFold: Array<{ metrics: Metrics; history: Record<string, number[]>; epochs: number }> = [];
+  for (let f = 0; f < k; f++) {
+    const parts = { train: folds.filter((_, g) => g !== f).flat(), validation: folds[f]!, test: [] };
+    const data = encodeParts(sel, resolved, req.preprocessing, parts);
+    const hooks = phase(f + 1);
+    const fitted = await fitOnce(data, req, hooks);
+    try {
+      if (fitted.fit.interrupted) return undefined;
+      perFold.push({ metrics: fitted.evaluate(data.validation)!, history: fitted.fit.history, epochs: fitted.fit.restoredEpoch ?? fitted.fit.epochsRun });
+      hooks.done(fitted.fit.epochsRun);
+    } finally {
+      fitted.model.dispose();
+    }
+  }
+  const report = crossValidationReport(perFold.map((p) => p.metrics), perFold.map((p) => p.history));
+  const refitEpochs = req.training.earlyStopping ? Math.max(1, Math.round(perFold.reduce((s, p) => s + p.epochs, 0) / k)) : req.training.epochs;
+  return { report: { ...report, refitEpochs, meanHistory: meanCurves(perFold.map((p) => p.history)) }, refitEpochs };
 }

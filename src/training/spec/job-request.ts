@@ -15,6 +15,13 @@ export const JobRequestSchema = z.strictObject({
     .describe('Column type overrides, e.g. {"pclass": "categorical"}'),
   preprocessing: PreprocessingSchema.default(() => PreprocessingSchema.parse({})),
   split: SplitSchema.default({ test: 0.2, validation: 0.1, stratify: true, seed: 42 }),
+  crossValidation: z
+    .strictObject({
+      folds: z.number().int().min(2).max(20).describe("k of k-fold"),
+      stratify: z.boolean().default(true),
+    })
+    .optional()
+    .describe("k-fold CV on the rows outside split.test (split.validation is unused), then a refit on all of them"),
   model: ModelSpecSchema,
   training: TrainingOptionsSchema.default(() => TrainingOptionsSchema.parse({})),
 });

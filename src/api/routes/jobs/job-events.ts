@@ -31,7 +31,7 @@ export default function jobEvents(app: App) {
           send("status", { status, progress: job.progress, attempts: job.attempts });
         }
         const losses = job.history.loss ?? [];
-        if (losses.length < sent) sent = 0; // a retried attempt restarted the history
+        if (losses.length < sent) sent = 0; // a new attempt or CV phase restarted the history
         for (; sent < losses.length; sent++) {
           send("epoch", { epoch: sent + 1, epochs: job.progress.epochs, logs: Object.fromEntries(Object.entries(job.history).map(([k, v]) => [k, v[sent]])) });
         }

@@ -1,0 +1,91 @@
+import { tf, type tfl } from "./tf.js";
+import { buildOptimizer, buildSequential, LOSS_BY_MODE, planOutput, type OutputPlan } from "./build-model.js";
+import { fitModel, type FitHooks, type FitOutcome } from "./fit.js";
+import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from "./evaluate.js";
+import { predictMatrix } from "./predict.js";
+import type { Part, PreparedData } from "./prepare.js";
+import type { JobRequest } from "./spec/job-request.js";
+import { TrainingError } from "./training-error.js";
+
+export type Metrics = ClassificationMetrics | RegressionMetrics;
+
+export interface Fitted {
+  model: tfl.LayersModel;
+  plan: OutputPlan;
+  fit: FitOutcome;
+  /** Metrics of a part on this model (undefined for an empty part); call before foldTargetScale. */
+  evaluate(part: Part): Metrics | undefined;
+}
+
+/** The targets of one part as the output layer wants them: 0/1, one-hot, or standardized values. */
+function targets(part: Part, plan: OutputPlan, scale?: { mean: number; std: number }): tf.Tensor2D {
+  if (plan.mode === "softmax") {
+    const y = new Float32Array(part.n * plan.units);
+    part.truth.forEach((c, i) => (y[i * plan.units + c] = 1));
+    return tf.tensor2d(y, [part.n, plan.units]);
+  }
+  const y = Float32Array.from(part.truth, (v) => (scale ? (v - scale.mean) / scale.std : v));
+  return tf.tensor2d(y, [part.n, 1]);
+}
+
+/** Keras's `balanced` weights n / (classes * count), or the given weights by label name. */
+function classWeights(req: JobRequest, labels: string[], train: Part): Record<number, number> | undefined {
+  const spec = req.training.classWeight;
+  if (!spec) return undefined;
+  if (spec === "balanced") {
+    const counts = labels.map(() => 0);
+    train.truth.forEach((c) => counts[c]!++);
+    return Object.fromEntries(counts.map((c, i) => [i, c === 0 ? 1 : train.n / (labels.length * c)]));
+  }
+  const unknown = Object.keys(spec).filter((l) => !labels.includes(l));
+  if (unknown.length) throw new TrainingError("invalid_class_weight", `classWeight names unknown labels ${unknown.join(", ")}; labels are ${labels.join(", ")}`);
+  return Object.fromEntries(labels.map((l, i) => [i, spec[l] ?? 1]));
+}
+
+/**
+ * Builds, compiles and fits one network on `data.train` (validating on `data.validation` when
+ * it has rows). The caller owns the returned model and disposes it.
+ */
+export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHooks, epochs = req.training.epochs): Promise<Fitted> {
+  const labels = data.preprocessing.target.task === "classification" ? data.preprocessing.target.labels : [];
+  const plan = planOutput(req.model.layers, data.task, labels.length);
+  const model = buildSequential(req.model, data.inputs, plan, req.training.seed);
+  const tensors: tf.Tensor[] = [];
+  const pair = (p: Part): [tf.Tensor2D, tf.Tensor2D] => {
+    const t: [tf.Tensor2D, tf.Tensor2D] = [tf.tensor2d(p.x, [p.n, data.inputs]), targets(p, plan, data.targetScale)];
+    tensors.push(...t);
+    return t;
+  };
+  try {
+    model.compile({
+      optimizer: buildOptimizer(req.training.optimizer),
+      loss: LOSS_BY_MODE[plan.mode],
+      metrics: data.task === "classification" ? ["accuracy"] : ["mae"],
+    });
+    const [x, y] = pair(data.train);
+    const fit = await fitModel(
+      model,
+      {
+        x, y,
+        validation: data.validation.n > 0 ? pair(data.validation) : undefined,
+        classWeight: data.task === "classification" ? classWeights(req, labels, data.train) : undefined,
+      },
+      { ...req.training, epochs },
+      hooks,
+    );
+    const evaluate = (p: Part): Metrics | undefined => {
+      if (p.n === 0) return undefined;
+      const { values } = predictMatrix(model, p.x, p.n, data.inputs, plan.mode);
+      if (data.task === "classification") return classificationMetrics(values, p.truth, labels);
+      // The network predicts the standardized target: evaluate before foldTargetScale.
+      const s = data.targetScale;
+      return regressionMetrics(s ? values.map((v) => v * s.std + s.mean) : values, p.truth);
+    };
+    return { model, plan, fit, evaluate };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  } finally {
+    tf.dispose(tensors);
+  }
+}
