@@ -140,8 +140,8 @@ export class DatasetService {
     if (count === 0) throw new AppError("not_found", `dataset ${id} not found`);
   }
 
-  /** The stored file parsed back into rows (worker side), its pieces fetched one at a time. */
-  async readTable(dataset: Dataset): Promise<Table> {
+  /** The stored file parsed back into rows (or its first `maxRows`), its pieces fetched one at a time. */
+  async readTable(dataset: Dataset, maxRows = Infinity): Promise<Table> {
     const db = this.db;
     async function* chunks() {
       for (let seq = 0; ; seq++) {
@@ -151,6 +151,6 @@ export class DatasetService {
       }
     }
     const columns = (dataset.columns as unknown as ColumnProfile[]).map((c) => c.name);
-    return readTable({ format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns, chunks: chunks() });
+    return readTable({ format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns, chunks: chunks() }, maxRows);
   }
 }

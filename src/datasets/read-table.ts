@@ -20,8 +20,11 @@ export interface StoredFile {
   chunks: AsyncIterable<Buffer>;
 }
 
+/** Stops the pipeline once a sample is complete. */
+const ENOUGH = new Error("enough rows");
+
 /** Parses a stored file back into a Table, streaming its pieces through the upload's parser. */
-export async function readTable(file: StoredFile): Promise<Table> {
+export async function readTable(file: StoredFile, maxRows = Infinity): Promise<Table> {
   const rows: string[][] = [];
   let header: string[] | undefined = file.format === "jsonl" ? file.columns : undefined;
   const parser = file.format === "csv" ? parse(csvOptions(file.delimiter ?? ",")) : jsonLinesParser();
@@ -32,9 +35,13 @@ export async function readTable(file: StoredFile): Promise<Table> {
         if (!header) header = record.map((h) => h.trim());
         else rows.push(record);
       } else rows.push(header!.map((name) => jsonField(record[name])));
-      done();
+      done(rows.length >= maxRows ? ENOUGH : undefined);
     },
   });
-  await pipeline(Readable.from(file.chunks), parser, collect);
+  try {
+    await pipeline(Readable.from(file.chunks), parser, collect);
+  } catch (err) {
+    if (err !== ENOUGH) throw err;
+  }
   return { header: header ?? [], rows };
 }

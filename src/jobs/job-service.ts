@@ -9,10 +9,14 @@ import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { TrainPayload } from "../queue.js";
 import { resolveColumns } from "../training/columns.js";
 import { checkLimits, encodedWidth } from "../training/limits.js";
+import { findLeaks } from "../training/leaks.js";
+import { DatasetService } from "../datasets/dataset-service.js";
 import type { JobRequest } from "../training/spec/job-request.js";
 import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
+/** Rows read at job creation to look for leaking columns. */
+const LEAK_SAMPLE_ROWS = 50_000;
 const withDetail = { history: true, model: { select: { id: true } } } as const;
 
 /** Jobs as clients see them: create (validate, record, enqueue), read, list, cancel. */
@@ -42,6 +46,8 @@ export class JobService {
     const outputs = resolved.task === "classification" && target.distinct > 2 ? target.distinct : 1;
     const limitErrors = checkLimits(req, this.limits(), encodedWidth(resolved, columns), outputs);
     if (limitErrors.length) throw new AppError("validation_failed", limitErrors.map((e) => `${e.path}: ${e.message}`).join("; "), limitErrors);
+    const sample = await new DatasetService(this.db, this.config).readTable(dataset, LEAK_SAMPLE_ROWS);
+    const warnings = [...resolved.warnings, ...findLeaks(sample, req.target, resolved)];
 
     let job;
     try {
@@ -49,7 +55,7 @@ export class JobService {
         data: {
           tenant, datasetId: dataset.id, status: "queued", spec: req as object,
           epochs: req.training.epochs * (req.crossValidation ? req.crossValidation.folds + 1 : 1),
-          warnings: resolved.warnings, idempotencyKey, requestHash,
+          warnings, idempotencyKey, requestHash,
         },
         include: withDetail,
       });

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { splitRows } from "./split.js";
+import { kFolds, splitRows } from "./split.js";
 
 describe("splitRows", () => {
   const labels = Array.from({ length: 200 }, (_, i) => (i < 180 ? 0 : 1)); // 10% minority
@@ -24,5 +24,16 @@ describe("splitRows", () => {
     const a = splitRows(100, { test: 0.2, validation: 0.1, seed: 3 });
     assert.deepEqual(splitRows(100, { test: 0.2, validation: 0.1, seed: 3 }), a);
     assert.notDeepEqual(splitRows(100, { test: 0.2, validation: 0.1, seed: 4 }).test, a.test);
+  });
+
+  it("deals k stratified folds that partition the rows", () => {
+    const rows = Array.from({ length: 200 }, (_, i) => i);
+    const folds = kFolds(rows, 5, 9, labels);
+    assert.equal(folds.length, 5);
+    assert.deepEqual(folds.flat().sort((a, b) => a - b), rows);
+    for (const f of folds) {
+      assert.equal(f.length, 40);
+      assert.equal(f.filter((i) => labels[i] === 1).length, 4);
+    }
   });
 });
