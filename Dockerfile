@@ -7,7 +7,7 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production CHECKPOINT_DISABLE=1
 # npm 11 honours package.json "allowScripts" (Prisma's engine downloads stay off).
-RUN npm install -g npm@11 && apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+RUN npm install -g npm@11 && apt-get update && apt-get install -y --no-install-recommends python3 make g++ fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma

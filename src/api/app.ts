@@ -26,6 +26,7 @@ import listJobs from "./routes/jobs/list-jobs.js";
 import getJob from "./routes/jobs/get-job.js";
 import cancelJob from "./routes/jobs/cancel-job.js";
 import jobEvents from "./routes/jobs/job-events.js";
+import jobPlot from "./routes/jobs/job-plot.js";
 import getModel from "./routes/models/get-model.js";
 import modelFiles from "./routes/models/model-files.js";
 import predict from "./routes/models/predict.js";
@@ -84,7 +85,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   });
 
   health(app, { db, redisPing: () => queue.count() });
-  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, getModel, modelFiles, predict]) {
+  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, jobPlot, getModel, modelFiles, predict]) {
     route(app);
   }
   return app;
