@@ -3,6 +3,8 @@
  *  - train: samples/s of fitModel (seeded per-epoch order, hooks) vs plain tfjs model.fit on the
  *    same backend, data and network (the reference workload of ../shared/notes/cpu-compute.md).
  *  - ingest: MB/s of ingestCsv (hash + profile + chunks) vs bare csv-parse over the same bytes.
+ *  - apiIngest: a generated CSV of BENCH_INGEST_MB (default 1024; 0 skips) uploaded to a real API
+ *    process, its RSS sampled, against csv-parse alone over the same bytes.
  * Sizes: BENCH_ROWS (default 20000), BENCH_EPOCHS (2), BENCH_CSV_MB (20).
  */
 import { Readable, Writable } from "node:stream";
@@ -14,10 +16,12 @@ import { initBackend } from "../src/training/backend.js";
 import { fitModel } from "../src/training/fit.js";
 import { ingest } from "../src/datasets/ingest.js";
 import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
+import { benchApiIngest } from "./api-ingest.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 2);
 const CSV_MB = Number(process.env.BENCH_CSV_MB ?? 20);
+const INGEST_MB = Number(process.env.BENCH_INGEST_MB ?? 1024);
 
 function network(seed: number): tfl.LayersModel {
   const init = (s: number) => tfl.initializers.glorotUniform({ seed: s });
@@ -103,5 +107,6 @@ const report = {
   backend,
   train: await benchTrain(),
   ingest: await benchIngest(),
+  apiIngest: INGEST_MB > 0 ? await benchApiIngest(INGEST_MB) : "skipped (BENCH_INGEST_MB=0)",
 };
 console.log(JSON.stringify(report, null, 2));

@@ -1,7 +1,13 @@
+import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.js";
 
-export type Db = PrismaClient;
+/**
+ * Prisma for rows, and its pg pool for bulk bytes: Prisma 6's driver-adapter path moves a 4 MiB
+ * bytea ~10x slower than pg and holds copies of it (bench/, BENCHMARKS.md), so dataset pieces
+ * go through `pool` directly (src/datasets/chunk-store.ts).
+ */
+export type Db = PrismaClient & { readonly pool: pg.Pool };
 
 /**
  * Opens a Prisma client over the pg driver adapter (no Rust engine: see
@@ -12,6 +18,14 @@ export function createDb(databaseUrl: string): Db {
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get("schema") ?? undefined;
   url.searchParams.delete("schema");
-  const adapter = new PrismaPg({ connectionString: url.toString(), max: 5 }, { schema });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({
+    connectionString: url.toString(),
+    max: 5,
+    // Raw queries name tables unqualified: point them at the same schema Prisma uses.
+    ...(schema ? { options: `-c search_path="${schema.replace(/"/g, "")}"` } : {}),
+  });
+  pool.on("error", () => undefined); // an idle client's lost connection; the next query reconnects
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  Object.defineProperty(client, "pool", { value: pool, enumerable: false });
+  return client as Db;
 }

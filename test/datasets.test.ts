@@ -129,7 +129,7 @@ describe("datasets", () => {
 
   it("stores a file larger than one storage piece and reads it back whole", async () => {
     const row = "1.5,abc,7\n";
-    const text = "x,y,z\n" + row.repeat(1_000_000); // ~10 MB: three pieces
+    const text = "x,y,z\n" + row.repeat(1_000_000); // ~10 MB: ten pieces
     const big = await createTestEnv({ MAX_UPLOAD_BYTES: String(20 * 1024 * 1024) });
     try {
       const res = await big.api().post("/v1/datasets?name=big").set("content-type", "text/csv").send(text);

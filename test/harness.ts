@@ -16,7 +16,7 @@ import { loadConfig, type Config } from "../src/config.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const FIXTURES = `${ROOT}test/fixtures`;
-const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/treino_test";
+export const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/treino_test";
 
 export interface Worker {
   proc: ChildProcess;
@@ -47,7 +47,7 @@ async function ensureDatabase(): Promise<void> {
 }
 
 /** Creates a schema and applies the Prisma migrations' SQL to it, as `migrate deploy` would. */
-async function createSchema(schema: string): Promise<void> {
+export async function createSchema(schema: string): Promise<void> {
   await ensureDatabase();
   const client = new pg.Client({ connectionString: BASE_URL });
   await client.connect();
@@ -63,7 +63,7 @@ async function createSchema(schema: string): Promise<void> {
   }
 }
 
-async function dropSchema(schema: string): Promise<void> {
+export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: BASE_URL });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());

@@ -7,6 +7,7 @@ import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ingest } from "./ingest.js";
 import type { ColumnProfile } from "./profile.js";
 import { readTable, type Table } from "./read-table.js";
+import { ChunkStore } from "./chunk-store.js";
 import type { DatasetFormat } from "./sniff.js";
 
 export interface DatasetView {
@@ -47,10 +48,14 @@ const STALE_UPLOAD_MS = 60 * 60 * 1000;
 
 /** Datasets: upload (streamed, validated, profiled), list, read, delete. */
 export class DatasetService {
+  private readonly chunks: ChunkStore;
+
   constructor(
     private readonly db: Db,
     private readonly config: Config,
-  ) {}
+  ) {
+    this.chunks = new ChunkStore(db.pool);
+  }
 
   /**
    * Streams the upload into Postgres piece by piece under a row marked `uploading`, which no
@@ -68,9 +73,7 @@ export class DatasetService {
         format: input.format,
         delimiter: input.delimiter,
         limits: { maxBytes: this.config.MAX_UPLOAD_BYTES, maxRows: this.config.MAX_ROWS, maxColumns: this.config.MAX_COLUMNS },
-        onChunk: async (seq, bytes) => {
-          await this.db.datasetChunk.create({ data: { datasetId: staged.id, seq, data: bytes as Uint8Array<ArrayBuffer> } });
-        },
+        onChunk: (seq, bytes) => this.chunks.write(staged.id, seq, bytes),
       });
     } catch (err) {
       await discard();
@@ -142,15 +145,12 @@ export class DatasetService {
 
   /** The stored file parsed back into rows (or its first `maxRows`), its pieces fetched one at a time. */
   async readTable(dataset: Dataset, maxRows = Infinity): Promise<Table> {
-    const db = this.db;
-    async function* chunks() {
-      for (let seq = 0; ; seq++) {
-        const chunk = await db.datasetChunk.findUnique({ where: { datasetId_seq: { datasetId: dataset.id, seq } } });
-        if (!chunk) return;
-        yield Buffer.from(chunk.data);
-      }
-    }
     const columns = (dataset.columns as unknown as ColumnProfile[]).map((c) => c.name);
-    return readTable({ format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns, chunks: chunks() }, maxRows);
+    const chunks = this.chunks.read(dataset.id);
+    try {
+      return await readTable({ format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns, chunks }, maxRows);
+    } finally {
+      await chunks.return(undefined); // a sample stops early: end the generator
+    }
   }
 }

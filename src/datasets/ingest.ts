@@ -32,7 +32,7 @@ export interface IngestResult {
 }
 
 /** Size of the pieces the raw file is stored in. */
-export const CHUNK_BYTES = 4 * 1024 * 1024;
+export const CHUNK_BYTES = 1024 * 1024;
 
 /** csv-parse options shared by upload and by the worker reading a stored file back. */
 export function csvOptions(delimiter: string) {

@@ -2,12 +2,17 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
-import { initBackend } from "../training/backend.js";
 import type { OutputMode } from "../training/build-model.js";
-import { loadStored, modelJson, type ModelSummary, type StoredArtifacts } from "../training/export.js";
-import { argmax, predictMatrix } from "../training/predict.js";
+import type { ModelSummary } from "../training/export.js";
+import { modelJson, type StoredArtifacts } from "../training/model-json.js";
 import { encodeRow, type Preprocessing } from "../training/preprocess.js";
 import type { tfl } from "../training/tf.js";
+
+/** TensorFlow.js is loaded on the first prediction, not at start: an API that only takes uploads stays small. */
+const runtime = async () => {
+  const [backend, exported, predict] = await Promise.all([import("../training/backend.js"), import("../training/export.js"), import("../training/predict.js")]);
+  return { initBackend: backend.initBackend, loadStored: exported.loadStored, predictMatrix: predict.predictMatrix, argmax: predict.argmax };
+};
 
 /** Preprocessing as stored with a model: the fitted encodings plus how to read the output. */
 export type StoredPreprocessing = Preprocessing & { outputMode: OutputMode; task: string };
@@ -93,6 +98,7 @@ export class ModelService {
       }
     });
     const model = await this.network(m);
+    const { predictMatrix, argmax } = await runtime();
     const { values, width: k } = predictMatrix(model, x, rows.length, width, prep.outputMode);
     if (prep.target.task === "regression") return rows.map((_, i) => ({ value: values[i]! }));
     const labels = prep.target.labels;
@@ -106,7 +112,10 @@ export class ModelService {
     let entry = this.loaded.get(m.id);
     if (entry) this.loaded.delete(m.id);
     else {
-      entry = initBackend(this.config.TFJS_BACKEND).then(() => loadStored(artifactsOf(m)));
+      entry = runtime().then(async ({ initBackend, loadStored }) => {
+        await initBackend(this.config.TFJS_BACKEND);
+        return loadStored(artifactsOf(m));
+      });
       entry.catch(() => this.loaded.delete(m.id));
     }
     this.loaded.set(m.id, entry);

@@ -1,20 +1,13 @@
 import { tf, tfl } from "./tf.js";
+import type { StoredArtifacts } from "./model-json.js";
 
-/** What is stored for a trained network: the TF.js layers-model artifacts, as bytes and JSON. */
-export interface StoredArtifacts {
-  topology: object;
-  weightSpecs: tf.io.WeightsManifestEntry[];
-  weightData: Buffer;
-}
+export type { StoredArtifacts } from "./model-json.js";
 
 export interface ModelSummary {
   layers: Array<{ name: string; type: string; outputShape: unknown; params: number }>;
   totalParams: number;
   trainableParams: number;
 }
-
-/** File name of the weights next to model.json; relative, so tf.loadLayersModel(url) finds it. */
-export const WEIGHTS_FILE = "weights.bin";
 
 export async function toArtifacts(model: tfl.LayersModel): Promise<StoredArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
@@ -28,18 +21,6 @@ export async function toArtifacts(model: tfl.LayersModel): Promise<StoredArtifac
   const data = saved.weightData;
   const bytes = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
   return { topology: saved.modelTopology as object, weightSpecs: saved.weightSpecs, weightData: Buffer.from(bytes) };
-}
-
-/** The model.json body of the TF.js layers-model format, with our metadata. */
-export function modelJson(a: StoredArtifacts, userDefinedMetadata: object): Record<string, unknown> {
-  return {
-    format: "layers-model",
-    generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
-    convertedBy: null,
-    modelTopology: a.topology,
-    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: a.weightSpecs }],
-    userDefinedMetadata,
-  };
 }
 
 export async function loadStored(a: StoredArtifacts): Promise<tfl.LayersModel> {

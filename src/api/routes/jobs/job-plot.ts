@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { jobPlot, PLOTS, type PlotName } from "../../../plots/job-plots.js";
+import type { PlotName } from "../../../plots/job-plots.js";
 import type { PlotFormat } from "../../../plots/render.js";
 import type { App } from "../../context.js";
 import { IdParamsSchema, problems } from "../../schemas/problem.js";
 
-const FILES = PLOTS.flatMap((p) => [`${p}.svg`, `${p}.png`]) as [string, ...string[]];
+const FILES = ["learning-curve.svg", "learning-curve.png", "confusion-matrix.svg", "confusion-matrix.png"] as const;
 
 /** GET /v1/jobs/:id/plots/<learning-curve|confusion-matrix>.<svg|png>, drawn on the server. */
 export default function jobPlotRoute(app: App) {
@@ -18,6 +18,8 @@ export default function jobPlotRoute(app: App) {
     handler: async (req, reply) => {
       const [name, format] = req.params.file.split(".") as [PlotName, PlotFormat];
       const job = await app.services.jobs.get(req.tenant, req.params.id);
+      // Vega loads on the first plot, not at start.
+      const { jobPlot } = await import("../../../plots/job-plots.js");
       const image = await jobPlot(job, name, format);
       return reply.type(format === "svg" ? "image/svg+xml" : "image/png").header("cache-control", "no-cache").send(image);
     },
