@@ -52,7 +52,7 @@ export async function benchApiIngest(mb: number) {
   const api = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: `${BASE_URL}?schema=${schema}`, QUEUE_PREFIX: `bench-${schema}`, LOG_LEVEL: "warn", MAX_UPLOAD_BYTES: String(2 ** 31 - 1), MAX_ROWS: "1000000000" },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", process.stderr, "inherit"], // its logs stay out of the JSON report
   });
   try {
     for (let i = 0; i < 100; i++) {

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createTestEnv, fixture, upload, waitForJob, type TestEnv } from "./harness.js";
+import { createJob, createTestEnv, fixture, upload, waitForJob, type TestEnv } from "./harness.js";
 
 /** Buffers a binary response body (supertest leaves images unparsed). */
 const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
@@ -20,11 +20,7 @@ describe("data in, evaluation out: preprocessing options, leaks, CV, metrics, pl
   });
   after(() => env.close());
 
-  const post = async (body: Record<string, unknown>) => {
-    const res = await env.api().post("/v1/jobs").send(body);
-    assert.equal(res.status, 202, res.text);
-    return res.body;
-  };
+  const post = (body: Record<string, unknown>) => createJob(env, body);
   const small = { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] };
 
   it("warns at job creation of a leaking column and of dropped free text", async () => {

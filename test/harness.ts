@@ -160,6 +160,15 @@ export async function waitForJob(
   }
 }
 
+/** Creates a job (asserting 202); returns its view. */
+export async function createJob(env: TestEnv, body: Record<string, unknown>, auth?: string): Promise<any> {
+  const req = env.api().post("/v1/jobs");
+  if (auth) req.set("authorization", `Bearer ${auth}`);
+  const res = await req.send(body);
+  if (res.status !== 202) throw new Error(`POST /v1/jobs: ${res.status} ${res.text}`);
+  return res.body;
+}
+
 /** Uploads a fixture as text/csv; returns the dataset. */
 export async function upload(env: TestEnv, name: string, auth?: string): Promise<any> {
   const req = env.api().post(`/v1/datasets?name=${name}`).set("content-type", "text/csv");

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { tf, tfl } from "../src/training/tf.js";
 import { initBackend } from "../src/training/backend.js";
-import { createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
+import { createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
 
 const KEY = "key-a";
 const auth = { authorization: `Bearer ${KEY}` };
@@ -18,9 +18,7 @@ describe("end to end: upload, train in a worker process, download, predict", () 
 
   async function train(dataset: string, body: Record<string, unknown>) {
     const d = await upload(env, dataset, KEY);
-    const res = await env.api().post("/v1/jobs").set(auth).send({ datasetId: d.id, ...body });
-    assert.equal(res.status, 202, res.text);
-    return res.body.id as string;
+    return (await createJob(env, { datasetId: d.id, ...body }, KEY)).id as string;
   }
 
   it("trains iris to >= 0.9 test accuracy; the downloaded model loads over HTTP and predicts what /predict does", async () => {

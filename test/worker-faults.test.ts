@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
+import { createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
 
 /** True while any process of the group still exists. */
 function groupAlive(pgid: number): boolean {
@@ -27,11 +27,7 @@ describe("workers: failures, cancellation, a killed worker", () => {
   });
   after(() => env.close());
 
-  const post = async (body: Record<string, unknown>) => {
-    const res = await env.api().post("/v1/jobs").send(body);
-    assert.equal(res.status, 202, res.text);
-    return res.body.id as string;
-  };
+  const post = async (body: Record<string, unknown>) => (await createJob(env, body)).id as string;
 
   it("fails a diverging job at once with error.code loss_nan, without retrying it", async () => {
     const id = await post({
