@@ -33,7 +33,7 @@ export interface ModelView {
 
 export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number };
 
-function toModelView(m: Model): ModelView {
+function toModelView(m: ModelRow): ModelView {
   return {
     id: m.id, jobId: m.jobId, type: m.type, summary: m.summary as unknown as ModelSummary, metrics: m.metrics as Record<string, unknown>, target: m.target,
     features: m.features as string[], labels: m.labels as string[], preprocessing: m.preprocessing as Record<string, unknown>,
@@ -41,10 +41,13 @@ function toModelView(m: Model): ModelView {
   };
 }
 
-const artifactsOf = (m: Model): StoredArtifacts => ({
+/** A model row without its weights, which can be large: they are read only when needed. */
+type ModelRow = Omit<Model, "weightData">;
+
+const artifactsOf = (m: ModelRow, weightData: Buffer): StoredArtifacts => ({
   topology: m.topology as object,
   weightSpecs: m.weightSpecs as unknown as StoredArtifacts["weightSpecs"],
-  weightData: Buffer.from(m.weightData),
+  weightData,
 });
 
 /** Trained models: metadata, the TF.js layers-model download, and predictions on raw rows. */
@@ -58,8 +61,8 @@ export class ModelService {
     private readonly config: Config,
   ) {}
 
-  private async find(tenant: string, id: string): Promise<Model> {
-    const m = await this.db.model.findFirst({ where: { id, tenant } });
+  private async find(tenant: string, id: string): Promise<ModelRow> {
+    const m = await this.db.model.findFirst({ where: { id, tenant }, omit: { weightData: true } });
     if (!m) throw new AppError("not_found", `model ${id} not found`);
     return m;
   }
@@ -72,15 +75,17 @@ export class ModelService {
   async modelJson(tenant: string, id: string): Promise<Record<string, unknown>> {
     const m = await this.find(tenant, id);
     const v = toModelView(m);
-    return modelJson(artifactsOf(m), {
+    return modelJson(artifactsOf(m, Buffer.alloc(0)), {
       modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing,
     });
   }
 
+  /** The weights' bytes, read with pg directly (Prisma's bytea path is slow: see src/db.ts). */
   async weights(tenant: string, id: string): Promise<Buffer> {
-    const m = await this.db.model.findFirst({ where: { id, tenant }, select: { weightData: true } });
-    if (!m) throw new AppError("not_found", `model ${id} not found`);
-    return Buffer.from(m.weightData);
+    const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1 AND "tenant" = $2', [id, tenant]);
+    const row = res.rows[0];
+    if (!row) throw new AppError("not_found", `model ${id} not found`);
+    return row.weightData;
   }
 
   /** Applies the stored preprocessing to raw rows and runs the network. */
@@ -108,13 +113,13 @@ export class ModelService {
     }));
   }
 
-  private network(m: Model): Promise<tfl.LayersModel> {
+  private network(m: ModelRow): Promise<tfl.LayersModel> {
     let entry = this.loaded.get(m.id);
     if (entry) this.loaded.delete(m.id);
     else {
       entry = runtime().then(async ({ initBackend, loadStored }) => {
         await initBackend(this.config.TFJS_BACKEND);
-        return loadStored(artifactsOf(m));
+        return loadStored(artifactsOf(m, await this.weights(m.tenant, m.id)));
       });
       entry.catch(() => this.loaded.delete(m.id));
     }
