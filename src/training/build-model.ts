@@ -1,7 +1,11 @@
 import { tf, tfl } from "./tf.js";
 import type { Activation, LayerSpec, RegularizerSpec } from "./spec/layers.js";
 import type { SequentialSpec } from "./spec/sequential.js";
-import type { OptimizerSpec } from "./spec/training-options.js";
+import type { LossName, OptimizerSpec } from "./spec/training-options.js";
+import type { z } from "zod";
+import type { MetricSchema } from "./spec/training-options.js";
+
+type MetricName = z.infer<typeof MetricSchema>;
 import type { Task } from "./columns.js";
 
 /** How the network's last layer maps to the target. */
@@ -18,17 +22,19 @@ export interface OutputPlan {
  * Keras users end a classifier with Dense(1, sigmoid) or Dense(K, softmax) and a regressor with
  * Dense(1). When the spec's last layer is such a layer it is the output; otherwise one is appended.
  */
-export function planOutput(layers: LayerSpec[], task: Task, classes: number): OutputPlan {
+export function planOutput(layers: LayerSpec[], task: Task, classes: number, loss?: LossName): OutputPlan {
   const last = layers[layers.length - 1];
+  // Keras's categorical losses on two classes want Dense(2, softmax), not a sigmoid unit.
+  const twoWay = classes === 2 && (loss === "categorical_crossentropy" || loss === "sparse_categorical_crossentropy" || loss === "kl_divergence");
   if (task === "regression") {
     const own = last?.type === "dense" && last.units === 1;
     return { mode: "linear", units: 1, append: !own };
   }
   if (last?.type === "dense") {
     if (last.activation === "softmax" && last.units === classes) return { mode: "softmax", units: classes, append: false };
-    if (classes === 2 && last.activation === "sigmoid" && last.units === 1) return { mode: "sigmoid", units: 1, append: false };
+    if (classes === 2 && !twoWay && last.activation === "sigmoid" && last.units === 1) return { mode: "sigmoid", units: 1, append: false };
   }
-  return classes === 2 ? { mode: "sigmoid", units: 1, append: true } : { mode: "softmax", units: classes, append: true };
+  return classes === 2 && !twoWay ? { mode: "sigmoid", units: 1, append: true } : { mode: "softmax", units: classes, append: true };
 }
 
 const ACTIVATION_ALIASES: Partial<Record<Activation, string>> = { silu: "swish", hard_sigmoid: "hardSigmoid" };
@@ -73,7 +79,9 @@ function buildLayer(spec: LayerSpec, name: string, seed: number, inputShape?: nu
         activityRegularizer: regularizer(spec.activityRegularizer),
       });
     case "dropout":
-      return tfl.layers.dropout({ ...base, rate: spec.rate, seed });
+      // No seed: tfjs reuses a seeded dropout mask on every step. Masks come from Math.random,
+      // which trainJob seeds for the job (withSeededRandom), so runs stay reproducible.
+      return tfl.layers.dropout({ ...base, rate: spec.rate });
     case "activation":
       return tfl.layers.activation({ ...base, activation: activation(spec.activation) });
     case "batchNormalization":
@@ -108,25 +116,90 @@ export function buildSequential(spec: SequentialSpec, inputs: number, plan: Outp
 
 /** Keras's optimizers with Keras's default learning rates (https://keras.io/api/optimizers/). */
 export function buildOptimizer(spec: OptimizerSpec): tf.Optimizer {
-  const lr = spec.learningRate;
+  const lr = spec.learningRate ?? (spec.type === "sgd" ? 0.01 : 0.001);
   switch (spec.type) {
     case "adam":
-      return tf.train.adam(lr ?? 0.001, 0.9, 0.999, 1e-7);
-    case "sgd":
-      return spec.momentum ? tf.train.momentum(lr ?? 0.01, spec.momentum) : tf.train.sgd(lr ?? 0.01);
-    case "rmsprop":
-      return tf.train.rmsprop(lr ?? 0.001, 0.9, spec.momentum ?? 0, 1e-7);
-    case "adagrad":
-      return tf.train.adagrad(lr ?? 0.001, 0.1);
-    case "adadelta":
-      return tf.train.adadelta(lr ?? 0.001, 0.95, 1e-7);
+      return tf.train.adam(lr, spec.beta1, spec.beta2, spec.epsilon);
     case "adamax":
-      return tf.train.adamax(lr ?? 0.001, 0.9, 0.999, 1e-7);
+      return tf.train.adamax(lr, spec.beta1, spec.beta2, spec.epsilon);
+    case "sgd":
+      return spec.momentum > 0 || spec.nesterov ? tf.train.momentum(lr, spec.momentum, spec.nesterov) : tf.train.sgd(lr);
+    case "rmsprop":
+      return tf.train.rmsprop(lr, spec.rho, spec.momentum, spec.epsilon, spec.centered);
+    case "adagrad":
+      return tf.train.adagrad(lr, spec.initialAccumulatorValue);
+    case "adadelta":
+      return tf.train.adadelta(lr, spec.rho, spec.epsilon);
   }
 }
 
-export const LOSS_BY_MODE: Record<OutputMode, string> = {
-  sigmoid: "binaryCrossentropy",
-  softmax: "categoricalCrossentropy",
-  linear: "meanSquaredError",
+/** The optimizer's current learning rate. */
+export function learningRate(opt: tf.Optimizer): number {
+  return (opt as unknown as { learningRate: number }).learningRate;
+}
+
+/** Changes the rate of a live optimizer (SGD and momentum cache it as a tensor). */
+export function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (o.setLearningRate) o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
+export const DEFAULT_LOSS: Record<OutputMode, LossName> = {
+  sigmoid: "binary_crossentropy",
+  softmax: "categorical_crossentropy",
+  linear: "mean_squared_error",
 };
+
+/** Huber loss, delta 1 as Keras's default: quadratic below delta, linear above (Huber 1964). */
+function huber(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const abs = tf.abs(tf.sub(yPred, yTrue));
+    const quadratic = tf.minimum(abs, 1);
+    return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.sub(abs, quadratic)), -1);
+  });
+}
+
+const TFJS_LOSS: Record<LossName, string | ((a: tf.Tensor, b: tf.Tensor) => tf.Tensor)> = {
+  binary_crossentropy: "binaryCrossentropy",
+  categorical_crossentropy: "categoricalCrossentropy",
+  sparse_categorical_crossentropy: "sparseCategoricalCrossentropy",
+  kl_divergence: "kullbackLeiblerDivergence",
+  mean_squared_error: "meanSquaredError",
+  mse: "meanSquaredError",
+  mean_absolute_error: "meanAbsoluteError",
+  mae: "meanAbsoluteError",
+  huber,
+  log_cosh: "logcosh",
+  mean_absolute_percentage_error: "meanAbsolutePercentageError",
+  mape: "meanAbsolutePercentageError",
+  mean_squared_logarithmic_error: "meanSquaredLogarithmicError",
+  msle: "meanSquaredLogarithmicError",
+  poisson: "poisson",
+};
+
+export function tfjsLoss(name: LossName) {
+  return TFJS_LOSS[name];
+}
+
+/** Regression losses that stay meaningful on a standardized target (others see raw values). */
+export const SCALE_FREE_LOSSES: ReadonlySet<LossName> = new Set(["mean_squared_error", "mse", "mean_absolute_error", "mae", "huber", "log_cosh"]);
+
+const TFJS_METRIC: Record<MetricName, string> = {
+  accuracy: "accuracy",
+  binary_accuracy: "binaryAccuracy",
+  categorical_accuracy: "categoricalAccuracy",
+  sparse_categorical_accuracy: "sparseCategoricalAccuracy",
+  precision: "precision",
+  recall: "recall",
+  mae: "mae",
+  mean_absolute_error: "mae",
+  mse: "mse",
+  mean_squared_error: "mse",
+  mape: "mape",
+  cosine_similarity: "cosineProximity",
+};
+
+export function tfjsMetrics(names: MetricName[]): string[] {
+  return [...new Set(names.map((n) => TFJS_METRIC[n]))];
+}

@@ -2,6 +2,7 @@ import { AppError, type FieldError } from "../errors.js";
 import type { ColumnProfile, ColumnType } from "../datasets/profile.js";
 import { checkSettings, columnSettings, type FeatureKind } from "./preprocess.js";
 import type { JobRequest } from "./spec/job-request.js";
+import { LOSSES } from "./spec/training-options.js";
 
 export type Task = "classification" | "regression";
 
@@ -17,7 +18,7 @@ export interface ResolvedColumns {
 const MAX_NUMERIC_CLASSES = 10;
 const MAX_CLASSES = 1000;
 
-type ColumnsRequest = Pick<JobRequest, "target" | "features" | "ignore" | "task" | "columns" | "preprocessing">;
+type ColumnsRequest = Pick<JobRequest, "target" | "features" | "ignore" | "task" | "columns" | "preprocessing"> & { training?: Pick<JobRequest["training"], "loss"> };
 
 /** Applies `columns` type overrides where the data allows them. */
 function effectiveTypes(req: ColumnsRequest, columns: ColumnProfile[], errors: FieldError[]): Map<string, ColumnProfile> {
@@ -72,6 +73,11 @@ export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): R
       errors.push({ path: "target", message: `column "${target.name}" has ${present} classes, more than ${MAX_CLASSES}; use task "regression"?` });
     }
     if (target.missing > 0 && present > 0) warnings.push(`${target.missing} rows with a missing target are left out`);
+  }
+
+  const loss = req.training?.loss;
+  if (loss && target && !(LOSSES[task] as readonly string[]).includes(loss)) {
+    errors.push({ path: "training.loss", message: `${loss} is not a ${task} loss; use one of ${LOSSES[task].join(", ")}` });
   }
 
   const ignored = new Set(req.ignore);

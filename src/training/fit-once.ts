@@ -1,5 +1,6 @@
 import { tf, type tfl } from "./tf.js";
-import { buildOptimizer, buildSequential, LOSS_BY_MODE, planOutput, type OutputPlan } from "./build-model.js";
+import { buildOptimizer, buildSequential, DEFAULT_LOSS, planOutput, tfjsLoss, tfjsMetrics, type OutputPlan } from "./build-model.js";
+import type { LossName } from "./spec/training-options.js";
 import { fitModel, type FitHooks, type FitOutcome } from "./fit.js";
 import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from "./evaluate.js";
 import { predictMatrix } from "./predict.js";
@@ -17,9 +18,9 @@ export interface Fitted {
   evaluate(part: Part): Metrics | undefined;
 }
 
-/** The targets of one part as the output layer wants them: 0/1, one-hot, or standardized values. */
-function targets(part: Part, plan: OutputPlan, scale?: { mean: number; std: number }): tf.Tensor2D {
-  if (plan.mode === "softmax") {
+/** The targets of one part as the loss wants them: 0/1, one-hot, class indices, or (standardized) values. */
+function targets(part: Part, plan: OutputPlan, loss: LossName, scale?: { mean: number; std: number }): tf.Tensor2D {
+  if (plan.mode === "softmax" && loss !== "sparse_categorical_crossentropy") {
     const y = new Float32Array(part.n * plan.units);
     part.truth.forEach((c, i) => (y[i * plan.units + c] = 1));
     return tf.tensor2d(y, [part.n, plan.units]);
@@ -42,25 +43,36 @@ function classWeights(req: JobRequest, labels: string[], train: Part): Record<nu
   return Object.fromEntries(labels.map((l, i) => [i, spec[l] ?? 1]));
 }
 
+/** Which losses each output can train with (Keras would fail or learn nonsense otherwise). */
+const LOSSES_BY_MODE: Record<OutputPlan["mode"], ReadonlySet<LossName>> = {
+  sigmoid: new Set(["binary_crossentropy"]),
+  softmax: new Set(["categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence"]),
+  linear: new Set(["mean_squared_error", "mse", "mean_absolute_error", "mae", "huber", "log_cosh", "mean_absolute_percentage_error", "mape", "mean_squared_logarithmic_error", "msle", "poisson"]),
+};
+
 /**
  * Builds, compiles and fits one network on `data.train` (validating on `data.validation` when
  * it has rows). The caller owns the returned model and disposes it.
  */
 export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHooks, epochs = req.training.epochs): Promise<Fitted> {
   const labels = data.preprocessing.target.task === "classification" ? data.preprocessing.target.labels : [];
-  const plan = planOutput(req.model.layers, data.task, labels.length);
+  const plan = planOutput(req.model.layers, data.task, labels.length, req.training.loss);
+  const loss = req.training.loss ?? DEFAULT_LOSS[plan.mode];
+  if (!LOSSES_BY_MODE[plan.mode].has(loss)) {
+    throw new TrainingError("invalid_loss", `loss ${loss} does not fit a ${plan.mode} output (${plan.units} units); use ${[...LOSSES_BY_MODE[plan.mode]].join(", ")}`);
+  }
   const model = buildSequential(req.model, data.inputs, plan, req.training.seed);
   const tensors: tf.Tensor[] = [];
   const pair = (p: Part): [tf.Tensor2D, tf.Tensor2D] => {
-    const t: [tf.Tensor2D, tf.Tensor2D] = [tf.tensor2d(p.x, [p.n, data.inputs]), targets(p, plan, data.targetScale)];
+    const t: [tf.Tensor2D, tf.Tensor2D] = [tf.tensor2d(p.x, [p.n, data.inputs]), targets(p, plan, loss, data.targetScale)];
     tensors.push(...t);
     return t;
   };
   try {
     model.compile({
       optimizer: buildOptimizer(req.training.optimizer),
-      loss: LOSS_BY_MODE[plan.mode],
-      metrics: data.task === "classification" ? ["accuracy"] : ["mae"],
+      loss: tfjsLoss(loss) as string,
+      metrics: tfjsMetrics(req.training.metrics ?? (data.task === "classification" ? ["accuracy"] : ["mae"])),
     });
     const [x, y] = pair(data.train);
     const fit = await fitModel(

@@ -1,6 +1,7 @@
 import { tf, type tfl } from "./tf.js";
 import { mulberry32, shuffleInPlace } from "./rng.js";
-import { EarlyStopping } from "./early-stopping.js";
+import { EarlyStopping, ReduceLrOnPlateau } from "./callbacks.js";
+import { learningRate, setLearningRate } from "./build-model.js";
 import { TrainingError } from "./training-error.js";
 import type { TrainingOptions } from "./spec/training-options.js";
 
@@ -41,6 +42,8 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
   const history: Record<string, number[]> = {};
   const warnings: string[] = [];
   const stopper = opts.earlyStopping ? new EarlyStopping(opts.earlyStopping) : undefined;
+  const reducer = opts.reduceLrOnPlateau ? new ReduceLrOnPlateau(opts.reduceLrOnPlateau) : undefined;
+  const started = Date.now();
   let best: tf.Tensor[] | undefined;
   let outcome: FitOutcome | undefined;
   try {
@@ -64,6 +67,12 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
       }
       const logs: EpochLogs = {};
       for (const [key, values] of Object.entries(h.history)) logs[key] = Number(values[0]);
+      const lr = learningRate(model.optimizer);
+      if (reducer) {
+        logs.lr = lr; // the rate this epoch trained with, as Keras's History records it
+        const next = reducer.update(epoch, logs, lr);
+        if (next !== lr) setLearningRate(model.optimizer, next);
+      }
       if (!Number.isFinite(logs.loss)) {
         throw new TrainingError("loss_nan", `loss became ${logs.loss} at epoch ${epoch + 1}: lower the learning rate, add regularization or check the data`);
       }
@@ -77,7 +86,9 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
         best = model.getWeights().map((w) => w.clone());
       }
       const keepGoing = await hooks.onEpoch(epoch, logs);
-      if (!keepGoing || verdict?.stop) {
+      const overTime = opts.maxSeconds !== undefined && (Date.now() - started) / 1000 > opts.maxSeconds;
+      if (overTime && epoch + 1 < opts.epochs) warnings.push(`stopped after epoch ${epoch + 1}: training.maxSeconds (${opts.maxSeconds} s) ran out`);
+      if (!keepGoing || verdict?.stop || overTime) {
         outcome = { history, epochsRun: epoch + 1, interrupted: !keepGoing, warnings };
         break;
       }

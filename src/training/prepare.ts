@@ -60,7 +60,7 @@ export function selectRows(table: Table, target: string, resolved: ResolvedColum
 }
 
 /** Fits the preprocessing on the `train` rows only and encodes every part with it. */
-export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: PreprocessingSpec, parts: SplitIndices): PreparedData {
+export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: PreprocessingSpec, parts: SplitIndices, scaleTarget = true): PreparedData {
   const features = fitFeatures(resolved.features, parts.train.map((i) => sel.rows[i]!), spec);
   const preprocessing: Preprocessing = {
     version: 2,
@@ -69,7 +69,7 @@ export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: Prep
     target: sel.task === "classification" ? { name: sel.target, task: "classification", labels: sel.labels } : { name: sel.target, task: "regression" },
   };
   let targetScale: PreparedData["targetScale"];
-  if (sel.task === "regression") {
+  if (sel.task === "regression" && scaleTarget) {
     const ys = parts.train.map((i) => sel.truth[i]!);
     const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
     const std = Math.sqrt(ys.reduce((a, y) => a + (y - mean) ** 2, 0) / ys.length) || 1;

@@ -13,6 +13,21 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * Runs `fn` with Math.random replaced by a seeded generator. tfjs draws the seeds of its random
+ * ops (dropout masks, noise layers, unseeded initializers) from Math.random, so this makes a
+ * training run reproducible. Safe because a worker's sandboxed child trains one job at a time.
+ */
+export async function withSeededRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
+  const original = Math.random;
+  Math.random = mulberry32(seed ^ 0x9e3779b9);
+  try {
+    return await fn();
+  } finally {
+    Math.random = original;
+  }
+}
+
 /** Fisher-Yates shuffle in place (Knuth, TAOCP vol. 2, Algorithm P). */
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {

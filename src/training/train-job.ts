@@ -2,7 +2,7 @@ import type { ColumnProfile } from "../datasets/profile.js";
 import type { Table } from "../datasets/read-table.js";
 import { resolveColumns, type ResolvedColumns, type Task } from "./columns.js";
 import { encodeParts, selectRows, type Part, type Selected } from "./prepare.js";
-import type { OutputMode } from "./build-model.js";
+import { SCALE_FREE_LOSSES, type OutputMode } from "./build-model.js";
 import type { FitHooks } from "./fit.js";
 import { fitOnce, type Metrics } from "./fit-once.js";
 import { foldTargetScale, summarize, toArtifacts, type ModelSummary, type StoredArtifacts } from "./export.js";
@@ -10,6 +10,7 @@ import type { Preprocessing } from "./preprocess.js";
 import type { JobRequest } from "./spec/job-request.js";
 import { diagnose, priorLoss, type Diagnosis } from "./diagnose.js";
 import { kFolds, splitRows } from "./split.js";
+import { withSeededRandom } from "./rng.js";
 import { crossValidationReport, meanCurves, type CrossValidationReport } from "./cv-report.js";
 
 export type { Metrics };
@@ -38,6 +39,11 @@ function baselineLoss(train: Part, classes: number): number {
   return priorLoss(counts);
 }
 
+/** Regression trains on a standardized target unless the loss needs raw values (mape, msle, poisson). */
+function scaleTarget(req: JobRequest): boolean {
+  return !req.training.loss || SCALE_FREE_LOSSES.has(req.training.loss);
+}
+
 /** The verdict most folds reached (the first fold's on a tie), with that fold's evidence. */
 function mostCommon(diagnoses: Diagnosis[]): Diagnosis {
   const votes = new Map<string, number>();
@@ -59,7 +65,11 @@ function phaseHooks(hooks: FitHooks) {
  * Trains one job end to end on an in-memory table: columns, split (or k-fold CV and a refit),
  * preprocessing, network, fit, evaluation and export. Knows nothing of HTTP, queues or storage.
  */
-export async function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks): Promise<TrainOutcome> {
+export function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks): Promise<TrainOutcome> {
+  return withSeededRandom(req.training.seed, () => train(table, req, columns, hooks));
+}
+
+async function train(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks): Promise<TrainOutcome> {
   const resolved = resolveColumns(req, columns);
   const sel = selectRows(table, req.target, resolved, req.preprocessing);
   const strata = sel.task === "classification" && req.split.stratify ? sel.truth : undefined;
@@ -77,7 +87,7 @@ export async function trainJob(table: Table, req: JobRequest, columns: ColumnPro
     parts = { train: [...parts.train, ...parts.validation], validation: [], test: parts.test };
   }
 
-  const data = encodeParts(sel, resolved, req.preprocessing, parts);
+  const data = encodeParts(sel, resolved, req.preprocessing, parts, scaleTarget(req));
   const hooksFinal = phase();
   const fitted = await fitOnce(data, req, hooksFinal, epochs);
   try {
@@ -124,7 +134,7 @@ async function crossValidate(sel: Selected, resolved: ResolvedColumns, req: JobR
   const perFold: Array<{ metrics: Metrics; history: Record<string, number[]>; epochs: number }> = [];
   for (let f = 0; f < k; f++) {
     const parts = { train: folds.filter((_, g) => g !== f).flat(), validation: folds[f]!, test: [] };
-    const data = encodeParts(sel, resolved, req.preprocessing, parts);
+    const data = encodeParts(sel, resolved, req.preprocessing, parts, scaleTarget(req));
     const hooks = phase(f + 1);
     const fitted = await fitOnce(data, req, hooks);
     try {

@@ -1,37 +1,85 @@
 import { z } from "zod";
 
-/** Keras optimizer names with their Keras default learning rates. */
-export const OptimizerSchema = z.strictObject({
-  type: z.enum(["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax"]).default("adam"),
-  learningRate: z.number().gt(0).max(10).optional().describe("Default: Keras's for the optimizer"),
-  momentum: z.number().min(0).lt(1).optional().describe("sgd and rmsprop only; default 0"),
-});
+const lr = z.number().gt(0).max(10).optional().describe("Default: Keras's for the optimizer");
+
+/** Keras optimizers with Keras's parameter names and defaults (https://keras.io/api/optimizers/). */
+export const OptimizerSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("sgd"), learningRate: lr,
+    momentum: z.number().min(0).lt(1).default(0), nesterov: z.boolean().default(false),
+  }),
+  z.strictObject({
+    type: z.literal("adam"), learningRate: lr,
+    beta1: z.number().gt(0).lt(1).default(0.9), beta2: z.number().gt(0).lt(1).default(0.999), epsilon: z.number().gt(0).default(1e-7),
+  }),
+  z.strictObject({
+    type: z.literal("adamax"), learningRate: lr,
+    beta1: z.number().gt(0).lt(1).default(0.9), beta2: z.number().gt(0).lt(1).default(0.999), epsilon: z.number().gt(0).default(1e-7),
+  }),
+  z.strictObject({
+    type: z.literal("rmsprop"), learningRate: lr,
+    rho: z.number().gt(0).lt(1).default(0.9), momentum: z.number().min(0).lt(1).default(0), epsilon: z.number().gt(0).default(1e-7),
+    centered: z.boolean().default(false),
+  }),
+  z.strictObject({ type: z.literal("adagrad"), learningRate: lr, initialAccumulatorValue: z.number().gt(0).default(0.1) }),
+  z.strictObject({ type: z.literal("adadelta"), learningRate: lr, rho: z.number().gt(0).lt(1).default(0.95), epsilon: z.number().gt(0).default(1e-7) }),
+]);
 export type OptimizerSpec = z.infer<typeof OptimizerSchema>;
+
+/** Keras loss names (snake_case, as in model.compile(loss=...)). Default: by task and output. */
+export const LOSSES = {
+  classification: ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence"],
+  regression: ["mean_squared_error", "mse", "mean_absolute_error", "mae", "huber", "log_cosh", "mean_absolute_percentage_error", "mape", "mean_squared_logarithmic_error", "msle", "poisson"],
+} as const;
+export const LossSchema = z.enum([...LOSSES.classification, ...LOSSES.regression]);
+export type LossName = z.infer<typeof LossSchema>;
+
+/** Keras metric names; logged per epoch under tfjs's names (`accuracy` is logged as `acc`). */
+export const MetricSchema = z.enum([
+  "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy", "precision", "recall",
+  "mae", "mse", "mape", "mean_absolute_error", "mean_squared_error", "cosine_similarity",
+]);
+
+const monitor = z.string().default("val_loss").describe("Metric watched: loss, val_loss, acc, val_acc, ...");
+const mode = z.enum(["auto", "min", "max"]).default("auto");
 
 /** Keras EarlyStopping (https://keras.io/api/callbacks/early_stopping/). */
 export const EarlyStoppingSchema = z.strictObject({
-  monitor: z.string().default("val_loss").describe("Metric watched: loss, val_loss, acc, val_acc, ..."),
+  monitor,
   patience: z.number().int().min(0).default(0),
   minDelta: z.number().min(0).default(0),
-  mode: z.enum(["auto", "min", "max"]).default("auto"),
+  mode,
   restoreBestWeights: z.boolean().default(false).describe("Keep the weights of the best epoch"),
 });
 export type EarlyStoppingSpec = z.infer<typeof EarlyStoppingSchema>;
 
+/** Keras ReduceLROnPlateau (https://keras.io/api/callbacks/reduce_lr_on_plateau/). */
+export const ReduceLrSchema = z.strictObject({
+  monitor,
+  factor: z.number().gt(0).lt(1).default(0.1),
+  patience: z.number().int().min(0).default(10),
+  minDelta: z.number().min(0).default(1e-4),
+  mode,
+  cooldown: z.number().int().min(0).default(0),
+  minLr: z.number().min(0).default(0),
+});
+export type ReduceLrSpec = z.infer<typeof ReduceLrSchema>;
+
 export const TrainingOptionsSchema = z.strictObject({
   epochs: z.number().int().min(1).default(20),
   batchSize: z.number().int().min(1).max(65_536).default(32),
-  optimizer: z.preprocess(
-    (v) => (typeof v === "string" ? { type: v } : v),
-    OptimizerSchema,
-  ).default({ type: "adam" }),
+  optimizer: z.preprocess((v) => (typeof v === "string" ? { type: v } : v), OptimizerSchema).default({ type: "adam", beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
+  loss: LossSchema.optional().describe("Default: binary_crossentropy, categorical_crossentropy or mean_squared_error"),
+  metrics: z.array(MetricSchema).max(8).optional().describe("Default: accuracy (classification), mae (regression)"),
   earlyStopping: EarlyStoppingSchema.optional(),
+  reduceLrOnPlateau: ReduceLrSchema.optional(),
+  maxSeconds: z.number().positive().optional().describe("Wall-clock budget: training stops at the first epoch end past it"),
   classWeight: z
     .union([z.literal("balanced"), z.record(z.string(), z.number().positive())])
     .optional()
     .describe("`balanced` (n / (classes * count)) or weights by label name"),
   shuffle: z.boolean().default(true),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42).describe("Seeds initializers, shuffling, dropout: same spec + data + seed = same weights on one backend"),
 });
 export type TrainingOptions = z.infer<typeof TrainingOptionsSchema>;
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { EarlyStopping } from "./early-stopping.js";
+import { EarlyStopping, ReduceLrOnPlateau } from "./callbacks.js";
 
 const spec = { monitor: "val_loss", patience: 2, minDelta: 0, mode: "auto" as const, restoreBestWeights: true };
 
@@ -25,5 +25,17 @@ describe("EarlyStopping (Keras rule)", () => {
     const es = new EarlyStopping({ ...spec, minDelta: 0.1, patience: 1 });
     es.update(0, { val_loss: 1 });
     assert.deepEqual(es.update(1, { val_loss: 0.95 }), { improved: false, stop: true });
+  });
+});
+
+describe("ReduceLrOnPlateau (Keras rule)", () => {
+  const spec = { monitor: "val_loss", factor: 0.5, patience: 2, minDelta: 0, mode: "auto" as const, cooldown: 1, minLr: 0.01 };
+
+  it("lowers the rate after `patience` flat epochs, then cools down, never below minLr", () => {
+    const r = new ReduceLrOnPlateau(spec);
+    const losses = [1, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9];
+    let lr = 0.08;
+    const rates = losses.map((v, e) => (lr = r.update(e, { val_loss: v }, lr)));
+    assert.deepEqual(rates, [0.08, 0.08, 0.08, 0.04, 0.04, 0.02, 0.02, 0.01, 0.01, 0.01]);
   });
 });
