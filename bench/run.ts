@@ -52,7 +52,7 @@ async function benchTrain() {
   const baseline = await time(() => baseModel.fit(x, y, { epochs: EPOCHS, batchSize: 128, shuffle: true, verbose: 0 }));
   const ourModel = network(7);
   const opts = TrainingOptionsSchema.parse({ epochs: EPOCHS, batchSize: 128 });
-  const ours = await time(() => fitModel(ourModel, { x, y }, opts, { onEpoch: async () => true }));
+  const ours = await time(() => fitModel(ourModel, { x: [x], y }, opts, { onEpoch: async () => true }));
   tf.dispose([x, y]);
   baseModel.dispose();
   ourModel.dispose();

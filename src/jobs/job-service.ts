@@ -3,18 +3,19 @@ import type { Queue } from "bullmq";
 import type { Config } from "../config.js";
 import { within } from "../timeout.js";
 import type { Db } from "../db.js";
-import { AppError } from "../errors.js";
+import { AppError, type FieldError } from "../errors.js";
 import type { ColumnProfile } from "../datasets/profile.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { TrainPayload } from "../queue.js";
 import { resolveColumns } from "../training/columns.js";
-import { checkLimits, encodedWidth } from "../training/limits.js";
+import { checkLimits, estimateGroups } from "../training/limits.js";
 import { findLeaks } from "../training/leaks.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import type { JobRequest } from "../training/spec/job-request.js";
 import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
+const invalid = (errors: FieldError[]) => new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
 /** Rows read at job creation to look for leaking columns. */
 const LEAK_SAMPLE_ROWS = 50_000;
 const withDetail = { history: true, model: { select: { id: true } } } as const;
@@ -42,12 +43,19 @@ export class JobService {
     if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
     const columns = dataset.columns as unknown as ColumnProfile[];
     const resolved = resolveColumns(req, columns);
+    const structural = checkLimits(req, this.limits());
+    if (structural.length) throw invalid(structural);
     const target = columns.find((c) => c.name === req.target)!;
-    const outputs = resolved.task === "classification" && target.distinct > 2 ? target.distinct : 1;
-    const limitErrors = checkLimits(req, this.limits(), encodedWidth(resolved, columns), outputs);
-    if (limitErrors.length) throw new AppError("validation_failed", limitErrors.map((e) => `${e.path}: ${e.message}`).join("; "), limitErrors);
+    // Build the network once (tfjs loads on the first job): shapes, layer support and the exact parameter count.
+    const [{ describeNetwork }, { initBackend }] = await Promise.all([import("../training/describe.js"), import("../training/backend.js")]);
+    await initBackend(this.config.TFJS_BACKEND);
+    const network = await describeNetwork(req.model, estimateGroups(resolved, columns, req), {
+      task: resolved.task, classes: resolved.task === "classification" ? target.distinct : 0, loss: req.training.loss, seed: req.training.seed,
+    });
+    const tooBig = checkLimits(req, this.limits(), network.summary.totalParams);
+    if (tooBig.length) throw invalid(tooBig);
     const sample = await new DatasetService(this.db, this.config).readTable(dataset, LEAK_SAMPLE_ROWS);
-    const warnings = [...resolved.warnings, ...findLeaks(sample, req.target, resolved)];
+    const warnings = [...resolved.warnings, ...network.warnings, ...findLeaks(sample, req.target, resolved)];
 
     let job;
     try {

@@ -104,7 +104,7 @@ export class ModelService {
     });
     const model = await this.network(m);
     const { predictMatrix, argmax } = await runtime();
-    const { values, width: k } = predictMatrix(model, x, rows.length, width, prep.outputMode);
+    const { values, width: k } = predictMatrix(model, x, rows.length, prep.groups, prep.outputMode);
     if (prep.target.task === "regression") return rows.map((_, i) => ({ value: values[i]! }));
     const labels = prep.target.labels;
     return rows.map((_, i) => ({

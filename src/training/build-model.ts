@@ -1,5 +1,5 @@
 import { tf, tfl } from "./tf.js";
-import type { Activation, LayerSpec, RegularizerSpec } from "./spec/layers.js";
+import type { Activation, LayerSpec, NodeLayerSpec, RegularizerSpec } from "./spec/layers.js";
 import type { SequentialSpec } from "./spec/sequential.js";
 import type { LossName, OptimizerSpec } from "./spec/training-options.js";
 import type { z } from "zod";
@@ -41,6 +41,8 @@ const ACTIVATION_ALIASES: Partial<Record<Activation, string>> = { silu: "swish",
 function activation(a: Activation): any {
   return ACTIVATION_ALIASES[a] ?? a;
 }
+/** tfjs has no leaky-ReLU activation function, only the layer: such a layer gets one after it. */
+const isLeaky = (a: Activation | undefined) => a === "leakyRelu" || a === "leaky_relu";
 
 function regularizer(r: RegularizerSpec | undefined) {
   return r && (r.l1 > 0 || r.l2 > 0) ? tfl.regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : undefined;
@@ -53,7 +55,7 @@ function initializer(name: string, seed: number): any {
 }
 
 /** Keras-style names: dense, dense_1, dense_2, ... (deterministic, so weight names are too). */
-function namer() {
+export function namer() {
   const seen = new Map<string, number>();
   return (type: string, given?: string) => {
     if (given) return given;
@@ -63,7 +65,20 @@ function namer() {
   };
 }
 
-function buildLayer(spec: LayerSpec, name: string, seed: number, inputShape?: number[]): tfl.layers.Layer {
+/**
+ * The tfjs layers for one spec layer, in order (usually one; a leaky-ReLU activation adds a
+ * LeakyReLU layer, as Keras users write `Dense(..., activation=LeakyReLU())`).
+ */
+export function buildLayers(spec: NodeLayerSpec, name: string, seed: number, inputShape?: number[]): tfl.layers.Layer[] {
+  if ((spec.type === "dense" || spec.type === "activation") && isLeaky(spec.activation)) {
+    const main = spec.type === "dense" ? buildLayer({ ...spec, activation: "linear" }, name, seed, inputShape) : undefined;
+    const leaky = tfl.layers.leakyReLU({ name: main ? `${name}_leaky_relu` : name, alpha: 0.3, inputShape: main ? undefined : inputShape });
+    return main ? [main, leaky] : [leaky];
+  }
+  return [buildLayer(spec, name, seed, inputShape)];
+}
+
+function buildLayer(spec: NodeLayerSpec, name: string, seed: number, inputShape?: number[]): tfl.layers.Layer {
   const base = { name, inputShape };
   switch (spec.type) {
     case "dense":
@@ -94,6 +109,30 @@ function buildLayer(spec: LayerSpec, name: string, seed: number, inputShape?: nu
       return tfl.layers.gaussianDropout({ ...base, rate: spec.rate });
     case "alphaDropout":
       return tfl.layers.alphaDropout({ ...base, rate: spec.rate });
+    case "leakyRelu":
+      return tfl.layers.leakyReLU({ ...base, alpha: spec.alpha });
+    case "flatten":
+      return tfl.layers.flatten(base);
+    case "reshape":
+      return tfl.layers.reshape({ ...base, targetShape: spec.targetShape });
+    case "embedding":
+      return tfl.layers.embedding({
+        ...base, inputDim: spec.inputDim ?? 2, outputDim: spec.outputDim,
+        embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
+        embeddingsRegularizer: regularizer(spec.embeddingsRegularizer),
+      });
+    case "concatenate":
+      return tfl.layers.concatenate({ name });
+    case "add":
+      return tfl.layers.add({ name });
+    case "multiply":
+      return tfl.layers.multiply({ name });
+    case "average":
+      return tfl.layers.average({ name });
+    case "maximum":
+      return tfl.layers.maximum({ name });
+    case "minimum":
+      return tfl.layers.minimum({ name });
   }
 }
 
@@ -102,7 +141,7 @@ export function buildSequential(spec: SequentialSpec, inputs: number, plan: Outp
   const model = tfl.sequential();
   const name = namer();
   spec.layers.forEach((layer, i) => {
-    model.add(buildLayer(layer, name(layer.type, layer.name), seed + 101 * i, i === 0 ? [inputs] : undefined));
+    for (const l of buildLayers(layer, name(layer.type, layer.name), seed + 101 * i, i === 0 ? [inputs] : undefined)) model.add(l);
   });
   if (plan.append) {
     const out: LayerSpec = {

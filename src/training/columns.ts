@@ -3,12 +3,24 @@ import type { ColumnProfile, ColumnType } from "../datasets/profile.js";
 import { checkSettings, columnSettings, type FeatureKind } from "./preprocess.js";
 import type { JobRequest } from "./spec/job-request.js";
 import { LOSSES } from "./spec/training-options.js";
+import type { ModelSpec } from "./spec/model-spec.js";
+import { SEQUENTIAL_INPUT } from "./graph.js";
+import { normalizeKeras } from "./keras-json.js";
 
 export type Task = "classification" | "regression";
 
+/** The columns each model input reads, in the model's input order. */
+export interface ColumnGroup {
+  name: string;
+  columns: string[];
+  encoding: "onehot" | "index";
+}
+
 export interface ResolvedColumns {
   task: Task;
-  features: Array<{ name: string; type: FeatureKind }>;
+  /** In group order: the columns of the first input, then the second's, ... */
+  features: Array<{ name: string; type: FeatureKind; asIndex?: boolean }>;
+  groups: ColumnGroup[];
   /** The target's type after overrides. */
   targetType: ColumnType;
   warnings: string[];
@@ -18,7 +30,51 @@ export interface ResolvedColumns {
 const MAX_NUMERIC_CLASSES = 10;
 const MAX_CLASSES = 1000;
 
-type ColumnsRequest = Pick<JobRequest, "target" | "features" | "ignore" | "task" | "columns" | "preprocessing"> & { training?: Pick<JobRequest["training"], "loss"> };
+type ColumnsRequest = Pick<JobRequest, "target" | "features" | "ignore" | "task" | "columns" | "preprocessing" | "inputs" | "model"> & {
+  training?: Pick<JobRequest["training"], "loss">;
+};
+
+/** The model's inputs: one for a sequential model, the named ones of a graph or Keras JSON. */
+export function modelInputs(model: ModelSpec): Array<{ name: string; encoding: "onehot" | "index" }> {
+  if (model.type === "sequential") return [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }];
+  if (model.type === "functional") return model.inputs.map((x) => ({ name: x.name, encoding: x.encoding }));
+  return normalizeKeras(model.modelTopology).inputNames.map((name) => ({ name, encoding: "onehot" as const }));
+}
+
+/** Maps columns to model inputs: `inputs` when given, else every feature to the single input. */
+function groupColumns(req: ColumnsRequest, names: string[], byName: Map<string, ColumnProfile>, errors: FieldError[]): ColumnGroup[] {
+  const declared = modelInputs(req.model);
+  if (!req.inputs) {
+    if (declared.length > 1) {
+      errors.push({ path: "inputs", message: `the model has inputs ${declared.map((d) => `"${d.name}"`).join(", ")}: map columns to each with "inputs": {"<input>": ["col", ...]}` });
+      return [];
+    }
+    return [{ name: declared[0]!.name, columns: names, encoding: declared[0]!.encoding }];
+  }
+  if (req.features) errors.push({ path: "features", message: 'give either "features" or "inputs" (which names the features)' });
+  const seen = new Map<string, string>();
+  for (const [input, cols] of Object.entries(req.inputs)) {
+    if (!declared.some((d) => d.name === input)) errors.push({ path: `inputs.${input}`, message: `the model has no input "${input}"; it has ${declared.map((d) => `"${d.name}"`).join(", ")}` });
+    cols.forEach((c, j) => {
+      const path = `inputs.${input}[${j}]`;
+      if (!byName.has(c)) errors.push({ path, message: `unknown column "${c}"` });
+      else if (c === req.target) errors.push({ path, message: "the target cannot also be a feature" });
+      else if (seen.has(c)) errors.push({ path, message: `"${c}" already goes to input "${seen.get(c)}"` });
+      seen.set(c, input);
+    });
+  }
+  return declared.flatMap((d) => {
+    const cols = req.inputs![d.name];
+    if (!cols) {
+      errors.push({ path: "inputs", message: `model input "${d.name}" has no columns` });
+      return [];
+    }
+    if (d.encoding === "index" && (cols.length !== 1 || !["categorical", "text"].includes(byName.get(cols[0]!)?.type ?? ""))) {
+      errors.push({ path: `inputs.${d.name}`, message: "an input with encoding: index takes exactly one categorical column" });
+    }
+    return [{ name: d.name, columns: cols, encoding: d.encoding }];
+  });
+}
 
 /** Applies `columns` type overrides where the data allows them. */
 function effectiveTypes(req: ColumnsRequest, columns: ColumnProfile[], errors: FieldError[]): Map<string, ColumnProfile> {
@@ -89,15 +145,18 @@ export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): R
     if (text.length) warnings.push(`free-text columns left out: ${text.join(", ")} (name them in "features" to use them as categories)`);
     names = names.filter((n) => byName.get(n)?.type !== "text");
   }
+  const groups = errors.length ? [] : groupColumns(req, names, byName, errors);
+  if (groups.length) names = groups.flatMap((g) => g.columns);
+  const indexed = new Set(groups.filter((g) => g.encoding === "index").flatMap((g) => g.columns));
   const ids = names.filter((n) => byName.get(n)?.identifier);
   if (ids.length) warnings.push(`${ids.join(", ")}: a different value in every row; if it is an identifier, add it to "ignore"`);
   if (errors.length === 0 && names.length === 0) errors.push({ path: "features", message: "no feature columns are left to learn from" });
 
   const features = names.filter((n) => byName.has(n)).map((name) => {
     const type = byName.get(name)!.type;
-    return { name, type: type === "text" ? ("categorical" as const) : type };
+    return { name, type: type === "text" ? ("categorical" as const) : type, ...(indexed.has(name) ? { asIndex: true } : {}) };
   });
   for (const f of features) errors.push(...checkSettings(f.name, f.type, columnSettings(f.name, f.type, req.preprocessing)));
   if (errors.length) throw new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
-  return { task, features, targetType: target!.type, warnings };
+  return { task, features, groups, targetType: target!.type, warnings };
 }

@@ -1,5 +1,7 @@
 import { tf, type tfl } from "./tf.js";
-import { buildOptimizer, buildSequential, DEFAULT_LOSS, planOutput, tfjsLoss, tfjsMetrics, type OutputPlan } from "./build-model.js";
+import { buildOptimizer, DEFAULT_LOSS, tfjsLoss, tfjsMetrics, type OutputPlan } from "./build-model.js";
+import { buildNetwork } from "./network.js";
+import type { InputGroup } from "./preprocess.js";
 import type { LossName } from "./spec/training-options.js";
 import { fitModel, type FitHooks, type FitOutcome } from "./fit.js";
 import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from "./evaluate.js";
@@ -14,6 +16,7 @@ export interface Fitted {
   model: tfl.LayersModel;
   plan: OutputPlan;
   fit: FitOutcome;
+  warnings: string[];
   /** Metrics of a part on this model (undefined for an empty part); call before foldTargetScale. */
   evaluate(part: Part): Metrics | undefined;
 }
@@ -27,6 +30,14 @@ function targets(part: Part, plan: OutputPlan, loss: LossName, scale?: { mean: n
   }
   const y = Float32Array.from(part.truth, (v) => (scale ? (v - scale.mean) / scale.std : v));
   return tf.tensor2d(y, [part.n, 1]);
+}
+
+/** The model's input tensors: one per input group, cut from the encoded row-major matrix. */
+export function inputTensors(x: Float32Array, n: number, width: number, groups: InputGroup[]): tf.Tensor2D[] {
+  return tf.tidy(() => {
+    const all = tf.tensor2d(x, [n, width]);
+    return groups.length === 1 ? [all] : groups.map((g) => tf.slice(all, [0, g.start], [n, g.width]));
+  });
 }
 
 /** Keras's `balanced` weights n / (classes * count), or the given weights by label name. */
@@ -56,17 +67,19 @@ const LOSSES_BY_MODE: Record<OutputPlan["mode"], ReadonlySet<LossName>> = {
  */
 export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHooks, epochs = req.training.epochs): Promise<Fitted> {
   const labels = data.preprocessing.target.task === "classification" ? data.preprocessing.target.labels : [];
-  const plan = planOutput(req.model.layers, data.task, labels.length, req.training.loss);
+  const groups = data.preprocessing.groups;
+  const { model, plan, warnings } = await buildNetwork(req.model, groups, { task: data.task, classes: labels.length, loss: req.training.loss, seed: req.training.seed });
   const loss = req.training.loss ?? DEFAULT_LOSS[plan.mode];
   if (!LOSSES_BY_MODE[plan.mode].has(loss)) {
+    model.dispose();
     throw new TrainingError("invalid_loss", `loss ${loss} does not fit a ${plan.mode} output (${plan.units} units); use ${[...LOSSES_BY_MODE[plan.mode]].join(", ")}`);
   }
-  const model = buildSequential(req.model, data.inputs, plan, req.training.seed);
   const tensors: tf.Tensor[] = [];
-  const pair = (p: Part): [tf.Tensor2D, tf.Tensor2D] => {
-    const t: [tf.Tensor2D, tf.Tensor2D] = [tf.tensor2d(p.x, [p.n, data.inputs]), targets(p, plan, loss, data.targetScale)];
-    tensors.push(...t);
-    return t;
+  const pair = (p: Part): [tf.Tensor2D[], tf.Tensor2D] => {
+    const xs = inputTensors(p.x, p.n, data.inputs, groups);
+    const y = targets(p, plan, loss, data.targetScale);
+    tensors.push(...xs, y);
+    return [xs, y];
   };
   try {
     model.compile({
@@ -87,13 +100,13 @@ export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHoo
     );
     const evaluate = (p: Part): Metrics | undefined => {
       if (p.n === 0) return undefined;
-      const { values } = predictMatrix(model, p.x, p.n, data.inputs, plan.mode);
+      const { values } = predictMatrix(model, p.x, p.n, groups, plan.mode);
       if (data.task === "classification") return classificationMetrics(values, p.truth, labels);
       // The network predicts the standardized target: evaluate before foldTargetScale.
       const s = data.targetScale;
       return regressionMetrics(s ? values.map((v) => v * s.std + s.mean) : values, p.truth);
     };
-    return { model, plan, fit, evaluate };
+    return { model, plan, fit, evaluate, warnings };
   } catch (err) {
     model.dispose();
     throw err;

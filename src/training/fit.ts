@@ -8,9 +8,10 @@ import type { TrainingOptions } from "./spec/training-options.js";
 export type EpochLogs = Record<string, number>;
 
 export interface FitData {
-  x: tf.Tensor2D;
+  /** One tensor per model input. */
+  x: tf.Tensor2D[];
   y: tf.Tensor2D;
-  validation?: [tf.Tensor2D, tf.Tensor2D];
+  validation?: [tf.Tensor2D[], tf.Tensor2D];
   /** Weight per class index, for `classWeight`. */
   classWeight?: Record<number, number>;
 }
@@ -36,7 +37,7 @@ export interface FitOutcome {
  * and restoreBestWeights (which tfjs lacks) keeps a copy of the best epoch's weights.
  */
 export async function fitModel(model: tfl.LayersModel, data: FitData, opts: TrainingOptions, hooks: FitHooks): Promise<FitOutcome> {
-  const n = data.x.shape[0];
+  const n = data.y.shape[0];
   const random = mulberry32(opts.seed ^ 0x5bd1e995);
   const order = Array.from({ length: n }, (_, i) => i);
   const history: Record<string, number[]> = {};
@@ -50,20 +51,21 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       if (opts.shuffle) shuffleInPlace(order, random);
       const idx = tf.tensor1d(order, "int32");
-      const [xs, ys] = [tf.gather(data.x, idx), tf.gather(data.y, idx)];
+      const xs = data.x.map((x) => tf.gather(x, idx));
+      const ys = tf.gather(data.y, idx);
       idx.dispose();
       let h: tfl.History;
       try {
-        h = await model.fit(xs, ys, {
+        h = await model.fit(xs.length === 1 ? xs[0]! : xs, ys, {
           epochs: 1,
           batchSize: opts.batchSize,
           shuffle: false,
-          validationData: data.validation,
+          validationData: data.validation && (data.validation[0].length === 1 ? [data.validation[0][0]!, data.validation[1]] : data.validation),
           classWeight: data.classWeight,
           verbose: 0,
         });
       } finally {
-        tf.dispose([xs, ys]);
+        tf.dispose([...xs, ys]);
       }
       const logs: EpochLogs = {};
       for (const [key, values] of Object.entries(h.history)) logs[key] = Number(values[0]);

@@ -1,6 +1,8 @@
 import type { FieldError } from "../errors.js";
 import type { ColumnProfile } from "../datasets/profile.js";
 import type { ResolvedColumns } from "./columns.js";
+import { columnSettings, type InputGroup } from "./preprocess.js";
+import { normalizeKeras } from "./keras-json.js";
 import type { JobRequest } from "./spec/job-request.js";
 
 /** Configured ceilings on what one job may ask for. */
@@ -11,42 +13,57 @@ export interface SpecLimits {
   maxParams: number;
 }
 
-/** Width of the encoded input: one per numeric/boolean column, one per kept category. */
-export function encodedWidth(resolved: ResolvedColumns, columns: ColumnProfile[]): number {
+/**
+ * The input groups a job will have, their widths estimated from the profile (a categorical
+ * column: its distinct values up to maxCategories, plus the unknown bucket), before any row is read.
+ */
+export function estimateGroups(resolved: ResolvedColumns, columns: ColumnProfile[], req: Pick<JobRequest, "preprocessing">): InputGroup[] {
   const byName = new Map(columns.map((c) => [c.name, c]));
-  return resolved.features.reduce((w, f) => w + (f.type === "categorical" ? Math.min(100, byName.get(f.name)?.distinct ?? 1) : 1), 0);
+  const kinds = new Map(resolved.features.map((f) => [f.name, f]));
+  let start = 0;
+  return resolved.groups.map((g) => {
+    let vocabulary: number | undefined;
+    const width = g.columns.reduce((w, name) => {
+      const f = kinds.get(name)!;
+      if (f.type !== "categorical") return w + 1;
+      const s = columnSettings(name, "categorical", req.preprocessing);
+      const kept = Math.min(byName.get(name)?.distinct ?? 1, s.maxCategories);
+      if (f.asIndex) {
+        vocabulary = kept + 1;
+        return w + 1;
+      }
+      return w + kept + (s.unknownBucket ? 1 : 0);
+    }, 0);
+    const group: InputGroup = { ...g, start, width, ...(vocabulary ? { vocabulary } : {}) };
+    start += width;
+    return group;
+  });
 }
 
-/** Parameters of the network as Keras counts them (dense (in+1)*units, normalization 2 or 4 per unit). */
-export function estimateParams(req: JobRequest, inputs: number, outputs: number): number {
-  let width = inputs;
-  let params = 0;
-  for (const layer of req.model.layers) {
-    if (layer.type === "dense") {
-      params += width * layer.units + (layer.useBias ? layer.units : 0);
-      width = layer.units;
-    } else if (layer.type === "batchNormalization") params += 4 * width;
-    else if (layer.type === "layerNormalization") params += 2 * width;
-  }
-  return params + (width + 1) * outputs;
+/** Each layer of the spec with the path users wrote it at, and its units if it has any. */
+function layersOf(req: JobRequest): Array<{ path: string; units?: number }> {
+  const m = req.model;
+  if (m.type === "sequential") return m.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.type === "dense" ? l.units : undefined }));
+  if (m.type === "functional") return m.nodes.map((n, i) => ({ path: `model.nodes[${i}].layer`, units: n.layer.type === "dense" ? n.layer.units : undefined }));
+  const t = normalizeKeras(m.modelTopology);
+  const layers = (t.json.config as { layers: Array<{ config: { units?: number } }> }).layers;
+  return t.layers.map((l, i) => ({ path: l.path, units: layers[i]!.config.units }));
 }
 
-/** Every limit the request breaks, each with the path of the field concerned. */
-export function checkLimits(req: JobRequest, limits: SpecLimits, inputs: number, outputs: number): FieldError[] {
+/** Every limit the request breaks, each with the path of the field concerned. `params` is the built network's count. */
+export function checkLimits(req: JobRequest, limits: SpecLimits, params?: number): FieldError[] {
   const errors: FieldError[] = [];
   if (req.training.epochs > limits.maxEpochs) {
     errors.push({ path: "training.epochs", message: `at most ${limits.maxEpochs} epochs (MAX_EPOCHS)` });
   }
-  if (req.model.layers.length > limits.maxLayers) {
-    errors.push({ path: "model.layers", message: `at most ${limits.maxLayers} layers (MAX_LAYERS)` });
+  const layers = layersOf(req);
+  if (layers.length > limits.maxLayers) {
+    errors.push({ path: req.model.type === "functional" ? "model.nodes" : req.model.type === "keras" ? "model.modelTopology" : "model.layers", message: `at most ${limits.maxLayers} layers (MAX_LAYERS)` });
   }
-  req.model.layers.forEach((layer, i) => {
-    if (layer.type === "dense" && layer.units > limits.maxUnits) {
-      errors.push({ path: `model.layers[${i}].units`, message: `at most ${limits.maxUnits} units (MAX_UNITS)` });
-    }
-  });
-  const params = estimateParams(req, inputs, outputs);
-  if (errors.length === 0 && params > limits.maxParams) {
+  for (const l of layers) {
+    if (l.units !== undefined && l.units > limits.maxUnits) errors.push({ path: `${l.path}.units`, message: `at most ${limits.maxUnits} units (MAX_UNITS)` });
+  }
+  if (errors.length === 0 && params !== undefined && params > limits.maxParams) {
     errors.push({ path: "model", message: `${params} parameters, more than ${limits.maxParams} (MAX_PARAMS)` });
   }
   return errors;

@@ -1,13 +1,19 @@
 import { tf, type tfl } from "./tf.js";
 import type { OutputMode } from "./build-model.js";
+import type { InputGroup } from "./preprocess.js";
 
 /**
  * Runs the network on encoded rows. Classification returns class probabilities [n, K] (a sigmoid
  * unit p becomes [1 - p, p]); regression returns the values [n, 1].
  */
-export function predictMatrix(model: tfl.LayersModel, x: Float32Array, n: number, inputs: number, mode: OutputMode): { values: Float32Array; width: number } {
+export function predictMatrix(model: tfl.LayersModel, x: Float32Array, n: number, groups: InputGroup[], mode: OutputMode): { values: Float32Array; width: number } {
   if (n === 0) return { values: new Float32Array(0), width: mode === "linear" ? 1 : 0 };
-  const out = tf.tidy(() => model.predict(tf.tensor2d(x, [n, inputs])) as tf.Tensor2D);
+  const inputs = groups.reduce((w, g) => w + g.width, 0);
+  const out = tf.tidy(() => {
+    const all = tf.tensor2d(x, [n, inputs]);
+    const xs = groups.length === 1 ? all : groups.map((g) => tf.slice(all, [0, g.start], [n, g.width]));
+    return model.predict(xs) as tf.Tensor2D;
+  });
   const raw = out.dataSync() as Float32Array;
   const width = out.shape[1];
   out.dispose();

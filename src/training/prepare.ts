@@ -2,7 +2,7 @@ import { AppError } from "../errors.js";
 import { isMissing, parseNumber } from "../datasets/profile.js";
 import type { Table } from "../datasets/read-table.js";
 import type { ResolvedColumns, Task } from "./columns.js";
-import { columnSettings, encodeRows, fitFeatures, inputNames, sortLabels, type Preprocessing, type ValueGetter } from "./preprocess.js";
+import { columnSettings, encodeRows, fitFeatures, inputNames, layoutGroups, sortLabels, type Preprocessing, type ValueGetter } from "./preprocess.js";
 import type { SplitIndices } from "./split.js";
 import type { PreprocessingSpec } from "./spec/preprocessing.js";
 
@@ -66,6 +66,7 @@ export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: Prep
     version: 2,
     features,
     inputs: inputNames(features),
+    groups: layoutGroups(features, resolved.groups),
     target: sel.task === "classification" ? { name: sel.target, task: "classification", labels: sel.labels } : { name: sel.target, task: "regression" },
   };
   let targetScale: PreparedData["targetScale"];

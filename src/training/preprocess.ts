@@ -10,18 +10,34 @@ import { DEFAULT_PREPROCESSING, type PreprocessingSpec } from "./spec/preprocess
  */
 export type FeatureEncoding =
   | { name: string; kind: "numeric"; scaling: string; missing: string; offset: number; divisor: number; fill: number | null }
-  | { name: string; kind: "categorical"; missing: string; categories: string[]; unknown: boolean; fill: string | null }
+  | { name: string; kind: "categorical"; missing: string; categories: string[]; unknown: boolean; fill: string | null; asIndex?: boolean }
   | { name: string; kind: "boolean"; missing: string; fill: 0 | 1 | null };
 
 export type TargetEncoding =
   | { name: string; task: "classification"; labels: string[] }
   | { name: string; task: "regression" };
 
+/**
+ * One model input: a contiguous range of the encoded columns. A single-input model has one
+ * group; `index` groups hold one categorical column as its category number (for an embedding).
+ */
+export interface InputGroup {
+  name: string;
+  columns: string[];
+  encoding: "onehot" | "index";
+  start: number;
+  width: number;
+  /** index groups: categories + 1 (the last number is "unknown"). */
+  vocabulary?: number;
+}
+
 export interface Preprocessing {
   version: 2;
   features: FeatureEncoding[];
   /** Names of the encoded input columns, in the model's input order (e.g. `sex=female`). */
   inputs: string[];
+  /** How the encoded columns split into the model's inputs (x = [x[start..start+width) per group]). */
+  groups: InputGroup[];
   target: TargetEncoding;
 }
 
@@ -83,11 +99,11 @@ function ranked(values: string[]): Array<[string, number]> {
 
 /** Fits each feature's encoding on the given (training) rows. */
 export function fitFeatures(
-  columns: Array<{ name: string; type: FeatureKind }>,
+  columns: Array<{ name: string; type: FeatureKind; asIndex?: boolean }>,
   rows: ValueGetter[],
   spec: PreprocessingSpec = DEFAULT_PREPROCESSING,
 ): FeatureEncoding[] {
-  return columns.map(({ name, type }) => {
+  return columns.map(({ name, type, asIndex }) => {
     const s = columnSettings(name, type, spec);
     const present = rows.map((get) => get(name) as string).filter((v) => !isMissing(v)).map((v) => v.trim());
     if (type === "numeric") {
@@ -112,15 +128,32 @@ export function fitFeatures(
     }
     const categories = counts.slice(0, s.maxCategories).map(([v]) => v).sort();
     const fill = s.missing === "drop" ? null : s.missing === "constant" ? String(s.constant) : (counts[0]?.[0] ?? "");
-    return { name, kind: "categorical", missing: s.missing, categories, unknown: s.unknownBucket, fill };
+    return { name, kind: "categorical", missing: s.missing, categories, unknown: s.unknownBucket, fill, ...(asIndex ? { asIndex } : {}) };
   });
 }
 
 /** Names of the encoded inputs, in order. */
 export function inputNames(features: FeatureEncoding[]): string[] {
-  return features.flatMap((f) =>
-    f.kind === "categorical" ? [...f.categories.map((c) => `${f.name}=${c}`), ...(f.unknown ? [`${f.name}=${UNKNOWN}`] : [])] : [f.name],
-  );
+  return features.flatMap((f) => featureInputs(f));
+}
+
+function featureInputs(f: FeatureEncoding): string[] {
+  if (f.kind !== "categorical" || f.asIndex) return [f.name];
+  return [...f.categories.map((c) => `${f.name}=${c}`), ...(f.unknown ? [`${f.name}=${UNKNOWN}`] : [])];
+}
+
+/** Lays the groups' columns out in order: each group's range of encoded inputs. */
+export function layoutGroups(features: FeatureEncoding[], groups: Array<{ name: string; columns: string[]; encoding: "onehot" | "index" }>): InputGroup[] {
+  const byName = new Map(features.map((f) => [f.name, f]));
+  let start = 0;
+  return groups.map((g) => {
+    const width = g.columns.reduce((w, c) => w + featureInputs(byName.get(c)!).length, 0);
+    const f = byName.get(g.columns[0]!);
+    const vocabulary = g.encoding === "index" && f?.kind === "categorical" ? f.categories.length + 1 : undefined;
+    const group: InputGroup = { ...g, start, width, ...(vocabulary ? { vocabulary } : {}) };
+    start += width;
+    return group;
+  });
 }
 
 function text(value: unknown): string | undefined {
@@ -161,6 +194,11 @@ export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Fl
     } else {
       const s = text(value) ?? f.fill;
       if (s === null) throw required(f.name);
+      if (f.asIndex) {
+        const at = f.categories.indexOf(s);
+        out[k++] = at === -1 ? f.categories.length : at; // the last number is "unknown"
+        continue;
+      }
       let hit = false;
       for (const c of f.categories) {
         const on = c === s;

@@ -9,7 +9,7 @@ import { z } from "zod";
 export const ActivationSchema = z
   .enum([
     "linear", "relu", "relu6", "elu", "selu", "gelu", "swish", "silu", "mish", "tanh", "sigmoid",
-    "hardSigmoid", "hard_sigmoid", "softmax", "softplus", "softsign",
+    "hardSigmoid", "hard_sigmoid", "softmax", "softplus", "softsign", "leakyRelu", "leaky_relu",
   ])
   .describe("Keras activation name");
 export type Activation = z.infer<typeof ActivationSchema>;
@@ -89,6 +89,34 @@ export const AlphaDropoutSchema = z.strictObject({
   rate: z.number().min(0).lt(1),
 });
 
+export const LeakyReluSchema = z.strictObject({
+  type: z.literal("leakyRelu"),
+  name,
+  alpha: z.number().min(0).default(0.3).describe("Slope for x < 0 (Keras LeakyReLU's default 0.3)"),
+});
+
+export const FlattenSchema = z.strictObject({ type: z.literal("flatten"), name });
+
+export const ReshapeSchema = z.strictObject({
+  type: z.literal("reshape"),
+  name,
+  targetShape: z.array(z.number().int().min(1)).min(1).max(4).describe("Shape without the batch axis"),
+});
+
+export const EmbeddingSchema = z.strictObject({
+  type: z.literal("embedding"),
+  name,
+  outputDim: z.number().int().min(1).describe("Size of each category's vector"),
+  inputDim: z.number().int().min(2).optional().describe("Vocabulary size; default: the column's categories + 1 (unknown)"),
+  embeddingsRegularizer: RegularizerSchema.optional(),
+});
+
+/** Keras merge layers: take two or more inputs of one shape (concatenate: any widths). */
+export const MergeSchema = z.strictObject({
+  type: z.enum(["concatenate", "add", "multiply", "average", "maximum", "minimum"]),
+  name,
+});
+
 export const LayerSpecSchema = z.discriminatedUnion("type", [
   DenseSchema,
   DropoutSchema,
@@ -98,6 +126,14 @@ export const LayerSpecSchema = z.discriminatedUnion("type", [
   GaussianNoiseSchema,
   GaussianDropoutSchema,
   AlphaDropoutSchema,
+  LeakyReluSchema,
+  FlattenSchema,
+  ReshapeSchema,
+  EmbeddingSchema,
 ]);
 export type LayerSpec = z.infer<typeof LayerSpecSchema>;
 export type DenseSpec = z.infer<typeof DenseSchema>;
+export type MergeSpec = z.infer<typeof MergeSchema>;
+/** Any layer of a functional graph: a single-input layer or a merge. */
+export const NodeLayerSchema = z.union([LayerSpecSchema, MergeSchema]);
+export type NodeLayerSpec = z.infer<typeof NodeLayerSchema>;

@@ -1,0 +1,143 @@
+import { AppError } from "../errors.js";
+
+/**
+ * Keras `model.to_json()` → the Keras 2 layout tfjs-layers deserializes. Keras 3 differs in
+ * three ways that matter (keras/src/saving/serialization_lib.py): every object carries `module`
+ * and `registered_name`, dtypes are DTypePolicy objects, and `inbound_nodes` are
+ * `{args: [__keras_tensor__ ...], kwargs}` instead of `[[name, node, tensor, kwargs]]`.
+ */
+export interface KerasTopology {
+  /** The normalized topology, ready for tfl.models.modelFromJSON. */
+  json: Record<string, unknown>;
+  className: string;
+  /** Input layer names, in the model's input order. */
+  inputNames: string[];
+  /** Each layer's name, class and where it sits in the request. */
+  layers: Array<{ name: string; className: string; path: string }>;
+  kerasVersion: 2 | 3;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Config keys newer Keras writes that tfjs does not know (and that change nothing for inference here). */
+const DROP_KEYS = new Set(["module", "registered_name", "build_config", "compile_config", "lora_rank", "lora_alpha", "quantization_config", "optional", "synchronized", "renorm", "renorm_clipping", "renorm_momentum", "shared_object_id"]);
+
+function clean(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clean);
+  if (!isObject(value)) return value;
+  // A DTypePolicy ({class_name: "DTypePolicy", config: {name: "float32"}}) becomes its name.
+  if ((value.class_name === "DTypePolicy" || value.class_name === "Policy") && isObject(value.config)) return value.config.name;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(value)) if (!DROP_KEYS.has(k)) out[k] = clean(v);
+  return out;
+}
+
+/** `{class_name: "__keras_tensor__", config: {keras_history: [layer, node, tensor]}}` → `[layer, node, tensor, {}]`. */
+function tensorRefs(arg: unknown): unknown[][] {
+  if (Array.isArray(arg)) return arg.flatMap(tensorRefs);
+  if (isObject(arg) && arg.class_name === "__keras_tensor__" && isObject(arg.config)) {
+    const [layer, node, tensor] = arg.config.keras_history as [string, number, number];
+    return [[layer, node, tensor, {}]];
+  }
+  return [];
+}
+
+function inboundNodes(nodes: unknown): unknown {
+  if (!Array.isArray(nodes)) return nodes;
+  return nodes.map((node) => (isObject(node) && "args" in node ? tensorRefs(node.args) : node));
+}
+
+function normalizeLayer(layer: Json): Json {
+  const out = clean(layer) as Json;
+  out.inbound_nodes = inboundNodes(layer.inbound_nodes);
+  const config = out.config as Json | undefined;
+  if (config && "batch_shape" in config) {
+    config.batch_input_shape = config.batch_shape;
+    delete config.batch_shape;
+  }
+  if (out.inbound_nodes === undefined) delete out.inbound_nodes;
+  return out;
+}
+
+/** `[[name, 0, 0], ...]`, or Keras 3's single `[name, 0, 0]`, to names. */
+function refNames(refs: unknown): string[] {
+  if (!Array.isArray(refs)) return [];
+  if (typeof refs[0] === "string") return [refs[0]];
+  return refs.map((r) => (Array.isArray(r) ? String(r[0]) : "")).filter(Boolean);
+}
+
+const invalid = (path: string, message: string) => new AppError("validation_failed", `${path}: ${message}`, [{ path, message }]);
+
+/** Parses and normalizes a Keras JSON (an object, a JSON string, or tfjs's modelTopology wrapper). */
+export function normalizeKeras(raw: unknown): KerasTopology {
+  const base = "model.modelTopology";
+  let top: unknown = raw;
+  if (typeof raw === "string") {
+    try {
+      top = JSON.parse(raw);
+    } catch (err) {
+      throw invalid(base, `not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  if (isObject(top) && isObject(top.model_config)) top = top.model_config; // a tfjs model.json's modelTopology
+  if (!isObject(top) || typeof top.class_name !== "string" || !isObject(top.config)) {
+    throw invalid(base, "expected the JSON of a Keras model.to_json(): {class_name, config: {layers, ...}}");
+  }
+  const className = top.class_name === "Model" ? "Functional" : top.class_name;
+  if (className !== "Sequential" && className !== "Functional") throw invalid(`${base}.class_name`, `a ${className} model cannot be read; use a Sequential or Functional model`);
+  const config = top.config as Json;
+  const rawLayers = Array.isArray(config.layers) ? (config.layers as unknown[]) : undefined;
+  if (!rawLayers?.length) throw invalid(`${base}.config.layers`, "the model has no layers");
+  const kerasVersion = JSON.stringify(top).includes('"__keras_tensor__"') || "module" in top ? 3 : 2;
+  const layers = rawLayers.map((l, i) => {
+    if (!isObject(l) || typeof l.class_name !== "string" || !isObject(l.config)) throw invalid(`${base}.config.layers[${i}]`, "expected {class_name, config}");
+    return normalizeLayer(l);
+  });
+  const described = layers.map((l, i) => ({
+    name: String(l.name ?? (l.config as Json).name ?? `layer_${i}`),
+    className: String(l.class_name),
+    path: `${base}.config.layers[${i}]`,
+  }));
+  let inputNames: string[];
+  if (className === "Functional") {
+    inputNames = refNames(config.input_layers);
+    if (!inputNames.length) throw invalid(`${base}.config.input_layers`, "a Functional model needs input_layers");
+  } else {
+    const input = described.find((l) => l.className === "InputLayer");
+    inputNames = [input?.name ?? "input"];
+  }
+  const json: Json = { class_name: className, config: { ...(clean(config) as Json), layers } };
+  if (className === "Functional") {
+    const c = json.config as Json;
+    c.input_layers = (Array.isArray(config.input_layers) && typeof config.input_layers[0] === "string") ? [config.input_layers] : config.input_layers;
+    c.output_layers = (Array.isArray(config.output_layers) && typeof config.output_layers[0] === "string") ? [config.output_layers] : config.output_layers;
+  }
+  return { json, className, inputNames, layers: described, kerasVersion };
+}
+
+/**
+ * Sets each input's width to the dataset's encoded width. A different width in the JSON is
+ * overridden with a warning: the dataset decides what the input is.
+ */
+export function setInputWidths(t: KerasTopology, widths: Map<string, number>): string[] {
+  const warnings: string[] = [];
+  const layers = (t.json.config as Json).layers as Json[];
+  const apply = (config: Json, name: string) => {
+    const width = widths.get(name);
+    if (width === undefined) return;
+    const shape = (config.batch_input_shape as Array<number | null> | undefined) ?? undefined;
+    const given = shape?.at(-1);
+    if (given != null && given !== width) warnings.push(`model input "${name}" is ${given} wide in the Keras JSON; the dataset's encoded features make it ${width}: using ${width}`);
+    config.batch_input_shape = [null, width];
+  };
+  if (t.className === "Functional") {
+    for (const l of layers) if (l.class_name === "InputLayer") apply(l.config as Json, String(l.name ?? (l.config as Json).name));
+  } else {
+    const first = layers[0]!;
+    const config = first.config as Json;
+    if (first.class_name === "InputLayer" || "batch_input_shape" in config) apply(config, t.inputNames[0]!);
+    else apply(config, t.inputNames[0]!); // a Keras 2 Sequential without an input shape gets one on its first layer
+  }
+  return warnings;
+}

@@ -1,0 +1,111 @@
+import { tf, tfl } from "./tf.js";
+import { AppError, type FieldError } from "../errors.js";
+import { buildLayers, buildSequential, namer, planOutput, type OutputPlan } from "./build-model.js";
+import { checkGraph, functionalGraph } from "./graph.js";
+import { normalizeKeras, setInputWidths } from "./keras-json.js";
+import type { Task } from "./columns.js";
+import type { InputGroup } from "./preprocess.js";
+import type { FunctionalSpec } from "./spec/functional.js";
+import type { LayerSpec } from "./spec/layers.js";
+import type { ModelSpec } from "./spec/model-spec.js";
+import type { LossName } from "./spec/training-options.js";
+
+export interface Network {
+  model: tfl.LayersModel;
+  plan: OutputPlan;
+  warnings: string[];
+}
+
+export interface NetworkContext {
+  task: Task;
+  /** Number of classes (0 for regression). */
+  classes: number;
+  loss?: LossName;
+  seed: number;
+}
+
+const fail = (errors: FieldError[]) => new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
+
+/** A Dense output head for the target, Keras's default initializers. */
+function outputHead(plan: OutputPlan, seed: number): tfl.layers.Layer {
+  return tfl.layers.dense({ name: "output", units: plan.units, activation: plan.mode, kernelInitializer: tfl.initializers.glorotUniform({ seed }) });
+}
+
+/**
+ * Builds any model spec over the given input groups (in the model's input order), with an output
+ * layer that fits the target (the spec's own when it fits, else an appended `output` head).
+ */
+export async function buildNetwork(spec: ModelSpec, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {
+  if (spec.type === "sequential") {
+    const plan = planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
+    return { model: buildSequential(spec, groups[0]!.width, plan, ctx.seed), plan, warnings: [] };
+  }
+  if (spec.type === "functional") return buildFunctional(spec, groups, ctx);
+  return buildKeras(spec.modelTopology, groups, ctx);
+}
+
+function buildFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: NetworkContext): Network {
+  const byName = new Map(groups.map((g) => [g.name, g]));
+  const { errors, shapes } = checkGraph(spec, new Map(groups.map((g) => [g.name, g.width])));
+  if (errors.length) throw fail(errors);
+  const tensors = new Map<string, tfl.SymbolicTensor>();
+  const inputs = spec.inputs.map((x) => {
+    const t = tfl.input({ shape: [byName.get(x.name)!.width], name: x.name, dtype: "float32" });
+    tensors.set(x.name, t);
+    return t;
+  });
+  const name = namer();
+  const order = [...shapes.keys()].filter((n) => !byName.has(n));
+  const nodes = new Map(spec.nodes.map((n, i) => [n.name, { n, i }]));
+  order.forEach((nodeName, k) => {
+    const { n, i } = nodes.get(nodeName)!;
+    let layer = n.layer;
+    if (layer.type === "embedding") {
+      const source = byName.get(n.inputs[0]!);
+      if (!source || source.encoding !== "index") throw fail([{ path: `model.nodes[${i}].inputs[0]`, message: "an embedding reads an input with encoding: index (one categorical column)" }]);
+      layer = { ...layer, inputDim: layer.inputDim ?? source.vocabulary! };
+    }
+    const built = buildLayers(layer, layer.name ?? name(layer.type), ctx.seed + 101 * k);
+    const ins = n.inputs.map((s) => tensors.get(s)!);
+    let out = built[0]!.apply(ins.length === 1 ? ins[0]! : ins) as tfl.SymbolicTensor;
+    for (const extra of built.slice(1)) out = extra.apply(out) as tfl.SymbolicTensor;
+    tensors.set(nodeName, out);
+  });
+  const outName = spec.outputs[0]!;
+  const outShape = shapes.get(outName)!;
+  if (outShape.length !== 1) throw fail([{ path: "model.outputs[0]", message: `the output node's shape is [${outShape}]: flatten it to one axis first` }]);
+  const last = nodes.get(outName)?.n.layer;
+  const plan = planOutput(last && last.type !== "concatenate" && !["add", "multiply", "average", "maximum", "minimum"].includes(last.type) ? [last as LayerSpec] : [], ctx.task, ctx.classes, ctx.loss);
+  let output = tensors.get(outName)!;
+  if (plan.append) output = outputHead(plan, ctx.seed + 7).apply(output) as tfl.SymbolicTensor;
+  return { model: tfl.model({ inputs, outputs: output, name: "functional" }), plan, warnings: [] };
+}
+
+/** Keras class names tfjs can build (its serialization registry). */
+function registered(className: string): boolean {
+  const map = (tf.serialization.SerializationMap.getMap() as unknown as { classNameMap: Record<string, unknown> }).classNameMap;
+  return className in map;
+}
+
+async function buildKeras(raw: unknown, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {
+  const topology = normalizeKeras(raw);
+  const unsupported = topology.layers.filter((l) => l.className !== "InputLayer" && !registered(l.className));
+  if (unsupported.length) {
+    throw fail(unsupported.map((l) => ({ path: l.path, message: `layer "${l.name}" is a ${l.className}, which TensorFlow.js does not support` })));
+  }
+  const warnings = setInputWidths(topology, new Map(groups.map((g) => [g.name, g.width])));
+  let model: tfl.LayersModel;
+  try {
+    model = await tfl.models.modelFromJSON({ modelTopology: topology.json } as never);
+  } catch (err) {
+    throw fail([{ path: "model.modelTopology", message: `TensorFlow.js could not build it: ${(err as Error).message.split("\n")[0]}` }]);
+  }
+  const last = model.outputLayers?.[0] ?? model.layers.at(-1)!;
+  const cfg = last.getConfig() as { units?: number; activation?: string };
+  const asSpec = last.getClassName() === "Dense" ? [{ type: "dense", units: cfg.units, activation: cfg.activation === "linear" ? "linear" : cfg.activation } as LayerSpec] : [];
+  const plan = planOutput(asSpec, ctx.task, ctx.classes, ctx.loss);
+  if (!plan.append) return { model, plan, warnings };
+  warnings.push(`the Keras model ends in ${last.getClassName()} "${last.name}", which does not fit the target: an output layer (${plan.units} ${plan.mode}) was appended`);
+  const head = outputHead(plan, ctx.seed + 7).apply(model.outputs[0]!) as tfl.SymbolicTensor;
+  return { model: tfl.model({ inputs: model.inputs, outputs: head, name: model.name }), plan, warnings };
+}
