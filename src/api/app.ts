@@ -30,6 +30,7 @@ import jobPlot from "./routes/jobs/job-plot.js";
 import getModel from "./routes/models/get-model.js";
 import modelFiles from "./routes/models/model-files.js";
 import predict from "./routes/models/predict.js";
+import validateModel from "./routes/models/validate-model.js";
 
 export interface BuildOptions {
   config: Config;
@@ -85,7 +86,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   });
 
   health(app, { db, redisPing: () => queue.count() });
-  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, jobPlot, getModel, modelFiles, predict]) {
+  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, jobPlot, validateModel, getModel, modelFiles, predict]) {
     route(app);
   }
   return app;

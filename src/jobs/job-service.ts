@@ -3,21 +3,14 @@ import type { Queue } from "bullmq";
 import type { Config } from "../config.js";
 import { within } from "../timeout.js";
 import type { Db } from "../db.js";
-import { AppError, type FieldError } from "../errors.js";
-import type { ColumnProfile } from "../datasets/profile.js";
+import { AppError } from "../errors.js";
+import { planJob } from "./job-plan.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { TrainPayload } from "../queue.js";
-import { resolveColumns } from "../training/columns.js";
-import { checkLimits, estimateGroups } from "../training/limits.js";
-import { findLeaks } from "../training/leaks.js";
-import { DatasetService } from "../datasets/dataset-service.js";
 import type { JobRequest } from "../training/spec/job-request.js";
 import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
-const invalid = (errors: FieldError[]) => new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
-/** Rows read at job creation to look for leaking columns. */
-const LEAK_SAMPLE_ROWS = 50_000;
 const withDetail = { history: true, model: { select: { id: true } } } as const;
 
 /** Jobs as clients see them: create (validate, record, enqueue), read, list, cancel. */
@@ -39,23 +32,7 @@ export class JobService {
       const prior = await this.findByKey(tenant, idempotencyKey, requestHash);
       if (prior) return { job: prior, replayed: true };
     }
-    const dataset = await this.db.dataset.findFirst({ where: { id: req.datasetId, tenant, status: "ready" } });
-    if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
-    const columns = dataset.columns as unknown as ColumnProfile[];
-    const resolved = resolveColumns(req, columns);
-    const structural = checkLimits(req, this.limits());
-    if (structural.length) throw invalid(structural);
-    const target = columns.find((c) => c.name === req.target)!;
-    // Build the network once (tfjs loads on the first job): shapes, layer support and the exact parameter count.
-    const [{ describeNetwork }, { initBackend }] = await Promise.all([import("../training/describe.js"), import("../training/backend.js")]);
-    await initBackend(this.config.TFJS_BACKEND);
-    const network = await describeNetwork(req.model, estimateGroups(resolved, columns, req), {
-      task: resolved.task, classes: resolved.task === "classification" ? target.distinct : 0, loss: req.training.loss, seed: req.training.seed,
-    });
-    const tooBig = checkLimits(req, this.limits(), network.summary.totalParams);
-    if (tooBig.length) throw invalid(tooBig);
-    const sample = await new DatasetService(this.db, this.config).readTable(dataset, LEAK_SAMPLE_ROWS);
-    const warnings = [...resolved.warnings, ...network.warnings, ...findLeaks(sample, req.target, resolved)];
+    const { dataset, warnings } = await planJob(this.db, this.config, tenant, req);
 
     let job;
     try {
@@ -89,11 +66,6 @@ export class JobService {
     if (!prior) return undefined;
     if (prior.requestHash !== requestHash) throw new AppError("conflict", "this Idempotency-Key was used for a different job request");
     return toJobView(prior);
-  }
-
-  private limits() {
-    const c = this.config;
-    return { maxEpochs: c.MAX_EPOCHS, maxLayers: c.MAX_LAYERS, maxUnits: c.MAX_UNITS, maxParams: c.MAX_PARAMS };
   }
 
   async get(tenant: string, id: string): Promise<JobView> {

@@ -7,6 +7,7 @@ import type { ModelSummary } from "../training/export.js";
 import { modelJson, type StoredArtifacts } from "../training/model-json.js";
 import { encodeRow, type Preprocessing } from "../training/preprocess.js";
 import type { tfl } from "../training/tf.js";
+import { validateModel, type ValidateRequest, type ValidateResult } from "./validate-model.js";
 
 /** TensorFlow.js is loaded on the first prediction, not at start: an API that only takes uploads stays small. */
 const runtime = async () => {
@@ -65,6 +66,11 @@ export class ModelService {
     const m = await this.db.model.findFirst({ where: { id, tenant }, omit: { weightData: true } });
     if (!m) throw new AppError("not_found", `model ${id} not found`);
     return m;
+  }
+
+  /** A dry run of a model spec (POST /v1/models/validate). */
+  validate(tenant: string, body: ValidateRequest): Promise<ValidateResult> {
+    return validateModel(this.db, this.config, tenant, body);
   }
 
   async get(tenant: string, id: string): Promise<ModelView> {

@@ -41,6 +41,7 @@ async function select(preference: BackendPreference): Promise<string> {
       await c.load();
       if (await tf.setBackend(c.backend)) {
         await tf.ready();
+        if (c.backend === "wasm") registerWasmFallbacks();
         return c.label;
       }
       failures.push(`${c.label}: backend did not initialize`);
@@ -49,4 +50,36 @@ async function select(preference: BackendPreference): Promise<string> {
     }
   }
   throw new Error(`TFJS_BACKEND=${preference}: no backend could start (${failures.join("; ")})`);
+}
+
+/**
+ * tfjs-backend-wasm 4.22 lacks UnsortedSegmentSum, which the gradient of Gather (so of every
+ * Embedding layer) needs. This is the plain loop: out[segmentIds[i]] += x[i] row by row.
+ */
+function registerWasmFallbacks(): void {
+  if (tf.getKernel("UnsortedSegmentSum", "wasm")) return;
+  tf.registerKernel({
+    kernelName: "UnsortedSegmentSum",
+    backendName: "wasm",
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+      const { numSegments } = attrs as unknown as { numSegments: number };
+      const wasm = backend as unknown as {
+        readSync(id: object): Float32Array | Int32Array;
+        makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+        typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+      };
+      const rowSize = x.shape.slice(1).reduce((a, b) => a * b, 1);
+      const xs = Float32Array.from(wasm.readSync(x.dataId) as Float32Array);
+      const ids = Int32Array.from(wasm.readSync(segmentIds.dataId) as Int32Array);
+      const out = wasm.makeOutput([numSegments, ...x.shape.slice(1)], x.dtype);
+      const values = wasm.typedArrayFromHeap(out); // a view taken after allocating: heap growth detaches older ones
+      values.fill(0);
+      ids.forEach((seg, i) => {
+        if (seg < 0 || seg >= numSegments) return;
+        for (let k = 0; k < rowSize; k++) values[seg * rowSize + k]! += xs[i * rowSize + k]!;
+      });
+      return out;
+    },
+  });
 }

@@ -28,6 +28,10 @@ function clean(value: unknown): unknown {
   if (!isObject(value)) return value;
   // A DTypePolicy ({class_name: "DTypePolicy", config: {name: "float32"}}) becomes its name.
   if ((value.class_name === "DTypePolicy" || value.class_name === "Policy") && isObject(value.config)) return value.config.name;
+  // Keras has L1 and L2 regularizer classes; tfjs registers only L1L2.
+  if ((value.class_name === "L1" || value.class_name === "L2") && isObject(value.config)) {
+    return { class_name: "L1L2", config: { l1: Number(value.config.l1 ?? 0), l2: Number(value.config.l2 ?? 0) } };
+  }
   const out: Json = {};
   for (const [k, v] of Object.entries(value)) if (!DROP_KEYS.has(k)) out[k] = clean(v);
   return out;

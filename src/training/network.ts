@@ -1,7 +1,7 @@
 import { tf, tfl } from "./tf.js";
 import { AppError, type FieldError } from "../errors.js";
 import { buildLayers, buildSequential, namer, planOutput, type OutputPlan } from "./build-model.js";
-import { checkGraph, functionalGraph } from "./graph.js";
+import { checkGraph, isMerge } from "./graph.js";
 import { normalizeKeras, setInputWidths } from "./keras-json.js";
 import type { Task } from "./columns.js";
 import type { InputGroup } from "./preprocess.js";
@@ -22,6 +22,14 @@ export interface NetworkContext {
   classes: number;
   loss?: LossName;
   seed: number;
+  /** Describe the output as written, appending nothing (a dry run without a target). */
+  keepOutput?: boolean;
+}
+
+/** The output as the spec wrote it, read off its last layer's activation. */
+function asWritten(units: number | undefined, activation: string | undefined): OutputPlan {
+  const mode = activation === "softmax" ? "softmax" : activation === "sigmoid" ? "sigmoid" : "linear";
+  return { mode, units: units ?? 1, append: false };
 }
 
 const fail = (errors: FieldError[]) => new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
@@ -37,7 +45,8 @@ function outputHead(plan: OutputPlan, seed: number): tfl.layers.Layer {
  */
 export async function buildNetwork(spec: ModelSpec, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {
   if (spec.type === "sequential") {
-    const plan = planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
+    const last = spec.layers.at(-1);
+    const plan = ctx.keepOutput ? asWritten(last?.type === "dense" ? last.units : undefined, last?.type === "dense" ? last.activation : undefined) : planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
     return { model: buildSequential(spec, groups[0]!.width, plan, ctx.seed), plan, warnings: [] };
   }
   if (spec.type === "functional") return buildFunctional(spec, groups, ctx);
@@ -75,7 +84,10 @@ function buildFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: Networ
   const outShape = shapes.get(outName)!;
   if (outShape.length !== 1) throw fail([{ path: "model.outputs[0]", message: `the output node's shape is [${outShape}]: flatten it to one axis first` }]);
   const last = nodes.get(outName)?.n.layer;
-  const plan = planOutput(last && last.type !== "concatenate" && !["add", "multiply", "average", "maximum", "minimum"].includes(last.type) ? [last as LayerSpec] : [], ctx.task, ctx.classes, ctx.loss);
+  const lastSpec = last && !isMerge(last) ? [last as LayerSpec] : [];
+  const plan = ctx.keepOutput
+    ? asWritten(last?.type === "dense" ? last.units : outShape[0], last?.type === "dense" ? last.activation : undefined)
+    : planOutput(lastSpec, ctx.task, ctx.classes, ctx.loss);
   let output = tensors.get(outName)!;
   if (plan.append) output = outputHead(plan, ctx.seed + 7).apply(output) as tfl.SymbolicTensor;
   return { model: tfl.model({ inputs, outputs: output, name: "functional" }), plan, warnings: [] };
@@ -103,7 +115,7 @@ async function buildKeras(raw: unknown, groups: InputGroup[], ctx: NetworkContex
   const last = model.outputLayers?.[0] ?? model.layers.at(-1)!;
   const cfg = last.getConfig() as { units?: number; activation?: string };
   const asSpec = last.getClassName() === "Dense" ? [{ type: "dense", units: cfg.units, activation: cfg.activation === "linear" ? "linear" : cfg.activation } as LayerSpec] : [];
-  const plan = planOutput(asSpec, ctx.task, ctx.classes, ctx.loss);
+  const plan = ctx.keepOutput ? asWritten(cfg.units, cfg.activation) : planOutput(asSpec, ctx.task, ctx.classes, ctx.loss);
   if (!plan.append) return { model, plan, warnings };
   warnings.push(`the Keras model ends in ${last.getClassName()} "${last.name}", which does not fit the target: an output layer (${plan.units} ${plan.mode}) was appended`);
   const head = outputHead(plan, ctx.seed + 7).apply(model.outputs[0]!) as tfl.SymbolicTensor;

@@ -1,0 +1,60 @@
+import type { Config } from "../config.js";
+import type { Db } from "../db.js";
+import { AppError, type FieldError } from "../errors.js";
+import type { Dataset } from "../generated/prisma/client.js";
+import type { ColumnProfile } from "../datasets/profile.js";
+import { DatasetService } from "../datasets/dataset-service.js";
+import { resolveColumns, type ResolvedColumns } from "../training/columns.js";
+import { checkLimits, estimateGroups, type SpecLimits } from "../training/limits.js";
+import { findLeaks } from "../training/leaks.js";
+import type { NetworkDescription } from "../training/describe.js";
+import type { InputGroup } from "../training/preprocess.js";
+import type { JobRequest } from "../training/spec/job-request.js";
+
+/** Rows read at job creation to look for leaking columns. */
+const LEAK_SAMPLE_ROWS = 50_000;
+
+export const invalid = (errors: FieldError[]) => new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
+
+export function limitsOf(c: Config): SpecLimits {
+  return { maxEpochs: c.MAX_EPOCHS, maxLayers: c.MAX_LAYERS, maxUnits: c.MAX_UNITS, maxParams: c.MAX_PARAMS };
+}
+
+/** Builds a network once for its summary (tfjs loads on first use, not at API start). */
+export async function describe(config: Config, ...args: Parameters<typeof import("../training/describe.js").describeNetwork>): Promise<NetworkDescription> {
+  const [{ describeNetwork }, { initBackend }] = await Promise.all([import("../training/describe.js"), import("../training/backend.js")]);
+  await initBackend(config.TFJS_BACKEND);
+  return describeNetwork(...args);
+}
+
+export interface JobPlan {
+  dataset: Dataset;
+  resolved: ResolvedColumns;
+  groups: InputGroup[];
+  network: NetworkDescription;
+  warnings: string[];
+}
+
+/**
+ * Everything a job request is checked for before it is queued, shared by job creation and the
+ * dry run: the dataset (this tenant's), columns and task, limits, the network built once
+ * (shapes, layer support, exact parameter count) and warnings (dropped columns, leaks).
+ */
+export async function planJob(db: Db, config: Config, tenant: string, req: JobRequest): Promise<JobPlan> {
+  const dataset = await db.dataset.findFirst({ where: { id: req.datasetId, tenant, status: "ready" } });
+  if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
+  const columns = dataset.columns as unknown as ColumnProfile[];
+  const resolved = resolveColumns(req, columns);
+  const structural = checkLimits(req, limitsOf(config));
+  if (structural.length) throw invalid(structural);
+  const target = columns.find((c) => c.name === req.target)!;
+  const groups = estimateGroups(resolved, columns, req);
+  const network = await describe(config, req.model, groups, {
+    task: resolved.task, classes: resolved.task === "classification" ? target.distinct : 0, loss: req.training.loss, seed: req.training.seed,
+  });
+  const tooBig = checkLimits(req, limitsOf(config), network.summary.totalParams);
+  if (tooBig.length) throw invalid(tooBig);
+  const sample = await new DatasetService(db, config).readTable(dataset, LEAK_SAMPLE_ROWS);
+  const warnings = [...resolved.warnings, ...network.warnings, ...findLeaks(sample, req.target, resolved)];
+  return { dataset, resolved, groups, network, warnings };
+}

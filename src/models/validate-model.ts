@@ -1,0 +1,91 @@
+import { z } from "zod";
+import type { Config } from "../config.js";
+import type { Db } from "../db.js";
+import type { FieldError } from "../errors.js";
+import { describe, invalid, limitsOf, planJob } from "../jobs/job-plan.js";
+import { estimateTrainingBytes } from "../training/memory.js";
+import { normalizeKeras } from "../training/keras-json.js";
+import { checkLimits } from "../training/limits.js";
+import type { InputGroup } from "../training/preprocess.js";
+import { JobRequestSchema } from "../training/spec/job-request.js";
+import { ModelSpecSchema, type ModelSpec } from "../training/spec/model-spec.js";
+import { SEQUENTIAL_INPUT } from "../training/graph.js";
+
+/** A dry run: a model spec, with the dataset and target it would train on, or with input widths alone. */
+export const ValidateRequestSchema = JobRequestSchema.partial().extend({
+  model: ModelSpecSchema,
+  inputWidth: z.number().int().min(1).optional().describe("Without a dataset: the width of a sequential model's input"),
+});
+export type ValidateRequest = z.infer<typeof ValidateRequestSchema>;
+
+export interface ValidateResult {
+  summary: { layers: Array<{ name: string; type: string; outputShape: unknown; params: number }>; totalParams: number; trainableParams: number };
+  outputMode: string;
+  inputs: Array<{ name: string; width: number; columns: string[] }>;
+  estimatedTrainingBytes: number;
+  warnings: string[];
+}
+
+/** Input widths when no dataset says them: `inputWidth`, functional inputs' `width`, or the Keras JSON's shapes. */
+function declaredWidths(spec: ModelSpec, inputWidth: number | undefined, errors: FieldError[]): InputGroup[] {
+  const group = (name: string, width: number, start = 0): InputGroup => ({ name, columns: [], encoding: "onehot", start, width });
+  if (spec.type === "sequential") {
+    if (!inputWidth) errors.push({ path: "inputWidth", message: "give datasetId and target, or the input width" });
+    return [group(SEQUENTIAL_INPUT, inputWidth ?? 1)];
+  }
+  if (spec.type === "functional") {
+    return spec.inputs.map((x, i) => {
+      if (!x.width) errors.push({ path: `model.inputs[${i}].width`, message: "give datasetId and target, or each input's width" });
+      return group(x.name, x.width ?? 1);
+    });
+  }
+  const t = normalizeKeras(spec.modelTopology);
+  const layers = (t.json.config as { layers: Array<{ name?: string; config: { name?: string; batch_input_shape?: number[] } }> }).layers;
+  return t.inputNames.map((name) => {
+    const l = layers.find((x) => (x.name ?? x.config.name) === name) ?? layers[0]!;
+    const width = l.config.batch_input_shape?.at(-1);
+    if (!width) errors.push({ path: "model.modelTopology", message: `input "${name}" has no width in the JSON; give datasetId and target` });
+    return group(name, width ?? 1);
+  });
+}
+
+/**
+ * POST /v1/models/validate: the Keras-style summary, parameter count, a training-memory
+ * estimate and warnings, without queueing anything. Limits apply as at job creation.
+ */
+export async function validateModel(db: Db, config: Config, tenant: string, body: ValidateRequest): Promise<ValidateResult> {
+  const training = JobRequestSchema.shape.training.parse(body.training);
+  if (body.datasetId || body.target) {
+    const errors: FieldError[] = [];
+    if (!body.datasetId) errors.push({ path: "datasetId", message: "a target needs its dataset" });
+    if (!body.target) errors.push({ path: "target", message: "a dataset needs the target column to size the output" });
+    if (errors.length) throw invalid(errors);
+    const { inputWidth: _unused, ...job } = body;
+    const req = JobRequestSchema.parse(job);
+    const plan = await planJob(db, config, tenant, req);
+    const inputs = plan.groups.reduce((w, g) => w + g.width, 0);
+    return {
+      summary: plan.network.summary,
+      outputMode: plan.network.outputMode,
+      inputs: plan.groups.map((g) => ({ name: g.name, width: g.width, columns: g.columns })),
+      estimatedTrainingBytes: estimateTrainingBytes(plan.network.summary, { optimizer: training.optimizer.type, batchSize: training.batchSize, rows: plan.dataset.rows, inputs }),
+      warnings: plan.warnings,
+    };
+  }
+  const errors: FieldError[] = [];
+  const groups = declaredWidths(body.model, body.inputWidth, errors);
+  if (errors.length) throw invalid(errors);
+  const req = { model: body.model, training } as Parameters<typeof checkLimits>[0];
+  const structural = checkLimits(req, limitsOf(config));
+  if (structural.length) throw invalid(structural);
+  const network = await describe(config, body.model, groups, { task: "regression", classes: 0, seed: training.seed, keepOutput: true });
+  const tooBig = checkLimits(req, limitsOf(config), network.summary.totalParams);
+  if (tooBig.length) throw invalid(tooBig);
+  return {
+    summary: network.summary,
+    outputMode: network.outputMode,
+    inputs: groups.map((g) => ({ name: g.name, width: g.width, columns: [] })),
+    estimatedTrainingBytes: estimateTrainingBytes(network.summary, { optimizer: training.optimizer.type, batchSize: training.batchSize, rows: 0, inputs: 0 }),
+    warnings: ["no dataset: the output layer is described as written; with datasetId and target it is checked against the target", ...network.warnings],
+  };
+}
