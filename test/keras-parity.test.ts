@@ -94,6 +94,25 @@ describe("Keras parity: training toolbox", () => {
     assert.ok(recall(balanced) > recall(plain) + 0.1, `recall of "nine": plain ${recall(plain)}, balanced ${recall(balanced)}`);
   });
 
+  it("sample weights from a column: rows weighted 0 teach the model nothing", async () => {
+    const lines = fixture("iris.csv").toString().trim().split("\n");
+    const csv = [`${lines[0]},w`, ...lines.slice(1).map((l) => `${l},${l.endsWith(",2") ? 0 : 1}`)].join("\n");
+    const d = await env.api().post("/v1/datasets?name=weighted").set("content-type", "text/csv").send(csv);
+    const spec = (sampleWeight?: string) => ({
+      datasetId: d.body.id, target: "target", ignore: sampleWeight ? [] : ["w"],
+      model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] },
+      training: { epochs: 40, optimizer: { type: "adam", learningRate: 0.02 }, ...(sampleWeight ? { sampleWeight } : {}) },
+    });
+    const recall2 = (job: any) => job.metrics.test.perClass.find((c: any) => c.label === "2").recall;
+    const plain = await train(spec());
+    const weighted = await train(spec("w"));
+    assert.ok(recall2(plain) >= 0.8, `unweighted recall of class 2: ${recall2(plain)}`);
+    assert.ok(recall2(weighted) <= 0.2, `recall of class 2 with its rows weighted 0: ${recall2(weighted)}`);
+    for (const key of ["loss", "acc", "val_loss", "val_acc"]) assert.equal(weighted.history[key].length, 40, key);
+    const model = (await env.api().get(`/v1/models/${weighted.modelId}`)).body;
+    assert.ok(!model.features.includes("w"), "the weight column is not a feature");
+  });
+
   it("takes Keras optimizer parameters, losses and metrics by their Keras names", async () => {
     const done = await train({
       datasetId: wine.id, target: "target",

@@ -31,7 +31,7 @@ const MAX_NUMERIC_CLASSES = 10;
 const MAX_CLASSES = 1000;
 
 type ColumnsRequest = Pick<JobRequest, "target" | "features" | "ignore" | "task" | "columns" | "preprocessing" | "inputs" | "model"> & {
-  training?: Pick<JobRequest["training"], "loss">;
+  training?: Pick<JobRequest["training"], "loss" | "sampleWeight">;
 };
 
 /** The model's inputs: one for a sequential model, the named ones of a graph or Keras JSON. */
@@ -131,6 +131,13 @@ export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): R
     if (target.missing > 0 && present > 0) warnings.push(`${target.missing} rows with a missing target are left out`);
   }
 
+  const weight = req.training?.sampleWeight;
+  if (weight) {
+    const w = byName.get(weight);
+    if (!w) errors.push({ path: "training.sampleWeight", message: `unknown column "${weight}"` });
+    else if (w.type !== "numeric" || (w.min ?? 0) < 0) errors.push({ path: "training.sampleWeight", message: `"${weight}" must be a numeric column of weights >= 0` });
+    else if (weight === req.target) errors.push({ path: "training.sampleWeight", message: "the target cannot be the weights" });
+  }
   const loss = req.training?.loss;
   if (loss && target && !(LOSSES[task] as readonly string[]).includes(loss)) {
     errors.push({ path: "training.loss", message: `${loss} is not a ${task} loss; use one of ${LOSSES[task].join(", ")}` });
@@ -140,11 +147,12 @@ export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): R
   let names: string[];
   if (req.features) names = req.features;
   else {
-    names = columns.map((c) => c.name).filter((n) => n !== req.target && !ignored.has(n));
+    names = columns.map((c) => c.name).filter((n) => n !== req.target && n !== weight && !ignored.has(n));
     const text = names.filter((n) => byName.get(n)?.type === "text");
     if (text.length) warnings.push(`free-text columns left out: ${text.join(", ")} (name them in "features" to use them as categories)`);
     names = names.filter((n) => byName.get(n)?.type !== "text");
   }
+  if (weight && names.includes(weight)) errors.push({ path: "training.sampleWeight", message: `"${weight}" is also a feature: weights are not learned from` });
   const groups = errors.length ? [] : groupColumns(req, names, byName, errors);
   if (groups.length) names = groups.flatMap((g) => g.columns);
   const indexed = new Set(groups.filter((g) => g.encoding === "index").flatMap((g) => g.columns));

@@ -40,6 +40,11 @@ export function inputTensors(x: Float32Array, n: number, width: number, groups: 
   });
 }
 
+/** Per-row weights times the row's class weight (Keras multiplies sample_weight by class_weight). */
+function rowWeights(part: Part, classWeight?: Record<number, number>): Float32Array {
+  return part.weight!.map((w, i) => w * (classWeight?.[part.truth[i]!] ?? 1));
+}
+
 /** Keras's `balanced` weights n / (classes * count), or the given weights by label name. */
 function classWeights(req: JobRequest, labels: string[], train: Part): Record<number, number> | undefined {
   const spec = req.training.classWeight;
@@ -88,12 +93,13 @@ export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHoo
       metrics: tfjsMetrics(req.training.metrics ?? (data.task === "classification" ? ["accuracy"] : ["mae"])),
     });
     const [x, y] = pair(data.train);
+    const classWeight = data.task === "classification" ? classWeights(req, labels, data.train) : undefined;
     const fit = await fitModel(
       model,
       {
         x, y,
         validation: data.validation.n > 0 ? pair(data.validation) : undefined,
-        classWeight: data.task === "classification" ? classWeights(req, labels, data.train) : undefined,
+        ...(data.train.weight ? { sampleWeight: rowWeights(data.train, classWeight) } : { classWeight }),
       },
       { ...req.training, epochs },
       hooks,

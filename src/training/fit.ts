@@ -14,6 +14,8 @@ export interface FitData {
   validation?: [tf.Tensor2D[], tf.Tensor2D];
   /** Weight per class index, for `classWeight`. */
   classWeight?: Record<number, number>;
+  /** Weight per training row (class weights already folded in); trains through weightedEpoch. */
+  sampleWeight?: Float32Array;
 }
 
 export interface FitHooks {
@@ -53,22 +55,14 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
       const idx = tf.tensor1d(order, "int32");
       const xs = data.x.map((x) => tf.gather(x, idx));
       const ys = tf.gather(data.y, idx);
+      const ws = data.sampleWeight ? tf.tensor1d(Float32Array.from(order, (i) => data.sampleWeight![i]!)) : undefined;
       idx.dispose();
-      let h: tfl.History;
+      let logs: EpochLogs;
       try {
-        h = await model.fit(xs.length === 1 ? xs[0]! : xs, ys, {
-          epochs: 1,
-          batchSize: opts.batchSize,
-          shuffle: false,
-          validationData: data.validation && (data.validation[0].length === 1 ? [data.validation[0][0]!, data.validation[1]] : data.validation),
-          classWeight: data.classWeight,
-          verbose: 0,
-        });
+        logs = ws ? await weightedEpoch(model, xs, ys, ws, opts.batchSize, data.validation) : await plainEpoch(model, xs, ys, opts.batchSize, data);
       } finally {
-        tf.dispose([...xs, ys]);
+        tf.dispose([...xs, ys, ...(ws ? [ws] : [])]);
       }
-      const logs: EpochLogs = {};
-      for (const [key, values] of Object.entries(h.history)) logs[key] = Number(values[0]);
       const lr = learningRate(model.optimizer);
       if (reducer) {
         logs.lr = lr; // the rate this epoch trained with, as Keras's History records it
@@ -104,4 +98,54 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
   } finally {
     tf.dispose(best ?? []);
   }
+}
+
+/** One epoch of tfjs's own fit over the (already shuffled) rows. */
+async function plainEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tensor2D, batchSize: number, data: FitData): Promise<EpochLogs> {
+  const h = await model.fit(xs.length === 1 ? xs[0]! : xs, ys, {
+    epochs: 1,
+    batchSize,
+    shuffle: false,
+    validationData: data.validation && (data.validation[0].length === 1 ? [data.validation[0][0]!, data.validation[1]] : data.validation),
+    classWeight: data.classWeight,
+    verbose: 0,
+  });
+  const logs: EpochLogs = {};
+  for (const [key, values] of Object.entries(h.history)) logs[key] = Number(values[0]);
+  return logs;
+}
+
+/**
+ * One epoch with per-row weights. tfjs's fit refuses sampleWeight ("not implemented yet") though
+ * its train function takes weights (it uses them for classWeight), so batches go straight to
+ * that function: loss = mean(weight * loss) + regularizers, as Keras's sample_weight. Logs are
+ * batch-size-weighted means, like fit's.
+ */
+async function weightedEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tensor2D, ws: tf.Tensor1D, batchSize: number, validation?: [tf.Tensor2D[], tf.Tensor2D]): Promise<EpochLogs> {
+  // A Sequential delegates to an inner LayersModel; fit() sets collectedTrainableWeights before training.
+  type Core = tfl.LayersModel & { makeTrainFunction(): (data: tf.Tensor[]) => tf.Scalar[]; collectedTrainableWeights?: unknown };
+  const outer = model as tfl.LayersModel & { model?: Core };
+  const core = (outer.model ?? outer) as Core;
+  core.collectedTrainableWeights ??= core.trainableWeights;
+  const train = core.makeTrainFunction();
+  const names = model.metricsNames;
+  const sums = new Array<number>(names.length).fill(0);
+  const n = ys.shape[0];
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const batch = [...xs.map((x) => tf.slice(x, start, size)), tf.slice(ys, start, size), tf.slice(ws, start, size)];
+    const outs = train(batch);
+    outs.forEach((o, k) => (sums[k]! += o.dataSync()[0]! * size));
+    tf.dispose([...batch, ...outs]);
+    await new Promise((r) => setImmediate(r)); // let the worker's event loop breathe between batches
+  }
+  const logs: EpochLogs = {};
+  names.forEach((name, k) => (logs[name] = sums[k]! / n));
+  if (validation) {
+    const out = model.evaluate(validation[0].length === 1 ? validation[0][0]! : validation[0], validation[1], { batchSize }) as tf.Scalar | tf.Scalar[];
+    const values = Array.isArray(out) ? out : [out];
+    names.forEach((name, k) => (logs[`val_${name}`] = values[k]!.dataSync()[0]!));
+    tf.dispose(values);
+  }
+  return logs;
 }

@@ -12,6 +12,8 @@ export interface Part {
   x: Float32Array;
   /** Class index per row (classification) or the raw target value (regression). */
   truth: Float64Array;
+  /** Per-row weights from `training.sampleWeight`, when given. */
+  weight?: Float32Array;
 }
 
 /** The rows a job can learn from, with their targets, before any split. */
@@ -22,6 +24,7 @@ export interface Selected {
   /** Class index per row (classification) or the target value (regression). */
   truth: Float64Array;
   labels: string[];
+  weight?: Float32Array;
   warnings: string[];
 }
 
@@ -37,7 +40,7 @@ export interface PreparedData {
 }
 
 /** Keeps the rows with a usable target (and, for `missing: drop` columns, a value there). */
-export function selectRows(table: Table, target: string, resolved: ResolvedColumns, spec: PreprocessingSpec): Selected {
+export function selectRows(table: Table, target: string, resolved: ResolvedColumns, spec: PreprocessingSpec, weightColumn?: string): Selected {
   const col = new Map(table.header.map((h, i) => [h, i]));
   const t = col.get(target)!;
   const dropIf = resolved.features.filter((f) => columnSettings(f.name, f.type, spec).missing === "drop").map((f) => col.get(f.name)!);
@@ -56,7 +59,10 @@ export function selectRows(table: Table, target: string, resolved: ResolvedColum
     truth = Float64Array.from(rows, (r) => parseNumber(r[t]!)!);
   }
   const getters = rows.map((row): ValueGetter => (name) => row[col.get(name)!]);
-  return { task: resolved.task, target, rows: getters, truth, labels, warnings };
+  const w = weightColumn === undefined ? undefined : col.get(weightColumn)!;
+  // A missing weight counts as 1, as for a row Keras gets no sample_weight for.
+  const weight = w === undefined ? undefined : Float32Array.from(rows, (r) => (isMissing(r[w]) ? 1 : parseNumber(r[w]!)!));
+  return { task: resolved.task, target, rows: getters, truth, labels, weight, warnings };
 }
 
 /** Fits the preprocessing on the `train` rows only and encodes every part with it. */
@@ -80,6 +86,7 @@ export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: Prep
     n: idx.length,
     x: encodeRows(preprocessing, idx.map((i) => sel.rows[i]!)),
     truth: Float64Array.from(idx, (i) => sel.truth[i]!),
+    ...(sel.weight ? { weight: Float32Array.from(idx, (i) => sel.weight![i]!) } : {}),
   });
   return {
     task: sel.task,

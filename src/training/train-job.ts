@@ -71,7 +71,7 @@ export function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[]
 
 async function train(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks): Promise<TrainOutcome> {
   const resolved = resolveColumns(req, columns);
-  const sel = selectRows(table, req.target, resolved, req.preprocessing);
+  const sel = selectRows(table, req.target, resolved, req.preprocessing, req.training.sampleWeight);
   const strata = sel.task === "classification" && req.split.stratify ? sel.truth : undefined;
   const phase = phaseHooks(hooks);
   const warnings = [...resolved.warnings, ...sel.warnings];

@@ -74,6 +74,7 @@ export const TrainingOptionsSchema = z.strictObject({
   earlyStopping: EarlyStoppingSchema.optional(),
   reduceLrOnPlateau: ReduceLrSchema.optional(),
   maxSeconds: z.number().positive().optional().describe("Wall-clock budget: training stops at the first epoch end past it"),
+  sampleWeight: z.string().min(1).optional().describe("A numeric column of per-row weights (Keras sample_weight); it is not a feature"),
   classWeight: z
     .union([z.literal("balanced"), z.record(z.string(), z.number().positive())])
     .optional()
