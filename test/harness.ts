@@ -160,6 +160,13 @@ export async function waitForJob(
   }
 }
 
+/** A supertest parser that buffers a binary body (images, weights): `.buffer(true).parse(binary)`. */
+export const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
+  const parts: Buffer[] = [];
+  res.on("data", (c: Buffer) => parts.push(c));
+  res.on("end", () => cb(null, Buffer.concat(parts)));
+};
+
 /** Creates a job (asserting 202); returns its view. */
 export async function createJob(env: TestEnv, body: Record<string, unknown>, auth?: string): Promise<any> {
   const req = env.api().post("/v1/jobs");

@@ -1,12 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createJob, createTestEnv, fixture, upload, waitForJob, type TestEnv } from "./harness.js";
-
-const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
-  const parts: Buffer[] = [];
-  res.on("data", (c: Buffer) => parts.push(c));
-  res.on("end", () => cb(null, Buffer.concat(parts)));
-};
+import { binary, createJob, createTestEnv, fixture, upload, waitForJob, type TestEnv } from "./harness.js";
 
 describe("Keras parity: training toolbox", () => {
   let env: TestEnv;

@@ -123,9 +123,9 @@ async function plainEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tens
  */
 async function weightedEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tensor2D, ws: tf.Tensor1D, batchSize: number, validation?: [tf.Tensor2D[], tf.Tensor2D]): Promise<EpochLogs> {
   // A Sequential delegates to an inner LayersModel; fit() sets collectedTrainableWeights before training.
-  type Core = tfl.LayersModel & { makeTrainFunction(): (data: tf.Tensor[]) => tf.Scalar[]; collectedTrainableWeights?: unknown };
-  const outer = model as tfl.LayersModel & { model?: Core };
-  const core = (outer.model ?? outer) as Core;
+  type Core = { makeTrainFunction(): (data: tf.Tensor[]) => tf.Scalar[]; collectedTrainableWeights?: unknown; trainableWeights: unknown };
+  const outer = model as unknown as Core & { model?: Core };
+  const core = outer.model ?? outer;
   core.collectedTrainableWeights ??= core.trainableWeights;
   const train = core.makeTrainFunction();
   const names = model.metricsNames;
