@@ -11,6 +11,12 @@ import type { JobRequest } from "../training/spec/job-request.js";
 import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
+/** Steps the progress counts: epochs (per CV fold and the refit), or an ELM's candidate sizes. */
+function plannedSteps(req: JobRequest): number {
+  if (req.model.type === "elm") return typeof req.model.hiddenUnits === "number" ? 1 : new Set(req.model.hiddenUnits.search).size;
+  return req.training.epochs * (req.crossValidation ? req.crossValidation.folds + 1 : 1);
+}
+
 const withDetail = { history: true, model: { select: { id: true } } } as const;
 
 /** Jobs as clients see them: create (validate, record, enqueue), read, list, cancel. */
@@ -39,7 +45,7 @@ export class JobService {
       job = await this.db.job.create({
         data: {
           tenant, datasetId: dataset.id, status: "queued", spec: req as object,
-          epochs: req.training.epochs * (req.crossValidation ? req.crossValidation.folds + 1 : 1),
+          epochs: plannedSteps(req),
           warnings, idempotencyKey, requestHash,
         },
         include: withDetail,

@@ -29,7 +29,7 @@ export interface ValidateResult {
 /** Input widths when no dataset says them: `inputWidth`, functional inputs' `width`, or the Keras JSON's shapes. */
 function declaredWidths(spec: ModelSpec, inputWidth: number | undefined, errors: FieldError[]): InputGroup[] {
   const group = (name: string, width: number, start = 0): InputGroup => ({ name, columns: [], encoding: "onehot", start, width });
-  if (spec.type === "sequential") {
+  if (spec.type === "sequential" || spec.type === "elm") {
     if (!inputWidth) errors.push({ path: "inputWidth", message: "give datasetId and target, or the input width" });
     return [group(SEQUENTIAL_INPUT, inputWidth ?? 1)];
   }

@@ -36,7 +36,7 @@ type ColumnsRequest = Pick<JobRequest, "target" | "features" | "ignore" | "task"
 
 /** The model's inputs: one for a sequential model, the named ones of a graph or Keras JSON. */
 export function modelInputs(model: ModelSpec): Array<{ name: string; encoding: "onehot" | "index" }> {
-  if (model.type === "sequential") return [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }];
+  if (model.type === "sequential" || model.type === "elm") return [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }];
   if (model.type === "functional") return model.inputs.map((x) => ({ name: x.name, encoding: x.encoding }));
   return normalizeKeras(model.modelTopology).inputNames.map((name) => ({ name, encoding: "onehot" as const }));
 }
@@ -138,6 +138,10 @@ export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): R
     else if (w.type !== "numeric" || (w.min ?? 0) < 0) errors.push({ path: "training.sampleWeight", message: `"${weight}" must be a numeric column of weights >= 0` });
     else if (weight === req.target) errors.push({ path: "training.sampleWeight", message: "the target cannot be the weights" });
   }
+  if (req.model.type === "elm" && (req as Partial<JobRequest>).crossValidation) {
+    errors.push({ path: "crossValidation", message: 'an ELM chooses its size by CV itself: use model.hiddenUnits: {search: [...], by: "cv"}' });
+  }
+  if (req.model.type === "elm" && req.training?.loss) errors.push({ path: "training.loss", message: "an ELM solves least squares: it takes no loss" });
   const loss = req.training?.loss;
   if (loss && target && !(LOSSES[task] as readonly string[]).includes(loss)) {
     errors.push({ path: "training.loss", message: `${loss} is not a ${task} loss; use one of ${LOSSES[task].join(", ")}` });

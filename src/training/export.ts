@@ -1,5 +1,6 @@
 import { tf, tfl } from "./tf.js";
 import type { StoredArtifacts } from "./model-json.js";
+import "./elm/layers.js"; // registers the ELM's custom layers so stored ELMs load
 
 export type { StoredArtifacts } from "./model-json.js";
 

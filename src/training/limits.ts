@@ -4,6 +4,7 @@ import type { ResolvedColumns } from "./columns.js";
 import { columnSettings, type InputGroup } from "./preprocess.js";
 import { normalizeKeras } from "./keras-json.js";
 import type { JobRequest } from "./spec/job-request.js";
+import { candidateSizes } from "./spec/elm.js";
 
 /** Configured ceilings on what one job may ask for. */
 export interface SpecLimits {
@@ -45,6 +46,7 @@ function layersOf(req: JobRequest): Array<{ path: string; units?: number }> {
   const m = req.model;
   if (m.type === "sequential") return m.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.type === "dense" ? l.units : undefined }));
   if (m.type === "functional") return m.nodes.map((n, i) => ({ path: `model.nodes[${i}].layer`, units: n.layer.type === "dense" ? n.layer.units : undefined }));
+  if (m.type === "elm") return [...m.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.units })), { path: "model.hiddenUnits", units: candidateSizes(m).at(-1) }];
   const t = normalizeKeras(m.modelTopology);
   const layers = (t.json.config as { layers: Array<{ config: { units?: number } }> }).layers;
   return t.layers.map((l, i) => ({ path: l.path, units: layers[i]!.config.units }));
@@ -61,7 +63,7 @@ export function checkLimits(req: JobRequest, limits: SpecLimits, params?: number
     errors.push({ path: req.model.type === "functional" ? "model.nodes" : req.model.type === "keras" ? "model.modelTopology" : "model.layers", message: `at most ${limits.maxLayers} layers (MAX_LAYERS)` });
   }
   for (const l of layers) {
-    if (l.units !== undefined && l.units > limits.maxUnits) errors.push({ path: `${l.path}.units`, message: `at most ${limits.maxUnits} units (MAX_UNITS)` });
+    if (l.units !== undefined && l.units > limits.maxUnits) errors.push({ path: l.path.endsWith("hiddenUnits") ? l.path : `${l.path}.units`, message: `at most ${limits.maxUnits} units (MAX_UNITS)` });
   }
   if (errors.length === 0 && params !== undefined && params > limits.maxParams) {
     errors.push({ path: "model", message: `${params} parameters, more than ${limits.maxParams} (MAX_PARAMS)` });

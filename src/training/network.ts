@@ -9,6 +9,9 @@ import type { FunctionalSpec } from "./spec/functional.js";
 import type { LayerSpec } from "./spec/layers.js";
 import type { ModelSpec } from "./spec/model-spec.js";
 import type { LossName } from "./spec/training-options.js";
+import { candidateSizes, type ElmSpec } from "./spec/elm.js";
+import { addHiddenLayers } from "./elm/hidden.js";
+import type { RandomLayer } from "./elm/random-layers.js";
 
 export interface Network {
   model: tfl.LayersModel;
@@ -50,6 +53,7 @@ export async function buildNetwork(spec: ModelSpec, groups: InputGroup[], ctx: N
     return { model: buildSequential(spec, groups[0]!.width, plan, ctx.seed), plan, warnings: [] };
   }
   if (spec.type === "functional") return buildFunctional(spec, groups, ctx);
+  if (spec.type === "elm") return describeElm(spec, groups[0]!.width, ctx);
   return buildKeras(spec.modelTopology, groups, ctx);
 }
 
@@ -91,6 +95,22 @@ function buildFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: Networ
   let output = tensors.get(outName)!;
   if (plan.append) output = outputHead(plan, ctx.seed + 7).apply(output) as tfl.SymbolicTensor;
   return { model: tfl.model({ inputs, outputs: output, name: "functional" }), plan, warnings: [] };
+}
+
+/** An ELM's shape for its summary: the random layers (zero weights: they are drawn at fit time) and the output. */
+function describeElm(spec: ElmSpec, inputs: number, ctx: NetworkContext): Network {
+  const mode = ctx.task === "regression" ? "linear" : ctx.classes === 2 ? "sigmoid" : "softmax";
+  const plan: OutputPlan = { mode, units: mode === "softmax" ? ctx.classes : 1, append: false };
+  const model = tfl.sequential({ name: "elm" });
+  let width = inputs;
+  const layers = [...spec.layers.map((l) => ({ units: l.units, activation: l.activation ?? spec.activation })), { units: candidateSizes(spec).at(-1)!, activation: spec.activation }].map((l): RandomLayer => {
+    const layer = { activation: l.activation, inputs: width, units: l.units, weights: new Float32Array(width * l.units), bias: new Float32Array(l.units) };
+    width = l.units;
+    return layer;
+  });
+  addHiddenLayers(model, layers);
+  model.add(tfl.layers.dense({ units: plan.units, activation: plan.mode, name: "elm_output" }));
+  return { model, plan, warnings: [] };
 }
 
 /** Keras class names tfjs can build (its serialization registry). */

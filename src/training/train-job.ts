@@ -11,6 +11,7 @@ import type { JobRequest } from "./spec/job-request.js";
 import { diagnose, priorLoss, type Diagnosis } from "./diagnose.js";
 import { kFolds, splitRows } from "./split.js";
 import { withSeededRandom } from "./rng.js";
+import { trainElm } from "./elm/train-elm.js";
 import { crossValidationReport, meanCurves, type CrossValidationReport } from "./cv-report.js";
 
 export type { Metrics };
@@ -21,7 +22,7 @@ export interface TrainResult {
   preprocessing: Preprocessing;
   summary: ModelSummary;
   artifacts: StoredArtifacts;
-  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport };
+  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> } };
   diagnosis: Diagnosis;
   history: Record<string, number[]>;
   epochsRun: number;
@@ -75,6 +76,11 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   const strata = sel.task === "classification" && req.split.stratify ? sel.truth : undefined;
   const phase = phaseHooks(hooks);
   const warnings = [...resolved.warnings, ...sel.warnings];
+
+  if (req.model.type === "elm") {
+    const parts = splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
+    return trainElm(sel, resolved, req, parts, phase(), warnings);
+  }
 
   let crossValidation: CrossValidationReport | undefined;
   let epochs = req.training.epochs;

@@ -1,0 +1,229 @@
+import { tf, type tfl } from "../tf.js";
+import { TrainingError } from "../training-error.js";
+import { candidateSizes, type ElmSpec } from "../spec/elm.js";
+import { kFolds } from "../split.js";
+import { hiddenModel } from "./hidden.js";
+import { leadingBlock, solveRidge } from "./linalg.js";
+import { firstNodes, randomLayers, type RandomLayer } from "./random-layers.js";
+
+/** Rows to fit on: x row-major [n, inputs], t the targets row-major [n, k]. */
+export interface ElmData {
+  n: number;
+  x: Float32Array;
+  t: Float32Array;
+}
+
+export interface ElmFit {
+  layers: RandomLayer[];
+  /** Output weights [units, k] of the chosen size. */
+  beta: Float64Array;
+  units: number;
+  alpha: number;
+  /** Each candidate size with its validation (or CV) score, when searched. */
+  search: Array<{ hiddenUnits: number; score: number; loss: number }>;
+  /** Seconds per phase, for the job's metrics and the benchmark. */
+  seconds: Record<string, number>;
+}
+
+/** Scores candidates: higher is better (accuracy, or R^2 for regression); loss is the MSE. */
+export type Scorer = (pred: Float64Array, rows: number[]) => { score: number; loss: number };
+
+export interface ElmRun {
+  inputs: number;
+  k: number;
+  train: ElmData;
+  /** Rows to choose the size on (search by: validation). */
+  validation?: ElmData;
+  score: Scorer;
+  /** Reports a candidate; return false to stop (cancel). */
+  onCandidate(step: number, logs: Record<string, number>): Promise<boolean>;
+}
+
+const clock = () => performance.now() / 1000;
+
+/** H of some rows, in blocks: calls fn(rows' H tensor, first row, row count) per block. */
+async function eachBlock(hidden: tfl.LayersModel, data: ElmData, inputs: number, blockRows: number, rows: number[] | undefined, fn: (h: tf.Tensor2D, t: tf.Tensor2D, start: number, size: number) => void) {
+  const k = data.t.length / data.n;
+  const order = rows ?? Array.from({ length: data.n }, (_, i) => i);
+  for (let start = 0; start < order.length; start += blockRows) {
+    const size = Math.min(blockRows, order.length - start);
+    const xb = new Float32Array(size * inputs);
+    const tb = new Float32Array(size * k);
+    for (let r = 0; r < size; r++) {
+      const i = order[start + r]!;
+      xb.set(data.x.subarray(i * inputs, (i + 1) * inputs), r * inputs);
+      tb.set(data.t.subarray(i * k, (i + 1) * k), r * k);
+    }
+    tf.tidy(() => fn(hidden.predict(tf.tensor2d(xb, [size, inputs])) as tf.Tensor2D, tf.tensor2d(tb, [size, k]), start, size));
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * Accumulates A = H^T H and B = H^T T block by block, so H is never whole in memory. H^T is
+ * formed explicitly: tfjs-wasm multiplies non-transposed operands on its fast path only
+ * (../shared/notes/cpu-compute.md).
+ */
+async function normalEquations(hidden: tfl.LayersModel, data: ElmData, inputs: number, units: number, blockRows: number, rows?: number[]) {
+  const k = data.t.length / data.n;
+  const a = new Float64Array(units * units);
+  const b = new Float64Array(units * k);
+  await eachBlock(hidden, data, inputs, blockRows, rows, (h, t) => {
+    const ht = tf.transpose(h);
+    const ab = tf.matMul(ht, h).dataSync();
+    const bb = tf.matMul(ht, t).dataSync();
+    for (let i = 0; i < ab.length; i++) a[i]! += ab[i]!;
+    for (let i = 0; i < bb.length; i++) b[i]! += bb[i]!;
+  });
+  return { a, b };
+}
+
+/** H of some rows, whole (validation scoring and the dual form for n < units). */
+async function hiddenOf(hidden: tfl.LayersModel, data: ElmData, inputs: number, units: number, blockRows: number, rows?: number[]): Promise<Float32Array> {
+  const n = rows?.length ?? data.n;
+  const out = new Float32Array(n * units);
+  await eachBlock(hidden, data, inputs, blockRows, rows, (h, _t, start) => out.set(h.dataSync(), start * units));
+  return out;
+}
+
+/** Predictions H[:, :m] beta for rows of H (n x units, row-major). */
+function predictWith(h: Float32Array, n: number, units: number, m: number, beta: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const hij = h[i * units + j]!;
+      if (hij === 0) continue;
+      for (let c = 0; c < k; c++) out[i * k + c]! += hij * beta[j * k + c]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * Ridge output weights for the first m nodes: beta = (H^T H + alpha I)^-1 H^T T from the leading
+ * blocks of A and B (Huang et al. 2006; ridge as in Huang, Zhou, Ding & Zhang, IEEE SMC-B 2012).
+ */
+function solvePrimal(a: Float64Array, b: Float64Array, units: number, k: number, m: number, alpha: number) {
+  const sol = solveRidge(leadingBlock(a, units, m), m, leadingBlock(b, k, m, k), k, alpha);
+  if (!sol) throw new TrainingError("elm_singular", `the ELM's ${m}-node system stays singular even with a larger alpha; raise alpha or change the activation/scale`);
+  return sol;
+}
+
+/** With fewer rows than nodes: beta = H^T (H H^T + alpha I)^-1 T, an n x n system. */
+function solveDual(h: Float32Array, n: number, units: number, t: Float32Array, k: number, m: number, alpha: number) {
+  const g = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let c = 0; c < m; c++) s += h[i * units + c]! * h[j * units + c]!;
+      g[i * n + j] = s;
+      g[j * n + i] = s;
+    }
+  }
+  const sol = solveRidge(g, n, Float64Array.from(t), k, alpha);
+  if (!sol) throw new TrainingError("elm_singular", `the ELM's ${n}-row dual system stays singular even with a larger alpha; raise alpha`);
+  const beta = new Float64Array(m * k);
+  for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) beta[j * k + c]! += h[i * units + j]! * sol.x[i * k + c]!;
+  return { x: beta, alpha: sol.alpha };
+}
+
+/** Fits the ELM (choosing the hidden size when asked to search). Undefined when cancelled. */
+export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undefined> {
+  const { inputs, k } = run;
+  const sizes = candidateSizes(spec);
+  const units = sizes.at(-1)!;
+  const seconds: Record<string, number> = {};
+  let t0 = clock();
+  const layers = randomLayers(spec, inputs, units);
+  const hidden = hiddenModel(layers);
+  seconds.randomWeights = clock() - t0;
+  try {
+    const search = typeof spec.hiddenUnits === "number" ? undefined : spec.hiddenUnits;
+    // The rows the final fit uses: train, plus validation once the size is chosen on it.
+    const all: ElmData = run.validation && search ? concat(run.train, run.validation, inputs, k) : run.train;
+    const dual = all.n < units;
+    const scored: ElmFit["search"] = [];
+    let best = sizes[0]!;
+    if (search) {
+      t0 = clock();
+      for (const [m, result] of await scoreSizes(spec, run, hidden, sizes, search.by === "cv" ? search.folds : 0, all)) {
+        scored.push({ hiddenUnits: m, ...result });
+        const keep = await run.onCandidate(scored.length - 1, { hiddenUnits: m, val_score: result.score, val_loss: result.loss });
+        if (!keep) return undefined;
+      }
+      best = scored.reduce((a, b) => (b.score > a.score + 1e-12 ? b : a)).hiddenUnits;
+      seconds.search = clock() - t0;
+    }
+    t0 = clock();
+    let solution: { x: Float64Array; alpha: number };
+    if (dual) {
+      const h = await hiddenOf(hidden, all, inputs, units, spec.blockRows);
+      seconds.hidden = clock() - t0;
+      t0 = clock();
+      solution = solveDual(h, all.n, units, all.t, k, best, spec.alpha);
+    } else {
+      const { a, b } = await normalEquations(hidden, all, inputs, units, spec.blockRows);
+      seconds.hiddenAndGram = clock() - t0;
+      t0 = clock();
+      solution = solvePrimal(a, b, units, k, best, spec.alpha);
+    }
+    seconds.solve = clock() - t0;
+    const chosen = [...layers.slice(0, -1), firstNodes(layers.at(-1)!, best)];
+    return { layers: chosen, beta: solution.x, units: best, alpha: solution.alpha, search: scored, seconds };
+  } finally {
+    hidden.dispose();
+  }
+}
+
+function concat(a: ElmData, b: ElmData, inputs: number, k: number): ElmData {
+  const x = new Float32Array((a.n + b.n) * inputs);
+  x.set(a.x);
+  x.set(b.x, a.n * inputs);
+  const t = new Float32Array((a.n + b.n) * k);
+  t.set(a.t);
+  t.set(b.t, a.n * k);
+  return { n: a.n + b.n, x, t };
+}
+
+/** Scores every size on the validation rows, or by k-fold CV over `pool` when folds > 0. */
+async function scoreSizes(spec: ElmSpec, run: ElmRun, hidden: tfl.LayersModel, sizes: number[], folds: number, pool: ElmData) {
+  const { inputs, k } = run;
+  const units = sizes.at(-1)!;
+  const results = new Map<number, { score: number; loss: number }>();
+  if (folds === 0) {
+    if (!run.validation?.n) throw new TrainingError("elm_no_validation", 'hiddenUnits.by: "validation" needs split.validation > 0 (or use by: "cv")');
+    const val = run.validation;
+    const { a, b } = run.train.n >= units ? await normalEquations(hidden, run.train, inputs, units, spec.blockRows) : { a: undefined, b: undefined };
+    const hTrain = a ? undefined : await hiddenOf(hidden, run.train, inputs, units, spec.blockRows);
+    const hVal = await hiddenOf(hidden, val, inputs, units, spec.blockRows);
+    const rows = Array.from({ length: val.n }, (_, i) => i);
+    for (const m of sizes) {
+      const beta = a ? solvePrimal(a, b!, units, k, m, spec.alpha).x : solveDual(hTrain!, run.train.n, units, run.train.t, k, m, spec.alpha).x;
+      results.set(m, run.score(predictWith(hVal, val.n, units, m, beta, k), rows.map((i) => run.train.n + i)));
+    }
+    return results;
+  }
+  // k-fold: per-fold normal equations; a fold's model uses the others' sums.
+  const perFold = kFolds(Array.from({ length: pool.n }, (_, i) => i), folds, spec.seed);
+  const eqs = [];
+  for (const rows of perFold) eqs.push(await normalEquations(hidden, pool, inputs, units, spec.blockRows, rows));
+  const totals = { score: new Map<number, number>(), loss: new Map<number, number>() };
+  for (let f = 0; f < folds; f++) {
+    const a = new Float64Array(units * units);
+    const b = new Float64Array(units * k);
+    eqs.forEach((e, g) => {
+      if (g === f) return;
+      for (let i = 0; i < a.length; i++) a[i]! += e.a[i]!;
+      for (let i = 0; i < b.length; i++) b[i]! += e.b[i]!;
+    });
+    const hFold = await hiddenOf(hidden, pool, inputs, units, spec.blockRows, perFold[f]);
+    for (const m of sizes) {
+      const beta = solvePrimal(a, b, units, k, m, spec.alpha).x;
+      const r = run.score(predictWith(hFold, perFold[f]!.length, units, m, beta, k), perFold[f]!);
+      totals.score.set(m, (totals.score.get(m) ?? 0) + r.score / folds);
+      totals.loss.set(m, (totals.loss.get(m) ?? 0) + r.loss / folds);
+    }
+  }
+  for (const m of sizes) results.set(m, { score: totals.score.get(m)!, loss: totals.loss.get(m)! });
+  return results;
+}

@@ -1,0 +1,147 @@
+import { tf, tfl } from "../tf.js";
+import type { OutputMode } from "../build-model.js";
+import type { ResolvedColumns } from "../columns.js";
+import { diagnose } from "../diagnose.js";
+import { classificationMetrics, regressionMetrics } from "../evaluate.js";
+import { summarize, toArtifacts } from "../export.js";
+import type { FitHooks } from "../fit.js";
+import type { Metrics } from "../fit-once.js";
+import { predictMatrix } from "../predict.js";
+import { encodeParts, type Part, type Selected } from "../prepare.js";
+import type { ElmSpec } from "../spec/elm.js";
+import type { JobRequest } from "../spec/job-request.js";
+import type { SplitIndices } from "../split.js";
+import type { TrainOutcome } from "../train-job.js";
+import { plattScaling, temperature } from "./calibrate.js";
+import { fitElm, type ElmData } from "./fit-elm.js";
+import { addHiddenLayers } from "./hidden.js";
+
+/** ELM targets: +-1 for binary (so 0 is the boundary), one-hot for multiclass, standardized values for regression. */
+function targetsOf(part: Part, mode: OutputMode, k: number, scale?: { mean: number; std: number }): Float32Array {
+  if (mode === "softmax") {
+    const t = new Float32Array(part.n * k);
+    part.truth.forEach((c, i) => (t[i * k + c] = 1));
+    return t;
+  }
+  if (mode === "sigmoid") return Float32Array.from(part.truth, (c) => 2 * c - 1);
+  return Float32Array.from(part.truth, (v) => (scale ? (v - scale.mean) / scale.std : v));
+}
+
+/**
+ * Trains an ELM job: encode as for any model, fit the random layer(s) and the output weights in
+ * closed form, calibrate scores into probabilities, and export a plain TF.js model:
+ * Dense(hidden, activation) holding W and b, then Dense(outputs) holding beta.
+ */
+export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: JobRequest, parts: SplitIndices, hooks: FitHooks, warnings: string[]): Promise<TrainOutcome> {
+  const spec = req.model as ElmSpec;
+  if (resolved.groups.length !== 1) throw new Error("an ELM has one input");
+  const data = encodeParts(sel, resolved, req.preprocessing, parts, true);
+  const classes = sel.labels.length;
+  const mode: OutputMode = data.task === "regression" ? "linear" : classes === 2 ? "sigmoid" : "softmax";
+  const k = mode === "softmax" ? classes : 1;
+  const asData = (p: Part): ElmData => ({ n: p.n, x: p.x, t: targetsOf(p, mode, k, data.targetScale) });
+  const pool = [data.train, data.validation];
+  const truthAt = (i: number) => (i < data.train.n ? data.train.truth[i]! : data.validation.truth[i - data.train.n]!);
+  const fit = await fitElm(spec, {
+    inputs: data.inputs,
+    k,
+    train: asData(data.train),
+    validation: data.validation.n ? asData(data.validation) : undefined,
+    score: (pred, rows) => scoreOf(pred, rows.map(truthAt), mode, k, data.targetScale),
+    onCandidate: (step, logs) => hooks.onEpoch(step, logs),
+  });
+  if (!fit) return { status: "interrupted" };
+  if (!fit.search.length) await hooks.onEpoch(0, { hiddenUnits: fit.units });
+
+  // Calibrate on the rows the output weights were fitted on.
+  const fitted = fit.search.length && data.validation.n && (typeof spec.hiddenUnits !== "number" && spec.hiddenUnits.by === "validation") ? pool : [data.train];
+  // Raw scores first (linear output), to calibrate them into probabilities.
+  const linear = exportModel(fit, data.inputs, "linear", k, 1, new Array<number>(k).fill(0));
+  const raw = (p: Part) => predictMatrix(linear, p.x, p.n, data.preprocessing.groups, "linear").values;
+  let calibrated: [number, number[]];
+  try {
+    calibrated = calibration(fitted, raw, mode, k, data.targetScale);
+  } finally {
+    linear.dispose();
+  }
+  const final = exportModel(fit, data.inputs, mode, k, ...calibrated);
+  try {
+    const evaluate = (p: Part): Metrics | undefined => {
+      if (p.n === 0) return undefined;
+      const { values } = predictMatrix(final, p.x, p.n, data.preprocessing.groups, mode);
+      return data.task === "classification" ? classificationMetrics(values, p.truth, sel.labels) : regressionMetrics(values, p.truth);
+    };
+    if (spec.activation === "sine" || spec.activation === "rbf" || spec.layers.some((l) => l.activation === "sine" || l.activation === "rbf")) {
+      warnings.push("this ELM's model.json uses the custom layers ElmSine/ElmRbf: define them in a TF.js app before tf.loadLayersModel (see README)");
+    }
+    const history: Record<string, number[]> = fit.search.length
+      ? { hiddenUnits: fit.search.map((s) => s.hiddenUnits), val_score: fit.search.map((s) => s.score), val_loss: fit.search.map((s) => s.loss) }
+      : { hiddenUnits: [fit.units] };
+    return {
+      status: "succeeded",
+      result: {
+        task: data.task,
+        outputMode: mode,
+        preprocessing: data.preprocessing,
+        summary: summarize(final),
+        artifacts: await toArtifacts(final),
+        metrics: { test: evaluate(data.test), validation: evaluate(data.validation), elm: { hiddenUnits: fit.units, alpha: fit.alpha, seconds: fit.seconds } },
+        diagnosis: diagnose({}, 1),
+        history,
+        epochsRun: Math.max(1, fit.search.length),
+        warnings,
+      },
+    };
+  } finally {
+    final.dispose();
+  }
+}
+
+function scoreOf(pred: Float64Array, truth: number[], mode: OutputMode, k: number, scale?: { mean: number; std: number }) {
+  let hits = 0;
+  let se = 0;
+  truth.forEach((t, i) => {
+    if (mode === "softmax") {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (pred[i * k + c]! > pred[i * k + best]!) best = c;
+      if (best === t) hits++;
+      for (let c = 0; c < k; c++) se += (pred[i * k + c]! - (c === t ? 1 : 0)) ** 2;
+    } else if (mode === "sigmoid") {
+      if ((pred[i]! >= 0 ? 1 : 0) === t) hits++;
+      se += (pred[i]! - (2 * t - 1)) ** 2;
+    } else {
+      const y = scale ? (t - scale.mean) / scale.std : t;
+      se += (pred[i]! - y) ** 2;
+    }
+  });
+  const loss = se / truth.length;
+  // Regression: R^2 of the standardized target (its variance is ~1).
+  return { score: mode === "linear" ? 1 - loss : hits / truth.length, loss };
+}
+
+/** The output layer's kernel scale and bias: Platt, temperature, or undoing the target's standardization. */
+function calibration(parts: Part[], raw: (p: Part) => Float32Array, mode: OutputMode, k: number, scale?: { mean: number; std: number }): [number, number[]] {
+  if (mode === "linear") return scale ? [scale.std, [scale.mean]] : [1, [0]];
+  const scores = Float64Array.from(parts.flatMap((p) => Array.from(raw(p))));
+  const labels = parts.flatMap((p) => Array.from(p.truth));
+  if (mode === "sigmoid") {
+    const { a, c } = plattScaling(scores, labels);
+    return [a, [c]];
+  }
+  return [temperature(scores, labels, k), new Array<number>(k).fill(0)];
+}
+
+/**
+ * The exported network: the random layers, then Dense(k, activation) holding beta, its kernel
+ * scaled and biased by the calibration (or by the target's standardization for regression).
+ */
+function exportModel(fit: ElmFitResult, inputs: number, mode: OutputMode, k: number, kernelScale: number, bias: number[]): tfl.Sequential {
+  const model = tfl.sequential({ name: "elm" });
+  addHiddenLayers(model, fit.layers);
+  const out = tfl.layers.dense({ units: k, activation: mode, name: "elm_output" });
+  model.add(out);
+  out.setWeights([tf.tensor2d(Float32Array.from(fit.beta, (b) => b * kernelScale), [fit.units, k]), tf.tensor1d(bias)]);
+  return model;
+}
+
+type ElmFitResult = NonNullable<Awaited<ReturnType<typeof fitElm>>>;
