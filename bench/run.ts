@@ -3,6 +3,8 @@
  *  - train: samples/s of fitModel (seeded per-epoch order, hooks) vs plain tfjs model.fit on the
  *    same backend, data and network (the reference workload of ../shared/notes/cpu-compute.md).
  *  - ingest: MB/s of ingestCsv (hash + profile + chunks) vs bare csv-parse over the same bytes.
+ *  - elm: seconds per phase of an ELM fit (n 20,000, d 100, 1,000 nodes) vs tfjs's transposed matMul
+ *    and numpy in the same run. BENCH_ELM=0 skips it.
  *  - apiIngest: a generated CSV of BENCH_INGEST_MB (default 1024; 0 skips) uploaded to a real API
  *    process, its RSS sampled, against csv-parse alone over the same bytes.
  * Sizes: BENCH_ROWS (default 20000), BENCH_EPOCHS (2), BENCH_CSV_MB (20).
@@ -17,6 +19,7 @@ import { fitModel } from "../src/training/fit.js";
 import { ingest } from "../src/datasets/ingest.js";
 import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
 import { benchApiIngest } from "./api-ingest.js";
+import { benchElm } from "./elm.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 2);
@@ -107,6 +110,7 @@ const report = {
   backend,
   train: await benchTrain(),
   ingest: await benchIngest(),
+  elm: process.env.BENCH_ELM === "0" ? "skipped (BENCH_ELM=0)" : await benchElm(),
   apiIngest: INGEST_MB > 0 ? await benchApiIngest(INGEST_MB) : "skipped (BENCH_INGEST_MB=0)",
 };
 console.log(JSON.stringify(report, null, 2));
