@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
+import { binary, createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
 
 /** True while any process of the group still exists. */
 function groupAlive(pgid: number): boolean {
@@ -20,7 +20,7 @@ describe("workers: failures, cancellation, a killed worker", () => {
   let mushroom: any;
   before(async () => {
     // Short locks so a dead worker's job is taken over in seconds rather than a minute.
-    env = await createTestEnv({ LOCK_DURATION_MS: "2000", STALLED_INTERVAL_MS: "1000" });
+    env = await createTestEnv({ LOCK_DURATION_MS: "2000", STALLED_INTERVAL_MS: "1000", CHECKPOINT_EVERY_EPOCHS: "5" });
     first = await env.startWorker();
     iris = await upload(env, "iris.csv");
     mushroom = await upload(env, "mushroom.csv");
@@ -61,14 +61,17 @@ describe("workers: failures, cancellation, a killed worker", () => {
     assert.ok(job.progress.epoch <= running.progress.epoch + 3, `stopped at epoch ${job.progress.epoch}, cancel came at ${running.progress.epoch}`);
   });
 
-  it("retries the job of a SIGKILLed worker on another worker: succeeded, attempts 2, one fresh history", async () => {
+  const long = (epochs: number) => ({
+    datasetId: iris.id, target: "target",
+    model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }, { type: "dropout", rate: 0.1 }] },
+    training: { epochs, batchSize: 4, seed: 9 },
+  });
+  const weightsOf = async (modelId: string) => (await env.api().get(`/v1/models/${modelId}/weights.bin`).buffer(true).parse(binary)).body as Buffer;
+
+  it("resumes the job of a SIGKILLed worker from its last checkpoint on another worker: the same model as an unbroken run", async () => {
     const epochs = 120;
-    const id = await post({
-      datasetId: iris.id, target: "target",
-      model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] },
-      training: { epochs, batchSize: 4 },
-    });
-    const before = await waitForJob(env, id, (j) => j.status === "running" && j.progress.epoch >= 3);
+    const id = await post(long(epochs));
+    const before = await waitForJob(env, id, (j) => j.status === "running" && j.progress.epoch >= 12);
     assert.equal(before.attempts, 1);
     process.kill(first.proc.pid!, "SIGKILL"); // the worker process only, as the OOM killer would
     // Its sandboxed child notices the lost parent and exits instead of training on as an orphan.
@@ -77,12 +80,34 @@ describe("workers: failures, cancellation, a killed worker", () => {
     const stuck = (await env.api().get(`/v1/jobs/${id}`)).body;
     assert.equal(stuck.status, "running", "nobody has told Postgres yet");
 
-    await env.startWorker();
+    const second = await env.startWorker();
     const job = await waitForJob(env, id);
     assert.equal(job.status, "succeeded", JSON.stringify(job.error));
     assert.equal(job.attempts, 2);
-    assert.equal(job.history.loss.length, epochs, "the history is that of the attempt that finished, epoch by epoch");
-    assert.equal(job.progress.epoch, epochs);
-    assert.ok(job.modelId);
+    assert.ok(job.metrics.resumedAtEpoch >= 10 && job.metrics.resumedAtEpoch % 5 === 0, `resumed at ${job.metrics.resumedAtEpoch}`);
+    assert.equal(job.history.loss.length, epochs, "one continuous history, epoch by epoch");
+
+    // The same job, never interrupted: a resumed run must end where it would have.
+    const control = await waitForJob(env, await post(long(epochs)));
+    assert.deepEqual(control.history.loss, job.history.loss);
+    assert.deepEqual(await weightsOf(control.modelId), await weightsOf(job.modelId));
+    first = second;
+  });
+
+  it("on SIGTERM a worker checkpoints its epoch and hands the job back; the next worker resumes it", async () => {
+    const id = await post(long(200));
+    await waitForJob(env, id, (j) => j.status === "running" && j.progress.epoch >= 3);
+    const t0 = Date.now();
+    first.proc.kill("SIGTERM");
+    await new Promise((resolve) => (first.proc.exitCode !== null ? resolve(null) : first.proc.once("exit", resolve)));
+    assert.ok(Date.now() - t0 < 15_000, `the worker took ${Date.now() - t0} ms to stop`);
+    const released = (await env.api().get(`/v1/jobs/${id}`)).body;
+    assert.equal(released.status, "queued", "back in the queue, not stuck running");
+    const at = released.progress.epoch;
+    await env.startWorker();
+    const job = await waitForJob(env, id);
+    assert.equal(job.status, "succeeded", JSON.stringify(job.error));
+    assert.equal(job.metrics.resumedAtEpoch, at, "resumed from the epoch it stopped at");
+    assert.equal(job.history.loss.length, 200);
   });
 });

@@ -2,6 +2,7 @@ import type { Db } from "../db.js";
 import { AppError } from "../errors.js";
 import type { ColumnProfile } from "../datasets/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
+import { CheckpointStore } from "./checkpoint-store.js";
 import type { Config } from "../config.js";
 import { trainJob } from "../training/train-job.js";
 import { TrainingError } from "../training/training-error.js";
@@ -12,6 +13,8 @@ export interface RunContext {
   config: Config;
   /** Label of the compute in use, recorded on the job (e.g. `wasm`). */
   backend: string;
+  /** True once the worker is shutting down: checkpoint at the epoch's end and give the job back. */
+  stopRequested?: () => boolean;
 }
 
 export type RunResult = "succeeded" | "failed" | "cancelled" | "skipped";
@@ -34,7 +37,10 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
   }
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
   const mine = { id: jobId, attempts: job.attempts, status: "running" };
-  await db.jobEpoch.deleteMany({ where: { jobId } }); // a retried attempt starts a fresh history
+  const checkpoints = new CheckpointStore(db.pool);
+  const resume = await checkpoints.load(jobId);
+  // A retried attempt keeps the history its checkpoint covers and redoes the epochs after it.
+  await db.jobEpoch.deleteMany({ where: { jobId, epoch: { gte: resume?.epoch ?? 0 } } });
 
   try {
     if (!job.datasetId) throw new TrainingError("dataset_deleted", "the dataset was deleted before the job ran");
@@ -42,6 +48,10 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const table = await new DatasetService(db, ctx.config).readTable(dataset);
     const spec = job.spec as unknown as JobRequest;
     const outcome = await trainJob(table, spec, dataset.columns as unknown as ColumnProfile[], {
+      resume,
+      checkpointEvery: ctx.config.CHECKPOINT_EVERY_EPOCHS,
+      onCheckpoint: async (cp) => void (await checkpoints.save(jobId, job.attempts, cp)),
+      stopRequested: ctx.stopRequested,
       onEpoch: async (epoch, logs) => {
         const [, still] = await db.$transaction([
           db.jobEpoch.create({ data: { jobId, epoch, logs } }),
@@ -52,7 +62,9 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     });
     if (outcome.status === "interrupted") {
       const cancelled = await db.job.updateMany({ where: { ...mine, cancelRequested: true }, data: { status: "cancelled", finishedAt: new Date() } });
-      return cancelled.count === 1 ? "cancelled" : "skipped";
+      if (cancelled.count === 1) return "cancelled";
+      if (ctx.stopRequested?.()) throw new WorkerShutdown(); // checkpointed: the next attempt resumes
+      return "skipped";
     }
     const r = outcome.result;
     const labels = r.preprocessing.target.task === "classification" ? r.preprocessing.target.labels : [];
@@ -75,8 +87,13 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
         },
       });
     });
+    await checkpoints.delete(jobId);
     return "succeeded";
   } catch (err) {
+    if (err instanceof WorkerShutdown) {
+      await db.job.updateMany({ where: mine, data: { status: "queued" } });
+      throw err;
+    }
     const known = err instanceof TrainingError || err instanceof AppError;
     const code = err instanceof TrainingError ? err.code : err instanceof AppError ? err.code : "internal_error";
     const message = (err as Error).message ?? String(err);
@@ -87,6 +104,13 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
       await db.job.updateMany({ where: mine, data: { status: "queued", errorCode: code, errorMessage: `attempt ${job.attempts}: ${message}` } });
     }
     throw err;
+  }
+}
+
+/** Thrown when a shutting-down worker hands its job back (BullMQ retries it; it resumes from its checkpoint). */
+export class WorkerShutdown extends Error {
+  constructor() {
+    super("the worker shut down; the job resumes from its last checkpoint");
   }
 }
 

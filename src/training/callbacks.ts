@@ -12,7 +12,7 @@ export function logKey(monitor: string): string {
 export class Monitor {
   readonly key: string;
   private readonly sign: 1 | -1;
-  private best = Infinity;
+  best = Infinity;
   bestEpoch = -1;
 
   constructor(monitor: string, mode: "auto" | "min" | "max", private readonly minDelta: number) {
@@ -37,7 +37,7 @@ export class Monitor {
 /** Keras EarlyStopping: stop once `patience` epochs in a row did not improve. */
 export class EarlyStopping {
   readonly monitor: Monitor;
-  private wait = 0;
+  wait = 0;
 
   constructor(private readonly spec: EarlyStoppingSpec) {
     this.monitor = new Monitor(spec.monitor, spec.mode, spec.minDelta);
@@ -70,8 +70,8 @@ export class EarlyStopping {
  */
 export class ReduceLrOnPlateau {
   readonly monitor: Monitor;
-  private wait = 0;
-  private cooldown = 0;
+  wait = 0;
+  cooldown = 0;
 
   constructor(private readonly spec: ReduceLrSpec) {
     this.monitor = new Monitor(spec.monitor, spec.mode, spec.minDelta);

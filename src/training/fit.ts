@@ -1,5 +1,6 @@
 import { tf, type tfl } from "./tf.js";
-import { mulberry32, shuffleInPlace } from "./rng.js";
+import { epochSeed, mulberry32, reseedForEpoch, shuffleInPlace } from "./rng.js";
+import { captureCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint.js";
 import { EarlyStopping, ReduceLrOnPlateau } from "./callbacks.js";
 import { learningRate, setLearningRate } from "./build-model.js";
 import { TrainingError } from "./training-error.js";
@@ -21,6 +22,13 @@ export interface FitData {
 export interface FitHooks {
   /** Called after every epoch (0-based) with Keras-style logs; return false to stop now. */
   onEpoch(epoch: number, logs: EpochLogs): Promise<boolean>;
+  /** Stores the run's state, every `checkpointEvery` epochs and when `stopRequested` stops it. */
+  onCheckpoint?(cp: Checkpoint): Promise<void>;
+  checkpointEvery?: number;
+  /** State to resume from (a previous attempt's last checkpoint). */
+  resume?: Checkpoint;
+  /** Polled after each epoch: true asks for a checkpoint and an interrupted stop (shutdown). */
+  stopRequested?(): boolean;
 }
 
 export interface FitOutcome {
@@ -28,6 +36,8 @@ export interface FitOutcome {
   epochsRun: number;
   /** Set when the hook asked to stop (e.g. the job was cancelled). */
   interrupted: boolean;
+  /** The epoch a checkpoint resumed the run at, if it did. */
+  resumedAt?: number;
   /** Epoch (1-based, as Keras prints it) whose weights the model holds when restoreBestWeights applied. */
   restoredEpoch?: number;
   warnings: string[];
@@ -40,18 +50,46 @@ export interface FitOutcome {
  */
 export async function fitModel(model: tfl.LayersModel, data: FitData, opts: TrainingOptions, hooks: FitHooks): Promise<FitOutcome> {
   const n = data.y.shape[0];
-  const random = mulberry32(opts.seed ^ 0x5bd1e995);
-  const order = Array.from({ length: n }, (_, i) => i);
-  const history: Record<string, number[]> = {};
+  let history: Record<string, number[]> = {};
   const warnings: string[] = [];
   const stopper = opts.earlyStopping ? new EarlyStopping(opts.earlyStopping) : undefined;
   const reducer = opts.reduceLrOnPlateau ? new ReduceLrOnPlateau(opts.reduceLrOnPlateau) : undefined;
   const started = Date.now();
   let best: tf.Tensor[] | undefined;
   let outcome: FitOutcome | undefined;
+  let first = 0;
+  if (hooks.resume) {
+    best = await restoreCheckpoint(model, hooks.resume);
+    history = structuredClone(hooks.resume.history);
+    const c = hooks.resume.callbacks;
+    if (stopper && c.stopper) {
+      stopper.wait = c.stopper.wait;
+      Object.assign(stopper.monitor, { best: c.stopper.best ?? Infinity, bestEpoch: c.stopper.bestEpoch });
+    }
+    if (reducer && c.reducer) {
+      Object.assign(reducer, { wait: c.reducer.wait, cooldown: c.reducer.cooldown });
+      Object.assign(reducer.monitor, { best: c.reducer.best ?? Infinity, bestEpoch: c.reducer.bestEpoch });
+    }
+    setLearningRate(model.optimizer, c.lr);
+    first = hooks.resume.epoch;
+  }
+  const checkpoint = async (epoch: number) => {
+    if (!hooks.onCheckpoint) return;
+    const finite = (x: number) => (Number.isFinite(x) ? x : null);
+    const callbacks = {
+      lr: learningRate(model.optimizer),
+      ...(stopper ? { stopper: { best: finite(stopper.monitor.best), bestEpoch: stopper.monitor.bestEpoch, wait: stopper.wait } } : {}),
+      ...(reducer ? { reducer: { best: finite(reducer.monitor.best), bestEpoch: reducer.monitor.bestEpoch, wait: reducer.wait, cooldown: reducer.cooldown } } : {}),
+    };
+    await hooks.onCheckpoint(await captureCheckpoint(model, epoch, history, callbacks, best));
+  };
   try {
-    for (let epoch = 0; epoch < opts.epochs; epoch++) {
-      if (opts.shuffle) shuffleInPlace(order, random);
+    for (let epoch = first; epoch < opts.epochs; epoch++) {
+      // Each epoch's order and random draws come from (seed, epoch) alone, so a run resumed at
+      // epoch e continues exactly as the uninterrupted run would have.
+      reseedForEpoch(opts.seed, epoch);
+      const order = Array.from({ length: n }, (_, i) => i);
+      if (opts.shuffle) shuffleInPlace(order, mulberry32(epochSeed(opts.seed ^ 0x5bd1e995, epoch)));
       const idx = tf.tensor1d(order, "int32");
       const xs = data.x.map((x) => tf.gather(x, idx));
       const ys = tf.gather(data.y, idx);
@@ -82,6 +120,13 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
         best = model.getWeights().map((w) => w.clone());
       }
       const keepGoing = await hooks.onEpoch(epoch, logs);
+      const shutdown = keepGoing && (hooks.stopRequested?.() ?? false);
+      const every = hooks.checkpointEvery ?? 0;
+      if (shutdown || (every > 0 && (epoch + 1) % every === 0 && epoch + 1 < opts.epochs)) await checkpoint(epoch + 1);
+      if (shutdown) {
+        outcome = { history, epochsRun: epoch + 1, interrupted: true, warnings };
+        break;
+      }
       const overTime = opts.maxSeconds !== undefined && (Date.now() - started) / 1000 > opts.maxSeconds;
       if (overTime && epoch + 1 < opts.epochs) warnings.push(`stopped after epoch ${epoch + 1}: training.maxSeconds (${opts.maxSeconds} s) ran out`);
       if (!keepGoing || verdict?.stop || overTime) {
@@ -90,6 +135,7 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
       }
     }
     outcome ??= { history, epochsRun: opts.epochs, interrupted: false, warnings };
+    if (hooks.resume) outcome.resumedAt = hooks.resume.epoch;
     if (best && stopper && stopper.bestEpoch >= 0 && !outcome.interrupted) {
       model.setWeights(best);
       outcome.restoredEpoch = stopper.bestEpoch + 1;

@@ -20,12 +20,28 @@ export function mulberry32(seed: number): () => number {
  */
 export async function withSeededRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
   const original = Math.random;
+  seeded = true;
   Math.random = mulberry32(seed ^ 0x9e3779b9);
   try {
     return await fn();
   } finally {
     Math.random = original;
+    seeded = false;
   }
+}
+
+let seeded = false;
+
+/**
+ * Inside withSeededRandom: restarts Math.random from a seed of its own for one epoch, so that
+ * epoch e draws the same numbers whether the run went through from epoch 0 or resumed at e.
+ */
+export function reseedForEpoch(seed: number, epoch: number): void {
+  if (seeded) Math.random = mulberry32(epochSeed(seed, epoch));
+}
+
+export function epochSeed(seed: number, epoch: number): number {
+  return (seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0;
 }
 
 /** Fisher-Yates shuffle in place (Knuth, TAOCP vol. 2, Algorithm P). */

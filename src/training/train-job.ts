@@ -22,7 +22,7 @@ export interface TrainResult {
   preprocessing: Preprocessing;
   summary: ModelSummary;
   artifacts: StoredArtifacts;
-  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> } };
+  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; resumedAtEpoch?: number };
   diagnosis: Diagnosis;
   history: Record<string, number[]>;
   epochsRun: number;
@@ -94,11 +94,13 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   }
 
   const data = encodeParts(sel, resolved, req.preprocessing, parts, scaleTarget(req));
-  const hooksFinal = phase();
+  // Checkpoints cover the single fit; a cross-validated job restarts its folds on a retry.
+  const { onCheckpoint, checkpointEvery, resume, stopRequested } = hooks;
+  const hooksFinal = crossValidation ? phase() : { ...phase(), onCheckpoint, checkpointEvery, resume, stopRequested };
   const fitted = await fitOnce(data, req, hooksFinal, epochs);
   try {
     if (fitted.fit.interrupted) return { status: "interrupted" };
-    const metrics = { test: fitted.evaluate(data.test), validation: fitted.evaluate(data.validation), crossValidation };
+    const metrics = { test: fitted.evaluate(data.test), validation: fitted.evaluate(data.validation), crossValidation, ...(fitted.fit.resumedAt ? { resumedAtEpoch: fitted.fit.resumedAt } : {}) };
     if (data.targetScale) foldTargetScale(fitted.model, data.targetScale);
     if (data.validation.n === 0 && !crossValidation && req.training.earlyStopping?.monitor.startsWith("val_")) {
       warnings.push("split.validation is 0, so there are no val_ metrics to stop on");

@@ -19,7 +19,9 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (closing) return;
     closing = true;
     log("worker stopping", { signal });
-    await worker.close(); // waits for running jobs to finish
+    // Running jobs checkpoint at their epoch's end and go back to the queue; close waits for that.
+    worker.cancelAllJobs("worker shutting down");
+    await worker.close();
     await db.$disconnect();
     process.exit(0);
   });

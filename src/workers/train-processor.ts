@@ -21,9 +21,10 @@ async function createContext(): Promise<RunContext> {
   return { config, backend, db: createDb(config.DATABASE_URL) };
 }
 
-export default async function trainProcessor(job: SandboxedJob<TrainPayload>): Promise<RunResult> {
+export default async function trainProcessor(job: SandboxedJob<TrainPayload>, _token?: string, signal?: AbortSignal): Promise<RunResult> {
   context ??= createContext();
   const ctx = await context;
   const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  return runTraining(ctx, job.data.jobId, finalAttempt);
+  // The worker cancels its jobs when it shuts down (SIGTERM): checkpoint and hand the job back.
+  return runTraining({ ...ctx, stopRequested: () => signal?.aborted ?? false }, job.data.jobId, finalAttempt);
 }
