@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   MAX_PARAMS: int(20_000_000),
   /** Attempts per job before it ends failed (a killed worker costs one). Default 3. */
   JOB_ATTEMPTS: int(3),
+  /** How often workers look for jobs Postgres has and Redis lost. Default 60 s. */
+  RECONCILE_INTERVAL_MS: int(60_000),
   /** Epochs between training checkpoints (weights, optimizer state, history). Default 5; 0 turns them off. */
   CHECKPOINT_EVERY_EPOCHS: z.coerce.number().int().min(0).default(5),
   /** BullMQ lock duration; a dead worker's job is taken over after about this. Default 30 s. */

@@ -3,6 +3,8 @@ import { loadConfig } from "../config.js";
 import { createDb } from "../db.js";
 import { initBackend } from "../training/backend.js";
 import { startTrainWorker } from "./train-worker.js";
+import { createTrainQueue } from "../queue.js";
+import { reconcileQueue } from "../jobs/reconciler.js";
 
 const config = loadConfig();
 const log = (msg: string, extra: object = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...extra }));
@@ -11,6 +13,17 @@ const backend = await initBackend(config.TFJS_BACKEND);
 const db = createDb(config.DATABASE_URL);
 const worker = startTrainWorker(config, db, log);
 await worker.waitUntilReady();
+// Jobs Postgres has but Redis lost (a Redis restart, a crash between insert and enqueue) go back
+// in the queue: at start, then every RECONCILE_INTERVAL_MS.
+const queue = createTrainQueue(config);
+queue.on("error", (err) => log("queue error", { error: err.message }));
+const reconcile = () =>
+  reconcileQueue(db, queue).then(
+    (ids) => ids.length && log("re-queued jobs missing from Redis", { jobIds: ids }),
+    (err) => log("reconcile failed", { error: String(err) }),
+  );
+await reconcile();
+const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_MS);
 log("worker ready", { backend, queue: `${config.QUEUE_PREFIX}:train`, concurrency: config.WORKER_CONCURRENCY, pid: process.pid });
 
 let closing = false;
@@ -20,8 +33,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     closing = true;
     log("worker stopping", { signal });
     // Running jobs checkpoint at their epoch's end and go back to the queue; close waits for that.
+    clearInterval(reconciler);
     worker.cancelAllJobs("worker shutting down");
     await worker.close();
+    await queue.close();
     await db.$disconnect();
     process.exit(0);
   });
