@@ -39,6 +39,14 @@ const EnvSchema = z.object({
   MAX_LAYERS: int(64),
   MAX_UNITS: int(8_192),
   MAX_PARAMS: int(20_000_000),
+  /** Requests per minute per API key (tenant); 0 turns the limit off. Default 600. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Queued plus running jobs one tenant may have. Default 20. */
+  MAX_ACTIVE_JOBS_PER_TENANT: int(20),
+  /** Wall-clock ceiling of one job's training; jobs asking more are refused. Default 24 h. */
+  MAX_JOB_SECONDS: int(86_400),
+  /** Most categories one column may keep (preprocessing maxCategories; at least its default 100). Default 1000. */
+  MAX_CATEGORIES: z.coerce.number().int().min(100).default(1_000),
   /** Attempts per job before it ends failed (a killed worker costs one). Default 3. */
   JOB_ATTEMPTS: int(3),
   /** How often workers look for jobs Postgres has and Redis lost. Default 60 s. */

@@ -10,7 +10,7 @@ export const ErrorCodes = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
-  limit_exceeded: 422,
+  too_many_requests: 429,
   service_unavailable: 503,
   internal: 500,
 } as const;

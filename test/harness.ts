@@ -91,6 +91,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     QUEUE_PREFIX: `test-${id}`,
     LOG_LEVEL: "silent",
     TFJS_BACKEND: process.env.TFJS_BACKEND ?? "auto",
+    RATE_LIMIT_PER_MINUTE: "0", // polling tests would hit it; test/limits.test.ts sets its own
     ...overrides,
   };
   const config = loadConfig({ ...env });

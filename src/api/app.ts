@@ -15,6 +15,7 @@ import { JobService } from "../jobs/job-service.js";
 import { ModelService } from "../models/model-service.js";
 import type { App } from "./context.js";
 import { registerAuth } from "./plugins/auth.js";
+import { registerRateLimit } from "./plugins/rate-limit.js";
 import { registerErrorHandler } from "./plugins/error-handler.js";
 import health from "./routes/health.js";
 import createDataset from "./routes/datasets/create-dataset.js";
@@ -43,6 +44,9 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     logger: logger ?? { level: config.LOG_LEVEL },
     genReqId: () => crypto.randomUUID(),
     bodyLimit: config.MAX_BODY_BYTES, // JSON bodies; CSV uploads stream and have MAX_UPLOAD_BYTES
+    // {"__proto__": ...} or {"constructor": {"prototype": ...}} in a body is a 400, not a polluted object.
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
   });
   const app = base.withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
@@ -80,8 +84,10 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
 
   registerErrorHandler(app);
   registerAuth(app);
-  app.addHook("onSend", async (_req, reply, payload) => {
-    reply.header("x-content-type-options", "nosniff");
+  registerRateLimit(app);
+  app.addHook("onSend", async (req, reply, payload) => {
+    reply.header("x-content-type-options", "nosniff").header("x-frame-options", "DENY").header("referrer-policy", "no-referrer");
+    if (!req.url.startsWith("/docs")) reply.header("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
     return payload;
   });
 

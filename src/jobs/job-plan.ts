@@ -16,6 +16,21 @@ const LEAK_SAMPLE_ROWS = 50_000;
 
 export const invalid = (errors: FieldError[]) => new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
 
+/** Limits of a job beyond its network: wall time and categories kept per column. */
+function checkJobLimits(req: JobRequest, config: Config): FieldError[] {
+  const errors: FieldError[] = [];
+  if ((req.training.maxSeconds ?? 0) > config.MAX_JOB_SECONDS) {
+    errors.push({ path: "training.maxSeconds", message: `at most ${config.MAX_JOB_SECONDS} s (MAX_JOB_SECONDS)` });
+  }
+  if (req.preprocessing.categorical.maxCategories > config.MAX_CATEGORIES) {
+    errors.push({ path: "preprocessing.categorical.maxCategories", message: `at most ${config.MAX_CATEGORIES} (MAX_CATEGORIES)` });
+  }
+  for (const [name, c] of Object.entries(req.preprocessing.columns)) {
+    if ((c.maxCategories ?? 0) > config.MAX_CATEGORIES) errors.push({ path: `preprocessing.columns.${name}.maxCategories`, message: `at most ${config.MAX_CATEGORIES} (MAX_CATEGORIES)` });
+  }
+  return errors;
+}
+
 export function limitsOf(c: Config): SpecLimits {
   return { maxEpochs: c.MAX_EPOCHS, maxLayers: c.MAX_LAYERS, maxUnits: c.MAX_UNITS, maxParams: c.MAX_PARAMS };
 }
@@ -45,7 +60,7 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
   const columns = dataset.columns as unknown as ColumnProfile[];
   const resolved = resolveColumns(req, columns);
-  const structural = checkLimits(req, limitsOf(config));
+  const structural = [...checkLimits(req, limitsOf(config)), ...checkJobLimits(req, config)];
   if (structural.length) throw invalid(structural);
   const target = columns.find((c) => c.name === req.target)!;
   const groups = estimateGroups(resolved, columns, req);

@@ -38,6 +38,10 @@ export class JobService {
       const prior = await this.findByKey(tenant, idempotencyKey, requestHash);
       if (prior) return { job: prior, replayed: true };
     }
+    const active = await this.db.job.count({ where: { tenant, status: { in: ["queued", "running"] } } });
+    if (active >= this.config.MAX_ACTIVE_JOBS_PER_TENANT) {
+      throw new AppError("too_many_requests", `${active} jobs are queued or running for this tenant, the limit is ${this.config.MAX_ACTIVE_JOBS_PER_TENANT} (MAX_ACTIVE_JOBS_PER_TENANT): wait for one to end`);
+    }
     const { dataset, warnings } = await planJob(this.db, this.config, tenant, req);
 
     let job;

@@ -46,7 +46,10 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     if (!job.datasetId) throw new TrainingError("dataset_deleted", "the dataset was deleted before the job ran");
     const dataset = await db.dataset.findUniqueOrThrow({ where: { id: job.datasetId } });
     const table = await new DatasetService(db, ctx.config).readTable(dataset);
-    const spec = job.spec as unknown as JobRequest;
+    const asked = job.spec as unknown as JobRequest;
+    // The configured wall-time ceiling caps whatever the job asked for.
+    const maxSeconds = Math.min(asked.training.maxSeconds ?? Infinity, ctx.config.MAX_JOB_SECONDS);
+    const spec: JobRequest = { ...asked, training: { ...asked.training, maxSeconds } };
     const outcome = await trainJob(table, spec, dataset.columns as unknown as ColumnProfile[], {
       resume,
       checkpointEvery: ctx.config.CHECKPOINT_EVERY_EPOCHS,

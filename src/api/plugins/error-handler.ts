@@ -27,7 +27,10 @@ const FASTIFY_CODES: Record<string, ErrorCode> = { 413: "payload_too_large", 415
 /** Maps every error to problem+json: ours, schema validation, Fastify's own 4xx; 5xx hide internals. */
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof AppError) return sendProblem(reply, err.status, err.code, err.detail, err.errors);
+    if (err instanceof AppError) {
+      if (err.status === 429 && !reply.hasHeader("retry-after")) reply.header("retry-after", 30);
+      return sendProblem(reply, err.status, err.code, err.detail, err.errors);
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext === "body" ? "" : `${err.validationContext ?? "request"}.`;
       const errors = err.validation.map((v) => {
