@@ -123,4 +123,15 @@ describe("end to end: upload, train in a worker process, download, predict", () 
     assert.equal(job.status, "succeeded", JSON.stringify(job.error));
     assert.ok(job.metrics.test.accuracy >= 0.98, `test accuracy ${job.metrics.test.accuracy}`);
   });
+
+  it("reports jobs, queue and latency at /metrics in Prometheus format", async () => {
+    const res = await env.api().get("/metrics");
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers["content-type"]), /text\/plain/);
+    const text = res.text;
+    assert.match(text, /^treino_jobs\{status="succeeded"\} 3$/m);
+    assert.match(text, /^treino_queue_jobs\{state="completed"\} 3$/m);
+    assert.match(text, /^treino_job_duration_seconds_count\{status="succeeded"\} 3$/m);
+    assert.match(text, /^treino_http_request_duration_seconds_bucket\{method="GET",route="\/v1\/jobs\/:id",status="200",le="\+Inf"\} \d+$/m);
+  });
 });

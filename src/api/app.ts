@@ -18,6 +18,7 @@ import { registerAuth } from "./plugins/auth.js";
 import { registerRateLimit } from "./plugins/rate-limit.js";
 import { registerErrorHandler } from "./plugins/error-handler.js";
 import health from "./routes/health.js";
+import metrics from "./routes/metrics.js";
 import createDataset from "./routes/datasets/create-dataset.js";
 import listDatasets from "./routes/datasets/list-datasets.js";
 import getDataset from "./routes/datasets/get-dataset.js";
@@ -92,6 +93,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   });
 
   health(app, { db, redisPing: () => queue.count() });
+  metrics(app, { db, queue });
   for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, jobPlot, validateModel, getModel, modelFiles, predict]) {
     route(app);
   }
