@@ -72,7 +72,7 @@ describe("end to end: upload, train in a worker process, download, predict", () 
 
     // Another tenant sees none of it.
     const bob = { authorization: "Bearer key-b" };
-    for (const path of [`/v1/jobs/${id}`, `/v1/jobs/${id}/events`, `/v1/models/${job.modelId}`, `/v1/models/${job.modelId}/model.json`, `/v1/models/${job.modelId}/weights.bin`]) {
+    for (const path of [`/v1/jobs/${id}`, `/v1/jobs/${id}/events`, `/v1/jobs/${id}/plots/learning-curve.svg`, `/v1/models/${job.modelId}`, `/v1/models/${job.modelId}/model.json`, `/v1/models/${job.modelId}/weights.bin`]) {
       assert.equal((await env.api().get(path).set(bob)).status, 404, path);
     }
     assert.equal((await env.api().post(`/v1/models/${job.modelId}/predict`).set(bob).send({ rows })).status, 404);

@@ -1,7 +1,20 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import { binary, createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
+
+/** Process ids whose parent is `pid` (from /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid ? [Number(d)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /** True while any process of the group still exists. */
 function groupAlive(pgid: number): boolean {
@@ -104,10 +117,29 @@ describe("workers: failures, cancellation, a killed worker", () => {
     const released = (await env.api().get(`/v1/jobs/${id}`)).body;
     assert.equal(released.status, "queued", "back in the queue, not stuck running");
     const at = released.progress.epoch;
-    await env.startWorker();
+    first = await env.startWorker();
     const job = await waitForJob(env, id);
     assert.equal(job.status, "succeeded", JSON.stringify(job.error));
     assert.equal(job.metrics.resumedAtEpoch, at, "resumed from the epoch it stopped at");
     assert.equal(job.history.loss.length, 200);
+  });
+
+  it("a job whose training process dies on every attempt ends failed with the last error, not running", async () => {
+    const worker = first; // the one live worker
+    const id = await post(long(400));
+    const seen = new Set<number>();
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await waitForJob(env, id, (j) => j.status === "running" && j.attempts === attempt && j.progress.epoch >= 1, 60_000);
+      // The sandboxed training child of the worker: kill it as the OOM killer would.
+      const children = childrenOf(worker.proc.pid!);
+      assert.ok(children.length > 0, "the worker runs the job in a child process");
+      for (const pid of children) if (!seen.has(pid)) process.kill(pid, "SIGKILL");
+      children.forEach((p) => seen.add(p));
+    }
+    const job = await waitForJob(env, id, undefined, 60_000);
+    assert.equal(job.status, "failed");
+    assert.equal(job.error.code, "worker_lost");
+    assert.match(job.error.message, /SIGKILL|exit/i);
+    assert.equal(job.attempts, 3);
   });
 });
