@@ -81,6 +81,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   app.addHook("onClose", async () => {
     await queue.close();
     await db.$disconnect();
+    await db.pool.end().catch(() => undefined); // the pool is ours: Prisma's adapter does not end it
   });
 
   registerErrorHandler(app);

@@ -38,6 +38,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await worker.close();
     await queue.close();
     await db.$disconnect();
+    await db.pool.end().catch(() => undefined);
     process.exit(0);
   });
 }
