@@ -1,7 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
+import pg from "pg";
+import { JobRequestSchema } from "../src/training/spec/job-request.js";
+import { BASE_URL, createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
 
 describe("Postgres is the source of truth for jobs", () => {
   let env: TestEnv;
@@ -31,6 +33,19 @@ describe("Postgres is the source of truth for jobs", () => {
     }
   });
 
+  it("trains a job row whose enqueue never happened (the API died between insert and add)", async () => {
+    // The crash window itself: a job row written, no queue entry ever added.
+    const schema = new URL(env.env.DATABASE_URL!).searchParams.get("schema")!;
+    const client = new pg.Client({ connectionString: BASE_URL, options: `-c search_path=${schema}` });
+    await client.connect();
+    const row = await client.query<{ id: string }>(
+      `INSERT INTO "Job" ("id", "tenant", "datasetId", "status", "spec", "epochs") VALUES (gen_random_uuid(), 'default', $1, 'queued', $2, 3) RETURNING "id"`,
+      [iris.id, JSON.stringify(JobRequestSchema.parse(spec()))],
+    ).finally(() => client.end());
+    const job = await waitForJob(env, row.rows[0]!.id, undefined, 60_000);
+    assert.equal(job.status, "succeeded", "the reconciler of the running worker queued it");
+  });
+
   it("creates exactly one job for concurrent requests with one Idempotency-Key", async () => {
     const body = spec();
     const results = await Promise.all(Array.from({ length: 8 }, () => env.api().post("/v1/jobs").set("idempotency-key", "same-key").send(body)));
@@ -38,6 +53,6 @@ describe("Postgres is the source of truth for jobs", () => {
     assert.equal(new Set(results.map((r) => r.body.id)).size, 1);
     const list = await env.api().get("/v1/jobs?limit=100");
     assert.equal(list.body.items.filter((j: any) => j.id === results[0]!.body.id).length, 1);
-    assert.equal(list.body.items.length, 3, "two from the test before, one here");
+    assert.equal(list.body.items.length, 4, "three from the tests before, one here");
   });
 });

@@ -25,6 +25,16 @@ export default async function trainProcessor(job: SandboxedJob<TrainPayload>, _t
   context ??= createContext();
   const ctx = await context;
   const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  // The worker cancels its jobs when it shuts down (SIGTERM): checkpoint and hand the job back.
-  return runTraining({ ...ctx, stopRequested: () => signal?.aborted ?? false }, job.data.jobId, finalAttempt);
+  // One JSON line per event, with the job id (the worker pipes this process's stdout to its own).
+  const log = (msg: string, extra: object = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, jobId: job.data.jobId, attempt: job.attemptsMade + 1, pid: process.pid, ...extra }));
+  log("training started", { backend: ctx.backend });
+  try {
+    // The worker cancels its jobs when it shuts down (SIGTERM): checkpoint and hand the job back.
+    const result = await runTraining({ ...ctx, stopRequested: () => signal?.aborted ?? false }, job.data.jobId, finalAttempt);
+    log("training ended", { result });
+    return result;
+  } catch (err) {
+    log("training attempt failed", { error: (err as Error).message });
+    throw err;
+  }
 }
