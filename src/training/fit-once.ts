@@ -1,11 +1,10 @@
 import { tf, type tfl } from "./tf.js";
 import { buildOptimizer, DEFAULT_LOSS, tfjsLoss, tfjsMetrics, type OutputPlan } from "./build-model.js";
 import { buildNetwork } from "./network.js";
-import type { InputGroup } from "./preprocess.js";
 import type { LossName } from "./spec/training-options.js";
 import { fitModel, type FitHooks, type FitOutcome } from "./fit.js";
 import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from "./evaluate.js";
-import { predictMatrix } from "./predict.js";
+import { inputTensors, predictMatrix } from "./predict.js";
 import type { Part, PreparedData } from "./prepare.js";
 import type { JobRequest } from "./spec/job-request.js";
 import { TrainingError } from "./training-error.js";
@@ -30,14 +29,6 @@ function targets(part: Part, plan: OutputPlan, loss: LossName, scale?: { mean: n
   }
   const y = Float32Array.from(part.truth, (v) => (scale ? (v - scale.mean) / scale.std : v));
   return tf.tensor2d(y, [part.n, 1]);
-}
-
-/** The model's input tensors: one per input group, cut from the encoded row-major matrix. */
-export function inputTensors(x: Float32Array, n: number, width: number, groups: InputGroup[]): tf.Tensor2D[] {
-  return tf.tidy(() => {
-    const all = tf.tensor2d(x, [n, width]);
-    return groups.length === 1 ? [all] : groups.map((g) => tf.slice(all, [0, g.start], [n, g.width]));
-  });
 }
 
 /** Per-row weights times the row's class weight (Keras multiplies sample_weight by class_weight). */

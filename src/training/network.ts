@@ -10,7 +10,7 @@ import type { LayerSpec } from "./spec/layers.js";
 import type { ModelSpec } from "./spec/model-spec.js";
 import type { LossName } from "./spec/training-options.js";
 import { candidateSizes, type ElmSpec } from "./spec/elm.js";
-import { addHiddenLayers } from "./elm/hidden.js";
+import { elmModel } from "./elm/hidden.js";
 import type { RandomLayer } from "./elm/random-layers.js";
 
 export interface Network {
@@ -101,16 +101,13 @@ function buildFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: Networ
 function describeElm(spec: ElmSpec, inputs: number, ctx: NetworkContext): Network {
   const mode = ctx.task === "regression" ? "linear" : ctx.classes === 2 ? "sigmoid" : "softmax";
   const plan: OutputPlan = { mode, units: mode === "softmax" ? ctx.classes : 1, append: false };
-  const model = tfl.sequential({ name: "elm" });
   let width = inputs;
   const layers = [...spec.layers.map((l) => ({ units: l.units, activation: l.activation ?? spec.activation })), { units: candidateSizes(spec).at(-1)!, activation: spec.activation }].map((l): RandomLayer => {
     const layer = { activation: l.activation, inputs: width, units: l.units, weights: new Float32Array(width * l.units), bias: new Float32Array(l.units) };
     width = l.units;
     return layer;
   });
-  addHiddenLayers(model, layers);
-  model.add(tfl.layers.dense({ units: plan.units, activation: plan.mode, name: "elm_output" }));
-  return { model, plan, warnings: [] };
+  return { model: elmModel(layers, plan.units, plan.mode).model, plan, warnings: [] };
 }
 
 /** Keras class names tfjs can build (its serialization registry). */

@@ -10,9 +10,8 @@ export function predictMatrix(model: tfl.LayersModel, x: Float32Array, n: number
   if (n === 0) return { values: new Float32Array(0), width: mode === "linear" ? 1 : 0 };
   const inputs = groups.reduce((w, g) => w + g.width, 0);
   const out = tf.tidy(() => {
-    const all = tf.tensor2d(x, [n, inputs]);
-    const xs = groups.length === 1 ? all : groups.map((g) => tf.slice(all, [0, g.start], [n, g.width]));
-    return model.predict(xs) as tf.Tensor2D;
+    const xs = inputTensors(x, n, inputs, groups);
+    return model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor2D;
   });
   const raw = out.dataSync() as Float32Array;
   const width = out.shape[1];
@@ -24,6 +23,14 @@ export function predictMatrix(model: tfl.LayersModel, x: Float32Array, n: number
     values[2 * i + 1] = raw[i]!;
   }
   return { values, width: 2 };
+}
+
+/** The model's input tensors: one per input group, cut from the encoded row-major matrix. */
+export function inputTensors(x: Float32Array, n: number, width: number, groups: InputGroup[]): tf.Tensor2D[] {
+  return tf.tidy(() => {
+    const all = tf.tensor2d(x, [n, width]);
+    return groups.length === 1 ? [all] : groups.map((g) => tf.slice(all, [0, g.start], [n, g.width]));
+  });
 }
 
 /** Index of the largest of `width` values starting at `offset`. */

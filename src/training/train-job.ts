@@ -12,7 +12,7 @@ import { diagnose, priorLoss, type Diagnosis } from "./diagnose.js";
 import { kFolds, splitRows } from "./split.js";
 import { withSeededRandom } from "./rng.js";
 import { trainElm } from "./elm/train-elm.js";
-import { crossValidationReport, meanCurves, type CrossValidationReport } from "./cv-report.js";
+import { crossValidationReport, type CrossValidationReport } from "./cv-report.js";
 
 export type { Metrics };
 
@@ -155,5 +155,5 @@ async function crossValidate(sel: Selected, resolved: ResolvedColumns, req: JobR
   }
   const report = crossValidationReport(perFold.map((p) => p.metrics), perFold.map((p) => p.history));
   const refitEpochs = req.training.earlyStopping ? Math.max(1, Math.round(perFold.reduce((s, p) => s + p.epochs, 0) / k)) : req.training.epochs;
-  return { report: { ...report, refitEpochs, meanHistory: meanCurves(perFold.map((p) => p.history)) }, refitEpochs };
+  return { report: { ...report, refitEpochs }, refitEpochs };
 }

@@ -170,9 +170,12 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
     const dual = all.n < units;
     const scored: ElmFit["search"] = [];
     let best = sizes[0]!;
+    let equations: Equations | undefined;
     if (search) {
       t0 = clock();
-      for (const [m, result] of await scoreSizes(spec, run, hidden, sizes, search.by === "cv" ? search.folds : 0, all)) {
+      const scoredSizes = await scoreSizes(spec, run, hidden, sizes, search.by === "cv" ? search.folds : 0, all);
+      equations = scoredSizes.all;
+      for (const [m, result] of scoredSizes.results) {
         scored.push({ hiddenUnits: m, ...result });
         const keep = await run.onCandidate(scored.length - 1, { hiddenUnits: m, val_score: result.score, val_loss: result.loss });
         if (!keep) return undefined;
@@ -188,7 +191,8 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
       t0 = clock();
       solution = solveDual(h, all.n, units, all.t, k, best, spec.alpha);
     } else {
-      const { a, b } = await normalEquations(hidden, all, inputs, units, spec.blockRows);
+      // The search already summed H^T H over these rows (train + validation, or every fold).
+      const { a, b } = equations ?? (await normalEquations(hidden, all, inputs, units, spec.blockRows));
       seconds.hiddenAndGram = clock() - t0;
       t0 = clock();
       solution = solvePrimal(a, b, units, k, best, spec.alpha);
@@ -211,8 +215,20 @@ function concat(a: ElmData, b: ElmData, inputs: number, k: number): ElmData {
   return { n: a.n + b.n, x, t };
 }
 
-/** Scores every size on the validation rows, or by k-fold CV over `pool` when folds > 0. */
-async function scoreSizes(spec: ElmSpec, run: ElmRun, hidden: tfl.LayersModel, sizes: number[], folds: number, pool: ElmData) {
+type Equations = { a: Float64Array; b: Float64Array };
+
+function addInto(target: Equations, e: Equations): Equations {
+  for (let i = 0; i < target.a.length; i++) target.a[i]! += e.a[i]!;
+  for (let i = 0; i < target.b.length; i++) target.b[i]! += e.b[i]!;
+  return target;
+}
+
+/**
+ * Scores every size on the validation rows, or by k-fold CV over `pool` when folds > 0. Also
+ * returns the normal equations over all of `pool` when it summed them anyway (primal form),
+ * so the refit does not compute H^T H a second time.
+ */
+async function scoreSizes(spec: ElmSpec, run: ElmRun, hidden: tfl.LayersModel, sizes: number[], folds: number, pool: ElmData): Promise<{ results: Map<number, { score: number; loss: number }>; all?: Equations }> {
   const { inputs, k } = run;
   const units = sizes.at(-1)!;
   const results = new Map<number, { score: number; loss: number }>();
@@ -227,21 +243,18 @@ async function scoreSizes(spec: ElmSpec, run: ElmRun, hidden: tfl.LayersModel, s
       const beta = a ? solvePrimal(a, b!, units, k, m, spec.alpha).x : solveDual(hTrain!, run.train.n, units, run.train.t, k, m, spec.alpha).x;
       results.set(m, run.score(predictWith(hVal, val.n, units, m, beta, k), rows.map((i) => run.train.n + i)));
     }
-    return results;
+    const all = a && pool.n >= units ? addInto({ a: Float64Array.from(a), b: Float64Array.from(b!) }, await normalEquations(hidden, val, inputs, units, spec.blockRows)) : undefined;
+    return { results, all };
   }
   // k-fold: per-fold normal equations; a fold's model uses the others' sums.
   const perFold = kFolds(Array.from({ length: pool.n }, (_, i) => i), folds, spec.seed);
-  const eqs = [];
+  const eqs: Equations[] = [];
   for (const rows of perFold) eqs.push(await normalEquations(hidden, pool, inputs, units, spec.blockRows, rows));
+  const all = eqs.reduce((sum, e) => addInto(sum, e), { a: new Float64Array(units * units), b: new Float64Array(units * k) });
   const totals = { score: new Map<number, number>(), loss: new Map<number, number>() };
   for (let f = 0; f < folds; f++) {
-    const a = new Float64Array(units * units);
-    const b = new Float64Array(units * k);
-    eqs.forEach((e, g) => {
-      if (g === f) return;
-      for (let i = 0; i < a.length; i++) a[i]! += e.a[i]!;
-      for (let i = 0; i < b.length; i++) b[i]! += e.b[i]!;
-    });
+    // A fold's model: every row but the fold's, summed in the same order as `all`.
+    const { a, b } = eqs.reduce((sum, e, g) => (g === f ? sum : addInto(sum, e)), { a: new Float64Array(units * units), b: new Float64Array(units * k) });
     const hFold = await hiddenOf(hidden, pool, inputs, units, spec.blockRows, perFold[f]);
     for (const m of sizes) {
       const beta = solvePrimal(a, b, units, k, m, spec.alpha).x;
@@ -251,5 +264,5 @@ async function scoreSizes(spec: ElmSpec, run: ElmRun, hidden: tfl.LayersModel, s
     }
   }
   for (const m of sizes) results.set(m, { score: totals.score.get(m)!, loss: totals.loss.get(m)! });
-  return results;
+  return { results, all: pool.n >= units ? all : undefined };
 }

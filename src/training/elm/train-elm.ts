@@ -14,7 +14,7 @@ import type { SplitIndices } from "../split.js";
 import type { TrainOutcome } from "../train-job.js";
 import { plattScaling, temperature } from "./calibrate.js";
 import { fitElm, type ElmData } from "./fit-elm.js";
-import { addHiddenLayers } from "./hidden.js";
+import { elmModel } from "./hidden.js";
 
 /** ELM targets: +-1 for binary (so 0 is the boundary), one-hot for multiclass, standardized values for regression. */
 function targetsOf(part: Part, mode: OutputMode, k: number, scale?: { mean: number; std: number }): Float32Array {
@@ -136,11 +136,8 @@ function calibration(parts: Part[], raw: (p: Part) => Float32Array, mode: Output
  * scaled and biased by the calibration (or by the target's standardization for regression).
  */
 function exportModel(fit: ElmFitResult, inputs: number, mode: OutputMode, k: number, kernelScale: number, bias: number[]): tfl.Sequential {
-  const model = tfl.sequential({ name: "elm" });
-  addHiddenLayers(model, fit.layers);
-  const out = tfl.layers.dense({ units: k, activation: mode, name: "elm_output" });
-  model.add(out);
-  out.setWeights([tf.tensor2d(Float32Array.from(fit.beta, (b) => b * kernelScale), [fit.units, k]), tf.tensor1d(bias)]);
+  const { model, output } = elmModel(fit.layers, k, mode);
+  output.setWeights([tf.tensor2d(Float32Array.from(fit.beta, (b) => b * kernelScale), [fit.units, k]), tf.tensor1d(bias)]);
   return model;
 }
 
