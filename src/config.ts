@@ -3,9 +3,10 @@ import { z } from "zod";
 /** Parses `API_KEYS` (`tenant:key,tenant2:key2`) into a map from key to tenant. */
 function parseApiKeys(raw: string | undefined): Map<string, string> {
   const keys = new Map<string, string>();
-  for (const pair of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const [index, pair] of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean).entries()) {
     const at = pair.indexOf(":");
-    if (at <= 0 || at === pair.length - 1) throw new Error(`API_KEYS: "${pair}" is not tenant:key`);
+    // The entry may be a key: say which one by position, never by content.
+    if (at <= 0 || at === pair.length - 1) throw new Error(`API_KEYS: entry ${index + 1} is not tenant:key`);
     keys.set(pair.slice(at + 1), pair.slice(0, at));
   }
   return keys;
@@ -17,8 +18,15 @@ const int = (def: number) => z.coerce.number().int().positive().default(def);
 const EnvSchema = z.object({
   /** HTTP port of the API. Default 3000. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Interface the API binds. Default 0.0.0.0. */
-  HOST: z.string().default("0.0.0.0"),
+  /**
+   * Interface the API binds. Default 0.0.0.0 with API_KEYS, 127.0.0.1 without (an open API is
+   * never exposed by accident; see ALLOW_OPEN_API).
+   */
+  HOST: z.string().min(1).optional(),
+  /** Lets an API without API_KEYS listen on a non-loopback HOST. Default false. */
+  ALLOW_OPEN_API: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
+  /** Bearer token for GET /metrics; unset: /metrics is open only when the API is (no API_KEYS). */
+  METRICS_TOKEN: z.string().min(16).optional(),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/treino"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   /** Prefix of every BullMQ key; tests use their own so they cannot collide. Default "treino". */
@@ -71,4 +79,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const { API_KEYS, ...rest } = parsed.data;
   return { ...rest, apiKeys: parseApiKeys(API_KEYS) };
+}
+
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * Where the API listens. Without API keys the API is open, so it binds loopback unless
+ * ALLOW_OPEN_API says otherwise; an explicit non-loopback HOST without keys is refused.
+ */
+export function listenHost(config: Config): { host: string; notice?: string } {
+  const keyed = config.apiKeys.size > 0;
+  const host = config.HOST ?? (keyed ? "0.0.0.0" : "127.0.0.1");
+  if (keyed || isLoopback(host)) {
+    return { host, notice: keyed ? undefined : `no API_KEYS: listening on ${host} only (loopback); set API_KEYS to serve other machines` };
+  }
+  if (!config.ALLOW_OPEN_API) {
+    throw new Error(`HOST=${host} without API_KEYS would open the API to anyone on the network: set API_KEYS (tenant:key,...), or ALLOW_OPEN_API=true to do it anyway`);
+  }
+  return { host, notice: `ALLOW_OPEN_API: the API is open to anyone who reaches ${host}` };
 }

@@ -45,3 +45,11 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   }
   return out;
 }
+
+/**
+ * Every service call acts for one tenant; an empty one (a request that skipped authentication)
+ * is refused rather than served as a shared "" tenant.
+ */
+export function requireTenant(tenant: string): void {
+  if (typeof tenant !== "string" || tenant.length === 0) throw new AppError("unauthorized", "no tenant: the request was not authenticated");
+}

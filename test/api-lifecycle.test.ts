@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
+import { apiProcess as startApi, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -16,20 +16,7 @@ describe("API lifecycle: restarts, draining, logs", () => {
   after(() => env.close());
   const auth = { authorization: "Bearer super-secret-key-123" };
 
-  /** A real API process on a free port; resolves once it listens. */
-  async function apiProcess(logLevel = "warn") {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], {
-      cwd: ROOT, env: { ...process.env, ...env.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: logLevel }, stdio: ["ignore", "pipe", "pipe"],
-    });
-    let logs = "";
-    proc.stdout!.on("data", (d) => (logs += d));
-    proc.stderr!.on("data", (d) => (logs += d));
-    const exited = new Promise<number | null>((resolve) => proc.once("exit", resolve));
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 150 && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await sleep(100);
-    return { proc, port, base, exited, logs: () => logs };
-  }
+  const apiProcess = (logLevel = "warn") => startApi(env, { LOG_LEVEL: logLevel });
 
   it("loses nothing when the API restarts while a job runs", async () => {
     await env.startWorker();

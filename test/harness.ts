@@ -185,3 +185,26 @@ export async function upload(env: TestEnv, name: string, auth?: string): Promise
   if (res.status !== 201) throw new Error(`upload ${name}: ${res.status} ${res.text}`);
   return res.body;
 }
+
+export interface ApiProcess {
+  proc: ChildProcess;
+  port: number;
+  base: string;
+  exited: Promise<number | null>;
+  logs: () => string;
+}
+
+/** A real API process (src/api/server.ts) on a free port; resolves once /health answers or it exits. */
+export async function apiProcess(env: TestEnv, extraEnv: Record<string, string | undefined> = {}): Promise<ApiProcess> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", ...extraEnv };
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
+  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let logs = "";
+  proc.stdout!.on("data", (d) => (logs += d));
+  proc.stderr!.on("data", (d) => (logs += d));
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", resolve));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150 && proc.exitCode === null && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await sleep(100);
+  return { proc, port, base, exited, logs: () => logs };
+}

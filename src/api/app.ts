@@ -15,7 +15,7 @@ import { JobService } from "../jobs/job-service.js";
 import { ModelService } from "../models/model-service.js";
 import type { App } from "./context.js";
 import { registerAuth } from "./plugins/auth.js";
-import { registerRateLimit } from "./plugins/rate-limit.js";
+import { registerRateLimit, registerTenantRateLimit } from "./plugins/rate-limit.js";
 import { registerErrorHandler } from "./plugins/error-handler.js";
 import health from "./routes/health.js";
 import metrics from "./routes/metrics.js";
@@ -85,11 +85,12 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   });
 
   registerErrorHandler(app);
-  registerAuth(app);
-  registerRateLimit(app);
+  const limiter = registerRateLimit(app);
+  registerAuth(app, limiter); // deny by default, decided from the matched route
+  registerTenantRateLimit(app, limiter);
   app.addHook("onSend", async (req, reply, payload) => {
     reply.header("x-content-type-options", "nosniff").header("x-frame-options", "DENY").header("referrer-policy", "no-referrer");
-    if (!req.url.startsWith("/docs")) reply.header("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+    if (!req.routeOptions.url?.startsWith("/docs")) reply.header("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
     return payload;
   });
 

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
-import { AppError } from "../errors.js";
+import { AppError, requireTenant } from "../errors.js";
 import type { Dataset } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ingest } from "./ingest.js";
@@ -63,6 +63,7 @@ export class DatasetService {
    * row and its pieces, so a bad upload leaves nothing behind.
    */
   async create(tenant: string, source: Readable, input: UploadInput): Promise<{ dataset: DatasetView; replayed: boolean }> {
+    requireTenant(tenant);
     const staged = await this.db.dataset.create({
       data: { tenant, name: input.name, format: input.format, status: "uploading", rows: 0, sizeBytes: 0, sha256: "", columns: [] },
     });
@@ -123,15 +124,18 @@ export class DatasetService {
   }
 
   async list(tenant: string, q: PageQuery): Promise<Page<DatasetView>> {
+    requireTenant(tenant);
     const rows = await this.db.dataset.findMany({ where: { tenant, status: "ready" }, ...pageArgs(q) });
     return toPage(rows, q, toDatasetView);
   }
 
   async get(tenant: string, id: string): Promise<DatasetView> {
+    requireTenant(tenant);
     return toDatasetView(await this.find(tenant, id));
   }
 
   async find(tenant: string, id: string): Promise<Dataset> {
+    requireTenant(tenant);
     const row = await this.db.dataset.findFirst({ where: { id, tenant, status: "ready" } });
     if (!row) throw new AppError("not_found", `dataset ${id} not found`);
     return row;
@@ -139,6 +143,7 @@ export class DatasetService {
 
   /** Deletes the file; jobs and models trained on it stay (their datasetId becomes null). */
   async delete(tenant: string, id: string): Promise<void> {
+    requireTenant(tenant);
     const { count } = await this.db.dataset.deleteMany({ where: { id, tenant, status: "ready" } });
     if (count === 0) throw new AppError("not_found", `dataset ${id} not found`);
   }

@@ -3,7 +3,7 @@ import type { Queue } from "bullmq";
 import type { Config } from "../config.js";
 import { within } from "../timeout.js";
 import type { Db } from "../db.js";
-import { AppError } from "../errors.js";
+import { AppError, requireTenant } from "../errors.js";
 import { planJob } from "./job-plan.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { TrainPayload } from "../queue.js";
@@ -33,6 +33,7 @@ export class JobService {
    * row is removed again: no job exists that no worker will ever see.
    */
   async create(tenant: string, req: JobRequest, idempotencyKey?: string): Promise<{ job: JobView; replayed: boolean }> {
+    requireTenant(tenant);
     const requestHash = createHash("sha256").update(JSON.stringify(req)).digest("hex");
     if (idempotencyKey) {
       const prior = await this.findByKey(tenant, idempotencyKey, requestHash);
@@ -66,7 +67,8 @@ export class JobService {
       await within(this.queue.add("train", { jobId: job.id, tenant }, { jobId: job.id }), ENQUEUE_TIMEOUT_MS, "enqueue");
     } catch (err) {
       await this.db.job.delete({ where: { id: job.id } });
-      throw new AppError("service_unavailable", `the job queue is unavailable: ${(err as Error).message}`);
+      // The cause (Redis's host and port) is the operator's business, not the client's: /ready and the logs have it.
+      throw new AppError("service_unavailable", "the job queue is unavailable: try again shortly");
     }
     return { job: toJobView(job), replayed: false };
   }
@@ -79,12 +81,14 @@ export class JobService {
   }
 
   async get(tenant: string, id: string): Promise<JobView> {
+    requireTenant(tenant);
     const job = await this.db.job.findFirst({ where: { id, tenant }, include: withDetail });
     if (!job) throw new AppError("not_found", `job ${id} not found`);
     return toJobView(job);
   }
 
   async list(tenant: string, q: PageQuery & { status?: JobStatus }): Promise<Page<JobView>> {
+    requireTenant(tenant);
     const rows = await this.db.job.findMany({
       where: { tenant, ...(q.status ? { status: q.status } : {}) },
       include: withDetail,
@@ -98,6 +102,7 @@ export class JobService {
    * end of the current epoch (it checks the flag every epoch) and marks it cancelled.
    */
   async cancel(tenant: string, id: string): Promise<JobView> {
+    requireTenant(tenant);
     const job = await this.db.job.findFirst({ where: { id, tenant } });
     if (!job) throw new AppError("not_found", `job ${id} not found`);
     if (FINAL_STATUSES.has(job.status)) throw new AppError("conflict", `job ${id} already ended ${job.status}`);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "../db.js";
 import { AppError } from "../errors.js";
 import type { ColumnProfile } from "../datasets/profile.js";
@@ -15,6 +16,8 @@ export interface RunContext {
   backend: string;
   /** True once the worker is shutting down: checkpoint at the epoch's end and give the job back. */
   stopRequested?: () => boolean;
+  /** One JSON log line with the job id; where an unexpected error's detail goes. */
+  log?: (msg: string, extra?: object) => void;
 }
 
 export type RunResult = "succeeded" | "failed" | "cancelled" | "skipped";
@@ -99,7 +102,14 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     }
     const known = err instanceof TrainingError || err instanceof AppError;
     const code = err instanceof TrainingError ? err.code : err instanceof AppError ? err.code : "internal_error";
-    const message = (err as Error).message ?? String(err);
+    // A known error explains itself; an unexpected one may carry internals (paths, hosts, SQL):
+    // the tenant gets a reference, the log gets the detail under the same reference.
+    let message = (err as Error).message ?? String(err);
+    if (!known) {
+      const reference = randomUUID();
+      ctx.log?.("unexpected training error", { reference, error: message, stack: (err as Error).stack });
+      message = `internal error during training (reference ${reference})`;
+    }
     if (known || finalAttempt) {
       await db.job.updateMany({ where: mine, data: { status: "failed", finishedAt: new Date(), errorCode: code, errorMessage: message } });
       if (known) return "failed";

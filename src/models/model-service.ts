@@ -1,6 +1,6 @@
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
-import { AppError } from "../errors.js";
+import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
 import type { OutputMode } from "../training/build-model.js";
 import type { ModelSummary } from "../training/export.js";
@@ -70,15 +70,18 @@ export class ModelService {
 
   /** A dry run of a model spec (POST /v1/models/validate). */
   validate(tenant: string, body: ValidateRequest): Promise<ValidateResult> {
+    requireTenant(tenant);
     return validateModel(this.db, this.config, tenant, body);
   }
 
   async get(tenant: string, id: string): Promise<ModelView> {
+    requireTenant(tenant);
     return toModelView(await this.find(tenant, id));
   }
 
   /** model.json with the preprocessing in userDefinedMetadata, as tf.loadLayersModel reads it. */
   async modelJson(tenant: string, id: string): Promise<Record<string, unknown>> {
+    requireTenant(tenant);
     const m = await this.find(tenant, id);
     const v = toModelView(m);
     return modelJson(artifactsOf(m, Buffer.alloc(0)), {
@@ -88,6 +91,7 @@ export class ModelService {
 
   /** The weights' bytes, read with pg directly (Prisma's bytea path is slow: see src/db.ts). */
   async weights(tenant: string, id: string): Promise<Buffer> {
+    requireTenant(tenant);
     const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1 AND "tenant" = $2', [id, tenant]);
     const row = res.rows[0];
     if (!row) throw new AppError("not_found", `model ${id} not found`);
@@ -96,6 +100,7 @@ export class ModelService {
 
   /** Applies the stored preprocessing to raw rows and runs the network. */
   async predict(tenant: string, id: string, rows: Array<Record<string, unknown>>): Promise<Prediction[]> {
+    requireTenant(tenant);
     const m = await this.find(tenant, id);
     const prep = m.preprocessing as unknown as StoredPreprocessing;
     const width = prep.inputs.length;

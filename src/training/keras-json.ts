@@ -1,4 +1,5 @@
 import { AppError } from "../errors.js";
+import { jsonDepth, MAX_KERAS_DEPTH } from "./spec/keras.js";
 
 /**
  * Keras `model.to_json()` → the Keras 2 layout tfjs-layers deserializes. Keras 3 differs in
@@ -84,6 +85,7 @@ export function normalizeKeras(raw: unknown): KerasTopology {
       throw invalid(base, `not valid JSON: ${(err as Error).message}`);
     }
   }
+  if (jsonDepth(top, MAX_KERAS_DEPTH) > MAX_KERAS_DEPTH) throw invalid(base, `nested more than ${MAX_KERAS_DEPTH} levels deep: not a Keras model.to_json()`);
   if (isObject(top) && isObject(top.model_config)) top = top.model_config; // a tfjs model.json's modelTopology
   if (!isObject(top) || typeof top.class_name !== "string" || !isObject(top.config)) {
     throw invalid(base, "expected the JSON of a Keras model.to_json(): {class_name, config: {layers, ...}}");

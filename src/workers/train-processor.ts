@@ -30,7 +30,7 @@ export default async function trainProcessor(job: SandboxedJob<TrainPayload>, _t
   log("training started", { backend: ctx.backend });
   try {
     // The worker cancels its jobs when it shuts down (SIGTERM): checkpoint and hand the job back.
-    const result = await runTraining({ ...ctx, stopRequested: () => signal?.aborted ?? false }, job.data.jobId, finalAttempt);
+    const result = await runTraining({ ...ctx, log, stopRequested: () => signal?.aborted ?? false }, job.data.jobId, finalAttempt);
     log("training ended", { result });
     return result;
   } catch (err) {

@@ -7,6 +7,20 @@ import { redisConnection, TRAIN_QUEUE, type TrainPayload } from "../queue.js";
 
 const PROCESSOR = fileURLToPath(new URL("./train-processor.ts", import.meta.url));
 
+/** Secrets the training process has no use for: it reads data and writes results, nothing else. */
+const WITHHELD = new Set(["API_KEYS", "METRICS_TOKEN"]);
+const SECRET_LIKE = /(SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_KEY)/i;
+
+/**
+ * The environment a training process gets: the worker's, less API keys, the metrics token and
+ * anything named like a secret. DATABASE_URL and REDIS_URL stay (it writes results through them).
+ */
+export function trainingEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!WITHHELD.has(k) && !SECRET_LIKE.test(k)) out[k] = v;
+  return out;
+}
+
 /**
  * Consumes the training queue. Each job runs in a sandboxed child process; when BullMQ gives
  * up on a job (last attempt failed, or it stalled too often because its worker died), the job
@@ -21,6 +35,7 @@ export function startTrainWorker(config: Config, db: Db, log: (msg: string, extr
     stalledInterval: config.STALLED_INTERVAL_MS,
     maxStalledCount: 1,
     useWorkerThreads: false,
+    workerForkOptions: { env: trainingEnv() },
   });
   worker.on("failed", (job, err) => {
     if (!job) return;

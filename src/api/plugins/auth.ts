@@ -1,26 +1,58 @@
-import type { FastifyInstance } from "fastify";
+import { timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { sendProblem } from "./error-handler.js";
+import type { RateLimiter } from "./rate-limit.js";
+
+/** Routes anyone may call: liveness, readiness and the API's own documentation. */
+const PUBLIC_ROUTES = new Set(["/health", "/ready"]);
+const isPublic = (req: FastifyRequest) => {
+  const route = req.routeOptions.url;
+  return route !== undefined && (PUBLIC_ROUTES.has(route) || route === "/docs" || route.startsWith("/docs/"));
+};
+
+/** The route's own rule for `/metrics`: its token, or open only where the whole API is. */
+const isMetrics = (req: FastifyRequest) => req.routeOptions.url === "/metrics";
+
+const bearer = (req: FastifyRequest) => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /**
- * Bearer API keys mapped to tenants (`API_KEYS=tenant:key,...`). With no keys configured the API
- * runs open as tenant `default` and says so once at start.
+ * Bearer API keys mapped to tenants (`API_KEYS=tenant:key,...`). Deny by default: the decision
+ * is made from the route the router matched (after it decoded the path), never from the raw
+ * URL, so `/%761/datasets` or an absolute-form target cannot slip past. Only the routes above
+ * are public; an unmatched path needs a key too. Failed key attempts count against the client
+ * address in the rate limiter. With no keys configured every request is tenant `default`
+ * (server.ts then binds loopback only).
  */
-export function registerAuth(app: FastifyInstance) {
+export function registerAuth(app: FastifyInstance, limiter: RateLimiter) {
   const keys = app.config.apiKeys;
-  if (keys.size === 0) app.log.warn("API_KEYS is empty: the API is open to anyone, as tenant 'default'");
+  const metricsToken = app.config.METRICS_TOKEN;
+  if (keys.size === 0) app.log.warn("API_KEYS is empty: the API is open to anyone who reaches it, as tenant 'default'");
   app.decorateRequest("tenant", "");
   app.addHook("onRequest", async (req, reply) => {
-    if (!req.url.startsWith("/v1/")) return;
+    if (isPublic(req)) return;
+    if (isMetrics(req)) {
+      if (metricsToken ? sameSecret(bearer(req) ?? "", metricsToken) : keys.size === 0) return;
+      reply.header("www-authenticate", 'Bearer realm="treino-metrics"');
+      return sendProblem(reply, 401, "unauthorized", metricsToken ? "send Authorization: Bearer <METRICS_TOKEN>" : "/metrics needs METRICS_TOKEN set on the server when API keys are in use");
+    }
     if (keys.size === 0) {
       req.tenant = "default";
       return;
     }
-    const header = req.headers.authorization ?? "";
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const tenant = match ? keys.get(match[1]!) : undefined;
+    const key = bearer(req);
+    const tenant = key ? keys.get(key) : undefined;
     if (!tenant) {
+      // Guessing keys costs the guesser's address its request budget.
+      const limited = await limiter.hit(`ip:${req.ip}`, reply);
+      if (limited) return limited;
       reply.header("www-authenticate", 'Bearer realm="treino"');
-      return sendProblem(reply, 401, "unauthorized", match ? "unknown API key" : "send Authorization: Bearer <key>");
+      return sendProblem(reply, 401, "unauthorized", key ? "unknown API key" : "send Authorization: Bearer <key>");
     }
     req.tenant = tenant;
   });

@@ -40,7 +40,12 @@ export default function createDataset(app: App) {
         if (!part) throw new AppError("bad_request", "the multipart body has no `file` field");
         const field = part.fields.name;
         const value = field && !Array.isArray(field) && field.type === "field" ? field.value : undefined;
-        name ??= typeof value === "string" && value.trim() ? NameSchema.parse(value) : part.filename || undefined;
+        const given = typeof value === "string" && value.trim() ? value : part.filename || undefined;
+        if (name === undefined && given !== undefined) {
+          const checked = NameSchema.safeParse(given);
+          if (!checked.success) throw new AppError("validation_failed", `name: ${checked.error.issues[0]!.message}`, [{ path: value ? "name" : "file.filename", message: checked.error.issues[0]!.message }]);
+          name = checked.data;
+        }
         filename = part.filename;
         contentType = part.mimetype;
         source = part.file;
