@@ -43,6 +43,10 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: int(10 * 1024 * 1024),
   MAX_ROWS: int(2_000_000),
   MAX_COLUMNS: int(2_000),
+  /** Rows x columns of one dataset: bounds what a worker holds, whatever the shape. Default 50,000,000. */
+  MAX_CELLS: int(50_000_000),
+  /** Longest line of an upload (a CSV record or JSON object). Default 1 MiB. */
+  MAX_LINE_BYTES: int(1024 * 1024),
   MAX_EPOCHS: int(1_000),
   MAX_LAYERS: int(64),
   MAX_UNITS: int(8_192),

@@ -73,7 +73,10 @@ export class DatasetService {
       result = await ingest(source, {
         format: input.format,
         delimiter: input.delimiter,
-        limits: { maxBytes: this.config.MAX_UPLOAD_BYTES, maxRows: this.config.MAX_ROWS, maxColumns: this.config.MAX_COLUMNS },
+        limits: {
+          maxBytes: this.config.MAX_UPLOAD_BYTES, maxRows: this.config.MAX_ROWS, maxColumns: this.config.MAX_COLUMNS,
+          maxCells: this.config.MAX_CELLS, maxLineBytes: this.config.MAX_LINE_BYTES,
+        },
         onChunk: (seq, bytes) => this.chunks.write(staged.id, seq, bytes),
       });
     } catch (err) {

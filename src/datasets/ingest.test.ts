@@ -5,7 +5,7 @@ import { ingest, CHUNK_BYTES } from "./ingest.js";
 import { readTable } from "./read-table.js";
 import type { DatasetFormat } from "./sniff.js";
 
-const limits = { maxBytes: 1e9, maxRows: 1e7, maxColumns: 100 };
+const limits = { maxBytes: 1e9, maxRows: 1e7, maxColumns: 100, maxCells: 1e9, maxLineBytes: 1e6 };
 
 async function roundTrip(text: string | Buffer, format: DatasetFormat = "csv", delimiter?: string) {
   const stored: Buffer[] = [];

@@ -3,7 +3,7 @@ import { Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parse, CsvError } from "csv-parse";
 import { AppError } from "../errors.js";
-import { jsonField, jsonLinesParser } from "./jsonl.js";
+import { jsonField, jsonLinesParser, lineLengthGuard } from "./jsonl.js";
 import { ColumnProfiler, type ColumnProfile } from "./profile.js";
 import { sniffDelimiter, type DatasetFormat } from "./sniff.js";
 import { Utf8Checker } from "./utf8.js";
@@ -12,6 +12,10 @@ export interface IngestLimits {
   maxBytes: number;
   maxRows: number;
   maxColumns: number;
+  /** Rows x columns: what reading the dataset back costs, whatever its shape. */
+  maxCells: number;
+  /** Longest physical line (a CSV record or a JSON object). */
+  maxLineBytes: number;
 }
 
 export interface IngestOptions {
@@ -105,11 +109,13 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
   });
 
   const sink = opts.format === "csv" ? new CsvProfileSink(limits) : new JsonProfileSink(limits);
-  const parser = opts.format === "csv" ? parse(csvOptions(delimiter!)) : jsonLinesParser();
+  const parser = opts.format === "csv"
+    ? parse({ ...csvOptions(delimiter!), max_record_size: limits.maxLineBytes })
+    : jsonLinesParser(limits.maxLineBytes);
   try {
-    await pipeline(stream, store, parser, sink.stream());
+    await pipeline(stream, store, lineLengthGuard(limits.maxLineBytes), parser, sink.stream());
   } catch (err) {
-    throw toAppError(err);
+    throw toAppError(err, limits);
   }
   const { columns, rows } = sink.result();
   return { columns, rows, sizeBytes, sha256: hash.digest("hex"), delimiter };
@@ -137,6 +143,15 @@ abstract class ProfileSink<R> {
 
   protected countRow(): void {
     if (++this.rows > this.limits.maxRows) throw new AppError("payload_too_large", `the file has more than the limit of ${this.limits.maxRows} rows`);
+    this.checkCells();
+  }
+
+  /** Rows x columns so far against MAX_CELLS (JSON Lines can add columns late, to every earlier row). */
+  protected checkCells(): void {
+    const cells = this.rows * this.profilers.length;
+    if (cells > this.limits.maxCells) {
+      throw new AppError("payload_too_large", `line ${this.rows}: ${this.rows} rows x ${this.profilers.length} columns is more than the limit of ${this.limits.maxCells} cells (MAX_CELLS)`);
+    }
   }
 
   result(): { columns: ColumnProfile[]; rows: number } {
@@ -170,9 +185,10 @@ class JsonProfileSink extends ProfileSink<Record<string, unknown>> {
         throw new AppError("payload_too_large", `line ${this.rows}: more than the limit of ${this.limits.maxColumns} distinct keys`);
       }
       const p = new ColumnProfiler(key);
-      for (let r = 1; r < this.rows; r++) p.add(""); // absent from the earlier rows
+      p.addMissing(this.rows - 1); // absent from the earlier rows: counted, not replayed
       this.index.set(key, this.profilers.length);
       this.profilers.push(p);
+      this.checkCells();
     }
     for (const p of this.profilers) p.add(jsonField(record[p.name]));
   }
@@ -195,11 +211,14 @@ function checkHeader(record: string[], maxColumns: number): string[] {
   return names;
 }
 
-function toAppError(err: unknown): unknown {
+function toAppError(err: unknown, limits: IngestLimits): unknown {
   if (err instanceof AppError) return err;
   if (err instanceof CsvError) {
     const e = err as CsvError & { lines?: number };
     const line = e.lines ?? "?";
+    if (e.code === "CSV_MAX_RECORD_SIZE") {
+      return new AppError("payload_too_large", `line ${line}: a field longer than the limit of ${limits.maxLineBytes} bytes (MAX_LINE_BYTES)`);
+    }
     if (e.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
       return new AppError("malformed_csv", `line ${line}: ${e.message.replace(/ on line \d+$/, "")} (ragged row)`);
     }

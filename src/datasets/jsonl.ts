@@ -9,33 +9,51 @@ export function jsonField(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Splits bytes into lines and parses each as a JSON object; blank lines are skipped. */
-export function jsonLinesParser(): Transform {
-  let rest = "";
+const NEWLINE = 10;
+
+/**
+ * Splits bytes into lines and parses each as a JSON object; blank lines are skipped. Each byte
+ * is scanned once (a long line's earlier pieces are kept aside, not re-joined and re-split per
+ * chunk), and a line longer than `maxLineBytes` is refused as soon as it gets there.
+ */
+export function jsonLinesParser(maxLineBytes = Infinity): Transform {
+  let parts: Buffer[] = [];
+  let partBytes = 0;
   let line = 0;
-  const decoder = new TextDecoder("utf-8");
-  function parseLine(this: Transform, text: string): void {
+  function parseLine(this: Transform, bytes: Buffer): void {
     line++;
-    const t = text.trim();
+    const t = bytes.toString("utf8").trim();
     if (t === "") return;
     let value: unknown;
     try {
       value = JSON.parse(t);
     } catch (err) {
-      throw new AppError("malformed_jsonl", `line ${line}: invalid JSON (${(err as Error).message})`);
+      throw new AppError("malformed_jsonl", `line ${line}: invalid JSON (${(err as Error).message.slice(0, 200)})`);
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new AppError("malformed_jsonl", `line ${line}: expected a JSON object per line`);
     }
     this.push(value);
   }
+  const tooLong = () => new AppError("payload_too_large", `line ${line + 1}: longer than the limit of ${maxLineBytes} bytes (MAX_LINE_BYTES)`);
   return new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer, _enc, done) {
       try {
-        const lines = (rest + decoder.decode(chunk, { stream: true })).split("\n");
-        rest = lines.pop() ?? "";
-        for (const l of lines) parseLine.call(this, l);
+        let start = 0;
+        for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+          const piece = chunk.subarray(start, nl);
+          if (partBytes + piece.length > maxLineBytes) throw tooLong();
+          parseLine.call(this, partBytes ? Buffer.concat([...parts, piece]) : piece);
+          parts = [];
+          partBytes = 0;
+          start = nl + 1;
+        }
+        if (start < chunk.length) {
+          parts.push(chunk.subarray(start));
+          partBytes += chunk.length - start;
+          if (partBytes > maxLineBytes) throw tooLong();
+        }
         done();
       } catch (err) {
         done(err as Error);
@@ -43,12 +61,37 @@ export function jsonLinesParser(): Transform {
     },
     flush(done) {
       try {
-        rest += decoder.decode();
-        if (rest.trim()) parseLine.call(this, rest);
+        if (partBytes) parseLine.call(this, Buffer.concat(parts));
         done();
       } catch (err) {
         done(err as Error);
       }
+    },
+  });
+}
+
+/**
+ * Passes bytes through unchanged, refusing a physical line longer than `maxLineBytes` as soon as
+ * it gets there: a CSV parser builds a whole record (a 15M-column header) before anyone can
+ * count its fields. Only new bytes are scanned.
+ */
+export function lineLengthGuard(maxLineBytes: number): Transform {
+  let run = 0;
+  let line = 1;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      let start = 0;
+      for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+        if (run + nl - start > maxLineBytes) break;
+        run = 0;
+        line++;
+        start = nl + 1;
+      }
+      run += chunk.length - start;
+      if (run > maxLineBytes || chunk.indexOf(NEWLINE, start) !== -1) {
+        return done(new AppError("payload_too_large", `line ${line}: longer than the limit of ${maxLineBytes} bytes (MAX_LINE_BYTES)`));
+      }
+      done(null, chunk);
     },
   });
 }

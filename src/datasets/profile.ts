@@ -56,6 +56,11 @@ export class ColumnProfiler {
 
   constructor(readonly name: string) {}
 
+  /** `n` rows with no value (JSON Lines rows read before this key first appeared). */
+  addMissing(n: number): void {
+    this.missing += n;
+  }
+
   add(raw: string): void {
     if (isMissing(raw)) {
       this.missing++;

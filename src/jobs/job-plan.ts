@@ -11,8 +11,9 @@ import type { NetworkDescription } from "../training/describe.js";
 import type { InputGroup } from "../training/preprocess.js";
 import type { JobRequest } from "../training/spec/job-request.js";
 
-/** Rows read at job creation to look for leaking columns. */
+/** Rows, and cells, read at job creation (on the API) to look for leaking columns. */
 const LEAK_SAMPLE_ROWS = 50_000;
+const LEAK_SAMPLE_CELLS = 1_000_000;
 
 export const invalid = (errors: FieldError[]) => new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
 
@@ -69,7 +70,7 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   });
   const tooBig = checkLimits(req, limitsOf(config), network.summary.totalParams);
   if (tooBig.length) throw invalid(tooBig);
-  const sample = await new DatasetService(db, config).readTable(dataset, LEAK_SAMPLE_ROWS);
+  const sample = await new DatasetService(db, config).readTable(dataset, Math.max(100, Math.min(LEAK_SAMPLE_ROWS, Math.floor(LEAK_SAMPLE_CELLS / columns.length))));
   const warnings = [...resolved.warnings, ...network.warnings, ...findLeaks(sample, req.target, resolved)];
   return { dataset, resolved, groups, network, warnings };
 }
