@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   MAX_LAYERS: int(64),
   MAX_UNITS: int(8_192),
   MAX_PARAMS: int(20_000_000),
+  /** Widest encoded model input, and largest embedding vocabulary. Default 65,536. */
+  MAX_INPUT_WIDTH: int(65_536),
   /** Requests per minute per API key (tenant); 0 turns the limit off. Default 600. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Queued plus running jobs one tenant may have. Default 20. */

@@ -7,6 +7,8 @@ import { DatasetService } from "../datasets/dataset-service.js";
 import { resolveColumns, type ResolvedColumns } from "../training/columns.js";
 import { checkLimits, estimateGroups, type SpecLimits } from "../training/limits.js";
 import { findLeaks } from "../training/leaks.js";
+import { normalizeKeras } from "../training/keras-json.js";
+import { countSpecParams } from "../training/param-count.js";
 import type { NetworkDescription } from "../training/describe.js";
 import type { InputGroup } from "../training/preprocess.js";
 import type { JobRequest } from "../training/spec/job-request.js";
@@ -33,11 +35,21 @@ function checkJobLimits(req: JobRequest, config: Config): FieldError[] {
 }
 
 export function limitsOf(c: Config): SpecLimits {
-  return { maxEpochs: c.MAX_EPOCHS, maxLayers: c.MAX_LAYERS, maxUnits: c.MAX_UNITS, maxParams: c.MAX_PARAMS };
+  return { maxEpochs: c.MAX_EPOCHS, maxLayers: c.MAX_LAYERS, maxUnits: c.MAX_UNITS, maxParams: c.MAX_PARAMS, maxInputWidth: c.MAX_INPUT_WIDTH };
 }
 
-/** Builds a network once for its summary (tfjs loads on first use, not at API start). */
+/**
+ * Builds a network once for its summary (tfjs loads on first use, not at API start), after its
+ * parameters were counted from the spec and found within the limits: nothing is allocated for a
+ * spec that is too big.
+ */
 export async function describe(config: Config, ...args: Parameters<typeof import("../training/describe.js").describeNetwork>): Promise<NetworkDescription> {
+  const [spec, groups, ctx] = args;
+  const limits = limitsOf(config);
+  const keras = spec.type === "keras" ? normalizeKeras(spec.modelTopology) : undefined;
+  const count = countSpecParams(spec, groups, ctx, limits, keras);
+  if (count.errors.length) throw invalid(count.errors);
+  if (count.params > limits.maxParams) throw invalid([{ path: "model", message: `${count.params} parameters, more than ${limits.maxParams} (MAX_PARAMS)` }]);
   const [{ describeNetwork }, { initBackend }] = await Promise.all([import("../training/describe.js"), import("../training/backend.js")]);
   await initBackend(config.TFJS_BACKEND);
   return describeNetwork(...args);

@@ -31,11 +31,24 @@ export async function loadStored(a: StoredArtifacts): Promise<tfl.LayersModel> {
 }
 
 /** Like Keras's model.summary(): each layer's output shape and parameter count. */
+/**
+ * A layer's output shape; a layer called more than once (a nested model has its own node and
+ * its call) has no single one in tfjs, so the last call's is shown, as Keras's summary does.
+ */
+function outputShapeOf(l: tfl.layers.Layer): unknown {
+  try {
+    return l.outputShape;
+  } catch {
+    const nodes = (l as unknown as { inboundNodes: Array<{ outputShapes: unknown }> }).inboundNodes;
+    return nodes.at(-1)?.outputShapes ?? null;
+  }
+}
+
 export function summarize(model: tfl.LayersModel): ModelSummary {
   const layers = model.layers.map((l) => ({
     name: l.name,
     type: l.getClassName(),
-    outputShape: l.outputShape,
+    outputShape: outputShapeOf(l),
     params: l.countParams(),
   }));
   const trainableParams = model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);

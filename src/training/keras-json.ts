@@ -24,9 +24,12 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 /** Config keys newer Keras writes that tfjs does not know (and that change nothing for inference here). */
 const DROP_KEYS = new Set(["module", "registered_name", "build_config", "compile_config", "lora_rank", "lora_alpha", "quantization_config", "optional", "synchronized", "renorm", "renorm_clipping", "renorm_momentum", "shared_object_id"]);
 
+/** Keras spells these initializers Lecun* (2.4+ and 3); tfjs registers them as LeCun*. */
+const RENAMED: Record<string, string> = { LecunNormal: "LeCunNormal", LecunUniform: "LeCunUniform", lecun_normal: "leCunNormal", lecun_uniform: "leCunUniform" };
+
 function clean(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(clean);
-  if (!isObject(value)) return value;
+  if (!isObject(value)) return typeof value === "string" && value in RENAMED ? RENAMED[value] : value;
   // A DTypePolicy ({class_name: "DTypePolicy", config: {name: "float32"}}) becomes its name.
   if ((value.class_name === "DTypePolicy" || value.class_name === "Policy") && isObject(value.config)) return value.config.name;
   // Keras has L1 and L2 regularizer classes; tfjs registers only L1L2.
@@ -54,6 +57,7 @@ function inboundNodes(nodes: unknown): unknown {
 }
 
 function normalizeLayer(layer: Json): Json {
+  if (typeof layer.class_name === "string" && NESTED.has(layer.class_name)) return normalizeModel(layer);
   const out = clean(layer) as Json;
   out.inbound_nodes = inboundNodes(layer.inbound_nodes);
   const config = out.config as Json | undefined;
@@ -72,6 +76,40 @@ function refNames(refs: unknown): string[] {
   return refs.map((r) => (Array.isArray(r) ? String(r[0]) : "")).filter(Boolean);
 }
 
+const NESTED = new Set(["Sequential", "Functional", "Model"]);
+
+/** `[name, 0, 0]` or `[[name, 0, 0], ...]` to the list form tfjs reads. */
+const refList = (refs: unknown) => (Array.isArray(refs) && typeof refs[0] === "string" ? [refs] : refs);
+
+/**
+ * A model object (the top level, or a model used as a layer of another): Keras <= 2.1 wrote a
+ * Sequential's config as the bare list of layers; `Model` is the old name of `Functional`.
+ */
+function normalizeModel(model: Json): Json {
+  const className = model.class_name === "Model" ? "Functional" : String(model.class_name);
+  const rawConfig = Array.isArray(model.config) ? { name: model.name ?? "sequential", layers: model.config } : (model.config as Json);
+  const rawLayers = (Array.isArray(rawConfig.layers) ? rawConfig.layers : []) as unknown[];
+  const layers = rawLayers.map((l) => (isObject(l) ? normalizeLayer(l) : l)) as Json[];
+  const config: Json = { ...(clean({ ...rawConfig, layers: [] }) as Json), layers };
+  if (className === "Functional") {
+    config.input_layers = refList(rawConfig.input_layers);
+    config.output_layers = refList(rawConfig.output_layers);
+    // Keras 3 numbers a nested model's first call node 0; tfjs (like Keras 2) has the model's own
+    // internal node at 0 and its calls from 1 on. Shift references to nested models accordingly.
+    const keras3 = rawLayers.some((l) => isObject(l) && Array.isArray(l.inbound_nodes) && l.inbound_nodes.some((n) => isObject(n) && "args" in n));
+    const nested = new Set(layers.filter((l) => NESTED.has(String(l.class_name))).map((l) => String(l.name ?? (l.config as Json)?.name)));
+    if (keras3 && nested.size) {
+      const shift = (ref: unknown) => (Array.isArray(ref) && nested.has(String(ref[0])) ? [ref[0], Number(ref[1] ?? 0) + 1, ...ref.slice(2)] : ref);
+      for (const l of layers) if (Array.isArray(l.inbound_nodes)) l.inbound_nodes = l.inbound_nodes.map((node) => (Array.isArray(node) ? node.map(shift) : node));
+      config.output_layers = (config.output_layers as unknown[] | undefined)?.map(shift);
+    }
+  }
+  const out: Json = { class_name: className, config };
+  if (model.name !== undefined) out.name = model.name;
+  if (model.inbound_nodes !== undefined) out.inbound_nodes = inboundNodes(model.inbound_nodes);
+  return out;
+}
+
 const invalid = (path: string, message: string) => new AppError("validation_failed", `${path}: ${message}`, [{ path, message }]);
 
 /** Parses and normalizes a Keras JSON (an object, a JSON string, or tfjs's modelTopology wrapper). */
@@ -87,6 +125,7 @@ export function normalizeKeras(raw: unknown): KerasTopology {
   }
   if (jsonDepth(top, MAX_KERAS_DEPTH) > MAX_KERAS_DEPTH) throw invalid(base, `nested more than ${MAX_KERAS_DEPTH} levels deep: not a Keras model.to_json()`);
   if (isObject(top) && isObject(top.model_config)) top = top.model_config; // a tfjs model.json's modelTopology
+  if (isObject(top) && top.class_name === "Sequential" && Array.isArray(top.config)) top = { ...top, config: { name: "sequential", layers: top.config } }; // Keras <= 2.1
   if (!isObject(top) || typeof top.class_name !== "string" || !isObject(top.config)) {
     throw invalid(base, "expected the JSON of a Keras model.to_json(): {class_name, config: {layers, ...}}");
   }
@@ -96,10 +135,13 @@ export function normalizeKeras(raw: unknown): KerasTopology {
   const rawLayers = Array.isArray(config.layers) ? (config.layers as unknown[]) : undefined;
   if (!rawLayers?.length) throw invalid(`${base}.config.layers`, "the model has no layers");
   const kerasVersion = JSON.stringify(top).includes('"__keras_tensor__"') || "module" in top ? 3 : 2;
-  const layers = rawLayers.map((l, i) => {
-    if (!isObject(l) || typeof l.class_name !== "string" || !isObject(l.config)) throw invalid(`${base}.config.layers[${i}]`, "expected {class_name, config}");
-    return normalizeLayer(l);
+  rawLayers.forEach((l, i) => {
+    if (!isObject(l) || typeof l.class_name !== "string" || !(isObject(l.config) || (l.class_name === "Sequential" && Array.isArray(l.config)))) {
+      throw invalid(`${base}.config.layers[${i}]`, "expected {class_name, config}");
+    }
   });
+  const json = normalizeModel(top);
+  const layers = (json.config as Json).layers as Json[];
   const described = layers.map((l, i) => ({
     name: String(l.name ?? (l.config as Json).name ?? `layer_${i}`),
     className: String(l.class_name),
@@ -112,12 +154,6 @@ export function normalizeKeras(raw: unknown): KerasTopology {
   } else {
     const input = described.find((l) => l.className === "InputLayer");
     inputNames = [input?.name ?? "input"];
-  }
-  const json: Json = { class_name: className, config: { ...(clean(config) as Json), layers } };
-  if (className === "Functional") {
-    const c = json.config as Json;
-    c.input_layers = (Array.isArray(config.input_layers) && typeof config.input_layers[0] === "string") ? [config.input_layers] : config.input_layers;
-    c.output_layers = (Array.isArray(config.output_layers) && typeof config.output_layers[0] === "string") ? [config.output_layers] : config.output_layers;
   }
   return { json, className, inputNames, layers: described, kerasVersion };
 }

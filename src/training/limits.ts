@@ -12,6 +12,7 @@ export interface SpecLimits {
   maxLayers: number;
   maxUnits: number;
   maxParams: number;
+  maxInputWidth: number;
 }
 
 /**

@@ -19,15 +19,8 @@ export interface Network {
   warnings: string[];
 }
 
-export interface NetworkContext {
-  task: Task;
-  /** Number of classes (0 for regression). */
-  classes: number;
-  loss?: LossName;
-  seed: number;
-  /** Describe the output as written, appending nothing (a dry run without a target). */
-  keepOutput?: boolean;
-}
+export type { NetworkContext } from "./network-context.js";
+import type { NetworkContext } from "./network-context.js";
 
 /** The output as the spec wrote it, read off its last layer's activation. */
 function asWritten(units: number | undefined, activation: string | undefined): OutputPlan {
@@ -116,18 +109,39 @@ function registered(className: string): boolean {
   return className in map;
 }
 
+/**
+ * Every class a layer's config names (initializers, regularizers, constraints; the layers of a
+ * nested model, recursively) that tfjs cannot deserialize, with the layer it sits in.
+ */
+function unsupportedClasses(layers: Array<Record<string, unknown>>, path: string): FieldError[] {
+  const errors: FieldError[] = [];
+  layers.forEach((layer, i) => {
+    const name = String(layer.name ?? (layer.config as { name?: string } | undefined)?.name ?? `layer_${i}`);
+    const at = `${path}[${i}]`;
+    const cls = String(layer.class_name);
+    if (cls !== "InputLayer" && !registered(cls)) errors.push({ path: at, message: `layer "${name}" is a ${cls}, which TensorFlow.js does not support` });
+    const config = (layer.config ?? {}) as Record<string, unknown>;
+    if (Array.isArray(config.layers)) return void errors.push(...unsupportedClasses(config.layers as Array<Record<string, unknown>>, `${at}.config.layers`));
+    for (const [key, value] of Object.entries(config)) {
+      const inner = value as { class_name?: unknown } | null;
+      if (inner && typeof inner === "object" && typeof inner.class_name === "string" && !registered(inner.class_name)) {
+        errors.push({ path: `${at}.config.${key}`, message: `layer "${name}": ${key} ${inner.class_name} is not supported by TensorFlow.js` });
+      }
+    }
+  });
+  return errors;
+}
+
 async function buildKeras(raw: unknown, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {
   const topology = normalizeKeras(raw);
-  const unsupported = topology.layers.filter((l) => l.className !== "InputLayer" && !registered(l.className));
-  if (unsupported.length) {
-    throw fail(unsupported.map((l) => ({ path: l.path, message: `layer "${l.name}" is a ${l.className}, which TensorFlow.js does not support` })));
-  }
+  const unsupported = unsupportedClasses((topology.json.config as { layers: Array<Record<string, unknown>> }).layers, "model.modelTopology.config.layers");
+  if (unsupported.length) throw fail(unsupported);
   const warnings = setInputWidths(topology, new Map(groups.map((g) => [g.name, g.width])));
   let model: tfl.LayersModel;
   try {
     model = await tfl.models.modelFromJSON({ modelTopology: topology.json } as never);
   } catch (err) {
-    throw fail([{ path: "model.modelTopology", message: `TensorFlow.js could not build it: ${(err as Error).message.split("\n")[0]}` }]);
+    throw fail([{ path: "model.modelTopology", message: `TensorFlow.js could not build it: ${(err as Error).message.replace(/\s+/g, " ").slice(0, 500)}` }]);
   }
   const last = model.outputLayers?.[0] ?? model.layers.at(-1)!;
   const cfg = last.getConfig() as { units?: number; activation?: string };
