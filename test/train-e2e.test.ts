@@ -8,10 +8,12 @@ import { createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./ha
 const KEY = "key-a";
 const auth = { authorization: `Bearer ${KEY}` };
 
+const METRICS = "metrics-scraper-token-1";
+
 describe("end to end: upload, train in a worker process, download, predict", () => {
   let env: TestEnv;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: `alice:${KEY},bob:key-b` });
+    env = await createTestEnv({ API_KEYS: `alice:${KEY},bob:key-b`, METRICS_TOKEN: METRICS });
     await env.startWorker();
   });
   after(() => env.close());
@@ -125,7 +127,7 @@ describe("end to end: upload, train in a worker process, download, predict", () 
   });
 
   it("reports jobs, queue and latency at /metrics in Prometheus format", async () => {
-    const res = await env.api().get("/metrics");
+    const res = await env.api().get("/metrics").set("authorization", `Bearer ${METRICS}`);
     assert.equal(res.status, 200);
     assert.match(String(res.headers["content-type"]), /text\/plain/);
     const text = res.text;

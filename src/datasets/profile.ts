@@ -109,10 +109,20 @@ export class ColumnProfiler {
     return profile;
   }
 
+  /**
+   * A boolean column spells each side one way: {t, f}, {yes, no}. Values like {f, n, t} (a chess
+   * board's "n" is not a "no") hold three categories; mapping them onto two would lose one.
+   */
+  private oneTruePerSide(): boolean {
+    const spellings = new Set([...this.counts.keys()].map((v) => v.toLowerCase()));
+    const trues = [...spellings].filter((v) => TRUE_VALUES.has(v)).length;
+    return trues <= 1 && spellings.size - trues <= 1 && !this.capped;
+  }
+
   private inferType(distinct: number): ColumnType {
     if (this.count === 0) return "categorical"; // all missing: nothing to learn, but not text
     if (this.allNumeric) return "numeric";
-    if (this.allBoolean) return "boolean";
+    if (this.allBoolean && this.oneTruePerSide()) return "boolean";
     if (distinct <= MAX_CATEGORIES && (distinct <= this.count / 2 || this.count < 20)) return "categorical";
     return "text";
   }

@@ -23,6 +23,7 @@ export interface ElmFit {
   search: Array<{ hiddenUnits: number; score: number; loss: number }>;
   /** Seconds per phase, for the job's metrics and the benchmark. */
   seconds: Record<string, number>;
+  warnings: string[];
 }
 
 /** Scores candidates: higher is better (accuracy, or R^2 for regression); loss is the MSE. */
@@ -126,6 +127,37 @@ function predictWith(h: Float32Array, n: number, units: number, m: number, beta:
 }
 
 /**
+ * Predictions as the exported model computes them: float32 weights, float32 products (tfjs).
+ * Scoring candidates this way scores the function that will be downloaded; a beta with large,
+ * cancelling entries is exact in float64 and noise in float32.
+ */
+function predict32(h: Float32Array, n: number, units: number, m: number, beta: Float64Array, k: number): Float64Array {
+  const out = tf.tidy(() => {
+    const hm = tf.slice(tf.tensor2d(h, [n, units]), [0, 0], [n, m]);
+    return tf.matMul(hm, tf.tensor2d(Float32Array.from(beta), [m, k]));
+  });
+  try {
+    return Float64Array.from(out.dataSync());
+  } finally {
+    out.dispose();
+  }
+}
+
+/** Largest difference between the float64 solution's predictions and the float32 model's. */
+function float32Error(h: Float32Array, n: number, units: number, m: number, beta: Float64Array, k: number): number {
+  const exact = predictWith(h, n, units, m, beta, k);
+  const f32 = predict32(h, n, units, m, beta, k);
+  let worst = 0;
+  for (let i = 0; i < exact.length; i++) worst = Math.max(worst, Math.abs(exact[i]! - f32[i]!));
+  return worst;
+}
+
+/** Targets are +-1, one-hot or standardized: an error this size moves no decision that matters. */
+const FLOAT32_TOLERANCE = 1e-2;
+/** Rows the float32 check runs on. */
+const CHECK_ROWS = 4096;
+
+/**
  * Ridge output weights for the first m nodes: beta = (H^T H + alpha I)^-1 H^T T from the leading
  * blocks of A and B (Huang et al. 2006; ridge as in Huang, Zhou, Ding & Zhang, IEEE SMC-B 2012).
  */
@@ -192,14 +224,27 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
       solution = solveDual(h, all.n, units, all.t, k, best, spec.alpha);
     } else {
       // The search already summed H^T H over these rows (train + validation, or every fold).
-      const { a, b } = equations ?? (await normalEquations(hidden, all, inputs, units, spec.blockRows));
+      equations ??= await normalEquations(hidden, all, inputs, units, spec.blockRows);
+      const { a, b } = equations;
       seconds.hiddenAndGram = clock() - t0;
       t0 = clock();
       solution = solvePrimal(a, b, units, k, best, spec.alpha);
     }
     seconds.solve = clock() - t0;
+    // The download computes in float32: if this solution is not representable there, raise the
+    // ridge until it is, so the model users get is the one that was solved (and scored).
+    t0 = clock();
+    const checkRows = Array.from({ length: Math.min(all.n, CHECK_ROWS) }, (_, i) => i);
+    const hCheck = await hiddenOf(hidden, all, inputs, units, spec.blockRows, checkRows);
+    const warnings: string[] = [];
+    for (let raise = 0; raise < 8 && float32Error(hCheck, checkRows.length, units, best, solution.x, k) > FLOAT32_TOLERANCE; raise++) {
+      const alpha = Math.max(solution.alpha * 10, 1e-8);
+      solution = dual ? solveDual(await hiddenOf(hidden, all, inputs, units, spec.blockRows), all.n, units, all.t, k, best, alpha) : solvePrimal(equations!.a, equations!.b, units, k, best, alpha);
+      if (raise === 0) warnings.push(`alpha ${spec.alpha} gave output weights too large for the float32 model to compute what was solved; alpha was raised`);
+    }
+    seconds.float32Check = clock() - t0;
     const chosen = [...layers.slice(0, -1), firstNodes(layers.at(-1)!, best)];
-    return { layers: chosen, beta: solution.x, units: best, alpha: solution.alpha, search: scored, seconds };
+    return { layers: chosen, beta: solution.x, units: best, alpha: solution.alpha, search: scored, seconds, warnings };
   } finally {
     hidden.dispose();
   }
@@ -241,7 +286,7 @@ async function scoreSizes(spec: ElmSpec, run: ElmRun, hidden: tfl.LayersModel, s
     const rows = Array.from({ length: val.n }, (_, i) => i);
     for (const m of sizes) {
       const beta = a ? solvePrimal(a, b!, units, k, m, spec.alpha).x : solveDual(hTrain!, run.train.n, units, run.train.t, k, m, spec.alpha).x;
-      results.set(m, run.score(predictWith(hVal, val.n, units, m, beta, k), rows.map((i) => run.train.n + i)));
+      results.set(m, run.score(predict32(hVal, val.n, units, m, beta, k), rows.map((i) => run.train.n + i)));
     }
     const all = a && pool.n >= units ? addInto({ a: Float64Array.from(a), b: Float64Array.from(b!) }, await normalEquations(hidden, val, inputs, units, spec.blockRows)) : undefined;
     return { results, all };
@@ -258,7 +303,7 @@ async function scoreSizes(spec: ElmSpec, run: ElmRun, hidden: tfl.LayersModel, s
     const hFold = await hiddenOf(hidden, pool, inputs, units, spec.blockRows, perFold[f]);
     for (const m of sizes) {
       const beta = solvePrimal(a, b, units, k, m, spec.alpha).x;
-      const r = run.score(predictWith(hFold, perFold[f]!.length, units, m, beta, k), perFold[f]!);
+      const r = run.score(predict32(hFold, perFold[f]!.length, units, m, beta, k), perFold[f]!);
       totals.score.set(m, (totals.score.get(m) ?? 0) + r.score / folds);
       totals.loss.set(m, (totals.loss.get(m) ?? 0) + r.loss / folds);
     }

@@ -52,6 +52,7 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
   });
   if (!fit) return { status: "interrupted" };
   if (!fit.search.length) await hooks.onEpoch(0, { hiddenUnits: fit.units });
+  warnings.push(...fit.warnings);
 
   // Calibrate on the rows the output weights were fitted on.
   const fitted = fit.search.length && data.validation.n && (typeof spec.hiddenUnits !== "number" && spec.hiddenUnits.by === "validation") ? pool : [data.train];
