@@ -59,6 +59,12 @@ const EnvSchema = z.object({
   MAX_ACTIVE_JOBS_PER_TENANT: int(20),
   /** Wall-clock ceiling of one job's training; jobs asking more are refused. Default 24 h. */
   MAX_JOB_SECONDS: int(86_400),
+  /** Seconds past MAX_JOB_SECONDS after which a worker kills a training process that did not stop (job failed, time_limit). Default 30. */
+  JOB_KILL_GRACE_SECONDS: int(30),
+  /** Jobs of one tenant that may train at once across all workers; others wait, so tenants share workers. Default 2. */
+  MAX_RUNNING_JOBS_PER_TENANT: int(2),
+  /** How long a job deferred by MAX_RUNNING_JOBS_PER_TENANT waits before it is tried again. Default 3 s. */
+  TENANT_DEFER_MS: int(3_000),
   /** Most categories one column may keep (preprocessing maxCategories; at least its default 100). Default 1000. */
   MAX_CATEGORIES: z.coerce.number().int().min(100).default(1_000),
   /** Attempts per job before it ends failed (a killed worker costs one). Default 3. */

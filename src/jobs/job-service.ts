@@ -39,21 +39,28 @@ export class JobService {
       const prior = await this.findByKey(tenant, idempotencyKey, requestHash);
       if (prior) return { job: prior, replayed: true };
     }
-    const active = await this.db.job.count({ where: { tenant, status: { in: ["queued", "running"] } } });
-    if (active >= this.config.MAX_ACTIVE_JOBS_PER_TENANT) {
-      throw new AppError("too_many_requests", `${active} jobs are queued or running for this tenant, the limit is ${this.config.MAX_ACTIVE_JOBS_PER_TENANT} (MAX_ACTIVE_JOBS_PER_TENANT): wait for one to end`);
-    }
+    const limit = this.config.MAX_ACTIVE_JOBS_PER_TENANT;
+    const full = (active: number) => new AppError("too_many_requests", `${active} jobs are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_JOBS_PER_TENANT): wait for one to end`);
+    const countActive = (db: Pick<Db, "job">) => db.job.count({ where: { tenant, status: { in: ["queued", "running"] } } });
+    const early = await countActive(this.db);
+    if (early >= limit) throw full(early); // cheap refusal before planning
     const { dataset, warnings } = await planJob(this.db, this.config, tenant, req);
 
     let job;
     try {
-      job = await this.db.job.create({
-        data: {
-          tenant, datasetId: dataset.id, status: "queued", spec: req as object,
-          epochs: plannedSteps(req),
-          warnings, idempotencyKey, requestHash,
-        },
-        include: withDetail,
+      // Counted and inserted under a per-tenant lock: parallel requests cannot all see room for one more.
+      job = await this.db.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"jobs:" + tenant}))`;
+        const active = await countActive(tx);
+        if (active >= limit) throw full(active);
+        return tx.job.create({
+          data: {
+            tenant, datasetId: dataset.id, status: "queued", spec: req as object,
+            epochs: plannedSteps(req),
+            warnings, idempotencyKey, requestHash,
+          },
+          include: withDetail,
+        });
       });
     } catch (err) {
       if (idempotencyKey && (err as { code?: string }).code === "P2002") {

@@ -16,11 +16,34 @@ export interface RunContext {
   backend: string;
   /** True once the worker is shutting down: checkpoint at the epoch's end and give the job back. */
   stopRequested?: () => boolean;
+  /** Called once the attempt owns the job (after the claim), before any training work. */
+  onClaimed?: () => Promise<void>;
   /** One JSON log line with the job id; where an unexpected error's detail goes. */
   log?: (msg: string, extra?: object) => void;
 }
 
-export type RunResult = "succeeded" | "failed" | "cancelled" | "skipped";
+export type RunResult = "succeeded" | "failed" | "cancelled" | "skipped" | "deferred";
+
+/**
+ * Claims the job for this attempt unless its tenant already has MAX_RUNNING_JOBS_PER_TENANT jobs
+ * running: counted and claimed under a per-tenant advisory lock, so two workers cannot both
+ * take the last place. "deferred" leaves the job queued for a later try.
+ */
+async function claim(ctx: RunContext, jobId: string): Promise<"claimed" | "skipped" | "deferred"> {
+  const { db } = ctx;
+  const row = await db.job.findUnique({ where: { id: jobId }, select: { tenant: true } });
+  if (!row) return "skipped";
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"run:" + row.tenant}))`;
+    const running = await tx.job.count({ where: { tenant: row.tenant, status: "running", id: { not: jobId } } });
+    if (running >= ctx.config.MAX_RUNNING_JOBS_PER_TENANT) return "deferred";
+    const claimed = await tx.job.updateMany({
+      where: { id: jobId, status: { in: ["queued", "running"] }, cancelRequested: false },
+      data: { status: "running", attempts: { increment: 1 }, backend: ctx.backend, startedAt: new Date(), epoch: 0, errorCode: null, errorMessage: null },
+    });
+    return claimed.count === 1 ? "claimed" : "skipped";
+  });
+}
 
 /**
  * Runs one attempt of a job. The attempt number is a fencing token: every write is conditional
@@ -30,14 +53,13 @@ export type RunResult = "succeeded" | "failed" | "cancelled" | "skipped";
  */
 export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: boolean): Promise<RunResult> {
   const { db } = ctx;
-  const claimed = await db.job.updateMany({
-    where: { id: jobId, status: { in: ["queued", "running"] }, cancelRequested: false },
-    data: { status: "running", attempts: { increment: 1 }, backend: ctx.backend, startedAt: new Date(), epoch: 0, errorCode: null, errorMessage: null },
-  });
-  if (claimed.count === 0) {
+  const claimed = await claim(ctx, jobId);
+  if (claimed === "deferred") return "deferred";
+  if (claimed === "skipped") {
     await db.job.updateMany({ where: { id: jobId, status: { in: ["queued", "running"] } }, data: { status: "cancelled", finishedAt: new Date() } });
     return "skipped";
   }
+  await ctx.onClaimed?.();
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
   const mine = { id: jobId, attempts: job.attempts, status: "running" };
   const checkpoints = new CheckpointStore(db.pool);

@@ -97,7 +97,9 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
       idx.dispose();
       let logs: EpochLogs;
       try {
-        logs = ws ? await weightedEpoch(model, xs, ys, ws, opts.batchSize, data.validation) : await plainEpoch(model, xs, ys, opts.batchSize, data);
+        // maxSeconds is checked at every batch's end: a slow epoch cannot overrun it by much.
+        const deadline = opts.maxSeconds !== undefined ? started + opts.maxSeconds * 1000 : Infinity;
+        logs = ws ? await weightedEpoch(model, xs, ys, ws, opts.batchSize, deadline, data.validation) : await plainEpoch(model, xs, ys, opts.batchSize, deadline, data);
       } finally {
         tf.dispose([...xs, ys, ...(ws ? [ws] : [])]);
       }
@@ -128,7 +130,7 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
         break;
       }
       const overTime = opts.maxSeconds !== undefined && (Date.now() - started) / 1000 > opts.maxSeconds;
-      if (overTime && epoch + 1 < opts.epochs) warnings.push(`stopped after epoch ${epoch + 1}: training.maxSeconds (${opts.maxSeconds} s) ran out`);
+      if (overTime && epoch + 1 < opts.epochs) warnings.push(`stopped in epoch ${epoch + 1}: training.maxSeconds (${opts.maxSeconds} s) ran out`);
       if (!keepGoing || verdict?.stop || overTime) {
         outcome = { history, epochsRun: epoch + 1, interrupted: !keepGoing, warnings };
         break;
@@ -147,8 +149,10 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
 }
 
 /** One epoch of tfjs's own fit over the (already shuffled) rows. */
-async function plainEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tensor2D, batchSize: number, data: FitData): Promise<EpochLogs> {
+async function plainEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tensor2D, batchSize: number, deadline: number, data: FitData): Promise<EpochLogs> {
   const h = await model.fit(xs.length === 1 ? xs[0]! : xs, ys, {
+    // tfjs ends the epoch after the batch in which stopTraining was set.
+    callbacks: { onBatchEnd: async () => void (Date.now() > deadline && (model.stopTraining = true)) },
     epochs: 1,
     batchSize,
     shuffle: false,
@@ -167,7 +171,7 @@ async function plainEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tens
  * that function: loss = mean(weight * loss) + regularizers, as Keras's sample_weight. Logs are
  * batch-size-weighted means, like fit's.
  */
-async function weightedEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tensor2D, ws: tf.Tensor1D, batchSize: number, validation?: [tf.Tensor2D[], tf.Tensor2D]): Promise<EpochLogs> {
+async function weightedEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tensor2D, ws: tf.Tensor1D, batchSize: number, deadline: number, validation?: [tf.Tensor2D[], tf.Tensor2D]): Promise<EpochLogs> {
   // A Sequential delegates to an inner LayersModel; fit() sets collectedTrainableWeights before training.
   type Core = { makeTrainFunction(): (data: tf.Tensor[]) => tf.Scalar[]; collectedTrainableWeights?: unknown; trainableWeights: unknown };
   const outer = model as unknown as Core & { model?: Core };
@@ -176,7 +180,7 @@ async function weightedEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.T
   const train = core.makeTrainFunction();
   const names = model.metricsNames;
   const sums = new Array<number>(names.length).fill(0);
-  const n = ys.shape[0];
+  let n = ys.shape[0];
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const batch = [...xs.map((x) => tf.slice(x, start, size)), tf.slice(ys, start, size), tf.slice(ws, start, size)];
@@ -184,6 +188,10 @@ async function weightedEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.T
     outs.forEach((o, k) => (sums[k]! += o.dataSync()[0]! * size));
     tf.dispose([...batch, ...outs]);
     await new Promise((r) => setImmediate(r)); // let the worker's event loop breathe between batches
+    if (Date.now() > deadline) {
+      n = start + size; // the logs are means over the rows this epoch saw
+      break;
+    }
   }
   const logs: EpochLogs = {};
   names.forEach((name, k) => (logs[name] = sums[k]! / n));

@@ -2,7 +2,7 @@
  * BullMQ sandboxed processor for training jobs: runs in a child process of the worker, so a
  * CPU-bound fit cannot stall the parent's lock renewals (BullMQ guide, "sandboxed processors").
  */
-import type { SandboxedJob } from "bullmq";
+import { DelayedError, type SandboxedJob } from "bullmq";
 import { loadConfig } from "../config.js";
 import { createDb } from "../db.js";
 import { runTraining, type RunContext, type RunResult } from "../jobs/run-training.js";
@@ -21,20 +21,32 @@ async function createContext(): Promise<RunContext> {
   return { config, backend, db: createDb(config.DATABASE_URL) };
 }
 
-export default async function trainProcessor(job: SandboxedJob<TrainPayload>, _token?: string, signal?: AbortSignal): Promise<RunResult> {
+export default async function trainProcessor(job: SandboxedJob<TrainPayload>, token?: string, signal?: AbortSignal): Promise<RunResult> {
   context ??= createContext();
   const ctx = await context;
   const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   // One JSON line per event, with the job id (the worker pipes this process's stdout to its own).
   const log = (msg: string, extra: object = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, jobId: job.data.jobId, attempt: job.attemptsMade + 1, pid: process.pid, ...extra }));
-  log("training started", { backend: ctx.backend });
+  let result: RunResult;
   try {
     // The worker cancels its jobs when it shuts down (SIGTERM): checkpoint and hand the job back.
-    const result = await runTraining({ ...ctx, log, stopRequested: () => signal?.aborted ?? false }, job.data.jobId, finalAttempt);
-    log("training ended", { result });
-    return result;
+    result = await runTraining({
+      ...ctx, log, stopRequested: () => signal?.aborted ?? false,
+      onClaimed: async () => {
+        log("training started", { backend: ctx.backend });
+        await job.updateProgress({ pid: process.pid }); // the worker's watchdog kills by this pid
+      },
+    }, job.data.jobId, finalAttempt);
   } catch (err) {
     log("training attempt failed", { error: (err as Error).message });
     throw err;
   }
+  if (result === "deferred") {
+    // The tenant has its share of workers busy: wait, and leave this worker to other tenants.
+    log("deferred: tenant at MAX_RUNNING_JOBS_PER_TENANT");
+    await job.moveToDelayed(Date.now() + ctx.config.TENANT_DEFER_MS, token);
+    throw new DelayedError();
+  }
+  log("training ended", { result });
+  return result;
 }

@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { failUnfinished } from "../jobs/run-training.js";
 import { redisConnection, TRAIN_QUEUE, type TrainPayload } from "../queue.js";
+import { startWatchdog } from "./watchdog.js";
 
 const PROCESSOR = fileURLToPath(new URL("./train-processor.ts", import.meta.url));
 
@@ -44,5 +45,7 @@ export function startTrainWorker(config: Config, db: Db, log: (msg: string, extr
     if (exhausted) void failUnfinished(db, job.data.jobId, err.message).catch((e) => log("could not mark job failed", { error: String(e) }));
   });
   worker.on("error", (err) => log("worker error", { error: err.message }));
+  const stopWatchdog = startWatchdog(worker, db, (config.MAX_JOB_SECONDS + config.JOB_KILL_GRACE_SECONDS) * 1000, log);
+  worker.on("closed", stopWatchdog);
   return worker;
 }

@@ -38,7 +38,12 @@ export interface ElmRun {
   score: Scorer;
   /** Reports a candidate; return false to stop (cancel). */
   onCandidate(step: number, logs: Record<string, number>): Promise<boolean>;
+  /** Epoch ms past which the fit fails with time_limit (checked at every block of rows). */
+  deadline?: number;
 }
+
+/** The deadline of the fit running in this process (one job per training process at a time). */
+let deadline = Infinity;
 
 const clock = () => performance.now() / 1000;
 
@@ -57,6 +62,7 @@ async function eachBlock(hidden: tfl.LayersModel, data: ElmData, inputs: number,
     }
     tf.tidy(() => fn(hidden.predict(tf.tensor2d(xb, [size, inputs])) as tf.Tensor2D, tf.tensor2d(tb, [size, k]), start, size));
     await new Promise((r) => setImmediate(r));
+    if (Date.now() > deadline) throw new TrainingError("time_limit", "the ELM ran out of training.maxSeconds (or MAX_JOB_SECONDS) while computing its hidden layer: use fewer nodes or rows, or allow more time");
   }
 }
 
@@ -191,6 +197,7 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
   const sizes = candidateSizes(spec);
   const units = sizes.at(-1)!;
   const seconds: Record<string, number> = {};
+  deadline = run.deadline ?? Infinity;
   let t0 = clock();
   const layers = randomLayers(spec, inputs, units);
   const hidden = hiddenModel(layers);

@@ -49,6 +49,7 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
     validation: data.validation.n ? asData(data.validation) : undefined,
     score: (pred, rows) => scoreOf(pred, rows.map(truthAt), mode, k, data.targetScale),
     onCandidate: (step, logs) => hooks.onEpoch(step, logs),
+    deadline: req.training.maxSeconds !== undefined && Number.isFinite(req.training.maxSeconds) ? Date.now() + req.training.maxSeconds * 1000 : undefined,
   });
   if (!fit) return { status: "interrupted" };
   if (!fit.search.length) await hooks.onEpoch(0, { hiddenUnits: fit.units });

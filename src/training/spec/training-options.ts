@@ -73,7 +73,7 @@ export const TrainingOptionsSchema = z.strictObject({
   metrics: z.array(MetricSchema).max(8).optional().describe("Default: accuracy (classification), mae (regression)"),
   earlyStopping: EarlyStoppingSchema.optional(),
   reduceLrOnPlateau: ReduceLrSchema.optional(),
-  maxSeconds: z.number().positive().optional().describe("Wall-clock budget: training stops at the first epoch end past it"),
+  maxSeconds: z.number().positive().optional().describe("Wall-clock budget: training stops at the first batch end past it (an ELM fails with time_limit)"),
   sampleWeight: z.string().min(1).optional().describe("A numeric column of per-row weights (Keras sample_weight); it is not a feature"),
   classWeight: z
     .union([z.literal("balanced"), z.record(z.string(), z.number().positive())])

@@ -1,0 +1,104 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
+
+/** n rows of 5 numbers and a 0/1 label, from a seeded generator. */
+function numbers(n: number): string {
+  let s = 7;
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const rows = Array.from({ length: n }, () => {
+    const x = Array.from({ length: 5 }, () => rnd() * 2 - 1);
+    return [...x.map((v) => v.toFixed(4)), x[0]! + x[1]! > 0 ? 1 : 0].join(",");
+  });
+  return ["a,b,c,d,e,y", ...rows].join("\n") + "\n";
+}
+
+describe("jobs bounded per tenant and in time", () => {
+  let env: TestEnv;
+  let iris: any;
+  const A = "Bearer key-a";
+  const B = "Bearer key-b";
+  before(async () => {
+    env = await createTestEnv({
+      API_KEYS: "alice:key-a,bob:key-b", MAX_ACTIVE_JOBS_PER_TENANT: "5", MAX_RUNNING_JOBS_PER_TENANT: "1", TENANT_DEFER_MS: "300",
+    });
+    iris = await upload(env, "iris.csv", "key-a");
+  });
+  after(() => env.close());
+  const job = (over: Record<string, unknown> = {}) => ({ datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 8 }] }, ...over });
+
+  it("counts active jobs atomically: 20 parallel POSTs against a limit of 5 make exactly 5", async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => env.api().post("/v1/jobs").set("authorization", A).send(job())));
+    const codes = results.map((r) => r.status);
+    assert.equal(codes.filter((c) => c === 202).length, 5, codes.join(","));
+    assert.equal(codes.filter((c) => c === 429).length, 15);
+    const listed = await env.api().get("/v1/jobs?limit=100").set("authorization", A);
+    assert.equal(listed.body.items.length, 5);
+    for (const j of listed.body.items) await env.api().post(`/v1/jobs/${j.id}/cancel`).set("authorization", A);
+  });
+
+  it("lets another tenant's job start while one tenant has its running share (MAX_RUNNING_JOBS_PER_TENANT)", async () => {
+    await env.startWorker();
+    await env.startWorker();
+    const bobsData = await upload(env, "iris.csv", "key-b");
+    const slow = job({ training: { epochs: 150, batchSize: 4 } });
+    const a1 = (await env.api().post("/v1/jobs").set("authorization", A).send(slow)).body;
+    const a2 = (await env.api().post("/v1/jobs").set("authorization", A).send(slow)).body;
+    await sleep(500);
+    const b1 = (await env.api().post("/v1/jobs").set("authorization", B).send({ ...slow, datasetId: bobsData.id, training: { epochs: 5 } })).body;
+    let bothAliceRunning = false;
+    let bobRanWhileAliceBusy = false;
+    for (let i = 0; i < 600; i++) {
+      const [x, y, z] = await Promise.all([a1, a2].map((j) => env.api().get(`/v1/jobs/${j.id}`).set("authorization", A)).concat(env.api().get(`/v1/jobs/${b1.id}`).set("authorization", B)));
+      if (x!.body.status === "running" && y!.body.status === "running") bothAliceRunning = true;
+      if (z!.body.status === "succeeded" && [x!.body.status, y!.body.status].includes("running")) bobRanWhileAliceBusy = true;
+      if ([x, y, z].every((r) => r!.body.status === "succeeded")) break;
+      await sleep(100);
+    }
+    assert.equal(bothAliceRunning, false, "alice never has two jobs training at once");
+    assert.equal(bobRanWhileAliceBusy, true, "bob's job did not wait for alice's queue");
+    for (const j of [a1, a2]) {
+      const d = await waitForJob(env, j.id, undefined, 120_000, "key-a");
+      assert.equal(d.status, "succeeded", JSON.stringify(d.error));
+    }
+  });
+
+  it("stops a network within the batch where training.maxSeconds runs out, not at the epoch's end", async () => {
+    const done = await waitForJob(env, (await createJob(env, job({ training: { epochs: 50, batchSize: 1, maxSeconds: 0.02 } }), "key-a")).id, undefined, 60_000, "key-a");
+    assert.equal(done.status, "succeeded", JSON.stringify(done.error));
+    assert.equal(done.history.loss.length, 1);
+    assert.ok(done.warnings.some((w: string) => /stopped in epoch 1: training.maxSeconds \(0.02 s\) ran out/.test(w)), done.warnings.join(" | "));
+  });
+
+  it("fails an ELM that runs out of time between blocks of rows with time_limit", async () => {
+    const done = await waitForJob(env, (await createJob(env, job({ model: { type: "elm", hiddenUnits: 50, blockRows: 1 }, training: { maxSeconds: 0.001 } }), "key-a")).id, undefined, 60_000, "key-a");
+    assert.equal(done.status, "failed");
+    assert.equal(done.error.code, "time_limit");
+  });
+});
+
+describe("a training process stuck past MAX_JOB_SECONDS", () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await createTestEnv({ API_KEYS: "carol:key-c", MAX_JOB_SECONDS: "3", JOB_KILL_GRACE_SECONDS: "1" });
+    await env.startWorker();
+  });
+  after(() => env.close());
+
+  it("kills a training process stuck past MAX_JOB_SECONDS + grace, fails the job with time_limit, and keeps serving", async () => {
+    const res = await env.api().post("/v1/datasets?name=rows").set("authorization", "Bearer key-c").set("content-type", "text/csv").send(numbers(3000));
+    assert.equal(res.status, 201, res.text);
+    // More nodes than rows: the dual solve builds a 3000 x 3000 Gram matrix over 6000 nodes in
+    // one uninterruptible step (~half a minute), far past 3 s.
+    const stuck = await createJob(env, { datasetId: res.body.id, target: "y", model: { type: "elm", hiddenUnits: 6000, blockRows: 1_000_000 }, split: { test: 0.1, validation: 0 } }, "key-c");
+    const done = await waitForJob(env, stuck.id, (j) => j.status !== "queued" && j.status !== "running", 60_000, "key-c");
+    assert.equal(done.status, "failed");
+    assert.equal(done.error.code, "time_limit");
+    assert.match(done.error.message, /past MAX_JOB_SECONDS and its grace period/);
+    const next = await createJob(env, { datasetId: res.body.id, target: "y", model: { type: "elm", hiddenUnits: 20 } }, "key-c");
+    assert.equal((await waitForJob(env, next.id, undefined, 60_000, "key-c")).status, "succeeded");
+    await sleep(1500); // the killed job's retry finds it ended and leaves it so
+    assert.equal((await env.api().get(`/v1/jobs/${stuck.id}`).set("authorization", "Bearer key-c")).body.status, "failed");
+  });
+});
