@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   TFJS_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   /** Largest accepted upload. Default 100 MiB. */
   MAX_UPLOAD_BYTES: int(100 * 1024 * 1024),
+  /** Bytes one tenant may store: datasets' files and models' weights. Default 10 GiB. */
+  MAX_STORAGE_BYTES_PER_TENANT: int(10 * 1024 ** 3),
   /** Largest JSON request body (job specs, predict rows). Default 10 MiB. */
   MAX_BODY_BYTES: int(10 * 1024 * 1024),
   MAX_ROWS: int(2_000_000),

@@ -6,6 +6,7 @@ export const ErrorCodes = {
   invalid_encoding: 400,
   bad_request: 400,
   unauthorized: 401,
+  quota_exceeded: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createTestEnv, type TestEnv } from "./harness.js";
+import { createJob, createTestEnv, waitForJob, type TestEnv } from "./harness.js";
 
 /** Uploads that used to cost minutes and gigabytes before their answer: each is refused early now. */
 describe("uploads bounded before the work is done", () => {
@@ -47,5 +47,38 @@ describe("uploads bounded before the work is done", () => {
     assert.equal(quoted.status, 413, quoted.text.slice(0, 300));
     assert.match(quoted.body.detail, /a field longer than the limit of 1048576 bytes \(MAX_LINE_BYTES\)/);
     assert.equal((await env.api().get("/v1/datasets")).body.items.length, 0);
+  });
+});
+
+describe("storage quota per tenant", () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await createTestEnv({ API_KEYS: "alice:key-a,bob:key-b", MAX_STORAGE_BYTES_PER_TENANT: "8000" });
+    await env.startWorker();
+  });
+  after(() => env.close());
+  const send = (key: string, body: string) => env.api().post("/v1/datasets?name=q").set("authorization", `Bearer ${key}`).set("content-type", "text/csv").send(body);
+  const rows = (n: number) => "a,b,c\n" + Array.from({ length: n }, (_, i) => `${i},${i % 7},x${i % 3}`).join("\n") + "\n";
+
+  it("refuses an upload past MAX_STORAGE_BYTES_PER_TENANT naming the quota, then anything new, per tenant", async () => {
+    const first = await send("key-a", rows(600)); // 5.3 KB
+    assert.equal(first.status, 201, first.text);
+    const over = await send("key-a", rows(700)); // 6.2 KB more
+    assert.equal(over.status, 413);
+    assert.match(over.body.detail, /larger than the limit of 2704 bytes \(what is left of MAX_STORAGE_BYTES_PER_TENANT, 8000 bytes\)/);
+    const fill = await send("key-a", rows(250));
+    assert.equal(fill.status, 201, fill.text);
+    // A trained model's weights count too: this one takes the tenant past its quota.
+    const trained = await createJob(env, { datasetId: first.body.id, target: "b", model: { type: "sequential", layers: [{ type: "dense", units: 128 }] }, training: { epochs: 1 } }, "key-a");
+    assert.equal((await waitForJob(env, trained.id, undefined, 60_000, "key-a")).status, "succeeded");
+    const full = await send("key-a", rows(10));
+    assert.equal(full.status, 403);
+    assert.equal(full.body.code, "quota_exceeded");
+    assert.match(full.body.detail, /stores \d+ bytes, its quota is 8000 bytes \(MAX_STORAGE_BYTES_PER_TENANT\)/);
+    const job = await env.api().post("/v1/jobs").set("authorization", "Bearer key-a").send({ datasetId: first.body.id, target: "b", model: { type: "sequential", layers: [] } });
+    assert.equal(job.status, 403, job.text);
+    assert.equal(job.body.code, "quota_exceeded");
+    assert.equal((await send("key-b", rows(600))).status, 201, "another tenant's quota is its own");
+
   });
 });

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
+import { remainingStorage } from "../storage-quota.js";
 import type { Dataset } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ingest } from "./ingest.js";
@@ -64,6 +65,9 @@ export class DatasetService {
    */
   async create(tenant: string, source: Readable, input: UploadInput): Promise<{ dataset: DatasetView; replayed: boolean }> {
     requireTenant(tenant);
+    const quota = this.config.MAX_STORAGE_BYTES_PER_TENANT;
+    const room = await remainingStorage(this.db.pool, tenant, quota, "upload refused");
+    const byQuota = room < this.config.MAX_UPLOAD_BYTES;
     const staged = await this.db.dataset.create({
       data: { tenant, name: input.name, format: input.format, status: "uploading", rows: 0, sizeBytes: 0, sha256: "", columns: [] },
     });
@@ -74,7 +78,9 @@ export class DatasetService {
         format: input.format,
         delimiter: input.delimiter,
         limits: {
-          maxBytes: this.config.MAX_UPLOAD_BYTES, maxRows: this.config.MAX_ROWS, maxColumns: this.config.MAX_COLUMNS,
+          maxBytes: Math.min(this.config.MAX_UPLOAD_BYTES, room),
+          maxBytesName: byQuota ? `what is left of MAX_STORAGE_BYTES_PER_TENANT, ${quota} bytes` : "MAX_UPLOAD_BYTES",
+          maxRows: this.config.MAX_ROWS, maxColumns: this.config.MAX_COLUMNS,
           maxCells: this.config.MAX_CELLS, maxLineBytes: this.config.MAX_LINE_BYTES,
         },
         onChunk: (seq, bytes) => this.chunks.write(staged.id, seq, bytes),

@@ -10,6 +10,8 @@ import { Utf8Checker } from "./utf8.js";
 
 export interface IngestLimits {
   maxBytes: number;
+  /** Which setting maxBytes comes from, for the message. Default MAX_UPLOAD_BYTES. */
+  maxBytesName?: string;
   maxRows: number;
   maxColumns: number;
   /** Rows x columns: what reading the dataset back costs, whatever its shape. */
@@ -92,7 +94,7 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
   const store = new Transform({
     transform(chunk: Buffer, _enc, done) {
       sizeBytes += chunk.length;
-      if (sizeBytes > limits.maxBytes) return done(new AppError("payload_too_large", `the file is larger than the limit of ${limits.maxBytes} bytes`));
+      if (sizeBytes > limits.maxBytes) return done(new AppError("payload_too_large", `the file is larger than the limit of ${limits.maxBytes} bytes (${limits.maxBytesName ?? "MAX_UPLOAD_BYTES"})`));
       const bad = utf8.push(chunk);
       if (bad) return done(new AppError("invalid_encoding", bad));
       hash.update(chunk);

@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import { within } from "../timeout.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
+import { remainingStorage } from "../storage-quota.js";
 import { planJob } from "./job-plan.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { TrainPayload } from "../queue.js";
@@ -42,6 +43,8 @@ export class JobService {
     const limit = this.config.MAX_ACTIVE_JOBS_PER_TENANT;
     const full = (active: number) => new AppError("too_many_requests", `${active} jobs are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_JOBS_PER_TENANT): wait for one to end`);
     const countActive = (db: Pick<Db, "job">) => db.job.count({ where: { tenant, status: { in: ["queued", "running"] } } });
+    // A job ends in a stored model: a tenant at its storage quota trains nothing new.
+    await remainingStorage(this.db.pool, tenant, this.config.MAX_STORAGE_BYTES_PER_TENANT, "job refused");
     const early = await countActive(this.db);
     if (early >= limit) throw full(early); // cheap refusal before planning
     const { dataset, warnings } = await planJob(this.db, this.config, tenant, req);

@@ -28,7 +28,7 @@ export default function createDataset(app: App) {
       summary: "Upload a CSV dataset (multipart/form-data `file`, or a text/csv body)",
       querystring: QuerySchema,
       headers: z.object({ "idempotency-key": z.string().max(200).optional() }),
-      response: { 200: DatasetSchema, 201: DatasetSchema, ...problems(400, 401, 409, 413, 415) },
+      response: { 200: DatasetSchema, 201: DatasetSchema, ...problems(400, 401, 403, 409, 413, 415) },
     },
     handler: async (req, reply) => {
       let source: Readable;

@@ -12,7 +12,7 @@ export default function createJob(app: App) {
       summary: "Queue a training job",
       body: JobRequestSchema,
       headers: z.object({ "idempotency-key": z.string().max(200).optional() }),
-      response: { 202: JobSchema, ...problems(400, 401, 404, 409, 503) },
+      response: { 202: JobSchema, ...problems(400, 401, 403, 404, 409, 429, 503) },
     },
     handler: async (req, reply) => {
       const { job } = await app.services.jobs.create(req.tenant, req.body, req.headers["idempotency-key"]);

@@ -1,0 +1,24 @@
+import type pg from "pg";
+import { AppError } from "./errors.js";
+
+/**
+ * Bytes a tenant stores: every dataset's raw pieces (uploads in flight included) and every
+ * model's weights. Read with pg directly, like the pieces themselves (src/db.ts).
+ */
+export async function storageUsage(pool: pg.Pool, tenant: string): Promise<number> {
+  const res = await pool.query<{ bytes: string }>(
+    `SELECT (SELECT COALESCE(SUM(octet_length(c."data")), 0) FROM "DatasetChunk" c JOIN "Dataset" d ON d."id" = c."datasetId" WHERE d."tenant" = $1)
+          + (SELECT COALESCE(SUM(octet_length(m."weightData")), 0) FROM "Model" m WHERE m."tenant" = $1) AS bytes`,
+    [tenant],
+  );
+  return Number(res.rows[0]?.bytes ?? 0);
+}
+
+/** What is left of the tenant's MAX_STORAGE_BYTES_PER_TENANT; refuses when nothing is. */
+export async function remainingStorage(pool: pg.Pool, tenant: string, quota: number, what: string): Promise<number> {
+  const used = await storageUsage(pool, tenant);
+  if (used >= quota) {
+    throw new AppError("quota_exceeded", `${what}: this tenant stores ${used} bytes, its quota is ${quota} bytes (MAX_STORAGE_BYTES_PER_TENANT); delete datasets or models first`);
+  }
+  return quota - used;
+}
