@@ -57,6 +57,10 @@ const EnvSchema = z.object({
   MAX_INPUT_WIDTH: int(65_536),
   /** Requests per minute per API key (tenant); 0 turns the limit off. Default 600. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Event streams (GET /v1/jobs/:id/events) one tenant may hold open at once, per API process. Default 10. */
+  MAX_STREAMS_PER_TENANT: int(10),
+  /** Longest an event stream stays open; clients reconnect with Last-Event-ID. Default 300 s. */
+  STREAM_MAX_SECONDS: int(300),
   /** Queued plus running jobs one tenant may have. Default 20. */
   MAX_ACTIVE_JOBS_PER_TENANT: int(20),
   /** Wall-clock ceiling of one job's training; jobs asking more are refused. Default 24 h. */

@@ -12,6 +12,8 @@ import { createDb, type Db } from "../db.js";
 import { createTrainQueue } from "../queue.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { JobService } from "../jobs/job-service.js";
+import { JobListener } from "../jobs/job-listener.js";
+import { JobStreams } from "../jobs/job-stream.js";
 import { ModelService } from "../models/model-service.js";
 import type { App } from "./context.js";
 import { registerAuth } from "./plugins/auth.js";
@@ -73,12 +75,16 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   // An unhandled 'error' event would crash the API when Redis goes away; /ready reports it instead.
   queue.on("error", (err) => app.log.warn({ err: err.message }, "redis connection error"));
   app.decorate("config", config);
+  const jobs = new JobService(db, queue, config);
+  const listener = new JobListener(db.pool);
   app.decorate("services", {
     datasets: new DatasetService(db, config),
-    jobs: new JobService(db, queue, config),
+    jobs,
     models: new ModelService(db, config),
+    streams: new JobStreams(db, listener, jobs, config),
   });
   app.addHook("onClose", async () => {
+    await listener.close();
     await queue.close();
     await db.$disconnect();
     await db.pool.end().catch(() => undefined); // the pool is ours: Prisma's adapter does not end it

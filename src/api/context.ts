@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Config } from "../config.js";
 import type { DatasetService } from "../datasets/dataset-service.js";
 import type { JobService } from "../jobs/job-service.js";
+import type { JobStreams } from "../jobs/job-stream.js";
 import type { ModelService } from "../models/model-service.js";
 
 /** The services handlers call; the same classes the workers use. */
@@ -10,6 +11,7 @@ export interface Services {
   datasets: DatasetService;
   jobs: JobService;
   models: ModelService;
+  streams: JobStreams;
 }
 
 declare module "fastify" {

@@ -42,3 +42,7 @@ export function labelText(labels: Record<string, string>): string {
 export function gauge(name: string, help: string, samples: Array<[Record<string, string>, number]>): string {
   return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...samples.map(([l, v]) => `${name}${Object.keys(l).length ? `{${labelText(l)}}` : ""} ${v}`)].join("\n");
 }
+
+export function counter(name: string, help: string, value: number): string {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`].join("\n");
+}

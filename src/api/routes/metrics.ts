@@ -4,7 +4,7 @@ import { JOB_STATUSES } from "../../jobs/job-view.js";
 import type { TrainPayload } from "../../queue.js";
 import { within } from "../../timeout.js";
 import type { App } from "../context.js";
-import { gauge, Histogram } from "../metrics.js";
+import { counter, gauge, Histogram } from "../metrics.js";
 
 /** GET /metrics: Prometheus text format. HTTP latency is timed by a hook on every request. */
 export default function metrics(app: App, deps: { db: Db; queue: Queue<TrainPayload> }) {
@@ -32,6 +32,8 @@ export default function metrics(app: App, deps: { db: Db; queue: Queue<TrainPayl
       durations.render("treino_job_duration_seconds", "Wall time of jobs finished in the last hour"),
       epochs.render("treino_epoch_seconds", "Mean seconds per epoch of jobs that succeeded in the last hour"),
       http.render("treino_http_request_duration_seconds", "HTTP request latency"),
+      gauge("treino_event_streams_open", "Job event streams open in this API process", [[{}, app.services.streams.openCount]]),
+      counter("treino_event_stream_reads_total", "Database reads made for event streams by this API process", app.services.streams.reads),
     ].join("\n\n");
     return reply.type("text/plain; version=0.0.4").send(body + "\n");
   });

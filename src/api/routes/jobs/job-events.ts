@@ -1,48 +1,39 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { FINAL_STATUSES } from "../../../jobs/job-view.js";
-import type { App } from "../../context.js";
+import { z } from "zod";
 import { IdParamsSchema, problems } from "../../schemas/problem.js";
-
-const POLL_MS = 500;
+import type { App } from "../../context.js";
 
 /**
- * GET /v1/jobs/:id/events: Server-Sent Events `status`, `epoch` and `done`. Postgres holds the
- * job's state whichever worker runs it, so the stream follows the row rather than one worker.
+ * GET /v1/jobs/:id/events: Server-Sent Events `status`, `epoch`, `done` (and `reconnect` when
+ * the stream's lifetime is up). Each event carries an id; a client that reconnects with
+ * Last-Event-ID gets the epochs after it.
  */
 export default function jobEvents(app: App) {
   app.get("/v1/jobs/:id/events", {
     schema: {
-      tags: ["jobs"], summary: "Stream a job's progress (text/event-stream: status, epoch, done)",
-      params: IdParamsSchema, response: problems(400, 401, 404),
+      tags: ["jobs"], summary: "Stream a job's progress (text/event-stream: status, epoch, done, reconnect)",
+      params: IdParamsSchema,
+      headers: z.object({ "last-event-id": z.string().regex(/^\d{1,9}$/).optional() }),
+      response: problems(400, 401, 404, 429),
     },
     handler: async (req, reply) => {
-      let job = await app.services.jobs.get(req.tenant, req.params.id); // 404 before the stream starts
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-      const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      let open = true;
-      req.raw.on("close", () => (open = false));
-      let status = "";
-      let sent = 0;
-      while (open) {
-        if (job.status !== status) {
-          status = job.status;
-          send("status", { status, progress: job.progress, attempts: job.attempts });
-        }
-        const losses = job.history.loss ?? [];
-        if (losses.length < sent) sent = 0; // a new attempt or CV phase restarted the history
-        for (; sent < losses.length; sent++) {
-          send("epoch", { epoch: sent + 1, epochs: job.progress.epochs, logs: Object.fromEntries(Object.entries(job.history).map(([k, v]) => [k, v[sent]])) });
-        }
-        if (FINAL_STATUSES.has(job.status)) {
-          send("done", job);
-          break;
-        }
-        await sleep(POLL_MS);
-        job = await app.services.jobs.get(req.tenant, req.params.id);
+      const streams = app.services.streams;
+      await app.services.jobs.get(req.tenant, req.params.id); // 404 before the stream starts
+      const release = streams.acquire(req.tenant); // 429 past MAX_STREAMS_PER_TENANT
+      try {
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+        res.write("retry: 1000\n\n");
+        const closed = new Promise<void>((resolve) => req.raw.once("close", resolve));
+        await streams.run(req.tenant, req.params.id, Number(req.headers["last-event-id"] ?? 0), {
+          send: (event, data, id) => res.write(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+          ping: () => res.write(": ping\n\n"),
+          closed,
+        });
+        res.end();
+      } finally {
+        release();
       }
-      res.end();
     },
   });
 }
