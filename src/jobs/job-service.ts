@@ -8,6 +8,7 @@ import { remainingStorage } from "../storage-quota.js";
 import { planJob } from "./job-plan.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { TrainPayload } from "../queue.js";
+import type { PlotFile } from "../plots/plot-files.js";
 import type { JobRequest } from "../training/spec/job-request.js";
 import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
 
@@ -105,6 +106,17 @@ export class JobService {
       ...pageArgs(q),
     });
     return toPage(rows, q, toJobView);
+  }
+
+  /** A stored plot of a finished job; 404 while it runs or when it has nothing to draw. */
+  async plot(tenant: string, id: string, file: PlotFile): Promise<Buffer> {
+    requireTenant(tenant);
+    const job = await this.db.job.findFirst({ where: { id, tenant }, select: { status: true } });
+    if (!job) throw new AppError("not_found", `job ${id} not found`);
+    const res = await this.db.pool.query<{ data: Buffer }>('SELECT "data" FROM "JobPlot" WHERE "jobId" = $1 AND "file" = $2', [id, file]);
+    if (res.rows[0]) return res.rows[0].data;
+    if (!FINAL_STATUSES.has(job.status)) throw new AppError("not_found", `job ${id} is ${job.status}: its plots are drawn when it ends (GET /v1/jobs/${id}/events streams the epochs meanwhile)`);
+    throw new AppError("not_found", `job ${id} has no ${file.replace(/\.\w+$/, "")}: ${file.startsWith("confusion") ? "it is not a finished classification with a test split" : "it has no epochs to plot"}`);
   }
 
   /**

@@ -4,6 +4,7 @@ import { AppError } from "../errors.js";
 import type { ColumnProfile } from "../datasets/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { CheckpointStore } from "./checkpoint-store.js";
+import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
 import type { Config } from "../config.js";
 import { trainJob } from "../training/train-job.js";
 import { TrainingError } from "../training/training-error.js";
@@ -96,6 +97,8 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     }
     const r = outcome.result;
     const labels = r.preprocessing.target.task === "classification" ? r.preprocessing.target.labels : [];
+    // Drawn here, once, so the API never renders: it serves these bytes.
+    const plots = await drawJobPlots({ id: jobId, status: "succeeded", history: r.history, metrics: { ...r.metrics, diagnosis: r.diagnosis } as PlotSource["metrics"] });
     await db.$transaction(async (tx) => {
       const updated = await tx.job.updateMany({
         where: mine,
@@ -114,6 +117,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
           topology: r.artifacts.topology, weightSpecs: r.artifacts.weightSpecs as object[], weightData: new Uint8Array(r.artifacts.weightData),
         },
       });
+      await tx.jobPlot.createMany({ data: plots.map((p) => ({ jobId, file: p.file, data: new Uint8Array(p.data) })) });
     });
     await checkpoints.delete(jobId);
     return "succeeded";

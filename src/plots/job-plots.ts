@@ -1,29 +1,49 @@
-import { AppError } from "../errors.js";
-import type { JobView } from "../jobs/job-view.js";
-import { confusionMatrixSpec } from "./confusion-matrix.js";
+import type { TopLevelSpec } from "vega-lite";
+import { confusionMatrixSpec, topClasses } from "./confusion-matrix.js";
 import { learningCurveSpec } from "./learning-curve.js";
-import { renderPlot, type PlotFormat } from "./render.js";
+import { renderPlot } from "./render.js";
 
-export const PLOTS = ["learning-curve", "confusion-matrix"] as const;
-export type PlotName = (typeof PLOTS)[number];
+import type { PlotFile } from "./plot-files.js";
 
-interface CvMetrics {
-  folds: number;
-  meanHistory: Record<string, number[]>;
+/** What a finished job's plots are drawn from. */
+export interface PlotSource {
+  id: string;
+  status: string;
+  history: Record<string, number[]>;
+  metrics: {
+    test?: { confusionMatrix?: { labels: string[]; matrix: number[][] } };
+    crossValidation?: { folds: number; meanHistory: Record<string, number[]> };
+    diagnosis?: { verdict: string };
+  };
 }
 
-/** Draws one of a job's plots; 404 when the job has nothing to draw (yet). */
-export async function jobPlot(job: JobView, name: PlotName, format: PlotFormat): Promise<Buffer> {
-  const metrics = (job.metrics ?? {}) as { test?: { confusionMatrix?: { labels: string[]; matrix: number[][] } }; crossValidation?: CvMetrics; diagnosis?: { verdict: string } };
-  if (name === "learning-curve") {
-    const cv = metrics.crossValidation;
-    const history = cv ? cv.meanHistory : job.history;
-    if (!history.loss?.length) throw new AppError("not_found", `job ${job.id} has no epochs to plot yet`);
+/** The Vega-Lite specs a job has something to draw for. */
+function specs(job: PlotSource): Array<["learning-curve" | "confusion-matrix", TopLevelSpec]> {
+  const out: Array<["learning-curve" | "confusion-matrix", TopLevelSpec]> = [];
+  const cv = job.metrics.crossValidation;
+  const history = cv ? cv.meanHistory : job.history;
+  if (history.loss?.length) {
     const title = cv ? `Learning curves, mean of ${cv.folds} folds (job ${job.id.slice(0, 8)})` : `Learning curves (job ${job.id.slice(0, 8)})`;
-    const verdict = metrics.diagnosis?.verdict.replace("_", " ");
-    return renderPlot(learningCurveSpec(history, title, verdict ? `diagnosis: ${verdict}` : job.status), format);
+    const verdict = job.metrics.diagnosis?.verdict.replace("_", " ");
+    out.push(["learning-curve", learningCurveSpec(history, title, verdict ? `diagnosis: ${verdict}` : job.status)]);
   }
-  const cm = metrics.test?.confusionMatrix;
-  if (!cm) throw new AppError("not_found", `job ${job.id} has no confusion matrix: it is not a finished classification with a test split`);
-  return renderPlot(confusionMatrixSpec(cm.labels, cm.matrix, `Confusion matrix on the test set (job ${job.id.slice(0, 8)})`), format);
+  const cm = job.metrics.test?.confusionMatrix;
+  if (cm) {
+    const shown = topClasses(cm.labels, cm.matrix);
+    const note = shown.labels.length < cm.labels.length ? `, the ${shown.labels.length - 1} most frequent of ${cm.labels.length} classes` : "";
+    out.push(["confusion-matrix", confusionMatrixSpec(shown.labels, shown.matrix, `Confusion matrix on the test set${note} (job ${job.id.slice(0, 8)})`)]);
+  }
+  return out;
+}
+
+/**
+ * Draws every plot of a finished job once, as SVG and PNG, in the training process; the API
+ * only serves the stored bytes.
+ */
+export async function drawJobPlots(job: PlotSource): Promise<Array<{ file: PlotFile; data: Buffer }>> {
+  const out: Array<{ file: PlotFile; data: Buffer }> = [];
+  for (const [name, spec] of specs(job)) {
+    for (const format of ["svg", "png"] as const) out.push({ file: `${name}.${format}`, data: await renderPlot(spec, format) });
+  }
+  return out;
 }
