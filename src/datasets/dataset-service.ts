@@ -157,12 +157,17 @@ export class DatasetService {
     if (count === 0) throw new AppError("not_found", `dataset ${id} not found`);
   }
 
-  /** The stored file parsed back into rows (or its first `maxRows`), its pieces fetched one at a time. */
-  async readTable(dataset: Dataset, maxRows = Infinity): Promise<Table> {
-    const columns = (dataset.columns as unknown as ColumnProfile[]).map((c) => c.name);
+  /**
+   * The stored file read back into columns (`only` those named; the first `maxRows` rows), its
+   * pieces fetched one at a time; numeric columns are held as float64.
+   */
+  async readTable(dataset: Dataset, opts: { only?: ReadonlySet<string>; maxRows?: number } = {}): Promise<Table> {
+    const profile = dataset.columns as unknown as ColumnProfile[];
+    const numeric = new Set(profile.filter((c) => c.type === "numeric").map((c) => c.name));
     const chunks = this.chunks.read(dataset.id);
     try {
-      return await readTable({ format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns, chunks }, maxRows);
+      const file = { format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns: profile.map((c) => c.name), rows: dataset.rows, chunks };
+      return await readTable(file, { ...opts, numeric });
     } finally {
       await chunks.return(undefined); // a sample stops early: end the generator
     }

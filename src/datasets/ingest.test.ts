@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { ingest, CHUNK_BYTES } from "./ingest.js";
-import { readTable } from "./read-table.js";
+import { readTable, tableRows } from "./read-table.js";
 import type { DatasetFormat } from "./sniff.js";
 
 const limits = { maxBytes: 1e9, maxRows: 1e7, maxColumns: 100, maxCells: 1e9, maxLineBytes: 1e6 };
@@ -16,8 +16,9 @@ async function roundTrip(text: string | Buffer, format: DatasetFormat = "csv", d
   })());
   const result = await ingest(source, { format, delimiter, limits, onChunk: async (seq, b) => void (stored[seq] = b) });
   assert.deepEqual(Buffer.concat(stored), bytes, "the stored pieces are the file");
-  const table = await readTable({ format, delimiter: result.delimiter, columns: result.columns.map((c) => c.name), chunks: Readable.from(stored) });
-  return { result, table };
+  const numeric = new Set(result.columns.filter((c) => c.type === "numeric").map((c) => c.name));
+  const read = await readTable({ format, delimiter: result.delimiter, columns: result.columns.map((c) => c.name), rows: result.rows, chunks: Readable.from(stored) }, { numeric });
+  return { result, table: { header: read.header, rows: tableRows(read) } };
 }
 
 describe("ingest", () => {
@@ -45,6 +46,13 @@ describe("ingest", () => {
     assert.deepEqual(result.columns.map((c) => [c.name, c.type, c.missing]), [["x", "numeric", 0], ["y", "categorical", 2], ["z", "boolean", 2]]);
     assert.deepEqual(table.header, ["x", "y", "z"]);
     assert.deepEqual(table.rows, [["1", "a", ""], ["2.5", "", "true"], ["3", "", ""]]);
+  });
+
+  it("holds canonical numbers as numbers and anything else as its text, losing nothing", async () => {
+    const { table } = await roundTrip("a,b,c\n1,01,x\n2.5,2,y\nNA,3,x\n-1e-7,4.0,z\n");
+    assert.deepEqual(table.rows.map((r) => r[0]), ["1", "2.5", "", "-1e-7"], "NA reads as missing, like the profile does");
+    assert.deepEqual(table.rows.map((r) => r[1]), ["01", "2", "3", "4.0"], "a column with 01 or 4.0 keeps its text");
+    assert.deepEqual(table.rows.map((r) => r[2]), ["x", "y", "x", "z"]);
   });
 
   it("names the line of bad JSON", async () => {

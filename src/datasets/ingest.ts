@@ -40,10 +40,8 @@ export interface IngestResult {
 /** Size of the pieces the raw file is stored in. */
 export const CHUNK_BYTES = 1024 * 1024;
 
-/** csv-parse options shared by upload and by the worker reading a stored file back. */
-export function csvOptions(delimiter: string) {
-  return { bom: true, skip_empty_lines: true, delimiter, relax_quotes: false } as const;
-}
+export { csvOptions } from "./csv-options.js";
+import { csvOptions } from "./csv-options.js";
 
 /** Reads the first bytes (up to a line end or 64 KiB) and gives back a stream of all of them. */
 async function peek(source: Readable): Promise<{ head: Buffer; stream: Readable }> {

@@ -82,7 +82,9 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   });
   const tooBig = checkLimits(req, limitsOf(config), network.summary.totalParams);
   if (tooBig.length) throw invalid(tooBig);
-  const sample = await new DatasetService(db, config).readTable(dataset, Math.max(100, Math.min(LEAK_SAMPLE_ROWS, Math.floor(LEAK_SAMPLE_CELLS / columns.length))));
+  const only = new Set([req.target, ...resolved.features.map((f) => f.name)]);
+  const maxRows = Math.max(100, Math.min(LEAK_SAMPLE_ROWS, Math.floor(LEAK_SAMPLE_CELLS / only.size)));
+  const sample = await new DatasetService(db, config).readTable(dataset, { only, maxRows });
   const warnings = [...resolved.warnings, ...network.warnings, ...findLeaks(sample, req.target, resolved)];
   return { dataset, resolved, groups, network, warnings };
 }

@@ -7,6 +7,7 @@ import { CheckpointStore } from "./checkpoint-store.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
 import type { Config } from "../config.js";
 import { trainJob } from "../training/train-job.js";
+import { resolveColumns } from "../training/columns.js";
 import { TrainingError } from "../training/training-error.js";
 import type { JobRequest } from "../training/spec/job-request.js";
 
@@ -71,8 +72,12 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
   try {
     if (!job.datasetId) throw new TrainingError("dataset_deleted", "the dataset was deleted before the job ran");
     const dataset = await db.dataset.findUniqueOrThrow({ where: { id: job.datasetId } });
-    const table = await new DatasetService(db, ctx.config).readTable(dataset);
     const asked = job.spec as unknown as JobRequest;
+    // Only the columns this job reads: features, target and sample weights.
+    const profile = dataset.columns as unknown as ColumnProfile[];
+    const resolved = resolveColumns(asked, profile);
+    const only = new Set([asked.target, ...resolved.features.map((f) => f.name), ...(asked.training.sampleWeight ? [asked.training.sampleWeight] : [])]);
+    const table = await new DatasetService(db, ctx.config).readTable(dataset, { only });
     // The configured wall-time ceiling caps whatever the job asked for.
     const maxSeconds = Math.min(asked.training.maxSeconds ?? Infinity, ctx.config.MAX_JOB_SECONDS);
     const spec: JobRequest = { ...asked, training: { ...asked.training, maxSeconds } };

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { findLeaks } from "./leaks.js";
+import { tableFromRows } from "../datasets/read-table.js";
 
 describe("findLeaks", () => {
   // 100 rows: `after` is set only for survivors (a leak), `noise` is unrelated.
@@ -8,7 +9,7 @@ describe("findLeaks", () => {
     const survived = i % 3 === 0 ? "1" : "0";
     return [survived === "1" ? `boat ${i % 7}` : "", String((i * 37) % 11), survived, String(i % 3 === 0 ? 10 + i / 100 : i / 100)];
   });
-  const table = { header: ["after", "noise", "survived", "y"], rows };
+  const table = tableFromRows(["after", "noise", "survived", "y"], rows);
 
   it("flags a column that alone predicts the class almost perfectly, not an unrelated one", () => {
     const resolved = { task: "classification" as const, targetType: "numeric" as const, warnings: [], groups: [], features: [{ name: "after", type: "categorical" as const }, { name: "noise", type: "numeric" as const }] };

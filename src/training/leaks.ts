@@ -53,16 +53,22 @@ function etaSquared(groups: string[], ys: number[]): number {
  * Warnings, not errors. Identifier-like columns (a value per row) are left to their own warning.
  */
 export function findLeaks(table: Table, target: string, resolved: ResolvedColumns): string[] {
-  const col = new Map(table.header.map((h, i) => [h, i]));
-  const t = col.get(target)!;
-  const rows = table.rows.filter((r) => !isMissing(r[t]) && (resolved.task === "classification" || parseNumber(r[t]!) !== undefined));
+  const t = table.column(target);
+  if (!t) return [];
+  const rows: number[] = [];
+  for (let i = 0; i < table.rowCount; i++) {
+    const y = t.get(i);
+    if (!isMissing(y) && (resolved.task === "classification" || parseNumber(y) !== undefined)) rows.push(i);
+  }
   if (rows.length < 20) return [];
-  const labels = rows.map((r) => r[t]!.trim());
+  const labels = rows.map((r) => t.get(r).trim());
   const majority = purity(labels.map(() => ""), labels);
   const ys = resolved.task === "regression" ? labels.map((l) => parseNumber(l)!) : [];
   const warnings: string[] = [];
   for (const f of resolved.features) {
-    const values = rows.map((r) => r[col.get(f.name)!]!);
+    const column = table.column(f.name);
+    if (!column) continue;
+    const values = rows.map((r) => column.get(r));
     const groups = values.map(grouper(values, f.type === "numeric"));
     if (new Set(groups).size > rows.length / 2) continue;
     if (resolved.task === "classification") {

@@ -2,7 +2,7 @@ import { AppError } from "../errors.js";
 import { isMissing, parseNumber } from "../datasets/profile.js";
 import type { Table } from "../datasets/read-table.js";
 import type { ResolvedColumns, Task } from "./columns.js";
-import { columnSettings, encodeRows, fitFeatures, inputNames, layoutGroups, sortLabels, type Preprocessing, type ValueGetter } from "./preprocess.js";
+import { columnSettings, encodeRows, fitFeatures, inputNames, layoutGroups, sortLabels, type Preprocessing, type Rows } from "./preprocess.js";
 import type { SplitIndices } from "./split.js";
 import type { PreprocessingSpec } from "./spec/preprocessing.js";
 
@@ -20,7 +20,7 @@ export interface Part {
 export interface Selected {
   task: Task;
   target: string;
-  rows: ValueGetter[];
+  rows: Rows;
   /** Class index per row (classification) or the target value (regression). */
   truth: Float64Array;
   labels: string[];
@@ -41,33 +41,46 @@ export interface PreparedData {
 
 /** Keeps the rows with a usable target (and, for `missing: drop` columns, a value there). */
 export function selectRows(table: Table, target: string, resolved: ResolvedColumns, spec: PreprocessingSpec, weightColumn?: string): Selected {
-  const col = new Map(table.header.map((h, i) => [h, i]));
-  const t = col.get(target)!;
-  const dropIf = resolved.features.filter((f) => columnSettings(f.name, f.type, spec).missing === "drop").map((f) => col.get(f.name)!);
+  const column = (name: string) => {
+    const c = table.column(name);
+    if (!c) throw new Error(`column "${name}" was not read`);
+    return c;
+  };
+  const t = column(target);
+  const dropIf = resolved.features.filter((f) => columnSettings(f.name, f.type, spec).missing === "drop").map((f) => column(f.name));
   const warnings: string[] = [];
-  const usable = table.rows.filter((r) => !isMissing(r[t]) && (resolved.task === "classification" || parseNumber(r[t]!) !== undefined));
-  const rows = dropIf.length ? usable.filter((r) => dropIf.every((c) => !isMissing(r[c]))) : usable;
-  if (rows.length < usable.length) warnings.push(`${usable.length - rows.length} rows with a missing value in a "missing: drop" column were left out`);
-  if (rows.length < 10) throw new AppError("validation_failed", `only ${rows.length} rows have a target value; at least 10 are needed`, [{ path: "target", message: "too few rows with a value" }]);
+  const kept: number[] = [];
+  let usable = 0;
+  for (let i = 0; i < table.rowCount; i++) {
+    const y = t.get(i);
+    if (isMissing(y) || (resolved.task === "regression" && parseNumber(y) === undefined)) continue;
+    usable++;
+    if (dropIf.every((c) => !isMissing(c.get(i)))) kept.push(i);
+  }
+  if (kept.length < usable) warnings.push(`${usable - kept.length} rows with a missing value in a "missing: drop" column were left out`);
+  if (kept.length < 10) throw new AppError("validation_failed", `only ${kept.length} rows have a target value; at least 10 are needed`, [{ path: "target", message: "too few rows with a value" }]);
   let truth: Float64Array;
   let labels: string[] = [];
   if (resolved.task === "classification") {
-    labels = sortLabels([...new Set(rows.map((r) => r[t]!.trim()))]);
+    labels = sortLabels([...new Set(kept.map((i) => t.get(i).trim()))]);
     const index = new Map(labels.map((l, i) => [l, i]));
-    truth = Float64Array.from(rows, (r) => index.get(r[t]!.trim())!);
+    truth = Float64Array.from(kept, (i) => index.get(t.get(i).trim())!);
   } else {
-    truth = Float64Array.from(rows, (r) => parseNumber(r[t]!)!);
+    truth = Float64Array.from(kept, (i) => parseNumber(t.get(i))!);
   }
-  const getters = rows.map((row): ValueGetter => (name) => row[col.get(name)!]);
-  const w = weightColumn === undefined ? undefined : col.get(weightColumn)!;
+  // Getters made on demand: a million rows need no million closures held at once.
+  const columns = new Map(resolved.features.map((f) => [f.name, column(f.name)]));
+  const rows: Rows = { length: kept.length, at: (k) => (name) => columns.get(name)?.get(kept[k]!) };
+  const w = weightColumn === undefined ? undefined : column(weightColumn);
   // A missing weight counts as 1, as for a row Keras gets no sample_weight for.
-  const weight = w === undefined ? undefined : Float32Array.from(rows, (r) => (isMissing(r[w]) ? 1 : parseNumber(r[w]!)!));
-  return { task: resolved.task, target, rows: getters, truth, labels, weight, warnings };
+  const weight = w === undefined ? undefined : Float32Array.from(kept, (i) => (isMissing(w.get(i)) ? 1 : parseNumber(w.get(i))!));
+  return { task: resolved.task, target, rows, truth, labels, weight, warnings };
 }
 
 /** Fits the preprocessing on the `train` rows only and encodes every part with it. */
 export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: PreprocessingSpec, parts: SplitIndices, scaleTarget = true): PreparedData {
-  const features = fitFeatures(resolved.features, parts.train.map((i) => sel.rows[i]!), spec);
+  const subset = (idx: number[]): Rows => ({ length: idx.length, at: (k) => sel.rows.at(idx[k]!) });
+  const features = fitFeatures(resolved.features, subset(parts.train), spec);
   const preprocessing: Preprocessing = {
     version: 2,
     features,
@@ -84,7 +97,7 @@ export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: Prep
   }
   const build = (idx: number[]): Part => ({
     n: idx.length,
-    x: encodeRows(preprocessing, idx.map((i) => sel.rows[i]!)),
+    x: encodeRows(preprocessing, subset(idx)),
     truth: Float64Array.from(idx, (i) => sel.truth[i]!),
     ...(sel.weight ? { weight: Float32Array.from(idx, (i) => sel.weight![i]!) } : {}),
   });

@@ -47,6 +47,12 @@ export const UNKNOWN = "[UNK]";
 /** Reads one raw value of a row by column name. */
 export type ValueGetter = (column: string) => unknown;
 
+/** Rows to read: an array of getters, or getters made on demand for a large table. */
+export interface Rows {
+  readonly length: number;
+  at(index: number): ValueGetter | undefined;
+}
+
 export type FeatureKind = Exclude<ColumnType, "text">;
 
 /** One column's effective settings: its own, else the global ones for its kind. */
@@ -100,12 +106,16 @@ function ranked(values: string[]): Array<[string, number]> {
 /** Fits each feature's encoding on the given (training) rows. */
 export function fitFeatures(
   columns: Array<{ name: string; type: FeatureKind; asIndex?: boolean }>,
-  rows: ValueGetter[],
+  rows: Rows,
   spec: PreprocessingSpec = DEFAULT_PREPROCESSING,
 ): FeatureEncoding[] {
   return columns.map(({ name, type, asIndex }) => {
     const s = columnSettings(name, type, spec);
-    const present = rows.map((get) => get(name) as string).filter((v) => !isMissing(v)).map((v) => v.trim());
+    const present: string[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const v = rows.at(i)!(name) as string | undefined;
+      if (!isMissing(v)) present.push(v!.trim());
+    }
     if (type === "numeric") {
       const xs = present.map((v) => parseNumber(v)!);
       const mean = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
@@ -211,10 +221,10 @@ export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Fl
 }
 
 /** Encodes many rows into one row-major matrix of width `inputs.length`. */
-export function encodeRows(prep: Pick<Preprocessing, "features" | "inputs">, rows: ValueGetter[]): Float32Array {
+export function encodeRows(prep: Pick<Preprocessing, "features" | "inputs">, rows: Rows): Float32Array {
   const width = prep.inputs.length;
   const out = new Float32Array(rows.length * width);
-  rows.forEach((get, i) => encodeRow(prep.features, get, out, i * width));
+  for (let i = 0; i < rows.length; i++) encodeRow(prep.features, rows.at(i)!, out, i * width);
   return out;
 }
 
