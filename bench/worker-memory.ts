@@ -106,6 +106,7 @@ export async function benchWorkerMemory() {
       status = (await db.job.findUniqueOrThrow({ where: { id: job.id } })).status;
     }
     const done = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+    if (done.status !== "succeeded") process.stderr.write(logs);
     return {
       workload: `${dataset.rows} rows x ${dataset.columns.length} columns (${Math.round(dataset.sizeBytes / 2 ** 20)} MiB CSV), ELM 100 nodes`,
       uploadSeconds: Math.round(uploadSeconds),

@@ -45,6 +45,14 @@ describe("preprocessing", () => {
     assert.deepEqual(encode([bare], [{ sex: "other" }]), [0, 0]);
   });
 
+  it("fits a numeric column of 300,000 training rows (min/max without spreading them as arguments)", () => {
+    const many = { length: 300_000, at: (i: number) => (name: string) => (name === "x" ? String(i % 1000) : undefined) };
+    const [x] = fitFeatures([{ name: "x", type: "numeric" }], many, PreprocessingSchema.parse({ numeric: { scaling: "minmax", missing: "median" } }));
+    assert.equal(x!.kind === "numeric" && x!.offset, 0);
+    assert.equal(x!.kind === "numeric" && x!.divisor, 999);
+    assert.equal(x!.fill, 499.5);
+  });
+
   it("makes a value required where the column was trained with missing: drop", () => {
     const [age] = fitFeatures(cols, train, PreprocessingSchema.parse({ numeric: { missing: "drop" } }));
     assert.equal(age!.fill, null);

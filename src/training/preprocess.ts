@@ -91,7 +91,7 @@ export function checkSettings(name: string, kind: FeatureKind, s: ColumnSettings
 }
 
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = Float64Array.from(xs).sort();
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
@@ -120,8 +120,13 @@ export function fitFeatures(
       const xs = present.map((v) => parseNumber(v)!);
       const mean = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
       const std = Math.sqrt(xs.length ? xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length : 0);
-      const min = xs.length ? Math.min(...xs) : 0;
-      const max = xs.length ? Math.max(...xs) : 0;
+      // A loop, not Math.min(...xs): spreading 100k+ values overflows the call stack.
+      let min = xs.length ? Infinity : 0;
+      let max = xs.length ? -Infinity : 0;
+      for (const x of xs) {
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
       // A constant column would divide by zero; divisor 1 leaves it at 0.
       const [offset, divisor] = s.scaling === "standardize" ? [mean, std || 1] : s.scaling === "minmax" ? [min, max - min || 1] : [0, 1];
       const fills: Record<ColumnSettings["missing"], number | null> = {
