@@ -12,6 +12,9 @@ function parseApiKeys(raw: string | undefined): Map<string, string> {
   return keys;
 }
 
+/** An empty variable (`X=` in a compose file) means unset. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);
+
 const int = (def: number) => z.coerce.number().int().positive().default(def);
 
 /** Every setting of the service, read once from the environment at start. */
@@ -22,11 +25,11 @@ const EnvSchema = z.object({
    * Interface the API binds. Default 0.0.0.0 with API_KEYS, 127.0.0.1 without (an open API is
    * never exposed by accident; see ALLOW_OPEN_API).
    */
-  HOST: z.string().min(1).optional(),
+  HOST: unsetIfEmpty(z.string().min(1).optional()),
   /** Lets an API without API_KEYS listen on a non-loopback HOST. Default false. */
   ALLOW_OPEN_API: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
   /** Bearer token for GET /metrics; unset: /metrics is open only when the API is (no API_KEYS). */
-  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_TOKEN: unsetIfEmpty(z.string().min(16, "at least 16 characters").optional()),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/treino"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   /** Prefix of every BullMQ key; tests use their own so they cannot collide. Default "treino". */

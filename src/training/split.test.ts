@@ -5,6 +5,11 @@ import { kFolds, splitRows } from "./split.js";
 describe("splitRows", () => {
   const labels = Array.from({ length: 200 }, (_, i) => (i < 180 ? 0 : 1)); // 10% minority
 
+  it("splits 1,500,000 rows (no spread of a million indices into one call)", () => {
+    const s = splitRows(1_500_000, { test: 0.2, validation: 0.1, seed: 7 });
+    assert.deepEqual([s.train.length, s.validation.length, s.test.length], [1_050_000, 150_000, 300_000]);
+  });
+
   it("keeps class proportions in every part when stratified", () => {
     const s = splitRows(200, { test: 0.2, validation: 0.1, seed: 7, strata: labels });
     const minority = (idx: number[]) => idx.filter((i) => labels[i] === 1).length;

@@ -32,9 +32,8 @@ export function splitRows(n: number, opts: SplitOptions): SplitIndices {
     const idx = shuffleInPlace(groups.get(key)!, random);
     const nTest = Math.round(idx.length * opts.test);
     const nVal = Math.round(idx.length * opts.validation);
-    out.test.push(...idx.slice(0, nTest));
-    out.validation.push(...idx.slice(nTest, nTest + nVal));
-    out.train.push(...idx.slice(nTest + nVal));
+    // Loops, not push(...slice): spreading a million indices overflows the call stack.
+    idx.forEach((row, k) => (k < nTest ? out.test : k < nTest + nVal ? out.validation : out.train).push(row));
   }
   // Interleave classes so batches are mixed even when the fit does not shuffle.
   for (const part of [out.train, out.validation, out.test]) shuffleInPlace(part, random);
