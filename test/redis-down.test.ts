@@ -21,6 +21,7 @@ describe("with Redis unreachable", () => {
     const res = await env.api().post("/v1/jobs").send({ datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] } });
     assert.equal(res.status, 503, res.text);
     assert.equal(res.body.code, "service_unavailable");
+    assert.doesNotMatch(res.body.detail, /127\.0\.0\.1|:1\b|ECONNREFUSED|redis:\/\//i, "the client is not told where Redis lives");
     assert.equal((await env.api().get("/v1/jobs")).body.items.length, 0);
   });
 });

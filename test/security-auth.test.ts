@@ -116,6 +116,29 @@ describe("open mode (no API_KEYS) and secrets", () => {
     await env.api().post(`/v1/jobs/${job.id}/cancel`);
   });
 
+  it("shows the tenant a reference for an unexpected training error, and keeps the detail in the log", async () => {
+    const worker = await env.startWorker();
+    const iris = await upload(env, "iris.csv");
+    // The stored file damaged behind the service's back (an operator's fault, not a user's input):
+    // its reader fails with an error the training code does not know.
+    await env.app.services.datasets.find("default", iris.id);
+    const pg = (await import("pg")).default;
+    const client = new pg.Client({ connectionString: env.env.DATABASE_URL!.replace(/\?schema=.*/, "") });
+    await client.connect();
+    const schema = /schema=([^&]+)/.exec(env.env.DATABASE_URL!)![1]!;
+    await client.query(`UPDATE "${schema}"."DatasetChunk" SET "data" = $1 WHERE "datasetId" = $2`, [Buffer.from('sepal_length,sepal_width,petal_length,petal_width,target\n"5.1,3.5\n'), iris.id]);
+    await client.end();
+    const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] } });
+    const done = await waitForJob(env, job.id, (j) => j.status === "failed", 60_000);
+    const match = /^internal error during training \(reference ([0-9a-f-]{36})\)$/.exec(done.error.message);
+    assert.ok(match, done.error.message);
+    assert.doesNotMatch(done.error.message, /quote|csv/i);
+    for (let i = 0; i < 20 && !worker.output().includes(match[1]!); i++) await sleep(100);
+    const line = worker.output().split("\n").find((l) => l.includes(match[1]!));
+    assert.ok(line, "the reference is in the worker's log");
+    assert.match(JSON.parse(line!).error, /quote/i, "with the real cause");
+  });
+
   it("refuses an over-long multipart file name and a Keras JSON nested to overflow the stack, with 400s", async () => {
     const long = await env.api().post("/v1/datasets").attach("file", Buffer.from("a,b\n1,2\n3,4\n"), "x".repeat(300) + ".csv");
     assert.equal(long.status, 400, long.text);

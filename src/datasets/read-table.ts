@@ -14,6 +14,8 @@ import type { DatasetFormat } from "./sniff.js";
 export interface TableColumn {
   /** The raw field of row i, as the file had it ("" when missing). */
   get(row: number): string;
+  /** Row i as stored: a number (numeric storage), the text, or undefined for a missing number. */
+  value(row: number): string | number | undefined;
 }
 
 /** A dataset read back into memory, column by column. */
@@ -72,6 +74,14 @@ class NumberOrCodeColumn implements TableColumn {
     this.numbers = undefined;
     this.codes = new Int32Array(numbers.length);
     for (let i = 0; i < filled; i++) this.set(i, Number.isNaN(numbers[i]!) ? "" : String(numbers[i]));
+  }
+
+  value(row: number): string | number | undefined {
+    if (this.numbers) {
+      const x = this.numbers[row]!;
+      return Number.isNaN(x) ? undefined : x;
+    }
+    return this.dictionary[this.codes![row]!]!;
   }
 
   get(row: number): string {
@@ -138,9 +148,9 @@ export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promi
 }
 
 /** A Table over rows already in memory (unit tests, small samples). */
-export function tableFromRows(header: string[], rows: string[][]): Table {
-  const columns = header.map((_, c) => {
-    const column = new NumberOrCodeColumn(rows.length, false);
+export function tableFromRows(header: string[], rows: string[][], numeric: ReadonlySet<string> = new Set()): Table {
+  const columns = header.map((name, c) => {
+    const column = new NumberOrCodeColumn(rows.length, numeric.has(name));
     rows.forEach((r, i) => column.set(i, r[c] ?? ""));
     column.seal();
     return column;

@@ -52,11 +52,52 @@ async function select(preference: BackendPreference): Promise<string> {
   throw new Error(`TFJS_BACKEND=${preference}: no backend could start (${failures.join("; ")})`);
 }
 
+interface WasmBackend {
+  readSync(id: object): Float32Array | Int32Array;
+  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  dataIdMap: { get(id: object): { memoryOffset: number } };
+  wasm: { HEAPU8: Uint8Array };
+}
+
+/**
+ * tfjs-backend-wasm 4.22's Slice copies the whole input out of the wasm heap (readSync) for
+ * every slice, so cutting batches from a dataset tensor costs the dataset's size per batch:
+ * quadratic in the rows (predicting 100,000 rows took 7.7 s, all of it in that copy). A slice
+ * that is one contiguous range (every batch along the first axis) is copied inside the heap
+ * instead; other slices go to the original kernel.
+ */
+function registerContiguousSlice(): void {
+  const original = tf.getKernel("Slice", "wasm");
+  if (!original || (original as { contiguous?: boolean }).contiguous) return;
+  tf.unregisterKernel("Slice", "wasm");
+  const kernel = {
+    kernelName: "Slice",
+    backendName: "wasm",
+    contiguous: true,
+    kernelFunc: (args: Parameters<tf.KernelFunc>[0]) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+      const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size) as [number[], number[]];
+      if (x.dtype === "string" || !tf.slice_util.isSliceContinous(x.shape, b, s)) return original.kernelFunc(args);
+      const wasm = args.backend as unknown as WasmBackend;
+      const out = wasm.makeOutput(s, x.dtype); // before reading offsets: allocating may grow the heap
+      const bytes = tf.util.bytesPerElement(x.dtype as "float32");
+      const from = wasm.dataIdMap.get(x.dataId).memoryOffset + tf.slice_util.computeFlatOffset(b, tf.util.computeStrides(x.shape)) * bytes;
+      const to = wasm.dataIdMap.get(out.dataId).memoryOffset;
+      wasm.wasm.HEAPU8.copyWithin(to, from, from + tf.util.sizeFromShape(s) * bytes);
+      return out;
+    },
+  };
+  tf.registerKernel(kernel as tf.KernelConfig);
+}
+
 /**
  * tfjs-backend-wasm 4.22 lacks UnsortedSegmentSum, which the gradient of Gather (so of every
  * Embedding layer) needs. This is the plain loop: out[segmentIds[i]] += x[i] row by row.
  */
 function registerWasmFallbacks(): void {
+  registerContiguousSlice();
   if (tf.getKernel("UnsortedSegmentSum", "wasm")) return;
   tf.registerKernel({
     kernelName: "UnsortedSegmentSum",
@@ -64,11 +105,7 @@ function registerWasmFallbacks(): void {
     kernelFunc: ({ inputs, attrs, backend }) => {
       const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
       const { numSegments } = attrs as unknown as { numSegments: number };
-      const wasm = backend as unknown as {
-        readSync(id: object): Float32Array | Int32Array;
-        makeOutput(shape: number[], dtype: string): tf.TensorInfo;
-        typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-      };
+      const wasm = backend as unknown as WasmBackend;
       const rowSize = x.shape.slice(1).reduce((a, b) => a * b, 1);
       const xs = Float32Array.from(wasm.readSync(x.dataId) as Float32Array);
       const ids = Int32Array.from(wasm.readSync(segmentIds.dataId) as Int32Array);

@@ -51,6 +51,8 @@ export type ValueGetter = (column: string) => unknown;
 export interface Rows {
   readonly length: number;
   at(index: number): ValueGetter | undefined;
+  /** One value without making a getter (a columnar table's fast path). */
+  value?(index: number, column: string): unknown;
 }
 
 export type FeatureKind = Exclude<ColumnType, "text">;
@@ -96,6 +98,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** The most frequent number (the smallest on a tie), 0 for none. */
+function modeOf(xs: number[]): number {
+  const counts = new Map<number, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  let best = 0;
+  let most = 0;
+  for (const [x, c] of counts) if (c > most || (c === most && x < best)) [best, most] = [x, c];
+  return best;
+}
+
 /** Values by count, most frequent first (ties by value, so the result is stable). */
 function ranked(values: string[]): Array<[string, number]> {
   const counts = new Map<string, number>();
@@ -111,13 +123,20 @@ export function fitFeatures(
 ): FeatureEncoding[] {
   return columns.map(({ name, type, asIndex }) => {
     const s = columnSettings(name, type, spec);
+    // Values come as text, or as numbers from a numeric column of a columnar table.
     const present: string[] = [];
+    const numbers: number[] = [];
+    const read = rows.value ? (i: number) => rows.value!(i, name) : (i: number) => rows.at(i)!(name);
     for (let i = 0; i < rows.length; i++) {
-      const v = rows.at(i)!(name) as string | undefined;
-      if (!isMissing(v)) present.push(v!.trim());
+      const v = read(i);
+      if (typeof v === "number") {
+        if (type === "numeric") numbers.push(v);
+        else present.push(String(v));
+      } else if (!isMissing(v as string | undefined)) present.push((v as string).trim());
     }
     if (type === "numeric") {
-      const xs = present.map((v) => parseNumber(v)!);
+      const xs = numbers;
+      for (const v of present) xs.push(parseNumber(v)!);
       const mean = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
       const std = Math.sqrt(xs.length ? xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length : 0);
       // A loop, not Math.min(...xs): spreading 100k+ values overflows the call stack.
@@ -130,7 +149,7 @@ export function fitFeatures(
       // A constant column would divide by zero; divisor 1 leaves it at 0.
       const [offset, divisor] = s.scaling === "standardize" ? [mean, std || 1] : s.scaling === "minmax" ? [min, max - min || 1] : [0, 1];
       const fills: Record<ColumnSettings["missing"], number | null> = {
-        mean, median: xs.length ? median(xs) : 0, mode: Number(ranked(present)[0]?.[0] ?? 0), constant: Number(s.constant ?? 0), drop: null,
+        mean, median: xs.length ? median(xs) : 0, mode: modeOf(xs), constant: Number(s.constant ?? 0), drop: null,
       };
       return { name, kind: "numeric", scaling: s.scaling, missing: s.missing, offset, divisor, fill: fills[s.missing] };
     }
@@ -191,7 +210,11 @@ export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Fl
   for (const f of features) {
     const value = get(f.name);
     if (f.kind === "numeric") {
-      const s = typeof value === "number" ? String(value) : text(value);
+      if (typeof value === "number" && Number.isFinite(value)) {
+        out[k++] = (value - f.offset) / f.divisor;
+        continue;
+      }
+      const s = typeof value === "number" ? undefined : text(value);
       let x: number;
       if (s === undefined) {
         if (f.fill === null) throw required(f.name);
