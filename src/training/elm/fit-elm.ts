@@ -60,7 +60,7 @@ async function eachBlock(hidden: tfl.LayersModel, data: ElmData, inputs: number,
       xb.set(data.x.subarray(i * inputs, (i + 1) * inputs), r * inputs);
       tb.set(data.t.subarray(i * k, (i + 1) * k), r * k);
     }
-    tf.tidy(() => fn(hidden.predict(tf.tensor2d(xb, [size, inputs])) as tf.Tensor2D, tf.tensor2d(tb, [size, k]), start, size));
+    tf.tidy(() => fn(hidden.predict(tf.tensor2d(xb, [size, inputs]), { batchSize: size }) as tf.Tensor2D, tf.tensor2d(tb, [size, k]), start, size));
     await new Promise((r) => setImmediate(r));
     if (Date.now() > deadline) throw new TrainingError("time_limit", "the ELM ran out of training.maxSeconds (or MAX_JOB_SECONDS) while computing its hidden layer: use fewer nodes or rows, or allow more time");
   }
