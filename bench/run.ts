@@ -7,6 +7,9 @@
  *    and numpy in the same run. BENCH_ELM=0 skips it.
  *  - apiIngest: a generated CSV of BENCH_INGEST_MB (default 1024; 0 skips) uploaded to a real API
  *    process, its RSS sampled, against csv-parse alone over the same bytes.
+ *  - workerMemory: peak RSS of a real worker's training process on 2,000,000 x 20 (the default
+ *    limits), against the old string[][] layout read in the same run (bench/worker-memory.ts;
+ *    BENCH_MEMORY=0 skips).
  * Sizes: BENCH_ROWS (default 20000), BENCH_EPOCHS (2), BENCH_CSV_MB (20).
  */
 import { Readable, Writable } from "node:stream";
@@ -20,6 +23,7 @@ import { ingest } from "../src/datasets/ingest.js";
 import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
 import { benchApiIngest } from "./api-ingest.js";
 import { benchElm } from "./elm.js";
+import { benchWorkerMemory } from "./worker-memory.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 2);
@@ -112,5 +116,6 @@ const report = {
   ingest: await benchIngest(),
   elm: process.env.BENCH_ELM === "0" ? "skipped (BENCH_ELM=0)" : await benchElm(),
   apiIngest: INGEST_MB > 0 ? await benchApiIngest(INGEST_MB) : "skipped (BENCH_INGEST_MB=0)",
+  workerMemory: process.env.BENCH_MEMORY === "0" ? "skipped (BENCH_MEMORY=0)" : await benchWorkerMemory(),
 };
 console.log(JSON.stringify(report, null, 2));
