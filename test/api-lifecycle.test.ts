@@ -1,12 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { apiProcess as startApi, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 describe("API lifecycle: restarts, draining, logs", () => {
   let env: TestEnv;
@@ -48,15 +45,8 @@ describe("API lifecycle: restarts, draining, logs", () => {
   });
 
   it("drains an upload in flight on SIGTERM before exiting, and never logs API keys", async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const api = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], {
-      cwd: ROOT, env: { ...process.env, ...env.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"],
-    });
-    let logs = "";
-    api.stdout!.on("data", (d) => (logs += d));
-    api.stderr!.on("data", (d) => (logs += d));
-    const exited = new Promise<number | null>((resolve) => api.once("exit", resolve));
-    for (let i = 0; i < 100 && !logs.includes("Server listening"); i++) await sleep(100);
+    const { proc: api, port, exited, logs: output } = await startApi(env, { LOG_LEVEL: "info" });
+    const logs = { includes: (t: string) => output().includes(t) };
     const status = new Promise<number>((resolve, reject) => {
       const req = request({ host: "127.0.0.1", port, method: "POST", path: "/v1/datasets?name=slow", headers: { "content-type": "text/csv", ...auth } }, (res) => {
         res.resume();
@@ -76,7 +66,7 @@ describe("API lifecycle: restarts, draining, logs", () => {
     });
     assert.equal(await status, 201, "the upload in flight completed");
     assert.equal(await exited, 0, "then the API exited cleanly");
-    assert.match(logs, /"reqId":/, "structured JSON logs carry the request id");
+    assert.match(output(), /"reqId":/, "structured JSON logs carry the request id");
     assert.ok(!logs.includes("super-secret-key-123"), "no API key in the logs");
   });
 });

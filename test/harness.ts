@@ -205,6 +205,6 @@ export async function apiProcess(env: TestEnv, extraEnv: Record<string, string |
   proc.stderr!.on("data", (d) => (logs += d));
   const exited = new Promise<number | null>((resolve) => proc.once("exit", resolve));
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150 && proc.exitCode === null && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await sleep(100);
+  for (let i = 0; i < 300 && proc.exitCode === null && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await sleep(100);
   return { proc, port, base, exited, logs: () => logs };
 }

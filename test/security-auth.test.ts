@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { apiProcess, createJob, createTestEnv, upload, waitForJob, type ApiProcess, type TestEnv } from "./harness.js";
+import { apiProcess, createJob, createTestEnv, upload, waitForJob, type ApiProcess, type TestEnv, type Worker } from "./harness.js";
 
 /** Sends one request exactly as written (no client normalizes the target); returns status line and body. */
 async function raw(port: number, head: string): Promise<{ status: number; text: string }> {
@@ -73,6 +73,7 @@ describe("authentication: deny by default, decided from the matched route", () =
 
 describe("open mode (no API_KEYS) and secrets", () => {
   let env: TestEnv;
+  let worker: Worker;
   before(async () => {
     env = await createTestEnv({ API_KEYS: "" });
   });
@@ -100,7 +101,7 @@ describe("open mode (no API_KEYS) and secrets", () => {
   });
 
   it("starts training processes without the API keys or other secrets in their environment", async () => {
-    const worker = await env.startWorker({ API_KEYS: "alice:worker-side-key-77", METRICS_TOKEN: "metrics-token-0123456789", STRIPE_SECRET: "shh-42" });
+    worker = await env.startWorker({ API_KEYS: "alice:worker-side-key-77", METRICS_TOKEN: "metrics-token-0123456789", STRIPE_SECRET: "shh-42" });
     const iris = await upload(env, "iris.csv");
     const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 8 }] }, training: { epochs: 400, batchSize: 4 } });
     await waitForJob(env, job.id, (j) => j.status === "running" && j.progress.epoch >= 1, 60_000);
@@ -117,18 +118,21 @@ describe("open mode (no API_KEYS) and secrets", () => {
   });
 
   it("shows the tenant a reference for an unexpected training error, and keeps the detail in the log", async () => {
-    const worker = await env.startWorker();
-    const iris = await upload(env, "iris.csv");
-    // The stored file damaged behind the service's back (an operator's fault, not a user's input):
-    // its reader fails with an error the training code does not know.
-    await env.app.services.datasets.find("default", iris.id);
+    // The worker of the test before (this suite's only one).
+    // Two storage pieces (1 MiB each): the API samples rows from the first only.
+    const rows = "a,b\n" + Array.from({ length: 250_000 }, (_, i) => `${i % 97},${i % 2}`).join("\n") + "\n";
+    const res = await env.api().post("/v1/datasets?name=long").set("content-type", "text/csv").send(rows);
+    assert.equal(res.status, 201, res.text);
+    // The stored file damaged past the rows the API samples, behind the service's back (an
+    // operator's fault, not a user's input): the worker's reader fails with an error the training
+    // code does not know.
     const pg = (await import("pg")).default;
     const client = new pg.Client({ connectionString: env.env.DATABASE_URL!.replace(/\?schema=.*/, "") });
     await client.connect();
     const schema = /schema=([^&]+)/.exec(env.env.DATABASE_URL!)![1]!;
-    await client.query(`UPDATE "${schema}"."DatasetChunk" SET "data" = $1 WHERE "datasetId" = $2`, [Buffer.from('sepal_length,sepal_width,petal_length,petal_width,target\n"5.1,3.5\n'), iris.id]);
+    await client.query(`UPDATE "${schema}"."DatasetChunk" SET "data" = $1 || "data" WHERE "datasetId" = $2 AND "seq" = 1`, [Buffer.from('"'), res.body.id]);
     await client.end();
-    const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] } });
+    const job = await createJob(env, { datasetId: res.body.id, target: "b", model: { type: "sequential", layers: [] } });
     const done = await waitForJob(env, job.id, (j) => j.status === "failed", 60_000);
     const match = /^internal error during training \(reference ([0-9a-f-]{36})\)$/.exec(done.error.message);
     assert.ok(match, done.error.message);
