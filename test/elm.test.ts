@@ -60,15 +60,14 @@ describe("Extreme Learning Machines", () => {
     assert.ok(done.history.val_score[0] < Math.max(...done.history.val_score), "accuracy grows with hidden units from 50");
   });
 
-  it("fits wine and iris in well under a second, by CV search too, and regression with sine nodes", async () => {
+  it("fits wine (by CV search) and iris, and a regression with sine nodes (timing: bench/, not here)", async () => {
     const wine = await upload(env, "wine.csv");
     const iris = await upload(env, "iris.csv");
     const w = await train(wine, { target: "target", model: { type: "elm", hiddenUnits: { search: [20, 50, 100], by: "cv", folds: 4 }, activation: "tanh" } });
-    const fitSeconds = (job: any) => Object.values(job.metrics.elm.seconds as Record<string, number>).reduce((a, b) => a + b, 0);
-    assert.ok(fitSeconds(w) < 1, `wine ELM ${fitSeconds(w)} s`);
+    assert.deepEqual(w.history.hiddenUnits, [20, 50, 100], "every candidate scored by CV");
     assert.ok(w.metrics.test.accuracy >= 0.9, `wine accuracy ${w.metrics.test.accuracy}`);
     const i = await train(iris, { target: "target", model: { type: "elm", hiddenUnits: 100, alpha: 1e-2 } });
-    assert.ok(fitSeconds(i) < 1, `iris ELM ${fitSeconds(i)} s`);
+    assert.equal(i.metrics.elm.hiddenUnits, 100);
     assert.ok(i.metrics.test.accuracy >= 0.9, `iris accuracy ${i.metrics.test.accuracy}`);
     const reg = await train(iris, { target: "petal_width", task: "regression", model: { type: "elm", hiddenUnits: 60, activation: "sine", alpha: 1e-3 } });
     assert.ok(reg.metrics.test.r2 > 0.8, `r2 ${reg.metrics.test.r2}`);

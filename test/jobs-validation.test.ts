@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Queue } from "bullmq";
+import { createTrainQueue } from "../src/queue.js";
 import { createTestEnv, upload, type TestEnv } from "./harness.js";
 
 describe("job creation: validation, limits, tenants", () => {
@@ -70,7 +70,7 @@ describe("job creation: validation, limits, tenants", () => {
     const list = await env.api().get("/v1/jobs").set("authorization", "Bearer key-a");
     assert.equal(list.status, 200);
     assert.equal(list.body.items.length, 0);
-    const queue = new Queue("train", { connection: { host: "127.0.0.1", port: 6379 }, prefix: env.env.QUEUE_PREFIX });
+    const queue = createTrainQueue(env.config);
     try {
       assert.equal(await queue.count(), 0);
     } finally {
@@ -88,7 +88,7 @@ describe("job creation: validation, limits, tenants", () => {
     assert.equal(res.body.model.layers[0].activation, "relu");
     const again = await send();
     assert.equal(again.body.id, res.body.id);
-    const queue = new Queue("train", { connection: { host: "127.0.0.1", port: 6379 }, prefix: env.env.QUEUE_PREFIX });
+    const queue = createTrainQueue(env.config);
     try {
       assert.equal(await queue.count(), 1);
       assert.equal((await queue.getJob(res.body.id))?.data.jobId, res.body.id);

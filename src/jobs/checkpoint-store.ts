@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Checkpoint } from "../training/checkpoint.js";
+import type { Checkpoint } from "../training/index.js";
 
 /**
  * Jobs' latest checkpoints, through pg (weights are bytes). A write is fenced by the attempt

@@ -4,14 +4,10 @@ import { AppError, type FieldError } from "../errors.js";
 import type { Dataset } from "../generated/prisma/client.js";
 import type { ColumnProfile } from "../datasets/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
-import { resolveColumns, type ResolvedColumns } from "../training/columns.js";
-import { checkLimits, estimateGroups, type SpecLimits } from "../training/limits.js";
-import { findLeaks } from "../training/leaks.js";
-import { normalizeKeras } from "../training/keras-json.js";
-import { countSpecParams } from "../training/param-count.js";
-import type { NetworkDescription } from "../training/describe.js";
-import type { InputGroup } from "../training/preprocess.js";
-import type { JobRequest } from "../training/spec/job-request.js";
+import {
+  checkLimits, countSpecParams, estimateGroups, findLeaks, normalizeKeras, resolveColumns, runtime,
+  type InputGroup, type JobRequest, type NetworkDescription, type ResolvedColumns, type SpecLimits,
+} from "../training/index.js";
 
 /** Rows, and cells, read at job creation (on the API) to look for leaking columns. */
 const LEAK_SAMPLE_ROWS = 50_000;
@@ -43,14 +39,14 @@ export function limitsOf(c: Config): SpecLimits {
  * parameters were counted from the spec and found within the limits: nothing is allocated for a
  * spec that is too big.
  */
-export async function describe(config: Config, ...args: Parameters<typeof import("../training/describe.js").describeNetwork>): Promise<NetworkDescription> {
+export async function describe(config: Config, ...args: Parameters<Awaited<ReturnType<typeof runtime>>["describeNetwork"]>): Promise<NetworkDescription> {
   const [spec, groups, ctx] = args;
   const limits = limitsOf(config);
   const keras = spec.type === "keras" ? normalizeKeras(spec.modelTopology) : undefined;
   const count = countSpecParams(spec, groups, ctx, limits, keras);
   if (count.errors.length) throw invalid(count.errors);
   if (count.params > limits.maxParams) throw invalid([{ path: "model", message: `${count.params} parameters, more than ${limits.maxParams} (MAX_PARAMS)` }]);
-  const [{ describeNetwork }, { initBackend }] = await Promise.all([import("../training/describe.js"), import("../training/backend.js")]);
+  const { describeNetwork, initBackend } = await runtime();
   await initBackend(config.TFJS_BACKEND);
   return describeNetwork(...args);
 }

@@ -9,7 +9,7 @@ import { planJob } from "./job-plan.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { TrainPayload } from "../queue.js";
 import type { PlotFile } from "../plots/plot-files.js";
-import type { JobRequest } from "../training/spec/job-request.js";
+import type { JobRequest } from "../training/index.js";
 import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;

@@ -1,5 +1,5 @@
 import type { Job, JobEpoch } from "../generated/prisma/client.js";
-import type { JobRequest } from "../training/spec/job-request.js";
+import type { JobRequest } from "../training/index.js";
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -6,10 +6,7 @@ import { DatasetService } from "../datasets/dataset-service.js";
 import { CheckpointStore } from "./checkpoint-store.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
 import type { Config } from "../config.js";
-import { trainJob } from "../training/train-job.js";
-import { resolveColumns } from "../training/columns.js";
-import { TrainingError } from "../training/training-error.js";
-import type { JobRequest } from "../training/spec/job-request.js";
+import { resolveColumns, runtime, SpecError, TrainingError, type JobRequest } from "../training/index.js";
 
 export interface RunContext {
   db: Db;
@@ -81,6 +78,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     // The configured wall-time ceiling caps whatever the job asked for.
     const maxSeconds = Math.min(asked.training.maxSeconds ?? Infinity, ctx.config.MAX_JOB_SECONDS);
     const spec: JobRequest = { ...asked, training: { ...asked.training, maxSeconds } };
+    const { trainJob } = await runtime();
     const outcome = await trainJob(table, spec, dataset.columns as unknown as ColumnProfile[], {
       resume,
       checkpointEvery: ctx.config.CHECKPOINT_EVERY_EPOCHS,
@@ -131,8 +129,8 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
       await db.job.updateMany({ where: mine, data: { status: "queued" } });
       throw err;
     }
-    const known = err instanceof TrainingError || err instanceof AppError;
-    const code = err instanceof TrainingError ? err.code : err instanceof AppError ? err.code : "internal_error";
+    const known = err instanceof TrainingError || err instanceof SpecError || err instanceof AppError;
+    const code = known ? (err as { code: string }).code : "internal_error";
     // A known error explains itself; an unexpected one may carry internals (paths, hosts, SQL):
     // the tenant gets a reference, the log gets the detail under the same reference.
     let message = (err as Error).message ?? String(err);

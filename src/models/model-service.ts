@@ -2,18 +2,11 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
-import type { OutputMode } from "../training/build-model.js";
-import type { ModelSummary } from "../training/export.js";
-import { modelJson, type StoredArtifacts } from "../training/model-json.js";
-import { encodeRow, type Preprocessing } from "../training/preprocess.js";
-import type { tfl } from "../training/tf.js";
+import { encodeRow, modelJson, runtime as trainingRuntime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts, type tfl } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./validate-model.js";
 
 /** TensorFlow.js is loaded on the first prediction, not at start: an API that only takes uploads stays small. */
-const runtime = async () => {
-  const [backend, exported, predict] = await Promise.all([import("../training/backend.js"), import("../training/export.js"), import("../training/predict.js")]);
-  return { initBackend: backend.initBackend, loadStored: exported.loadStored, predictMatrix: predict.predictMatrix, argmax: predict.argmax };
-};
+const runtime = trainingRuntime;
 
 /** Preprocessing as stored with a model: the fitted encodings plus how to read the output. */
 export type StoredPreprocessing = Preprocessing & { outputMode: OutputMode; task: string };
@@ -109,7 +102,7 @@ export class ModelService {
       try {
         encodeRow(prep.features, (name) => row[name], x, i * width);
       } catch (err) {
-        if (!(err instanceof AppError) || !err.errors) throw err;
+        if (!(err instanceof SpecError)) throw err;
         throw new AppError("validation_failed", `rows[${i}]: ${err.detail}`, err.errors.map((e) => ({ path: `rows[${i}].${e.path}`, message: e.message })));
       }
     });

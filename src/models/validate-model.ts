@@ -3,13 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import type { FieldError } from "../errors.js";
 import { describe, invalid, limitsOf, planJob } from "../jobs/job-plan.js";
-import { estimateTrainingBytes } from "../training/memory.js";
-import { normalizeKeras } from "../training/keras-json.js";
-import { checkLimits } from "../training/limits.js";
-import type { InputGroup } from "../training/preprocess.js";
-import { JobRequestSchema } from "../training/spec/job-request.js";
-import { ModelSpecSchema, type ModelSpec } from "../training/spec/model-spec.js";
-import { SEQUENTIAL_INPUT } from "../training/graph.js";
+import { checkLimits, estimateTrainingBytes, JobRequestSchema, ModelSpecSchema, normalizeKeras, SEQUENTIAL_INPUT, type InputGroup, type ModelSpec } from "../training/index.js";
 
 /** A dry run: a model spec, with the dataset and target it would train on, or with input widths alone. */
 export const ValidateRequestSchema = JobRequestSchema.partial().extend({

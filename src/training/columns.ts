@@ -1,4 +1,5 @@
-import { AppError, type FieldError } from "../errors.js";
+import type { FieldError } from "../errors.js";
+import { SpecError } from "./training-error.js";
 import type { ColumnProfile, ColumnType } from "../datasets/profile.js";
 import { checkSettings, columnSettings, type FeatureKind } from "./preprocess.js";
 import type { JobRequest } from "./spec/job-request.js";
@@ -169,6 +170,6 @@ export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): R
     return { name, type: type === "text" ? ("categorical" as const) : type, ...(indexed.has(name) ? { asIndex: true } : {}) };
   });
   for (const f of features) errors.push(...checkSettings(f.name, f.type, columnSettings(f.name, f.type, req.preprocessing)));
-  if (errors.length) throw new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
+  if (errors.length) throw SpecError.of(errors);
   return { task, features, groups, targetType: target!.type, warnings };
 }

@@ -1,4 +1,4 @@
-import { AppError } from "../errors.js";
+import { SpecError } from "./training-error.js";
 import { jsonDepth, MAX_KERAS_DEPTH } from "./spec/keras.js";
 
 /**
@@ -110,7 +110,7 @@ function normalizeModel(model: Json): Json {
   return out;
 }
 
-const invalid = (path: string, message: string) => new AppError("validation_failed", `${path}: ${message}`, [{ path, message }]);
+const invalid = (path: string, message: string) => SpecError.of([{ path, message }]);
 
 /** Parses and normalizes a Keras JSON (an object, a JSON string, or tfjs's modelTopology wrapper). */
 export function normalizeKeras(raw: unknown): KerasTopology {

@@ -1,5 +1,6 @@
 import { tf, tfl } from "./tf.js";
-import { AppError, type FieldError } from "../errors.js";
+import type { FieldError } from "../errors.js";
+import { SpecError } from "./training-error.js";
 import { buildLayers, buildSequential, namer, planOutput, type OutputPlan } from "./build-model.js";
 import { checkGraph, isMerge } from "./graph.js";
 import { normalizeKeras, setInputWidths } from "./keras-json.js";
@@ -28,7 +29,7 @@ function asWritten(units: number | undefined, activation: string | undefined): O
   return { mode, units: units ?? 1, append: false };
 }
 
-const fail = (errors: FieldError[]) => new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
+const fail = (errors: FieldError[]) => SpecError.of(errors);
 
 /** A Dense output head for the target, Keras's default initializers. */
 function outputHead(plan: OutputPlan, seed: number): tfl.layers.Layer {

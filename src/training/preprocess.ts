@@ -1,4 +1,5 @@
-import { AppError, type FieldError } from "../errors.js";
+import type { FieldError } from "../errors.js";
+import { SpecError } from "./training-error.js";
 import { isMissing, parseNumber, TRUE_VALUES, type ColumnType } from "../datasets/profile.js";
 import { DEFAULT_PREPROCESSING, type PreprocessingSpec } from "./spec/preprocessing.js";
 
@@ -196,13 +197,13 @@ function text(value: unknown): string | undefined {
   return isMissing(s) ? undefined : s.trim();
 }
 
-function required(name: string): AppError {
-  return new AppError("validation_failed", `"${name}" is required: the model was trained with missing: drop for it`, [{ path: name, message: "required (trained with missing: drop)" }]);
+function required(name: string): SpecError {
+  return new SpecError(`"${name}" is required: the model was trained with missing: drop for it`, [{ path: name, message: "required (trained with missing: drop)" }]);
 }
 
 /**
  * Encodes one row into `out` at `offset`. Missing values take the fitted fill; an unseen
- * category goes to the unknown bucket (or all zeros without one). Throws AppError(path =
+ * category goes to the unknown bucket (or all zeros without one). Throws SpecError(path =
  * column) for a value of the wrong kind, or a missing one where none may be.
  */
 export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Float32Array, offset: number): void {
@@ -221,7 +222,7 @@ export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Fl
         x = f.fill;
       } else {
         const parsed = parseNumber(s);
-        if (parsed === undefined) throw new AppError("validation_failed", `"${f.name}" must be a number`, [{ path: f.name, message: `expected a number, got ${JSON.stringify(value)}` }]);
+        if (parsed === undefined) throw new SpecError(`"${f.name}" must be a number`, [{ path: f.name, message: `expected a number, got ${JSON.stringify(value)}` }]);
         x = parsed;
       }
       out[k++] = (x - f.offset) / f.divisor;

@@ -1,12 +1,11 @@
 import type { ColumnProfile } from "../datasets/profile.js";
 import type { Table } from "../datasets/read-table.js";
-import { resolveColumns, type ResolvedColumns, type Task } from "./columns.js";
+import { resolveColumns, type ResolvedColumns } from "./columns.js";
 import { encodeParts, selectRows, type Part, type Selected } from "./prepare.js";
-import { SCALE_FREE_LOSSES, type OutputMode } from "./build-model.js";
+import { SCALE_FREE_LOSSES } from "./build-model.js";
 import type { FitHooks } from "./fit.js";
 import { fitOnce, type Metrics } from "./fit-once.js";
-import { foldTargetScale, summarize, toArtifacts, type ModelSummary, type StoredArtifacts } from "./export.js";
-import type { Preprocessing } from "./preprocess.js";
+import { foldTargetScale, summarize, toArtifacts } from "./export.js";
 import type { JobRequest } from "./spec/job-request.js";
 import { diagnose, priorLoss, type Diagnosis } from "./diagnose.js";
 import { kFolds, splitRows } from "./split.js";
@@ -16,21 +15,8 @@ import { crossValidationReport, type CrossValidationReport } from "./cv-report.j
 
 export type { Metrics };
 
-export interface TrainResult {
-  task: Task;
-  outputMode: OutputMode;
-  preprocessing: Preprocessing;
-  summary: ModelSummary;
-  artifacts: StoredArtifacts;
-  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; resumedAtEpoch?: number };
-  diagnosis: Diagnosis;
-  history: Record<string, number[]>;
-  epochsRun: number;
-  restoredEpoch?: number;
-  warnings: string[];
-}
-
-export type TrainOutcome = { status: "succeeded"; result: TrainResult } | { status: "interrupted" };
+export type { TrainOutcome, TrainResult } from "./train-result.js";
+import type { TrainOutcome } from "./train-result.js";
 
 /** Loss of knowing only the target's distribution: class entropy, or 1 for a standardized target. */
 function baselineLoss(train: Part, classes: number): number {

@@ -1,7 +1,7 @@
 /** Worker process entry point: `npm run start:worker`. Run as many as you like, anywhere. */
 import { loadConfig } from "../config.js";
 import { createDb } from "../db.js";
-import { initBackend } from "../training/backend.js";
+import { runtime } from "../training/index.js";
 import { startTrainWorker } from "./train-worker.js";
 import { createTrainQueue } from "../queue.js";
 import { reconcileQueue } from "../jobs/reconciler.js";
@@ -9,7 +9,7 @@ import { reconcileQueue } from "../jobs/reconciler.js";
 const config = loadConfig();
 const log = (msg: string, extra: object = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...extra }));
 // Fail fast when the configured compute cannot start; the sandboxed children pick the same one.
-const backend = await initBackend(config.TFJS_BACKEND);
+const backend = await (await runtime()).initBackend(config.TFJS_BACKEND);
 const db = createDb(config.DATABASE_URL);
 const worker = startTrainWorker(config, db, log);
 await worker.waitUntilReady();

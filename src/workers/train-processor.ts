@@ -7,7 +7,7 @@ import { loadConfig } from "../config.js";
 import { createDb } from "../db.js";
 import { runTraining, type RunContext, type RunResult } from "../jobs/run-training.js";
 import type { TrainPayload } from "../queue.js";
-import { initBackend } from "../training/backend.js";
+import { runtime } from "../training/index.js";
 
 // If the worker process dies (SIGKILL), its IPC channel closes: stop too, rather than train on
 // as an orphan while another worker retries the job.
@@ -17,7 +17,7 @@ let context: Promise<RunContext> | undefined;
 
 async function createContext(): Promise<RunContext> {
   const config = loadConfig();
-  const backend = await initBackend(config.TFJS_BACKEND);
+  const backend = await (await runtime()).initBackend(config.TFJS_BACKEND);
   return { config, backend, db: createDb(config.DATABASE_URL) };
 }
 

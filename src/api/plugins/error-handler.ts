@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { AppError, ErrorCodes, formatPath, type ErrorCode, type FieldError } from "../../errors.js";
+import { SpecError } from "../../training/index.js";
 
 const TITLES: Record<number, string> = {
   400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
@@ -27,6 +28,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = { 413: "payload_too_large", 415
 /** Maps every error to problem+json: ours, schema validation, Fastify's own 4xx; 5xx hide internals. */
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // Training's own error for a request it cannot accept: a 400 with the paths.
+    if (err instanceof SpecError) return sendProblem(reply, 400, err.code, err.detail, err.errors);
     if (err instanceof AppError) {
       if (err.status === 429 && !reply.hasHeader("retry-after")) reply.header("retry-after", 30);
       return sendProblem(reply, err.status, err.code, err.detail, err.errors);

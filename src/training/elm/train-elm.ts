@@ -11,7 +11,7 @@ import { encodeParts, type Part, type Selected } from "../prepare.js";
 import type { ElmSpec } from "../spec/elm.js";
 import type { JobRequest } from "../spec/job-request.js";
 import type { SplitIndices } from "../split.js";
-import type { TrainOutcome } from "../train-job.js";
+import type { TrainOutcome } from "../train-result.js";
 import { plattScaling, temperature } from "./calibrate.js";
 import { fitElm, type ElmData } from "./fit-elm.js";
 import { elmModel } from "./hidden.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JobRequestSchema } from "../../../training/spec/job-request.js";
+import { JobRequestSchema } from "../../../training/index.js";
 import type { App } from "../../context.js";
 import { JobSchema } from "../../schemas/job.js";
 import { problems } from "../../schemas/problem.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../../../errors.js";
-import { WEIGHTS_FILE } from "../../../training/model-json.js";
+import { WEIGHTS_FILE } from "../../../training/index.js";
 import type { App } from "../../context.js";
 import { IdParamsSchema, problems } from "../../schemas/problem.js";
 
