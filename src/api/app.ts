@@ -1,8 +1,10 @@
 /**
  * Builds the Fastify app and never listens (tests inject into it; server.ts listens).
- * Plugin order: external (zod compilers, OpenAPI, multipart) → app (errors, auth) → routes.
+ * Plugin order: external (helmet, zod compilers, OpenAPI, multipart, rate limit) → app (errors,
+ * auth, tenant rate limit) → routes.
  */
 import Fastify, { type FastifyInstance } from "fastify";
+import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -55,6 +57,16 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // Security headers on every response, 4xx included (helmet sets them at onRequest). The API
+  // serves JSON and images, so its CSP allows nothing; Swagger UI under /docs needs its scripts.
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/docs")) (route as { helmet?: object }).helmet = { contentSecurityPolicy: false };
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    frameguard: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -91,14 +103,9 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   });
 
   registerErrorHandler(app);
-  const limiter = registerRateLimit(app);
+  const limiter = await registerRateLimit(app);
   registerAuth(app, limiter); // deny by default, decided from the matched route
   registerTenantRateLimit(app, limiter);
-  app.addHook("onSend", async (req, reply, payload) => {
-    reply.header("x-content-type-options", "nosniff").header("x-frame-options", "DENY").header("referrer-policy", "no-referrer");
-    if (!req.routeOptions.url?.startsWith("/docs")) reply.header("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
-    return payload;
-  });
 
   health(app, { db, redisPing: () => queue.count() });
   metrics(app, { db, queue });

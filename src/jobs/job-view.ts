@@ -1,5 +1,5 @@
 import type { Job, JobEpoch } from "../generated/prisma/client.js";
-import type { JobRequest } from "../training/index.js";
+import { readStoredRequest, type JobRequest } from "../training/index.js";
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -49,7 +49,7 @@ export function toHistory(epochs: JobEpoch[]): Record<string, number[]> {
 }
 
 export function toJobView(job: Job & { history?: JobEpoch[]; model?: { id: string } | null }): JobView {
-  const spec = job.spec as unknown as JobRequest;
+  const spec = readStoredRequest(job.spec);
   return {
     id: job.id,
     status: job.status as JobStatus,

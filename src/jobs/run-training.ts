@@ -6,7 +6,7 @@ import { DatasetService } from "../datasets/dataset-service.js";
 import { CheckpointStore } from "./checkpoint-store.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
 import type { Config } from "../config.js";
-import { resolveColumns, runtime, SpecError, TrainingError, type JobRequest } from "../training/index.js";
+import { readStoredRequest, resolveColumns, runtime, SpecError, TrainingError, type JobRequest } from "../training/index.js";
 
 export interface RunContext {
   db: Db;
@@ -69,7 +69,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
   try {
     if (!job.datasetId) throw new TrainingError("dataset_deleted", "the dataset was deleted before the job ran");
     const dataset = await db.dataset.findUniqueOrThrow({ where: { id: job.datasetId } });
-    const asked = job.spec as unknown as JobRequest;
+    const asked = readStoredRequest(job.spec);
     // Only the columns this job reads: features, target and sample weights.
     const profile = dataset.columns as unknown as ColumnProfile[];
     const resolved = resolveColumns(asked, profile);

@@ -3,7 +3,7 @@
  * TensorFlow.js is behind `runtime()`, loaded on first use, so an API process that only takes
  * uploads never loads it.
  */
-export { JobRequestSchema, type JobRequest } from "./spec/job-request.js";
+export { JobRequestSchema, readStoredRequest, type JobRequest } from "./spec/job-request.js";
 export { ModelSpecSchema, type ModelSpec } from "./spec/model-spec.js";
 export { resolveColumns, type ResolvedColumns } from "./columns.js";
 export { checkLimits, estimateGroups, type SpecLimits } from "./limits.js";

@@ -48,9 +48,8 @@ export function registerAuth(app: FastifyInstance, limiter: RateLimiter) {
     const key = bearer(req);
     const tenant = key ? keys.get(key) : undefined;
     if (!tenant) {
-      // Guessing keys costs the guesser's address its request budget.
-      const limited = await limiter.hit(`ip:${req.ip}`, reply);
-      if (limited) return limited;
+      // Guessing keys costs the guesser's address its request budget (a 429 past it).
+      await limiter.failedKey(req, reply);
       reply.header("www-authenticate", 'Bearer realm="treino"');
       return sendProblem(reply, 401, "unauthorized", key ? "unknown API key" : "send Authorization: Bearer <key>");
     }

@@ -1,51 +1,50 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import rateLimit from "@fastify/rate-limit";
 import { Redis } from "ioredis";
-import { sendProblem } from "./error-handler.js";
+import { AppError } from "../../errors.js";
 
-const WINDOW_MS = 60_000;
+type Check = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 export interface RateLimiter {
-  /** Counts one request for `who`; past the limit sends the 429 and returns the reply. */
-  hit(who: string, reply: FastifyReply): Promise<FastifyReply | undefined>;
+  /** Counts a request of an authenticated tenant; throws the 429 past the limit. */
+  tenant: Check;
+  /** Counts a failed key attempt against the client's address; throws the 429 past the limit. */
+  failedKey: Check;
 }
 
 /**
- * RATE_LIMIT_PER_MINUTE requests per tenant (and per client address for failed key attempts)
- * and minute: a fixed window counted in Redis, so every API instance shares it; past it, 429
- * with Retry-After. When Redis does not answer the limit is skipped rather than failing every
- * request: /ready reports Redis. Every authenticated route is counted (auth runs first and sets
- * the tenant; public routes have none).
+ * RATE_LIMIT_PER_MINUTE requests per tenant (and failed key attempts per client address) and
+ * minute, counted in Redis by @fastify/rate-limit's store so every API instance shares them;
+ * past it, 429 with Retry-After. When Redis does not answer the limit is skipped rather than
+ * failing every request (skipOnError): /ready reports Redis.
  */
-export function registerRateLimit(app: FastifyInstance): RateLimiter {
+export async function registerRateLimit(app: FastifyInstance): Promise<RateLimiter> {
   const limit = app.config.RATE_LIMIT_PER_MINUTE;
-  if (limit === 0) return { hit: async () => undefined };
-  const redis = new Redis(app.config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 });
-  redis.on("error", () => undefined); // reported by the failing command
+  if (limit === 0) return { tenant: async () => undefined, failedKey: async () => undefined };
+  const redis = new Redis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 });
+  redis.on("error", () => undefined); // reported by the failing command (and skipped)
   app.addHook("onClose", async () => redis.disconnect());
-  const limiter: RateLimiter = {
-    async hit(who, reply) {
-      const window = Math.floor(Date.now() / WINDOW_MS);
-      const key = `${app.config.QUEUE_PREFIX}:rate:${who}:${window}`;
-      let count: number;
-      try {
-        if (redis.status === "wait") await redis.connect();
-        [[, count]] = (await redis.multi().incr(key).pexpire(key, WINDOW_MS + 1000).exec()) as [[Error | null, number]];
-      } catch {
-        return undefined;
-      }
-      reply.header("x-ratelimit-limit", limit).header("x-ratelimit-remaining", Math.max(0, limit - count));
-      if (count <= limit) return undefined;
-      const retryAfter = Math.ceil(((window + 1) * WINDOW_MS - Date.now()) / 1000);
-      reply.header("retry-after", retryAfter);
-      return sendProblem(reply, 429, "too_many_requests", `more than ${limit} requests a minute (RATE_LIMIT_PER_MINUTE); retry in ${retryAfter} s`);
+  await app.register(rateLimit, {
+    global: false,
+    redis,
+    nameSpace: `${app.config.QUEUE_PREFIX}:rate:`,
+    max: limit,
+    timeWindow: 60_000,
+    skipOnError: true,
+    errorResponseBuilder: (_req, ctx) => {
+      const seconds = Math.max(1, Math.ceil(ctx.ttl / 1000));
+      return new AppError("too_many_requests", `more than ${limit} requests a minute (RATE_LIMIT_PER_MINUTE); retry in ${seconds} s`);
     },
+  });
+  return {
+    tenant: app.rateLimit({ keyGenerator: (req) => `tenant:${req.tenant}` }) as Check,
+    failedKey: app.rateLimit({ keyGenerator: (req) => `ip:${req.ip}` }) as Check,
   };
-  return limiter;
 }
 
 /** The per-tenant hook: runs after auth, so every request that has a tenant is counted. */
 export function registerTenantRateLimit(app: FastifyInstance, limiter: RateLimiter) {
   app.addHook("onRequest", async (req, reply) => {
-    if (req.tenant) return limiter.hit(`tenant:${req.tenant}`, reply);
+    if (req.tenant) await limiter.tenant(req, reply);
   });
 }

@@ -28,3 +28,18 @@ export const JobRequestSchema = z.strictObject({
   training: TrainingOptionsSchema.default(() => TrainingOptionsSchema.parse({})),
 });
 export type JobRequest = z.infer<typeof JobRequestSchema>;
+
+/**
+ * Upgrades a stored request written at an older `specVersion` to the current shape, one step a
+ * version (Ludwig's `upgrade on load`). Every family is at version 1 today: nothing to do yet,
+ * but a stored spec is always read through here and the schema, never cast.
+ */
+const UPGRADES: Array<(stored: Record<string, unknown>) => Record<string, unknown>> = [];
+
+/** A job request as stored on a job row, re-read through the upgrade steps and the schema. */
+export function readStoredRequest(stored: unknown): JobRequest {
+  let value = stored as Record<string, unknown>;
+  const model = value?.model as { specVersion?: number } | undefined;
+  for (let v = model?.specVersion ?? 1; v - 1 < UPGRADES.length; v++) value = UPGRADES[v - 1]!(value);
+  return JobRequestSchema.parse(value);
+}
