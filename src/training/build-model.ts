@@ -1,15 +1,13 @@
 import { tf, tfl } from "./tf.js";
 import type { Activation, LayerSpec, NodeLayerSpec, RegularizerSpec } from "./spec/layers.js";
 import type { SequentialSpec } from "./spec/sequential.js";
-import type { LossName, OptimizerSpec } from "./spec/training-options.js";
 import type { z } from "zod";
-import type { MetricSchema } from "./spec/training-options.js";
+import type { LossName, MetricSchema, OptimizerSpec } from "./spec/training-options.js";
+import type { OutputPlan } from "./output-plan.js";
 
 type MetricName = z.infer<typeof MetricSchema>;
-import type { Task } from "./columns.js";
 
 export { planOutput, type OutputMode, type OutputPlan } from "./output-plan.js";
-import type { OutputMode, OutputPlan } from "./output-plan.js";
 
 const ACTIVATION_ALIASES: Partial<Record<Activation, string>> = { silu: "swish", hard_sigmoid: "hardSigmoid" };
 function activation(a: Activation): any {
@@ -158,11 +156,7 @@ export function setLearningRate(opt: tf.Optimizer, lr: number): void {
   else o.learningRate = lr;
 }
 
-export const DEFAULT_LOSS: Record<OutputMode, LossName> = {
-  sigmoid: "binary_crossentropy",
-  softmax: "categorical_crossentropy",
-  linear: "mean_squared_error",
-};
+export { DEFAULT_LOSS, SCALE_FREE_LOSSES } from "./spec/training-options.js";
 
 /** Huber loss, delta 1 as Keras's default: quadratic below delta, linear above (Huber 1964). */
 function huber(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
@@ -196,7 +190,6 @@ export function tfjsLoss(name: LossName) {
 }
 
 /** Regression losses that stay meaningful on a standardized target (others see raw values). */
-export const SCALE_FREE_LOSSES: ReadonlySet<LossName> = new Set(["mean_squared_error", "mse", "mean_absolute_error", "mae", "huber", "log_cosh"]);
 
 const TFJS_METRIC: Record<MetricName, string> = {
   accuracy: "accuracy",

@@ -1,7 +1,7 @@
 import { tf, type tfl } from "./tf.js";
 import { buildOptimizer, DEFAULT_LOSS, tfjsLoss, tfjsMetrics, type OutputPlan } from "./build-model.js";
 import { buildNetwork } from "./network.js";
-import type { LossName } from "./spec/training-options.js";
+import { LOSSES_BY_MODE, type LossName } from "./spec/training-options.js";
 import { fitModel, type FitHooks, type FitOutcome } from "./fit.js";
 import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from "./evaluate.js";
 import { inputTensors, predictMatrix } from "./predict.js";
@@ -51,11 +51,6 @@ function classWeights(req: JobRequest, labels: string[], train: Part): Record<nu
 }
 
 /** Which losses each output can train with (Keras would fail or learn nonsense otherwise). */
-const LOSSES_BY_MODE: Record<OutputPlan["mode"], ReadonlySet<LossName>> = {
-  sigmoid: new Set(["binary_crossentropy"]),
-  softmax: new Set(["categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence"]),
-  linear: new Set(["mean_squared_error", "mse", "mean_absolute_error", "mae", "huber", "log_cosh", "mean_absolute_percentage_error", "mape", "mean_squared_logarithmic_error", "msle", "poisson"]),
-};
 
 /**
  * Builds, compiles and fits one network on `data.train` (validating on `data.validation` when

@@ -34,6 +34,23 @@ export const LOSSES = {
 export const LossSchema = z.enum([...LOSSES.classification, ...LOSSES.regression]);
 export type LossName = z.infer<typeof LossSchema>;
 
+/** The losses each output fits (Keras: a sigmoid unit takes binary cross-entropy, softmax the categorical ones). */
+export const LOSSES_BY_MODE: Record<"sigmoid" | "softmax" | "linear", ReadonlySet<LossName>> = {
+  sigmoid: new Set(["binary_crossentropy"]),
+  softmax: new Set(LOSSES.classification.filter((l) => l !== "binary_crossentropy")),
+  linear: new Set(LOSSES.regression),
+};
+
+/** The loss used when the job names none, by output. */
+export const DEFAULT_LOSS: Record<"sigmoid" | "softmax" | "linear", LossName> = {
+  sigmoid: "binary_crossentropy",
+  softmax: "categorical_crossentropy",
+  linear: "mean_squared_error",
+};
+
+/** Regression losses indifferent to the target's scale: the target is standardized for them. */
+export const SCALE_FREE_LOSSES: ReadonlySet<LossName> = new Set(["mean_squared_error", "mse", "mean_absolute_error", "mae", "huber", "log_cosh"]);
+
 /** Keras metric names; logged per epoch under tfjs's names (`accuracy` is logged as `acc`). */
 export const MetricSchema = z.enum([
   "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy", "precision", "recall",
