@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 /**
  * The layering STYLE.md describes, checked on the import graph of src/ (static imports that
  * exist at run time: `import type` is left out, as are dynamic `import()`s):
- *  - src/training imports nothing from the API, services, workers, db or queue;
+ *  - src/training imports nothing from the API, services, workers, db or queue (data types come
+ *    from src/tables, the table format, which imports nothing but errors);
  *  - everything outside src/training imports training through src/training/index.ts only;
  *  - no import cycles.
  */
@@ -39,8 +40,13 @@ describe("architecture", () => {
   const g = graph();
 
   it("keeps src/training free of HTTP, services, workers, db and queue", () => {
-    const banned = /^(api|jobs|models|workers|plots)\/|^(db|queue|storage-quota)\.ts$/;
+    const banned = /^(api|jobs|models|workers|plots|datasets)\/|^(db|queue|storage-quota)\.ts$/;
     const bad = [...g].filter(([m]) => m.startsWith("training/")).flatMap(([m, deps]) => deps.filter((d) => banned.test(d)).map((d) => `${m} → ${d}`));
+    assert.deepEqual(bad, []);
+  });
+
+  it("keeps the table format (src/tables) below both the upload service and training", () => {
+    const bad = [...g].filter(([m]) => m.startsWith("tables/")).flatMap(([m, deps]) => deps.filter((d) => !d.startsWith("tables/") && d !== "errors.ts").map((d) => `${m} → ${d}`));
     assert.deepEqual(bad, []);
   });
 

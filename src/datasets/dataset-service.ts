@@ -6,10 +6,10 @@ import { remainingStorage } from "../storage-quota.js";
 import type { Dataset } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ingest } from "./ingest.js";
-import type { ColumnProfile } from "./profile.js";
-import { readTable, type Table } from "./read-table.js";
+import type { ColumnProfile } from "../tables/profile.js";
+import { readTable, type Table } from "../tables/read-table.js";
 import { ChunkStore } from "./chunk-store.js";
-import type { DatasetFormat } from "./sniff.js";
+import type { DatasetFormat } from "../tables/sniff.js";
 
 export interface DatasetView {
   id: string;

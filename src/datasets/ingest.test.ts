@@ -2,8 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { ingest, CHUNK_BYTES } from "./ingest.js";
-import { readTable, tableRows } from "./read-table.js";
-import type { DatasetFormat } from "./sniff.js";
+import { readTable, tableRows } from "../tables/read-table.js";
+import type { DatasetFormat } from "../tables/sniff.js";
 
 const limits = { maxBytes: 1e9, maxRows: 1e7, maxColumns: 100, maxCells: 1e9, maxLineBytes: 1e6 };
 

@@ -3,9 +3,9 @@ import { Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parse, CsvError } from "csv-parse";
 import { AppError } from "../errors.js";
-import { jsonField, jsonLinesParser, lineLengthGuard } from "./jsonl.js";
-import { ColumnProfiler, type ColumnProfile } from "./profile.js";
-import { sniffDelimiter, type DatasetFormat } from "./sniff.js";
+import { jsonField, jsonLinesParser, lineLengthGuard } from "../tables/jsonl.js";
+import { ColumnProfiler, type ColumnProfile } from "../tables/profile.js";
+import { sniffDelimiter, type DatasetFormat } from "../tables/sniff.js";
 import { Utf8Checker } from "./utf8.js";
 
 export interface IngestLimits {
@@ -40,8 +40,8 @@ export interface IngestResult {
 /** Size of the pieces the raw file is stored in. */
 export const CHUNK_BYTES = 1024 * 1024;
 
-export { csvOptions } from "./csv-options.js";
-import { csvOptions } from "./csv-options.js";
+export { csvOptions } from "../tables/csv-options.js";
+import { csvOptions } from "../tables/csv-options.js";
 
 /** Reads the first bytes (up to a line end or 64 KiB) and gives back a stream of all of them. */
 async function peek(source: Readable): Promise<{ head: Buffer; stream: Readable }> {

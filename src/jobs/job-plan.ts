@@ -2,7 +2,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, type FieldError } from "../errors.js";
 import type { Dataset } from "../generated/prisma/client.js";
-import type { ColumnProfile } from "../datasets/profile.js";
+import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import {
   checkLimits, countSpecParams, estimateGroups, findLeaks, normalizeKeras, resolveColumns, runtime,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.js";
 import { AppError } from "../errors.js";
-import type { ColumnProfile } from "../datasets/profile.js";
+import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { CheckpointStore } from "./checkpoint-store.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { ColumnProfile } from "../datasets/profile.js";
+import type { ColumnProfile } from "../tables/profile.js";
 import { resolveColumns } from "./columns.js";
 import { estimateGroups, checkLimits } from "./limits.js";
 import { JobRequestSchema } from "./spec/job-request.js";

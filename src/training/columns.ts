@@ -1,6 +1,6 @@
 import type { FieldError } from "../errors.js";
 import { SpecError } from "./training-error.js";
-import type { ColumnProfile, ColumnType } from "../datasets/profile.js";
+import type { ColumnProfile, ColumnType } from "../tables/profile.js";
 import { checkSettings, columnSettings, type FeatureKind } from "./preprocess.js";
 import type { JobRequest } from "./spec/job-request.js";
 import { LOSSES } from "./spec/training-options.js";

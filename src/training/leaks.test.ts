@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { findLeaks } from "./leaks.js";
-import { tableFromRows } from "../datasets/read-table.js";
+import { tableFromRows } from "../tables/read-table.js";
 
 describe("findLeaks", () => {
   // 100 rows: `after` is set only for survivors (a leak), `noise` is unrelated.

@@ -1,5 +1,5 @@
-import { isMissing, parseNumber } from "../datasets/profile.js";
-import type { Table } from "../datasets/read-table.js";
+import { isMissing, parseNumber } from "../tables/profile.js";
+import type { Table } from "../tables/read-table.js";
 import type { ResolvedColumns } from "./columns.js";
 
 /** A single column predicting this share of rows (or explaining this share of variance) is suspicious. */

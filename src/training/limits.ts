@@ -1,5 +1,5 @@
 import type { FieldError } from "../errors.js";
-import type { ColumnProfile } from "../datasets/profile.js";
+import type { ColumnProfile } from "../tables/profile.js";
 import type { ResolvedColumns } from "./columns.js";
 import { columnSettings, type InputGroup } from "./preprocess.js";
 import { normalizeKeras } from "./keras-json.js";

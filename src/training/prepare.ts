@@ -1,6 +1,6 @@
 import { SpecError } from "./training-error.js";
-import { isMissing, parseNumber } from "../datasets/profile.js";
-import type { Table } from "../datasets/read-table.js";
+import { isMissing, parseNumber } from "../tables/profile.js";
+import type { Table } from "../tables/read-table.js";
 import type { ResolvedColumns, Task } from "./columns.js";
 import { columnSettings, encodeRows, fitFeatures, inputNames, layoutGroups, sortLabels, type Preprocessing, type Rows } from "./preprocess.js";
 import type { SplitIndices } from "./split.js";

@@ -1,6 +1,6 @@
 import type { FieldError } from "../errors.js";
 import { SpecError } from "./training-error.js";
-import { isMissing, parseNumber, TRUE_VALUES, type ColumnType } from "../datasets/profile.js";
+import { isMissing, parseNumber, TRUE_VALUES, type ColumnType } from "../tables/profile.js";
 import { DEFAULT_PREPROCESSING, type PreprocessingSpec } from "./spec/preprocessing.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { ColumnProfile } from "../datasets/profile.js";
-import type { Table } from "../datasets/read-table.js";
+import type { ColumnProfile } from "../tables/profile.js";
+import type { Table } from "../tables/read-table.js";
 import { resolveColumns, type ResolvedColumns } from "./columns.js";
 import { encodeParts, selectRows, type Part, type Selected } from "./prepare.js";
 import { SCALE_FREE_LOSSES } from "./build-model.js";

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { AppError } from "../../../errors.js";
-import { DELIMITERS, detectFormat } from "../../../datasets/sniff.js";
+import { DELIMITERS, detectFormat } from "../../../tables/sniff.js";
 import type { App } from "../../context.js";
 import { DatasetSchema } from "../../schemas/dataset.js";
 import { problems } from "../../schemas/problem.js";
