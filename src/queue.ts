@@ -1,12 +1,17 @@
 import { Queue, type ConnectionOptions } from "bullmq";
 import type { Config } from "./config.js";
 
-/** Queue names and the payload each carries (immich-style typed job map). */
-export const TRAIN_QUEUE = "train";
+/** What a training queue entry carries: the job row's id (Postgres has the rest) and its tenant. */
 export interface TrainPayload {
   jobId: string;
   tenant: string;
 }
+
+/** Each queue's name and payload (immich-style typed job map); one queue today. */
+export interface QueuePayloads {
+  train: TrainPayload;
+}
+export const TRAIN_QUEUE: keyof QueuePayloads = "train";
 
 /** Connection options for BullMQ from `REDIS_URL`. */
 export function redisConnection(config: Config, role: "producer" | "worker"): ConnectionOptions {

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Readable } from "node:stream";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
@@ -6,22 +7,24 @@ import { remainingStorage } from "../storage-quota.js";
 import type { Dataset } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ingest } from "./ingest.js";
-import type { ColumnProfile } from "../tables/profile.js";
+import { ColumnProfileSchema, type ColumnProfile } from "../tables/profile.js";
 import { readTable, type Table } from "../tables/read-table.js";
 import { ChunkStore } from "./chunk-store.js";
 import type { DatasetFormat } from "../tables/sniff.js";
 
-export interface DatasetView {
-  id: string;
-  name: string;
-  format: DatasetFormat;
-  delimiter: string | null;
-  rows: number;
-  sizeBytes: number;
-  sha256: string;
-  columns: ColumnProfile[];
-  createdAt: string;
-}
+/** A dataset as clients see it: the response schema (OpenAPI) and the service's type, one definition. */
+export const DatasetViewSchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  format: z.enum(["csv", "jsonl"]),
+  delimiter: z.string().nullable(),
+  rows: z.number().int(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  columns: z.array(ColumnProfileSchema),
+  createdAt: z.string(),
+});
+export type DatasetView = z.infer<typeof DatasetViewSchema>;
 
 export function toDatasetView(d: Dataset): DatasetView {
   return {

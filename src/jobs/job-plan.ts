@@ -5,15 +5,16 @@ import type { Dataset } from "../generated/prisma/client.js";
 import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import {
-  checkLimits, countSpecParams, estimateGroups, findLeaks, normalizeKeras, resolveColumns, runtime,
-  type InputGroup, type JobRequest, type NetworkDescription, type ResolvedColumns, type SpecLimits,
+  checkLimits, countSpecParams, estimateInputGroups, findLeaks, normalizeKeras, resolveColumns, runtime,
+  SpecError, type InputGroup, type JobRequest, type NetworkDescription, type ResolvedColumns, type SpecLimits,
 } from "../training/index.js";
 
 /** Rows, and cells, read at job creation (on the API) to look for leaking columns. */
 const LEAK_SAMPLE_ROWS = 50_000;
 const LEAK_SAMPLE_CELLS = 1_000_000;
 
-export const invalid = (errors: FieldError[]) => new AppError("validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
+/** One builder of validation_failed, training's own (the API maps it to a 400 with the paths). */
+export const invalid = (errors: FieldError[]) => SpecError.of(errors);
 
 /** Limits of a job beyond its network: wall time and categories kept per column. */
 function checkJobLimits(req: JobRequest, config: Config): FieldError[] {
@@ -72,7 +73,7 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   const structural = [...checkLimits(req, limitsOf(config)), ...checkJobLimits(req, config)];
   if (structural.length) throw invalid(structural);
   const target = columns.find((c) => c.name === req.target)!;
-  const groups = estimateGroups(resolved, columns, req);
+  const groups = estimateInputGroups(resolved, columns, req);
   const network = await describe(config, req.model, groups, {
     task: resolved.task, classes: resolved.task === "classification" ? target.distinct : 0, loss: req.training.loss, seed: req.training.seed,
   });

@@ -1,34 +1,38 @@
 import type { Job, JobEpoch } from "../generated/prisma/client.js";
-import { readStoredRequest, type JobRequest } from "../training/index.js";
+import { z } from "zod";
+import { readStoredRequest } from "../training/index.js";
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
 
-export interface JobView {
-  id: string;
-  status: JobStatus;
-  datasetId: string | null;
-  target: string;
-  features: string[] | null;
-  ignore: string[];
-  task: string | null;
-  split: JobRequest["split"];
-  model: JobRequest["model"];
-  training: JobRequest["training"];
-  backend: string | null;
-  progress: { epoch: number; epochs: number };
-  history: Record<string, number[]>;
-  metrics: Record<string, unknown> | null;
-  modelId: string | null;
-  error: { code: string; message: string } | null;
-  warnings: string[];
-  attempts: number;
-  cancelRequested: boolean;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+/** A job as clients see it: the response schema (OpenAPI) and the service's type, one definition. */
+export const JobViewSchema = z.object({
+  id: z.string().uuid(),
+  status: z.enum(JOB_STATUSES),
+  datasetId: z.string().uuid().nullable(),
+  target: z.string(),
+  features: z.array(z.string()).nullable(),
+  ignore: z.array(z.string()),
+  task: z.string().nullable(),
+  split: z.record(z.string(), z.unknown()),
+  model: z.record(z.string(), z.unknown()).describe("The ModelSpec, with defaults filled in"),
+  training: z.record(z.string(), z.unknown()).describe("Training options, with defaults filled in"),
+  backend: z.string().nullable().describe("Compute that ran it: wasm, tensorflow, tensorflow-gpu, cpu"),
+  progress: z.object({ epoch: z.number().int(), epochs: z.number().int() }),
+  history: z.record(z.string(), z.array(z.number())).describe("Keras-style: loss, val_loss, acc, val_acc per epoch"),
+  metrics: z.record(z.string(), z.unknown()).nullable().describe("test and validation metrics"),
+  modelId: z.string().uuid().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  warnings: z.array(z.string()),
+  attempts: z.number().int(),
+  cancelRequested: z.boolean(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+export type JobView = z.infer<typeof JobViewSchema>;
 
 /**
  * Keras-style history ({loss: [...], val_loss: [...]}) from the per-epoch rows. A cross-validated

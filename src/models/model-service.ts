@@ -1,9 +1,10 @@
+import { z } from "zod";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
-import { encodeRow, modelJson, runtime as trainingRuntime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts, type tfl } from "../training/index.js";
-import { validateModel, type ValidateRequest, type ValidateResult } from "./validate-model.js";
+import { encodeRow, modelJson, ModelSummarySchema, runtime as trainingRuntime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts, type tfl } from "../training/index.js";
+import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
 
 /** TensorFlow.js is loaded on the first prediction, not at start: an API that only takes uploads stays small. */
 const runtime = trainingRuntime;
@@ -11,21 +12,28 @@ const runtime = trainingRuntime;
 /** Preprocessing as stored with a model: the fitted encodings plus how to read the output. */
 export type StoredPreprocessing = Preprocessing & { outputMode: OutputMode; task: string };
 
-export interface ModelView {
-  id: string;
-  jobId: string;
-  type: string;
-  summary: ModelSummary;
-  metrics: Record<string, unknown>;
-  target: string;
-  features: string[];
-  labels: string[];
+/** A trained model as clients see it: the response schema (OpenAPI) and the service's type, one definition. */
+export const ModelViewSchema = z.object({
+  id: z.string().uuid(),
+  jobId: z.string().uuid(),
+  type: z.string(),
+  summary: ModelSummarySchema,
+  metrics: z.record(z.string(), z.unknown()),
+  target: z.string(),
+  features: z.array(z.string()),
+  labels: z.array(z.string()),
   /** A StoredPreprocessing, as JSON. */
-  preprocessing: Record<string, unknown>;
-  createdAt: string;
-}
+  preprocessing: z.record(z.string(), z.unknown()).describe("Feature encodings, input order, labels"),
+  createdAt: z.string(),
+});
+export type ModelView = z.infer<typeof ModelViewSchema>;
 
-export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number };
+/** One prediction: a label with its class probabilities, or a regression value. */
+export const PredictionSchema = z.union([
+  z.object({ label: z.string(), probabilities: z.record(z.string(), z.number()) }),
+  z.object({ value: z.number() }),
+]);
+export type Prediction = z.infer<typeof PredictionSchema>;
 
 function toModelView(m: ModelRow): ModelView {
   return {

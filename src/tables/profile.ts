@@ -1,23 +1,27 @@
 /** Column type inference and statistics, computed in one streaming pass over the rows. */
+import { z } from "zod";
 
-export type ColumnType = "numeric" | "categorical" | "boolean" | "text";
+export const COLUMN_TYPES = ["numeric", "categorical", "boolean", "text"] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
 
-export interface ColumnProfile {
-  name: string;
-  type: ColumnType;
-  missing: number;
+/** One column's profile: the response schema and the type, one definition. */
+export const ColumnProfileSchema = z.object({
+  name: z.string(),
+  type: z.enum(COLUMN_TYPES),
+  missing: z.number().int(),
   /** Distinct non-missing values (a lower bound once `distinctCapped`). */
-  distinct: number;
-  distinctCapped?: boolean;
+  distinct: z.number().int(),
+  distinctCapped: z.boolean().optional(),
   /** Every value differs from every other (an id, a name): useless as a feature, flagged. */
-  identifier?: boolean;
-  min?: number;
-  max?: number;
-  mean?: number;
-  std?: number;
+  identifier: z.boolean().optional().describe("Every value distinct: an id or a name, not a feature"),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  mean: z.number().optional(),
+  std: z.number().optional(),
   /** Most frequent values, for categorical, boolean and text columns. */
-  top?: Array<{ value: string; count: number }>;
-}
+  top: z.array(z.object({ value: z.string(), count: z.number().int() })).optional(),
+});
+export type ColumnProfile = z.infer<typeof ColumnProfileSchema>;
 
 /** Values read as missing, besides the empty field (the shared datasets use these). */
 const MISSING = new Set(["", "na", "nan", "null", "?"]);

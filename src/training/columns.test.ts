@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ColumnProfile } from "../tables/profile.js";
 import { resolveColumns } from "./columns.js";
-import { estimateGroups, checkLimits } from "./limits.js";
+import { estimateInputGroups, checkLimits } from "./limits.js";
 import { JobRequestSchema } from "./spec/job-request.js";
 import { SpecError } from "./training-error.js";
 
@@ -55,7 +55,7 @@ describe("resolveColumns", () => {
 describe("limits", () => {
   it("estimates input widths from the profile: one-hot with the unknown bucket, capped categories", () => {
     const req = request({ preprocessing: { categorical: { maxCategories: 2 } } });
-    const groups = estimateGroups(resolveColumns(req, columns), columns, req);
+    const groups = estimateInputGroups(resolveColumns(req, columns), columns, req);
     assert.equal(groups[0]!.width, 1 + (2 + 1) + (2 + 1) + 1, "age, sex (2 + UNK), port (capped at 2 + UNK), w");
   });
 

@@ -4,11 +4,8 @@ import "./elm/layers.js"; // registers the ELM's custom layers so stored ELMs lo
 
 export type { StoredArtifacts } from "./model-json.js";
 
-export interface ModelSummary {
-  layers: Array<{ name: string; type: string; outputShape: unknown; params: number }>;
-  totalParams: number;
-  trainableParams: number;
-}
+export type { ModelSummary } from "./spec/summary.js";
+import type { ModelSummary } from "./spec/summary.js";
 
 export async function toArtifacts(model: tfl.LayersModel): Promise<StoredArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;

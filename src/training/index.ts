@@ -6,7 +6,7 @@
 export { JobRequestSchema, readStoredRequest, type JobRequest } from "./spec/job-request.js";
 export { ModelSpecSchema, type ModelSpec } from "./spec/model-spec.js";
 export { resolveColumns, type ResolvedColumns } from "./columns.js";
-export { checkLimits, estimateGroups, type SpecLimits } from "./limits.js";
+export { checkLimits, estimateInputGroups, type SpecLimits } from "./limits.js";
 export { countSpecParams, type DimLimits } from "./param-count.js";
 export { normalizeKeras } from "./keras-json.js";
 export { findLeaks } from "./leaks.js";
@@ -17,7 +17,7 @@ export { modelJson, WEIGHTS_FILE, type StoredArtifacts } from "./model-json.js";
 export { SpecError, TrainingError } from "./training-error.js";
 export type { Checkpoint } from "./checkpoint.js";
 export type { NetworkDescription } from "./describe.js";
-export type { ModelSummary } from "./export.js";
+export { ModelSummarySchema, type ModelSummary } from "./spec/summary.js";
 export type { OutputMode } from "./output-plan.js";
 export type { TrainOutcome, TrainResult } from "./train-result.js";
 export type { FitHooks } from "./fit.js";

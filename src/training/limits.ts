@@ -19,7 +19,7 @@ export interface SpecLimits {
  * The input groups a job will have, their widths estimated from the profile (a categorical
  * column: its distinct values up to maxCategories, plus the unknown bucket), before any row is read.
  */
-export function estimateGroups(resolved: ResolvedColumns, columns: ColumnProfile[], req: Pick<JobRequest, "preprocessing">): InputGroup[] {
+export function estimateInputGroups(resolved: ResolvedColumns, columns: ColumnProfile[], req: Pick<JobRequest, "preprocessing">): InputGroup[] {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const kinds = new Map(resolved.features.map((f) => [f.name, f]));
   let start = 0;

@@ -1,19 +1,6 @@
-import { z } from "zod";
-import { ValidateRequestSchema } from "../../../models/validate-model.js";
+import { ValidateRequestSchema, ValidateResultSchema as ValidateResponseSchema } from "../../../models/dry-run.js";
 import type { App } from "../../context.js";
 import { problems } from "../../schemas/problem.js";
-
-const ValidateResponseSchema = z.object({
-  summary: z.object({
-    layers: z.array(z.object({ name: z.string(), type: z.string(), outputShape: z.unknown(), params: z.number().int() })),
-    totalParams: z.number().int(),
-    trainableParams: z.number().int(),
-  }),
-  outputMode: z.string().describe("sigmoid, softmax or linear"),
-  inputs: z.array(z.object({ name: z.string(), width: z.number().int(), columns: z.array(z.string()) })),
-  estimatedTrainingBytes: z.number().describe("Rough peak of training memory (weights, gradients, optimizer state, one batch, the data)"),
-  warnings: z.array(z.string()),
-});
 
 /** POST /v1/models/validate: a dry run of a model spec, nothing queued. */
 export default function validateModelRoute(app: App) {

@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import type { FieldError } from "../errors.js";
 import { describe, invalid, limitsOf, planJob } from "../jobs/job-plan.js";
-import { checkLimits, estimateTrainingBytes, JobRequestSchema, ModelSpecSchema, normalizeKeras, SEQUENTIAL_INPUT, type InputGroup, type ModelSpec } from "../training/index.js";
+import { checkLimits, estimateTrainingBytes, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, normalizeKeras, SEQUENTIAL_INPUT, type InputGroup, type ModelSpec } from "../training/index.js";
 
 /** A dry run: a model spec, with the dataset and target it would train on, or with input widths alone. */
 export const ValidateRequestSchema = JobRequestSchema.partial().extend({
@@ -12,13 +12,15 @@ export const ValidateRequestSchema = JobRequestSchema.partial().extend({
 });
 export type ValidateRequest = z.infer<typeof ValidateRequestSchema>;
 
-export interface ValidateResult {
-  summary: { layers: Array<{ name: string; type: string; outputShape: unknown; params: number }>; totalParams: number; trainableParams: number };
-  outputMode: string;
-  inputs: Array<{ name: string; width: number; columns: string[] }>;
-  estimatedTrainingBytes: number;
-  warnings: string[];
-}
+/** What a dry run answers; the route's response schema and the service's return type. */
+export const ValidateResultSchema = z.object({
+  summary: ModelSummarySchema,
+  outputMode: z.string().describe("sigmoid, softmax or linear"),
+  inputs: z.array(z.object({ name: z.string(), width: z.number().int(), columns: z.array(z.string()) })),
+  estimatedTrainingBytes: z.number().describe("Rough peak of training memory (weights, gradients, optimizer state, one batch, the data)"),
+  warnings: z.array(z.string()),
+});
+export type ValidateResult = z.infer<typeof ValidateResultSchema>;
 
 /** Input widths when no dataset says them: `inputWidth`, functional inputs' `width`, or the Keras JSON's shapes. */
 function declaredWidths(spec: ModelSpec, inputWidth: number | undefined, errors: FieldError[]): InputGroup[] {
