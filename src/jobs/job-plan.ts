@@ -5,7 +5,7 @@ import type { Dataset } from "../generated/prisma/client.js";
 import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import {
-  checkLimits, countSpecParams, estimateInputGroups, findLeaks, normalizeKeras, resolveColumns, runtime,
+  checkLimits, countSpecParams, estimateInputGroups, findLeaks, resolveColumns, runtime,
   SpecError, type InputGroup, type JobRequest, type NetworkDescription, type ResolvedColumns, type SpecLimits,
 } from "../training/index.js";
 
@@ -43,8 +43,7 @@ export function limitsOf(c: Config): SpecLimits {
 export async function describe(config: Config, ...args: Parameters<Awaited<ReturnType<typeof runtime>>["describeNetwork"]>): Promise<NetworkDescription> {
   const [spec, groups, ctx] = args;
   const limits = limitsOf(config);
-  const keras = spec.type === "keras" ? normalizeKeras(spec.modelTopology) : undefined;
-  const count = countSpecParams(spec, groups, ctx, limits, keras);
+  const count = countSpecParams(spec, groups, ctx, limits);
   if (count.errors.length) throw invalid(count.errors);
   if (count.params > limits.maxParams) throw invalid([{ path: "model", message: `${count.params} parameters, more than ${limits.maxParams} (MAX_PARAMS)` }]);
   const { describeNetwork, initBackend } = await runtime();

@@ -9,14 +9,14 @@ import { planJob } from "./job-plan.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { TrainPayload } from "../queue.js";
 import type { PlotFile } from "../plots/plot-files.js";
-import type { JobRequest } from "../training/index.js";
+import { familyOf, type JobRequest } from "../training/index.js";
 import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
 /** Steps the progress counts: epochs (per CV fold and the refit), or an ELM's candidate sizes. */
 function plannedSteps(req: JobRequest): number {
-  if (req.model.type === "elm") return typeof req.model.hiddenUnits === "number" ? 1 : new Set(req.model.hiddenUnits.search).size;
-  return req.training.epochs * (req.crossValidation ? req.crossValidation.folds + 1 : 1);
+  const own = familyOf(req.model).plannedSteps?.(req.model);
+  return own ?? req.training.epochs * (req.crossValidation ? req.crossValidation.folds + 1 : 1);
 }
 
 const withDetail = { history: true, model: { select: { id: true } } } as const;

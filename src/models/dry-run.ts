@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import type { FieldError } from "../errors.js";
 import { describe, invalid, limitsOf, planJob } from "../jobs/job-plan.js";
-import { checkLimits, estimateTrainingBytes, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, normalizeKeras, SEQUENTIAL_INPUT, type InputGroup, type ModelSpec } from "../training/index.js";
+import { checkLimits, estimateTrainingBytes, familyOf, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, type InputGroup, type ModelSpec } from "../training/index.js";
 
 /** A dry run: a model spec, with the dataset and target it would train on, or with input widths alone. */
 export const ValidateRequestSchema = JobRequestSchema.partial().extend({
@@ -22,27 +22,9 @@ export const ValidateResultSchema = z.object({
 });
 export type ValidateResult = z.infer<typeof ValidateResultSchema>;
 
-/** Input widths when no dataset says them: `inputWidth`, functional inputs' `width`, or the Keras JSON's shapes. */
+/** Input widths when no dataset says them: `inputWidth`, or what the spec itself declares (its family knows). */
 function declaredWidths(spec: ModelSpec, inputWidth: number | undefined, errors: FieldError[]): InputGroup[] {
-  const group = (name: string, width: number, start = 0): InputGroup => ({ name, columns: [], encoding: "onehot", start, width });
-  if (spec.type === "sequential" || spec.type === "elm") {
-    if (!inputWidth) errors.push({ path: "inputWidth", message: "give datasetId and target, or the input width" });
-    return [group(SEQUENTIAL_INPUT, inputWidth ?? 1)];
-  }
-  if (spec.type === "functional") {
-    return spec.inputs.map((x, i) => {
-      if (!x.width) errors.push({ path: `model.inputs[${i}].width`, message: "give datasetId and target, or each input's width" });
-      return group(x.name, x.width ?? 1);
-    });
-  }
-  const t = normalizeKeras(spec.modelTopology);
-  const layers = (t.json.config as { layers: Array<{ name?: string; config: { name?: string; batch_input_shape?: number[] } }> }).layers;
-  return t.inputNames.map((name) => {
-    const l = layers.find((x) => (x.name ?? x.config.name) === name) ?? layers[0]!;
-    const width = l.config.batch_input_shape?.at(-1);
-    if (!width) errors.push({ path: "model.modelTopology", message: `input "${name}" has no width in the JSON; give datasetId and target` });
-    return group(name, width ?? 1);
-  });
+  return familyOf(spec).declaredWidths(spec, inputWidth, errors).map((x) => ({ name: x.name, columns: [], encoding: "onehot" as const, start: 0, width: x.width }));
 }
 
 /**

@@ -5,8 +5,7 @@ import { checkSettings, columnSettings, type FeatureKind } from "./preprocess.js
 import type { JobRequest } from "./spec/job-request.js";
 import { LOSSES } from "./spec/training-options.js";
 import type { ModelSpec } from "./spec/model-spec.js";
-import { SEQUENTIAL_INPUT } from "./graph.js";
-import { normalizeKeras } from "./keras-json.js";
+import { familyOf } from "./families/index.js";
 
 export type Task = "classification" | "regression";
 
@@ -37,9 +36,7 @@ type ColumnsRequest = Pick<JobRequest, "target" | "features" | "ignore" | "task"
 
 /** The model's inputs: one for a sequential model, the named ones of a graph or Keras JSON. */
 export function modelInputs(model: ModelSpec): Array<{ name: string; encoding: "onehot" | "index" }> {
-  if (model.type === "sequential" || model.type === "elm") return [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }];
-  if (model.type === "functional") return model.inputs.map((x) => ({ name: x.name, encoding: x.encoding }));
-  return normalizeKeras(model.modelTopology).inputNames.map((name) => ({ name, encoding: "onehot" as const }));
+  return familyOf(model).inputs(model);
 }
 
 /** Maps columns to model inputs: `inputs` when given, else every feature to the single input. */
@@ -139,10 +136,7 @@ export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): R
     else if (w.type !== "numeric" || (w.min ?? 0) < 0) errors.push({ path: "training.sampleWeight", message: `"${weight}" must be a numeric column of weights >= 0` });
     else if (weight === req.target) errors.push({ path: "training.sampleWeight", message: "the target cannot be the weights" });
   }
-  if (req.model.type === "elm" && (req as Partial<JobRequest>).crossValidation) {
-    errors.push({ path: "crossValidation", message: 'an ELM chooses its size by CV itself: use model.hiddenUnits: {search: [...], by: "cv"}' });
-  }
-  if (req.model.type === "elm" && req.training?.loss) errors.push({ path: "training.loss", message: "an ELM solves least squares: it takes no loss" });
+  errors.push(...(familyOf(req.model).checkRequest?.({ crossValidation: (req as Partial<JobRequest>).crossValidation, training: req.training }) ?? []));
   const loss = req.training?.loss;
   if (loss && target && !(LOSSES[task] as readonly string[]).includes(loss)) {
     errors.push({ path: "training.loss", message: `${loss} is not a ${task} loss; use one of ${LOSSES[task].join(", ")}` });

@@ -2,9 +2,8 @@ import type { FieldError } from "../errors.js";
 import type { ColumnProfile } from "../tables/profile.js";
 import type { ResolvedColumns } from "./columns.js";
 import { columnSettings, type InputGroup } from "./preprocess.js";
-import { normalizeKeras } from "./keras-json.js";
 import type { JobRequest } from "./spec/job-request.js";
-import { candidateSizes } from "./spec/elm.js";
+import { familyOf } from "./families/index.js";
 
 /** Configured ceilings on what one job may ask for. */
 export interface SpecLimits {
@@ -44,13 +43,7 @@ export function estimateInputGroups(resolved: ResolvedColumns, columns: ColumnPr
 
 /** Each layer of the spec with the path users wrote it at, and its units if it has any. */
 function layersOf(req: JobRequest): Array<{ path: string; units?: number }> {
-  const m = req.model;
-  if (m.type === "sequential") return m.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.type === "dense" ? l.units : undefined }));
-  if (m.type === "functional") return m.nodes.map((n, i) => ({ path: `model.nodes[${i}].layer`, units: n.layer.type === "dense" ? n.layer.units : undefined }));
-  if (m.type === "elm") return [...m.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.units })), { path: "model.hiddenUnits", units: candidateSizes(m).at(-1) }];
-  const t = normalizeKeras(m.modelTopology);
-  const layers = (t.json.config as { layers: Array<{ config: { units?: number } }> }).layers;
-  return t.layers.map((l, i) => ({ path: l.path, units: layers[i]!.config.units }));
+  return familyOf(req.model).layers(req.model);
 }
 
 /** Every limit the request breaks, each with the path of the field concerned. `params` is the built network's count. */
@@ -61,7 +54,7 @@ export function checkLimits(req: JobRequest, limits: SpecLimits, params?: number
   }
   const layers = layersOf(req);
   if (layers.length > limits.maxLayers) {
-    errors.push({ path: req.model.type === "functional" ? "model.nodes" : req.model.type === "keras" ? "model.modelTopology" : "model.layers", message: `at most ${limits.maxLayers} layers (MAX_LAYERS)` });
+    errors.push({ path: familyOf(req.model).layersPath, message: `at most ${limits.maxLayers} layers (MAX_LAYERS)` });
   }
   for (const l of layers) {
     if (l.units !== undefined && l.units > limits.maxUnits) errors.push({ path: l.path.endsWith("hiddenUnits") ? l.path : `${l.path}.units`, message: `at most ${limits.maxUnits} units (MAX_UNITS)` });

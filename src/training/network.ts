@@ -4,12 +4,12 @@ import { SpecError } from "./training-error.js";
 import { buildLayers, buildSequential, namer, planOutput, type OutputPlan } from "./build-model.js";
 import { checkGraph, isMerge } from "./graph.js";
 import { normalizeKeras, setInputWidths } from "./keras-json.js";
-import type { Task } from "./columns.js";
 import type { InputGroup } from "./preprocess.js";
 import type { FunctionalSpec } from "./spec/functional.js";
 import type { LayerSpec } from "./spec/layers.js";
 import type { ModelSpec } from "./spec/model-spec.js";
-import type { LossName } from "./spec/training-options.js";
+import type { SequentialSpec } from "./spec/sequential.js";
+import { familyOf } from "./families/index.js";
 import { candidateSizes, type ElmSpec } from "./spec/elm.js";
 import { elmModel } from "./elm/hidden.js";
 import type { RandomLayer } from "./elm/random-layers.js";
@@ -40,18 +40,17 @@ function outputHead(plan: OutputPlan, seed: number): tfl.layers.Layer {
  * Builds any model spec over the given input groups (in the model's input order), with an output
  * layer that fits the target (the spec's own when it fits, else an appended `output` head).
  */
-export async function buildNetwork(spec: ModelSpec, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {
-  if (spec.type === "sequential") {
-    const last = spec.layers.at(-1);
-    const plan = ctx.keepOutput ? asWritten(last?.type === "dense" ? last.units : undefined, last?.type === "dense" ? last.activation : undefined) : planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
-    return { model: buildSequential(spec, groups[0]!.width, plan, ctx.seed), plan, warnings: [] };
-  }
-  if (spec.type === "functional") return buildFunctional(spec, groups, ctx);
-  if (spec.type === "elm") return describeElm(spec, groups[0]!.width, ctx);
-  return buildKeras(spec.modelTopology, groups, ctx);
+export function buildNetwork(spec: ModelSpec, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {
+  return familyOf(spec).build(spec, groups, ctx);
 }
 
-function buildFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: NetworkContext): Network {
+export function buildSequentialNetwork(spec: SequentialSpec, groups: InputGroup[], ctx: NetworkContext): Network {
+  const last = spec.layers.at(-1);
+  const plan = ctx.keepOutput ? asWritten(last?.type === "dense" ? last.units : undefined, last?.type === "dense" ? last.activation : undefined) : planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
+  return { model: buildSequential(spec, groups[0]!.width, plan, ctx.seed), plan, warnings: [] };
+}
+
+export function buildFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: NetworkContext): Network {
   const byName = new Map(groups.map((g) => [g.name, g]));
   const { errors, shapes } = checkGraph(spec, new Map(groups.map((g) => [g.name, g.width])));
   if (errors.length) throw fail(errors);
@@ -92,7 +91,7 @@ function buildFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: Networ
 }
 
 /** An ELM's shape for its summary: the random layers (zero weights: they are drawn at fit time) and the output. */
-function describeElm(spec: ElmSpec, inputs: number, ctx: NetworkContext): Network {
+export function describeElm(spec: ElmSpec, inputs: number, ctx: NetworkContext): Network {
   const mode = ctx.task === "regression" ? "linear" : ctx.classes === 2 ? "sigmoid" : "softmax";
   const plan: OutputPlan = { mode, units: mode === "softmax" ? ctx.classes : 1, append: false };
   let width = inputs;
@@ -133,7 +132,7 @@ function unsupportedClasses(layers: Array<Record<string, unknown>>, path: string
   return errors;
 }
 
-async function buildKeras(raw: unknown, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {
+export async function buildKeras(raw: unknown, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {
   const topology = normalizeKeras(raw);
   const unsupported = unsupportedClasses((topology.json.config as { layers: Array<Record<string, unknown>> }).layers, "model.modelTopology.config.layers");
   if (unsupported.length) throw fail(unsupported);

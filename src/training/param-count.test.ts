@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { initBackend } from "./backend.js";
 import { describeNetwork } from "./describe.js";
 import { normalizeKeras } from "./keras-json.js";
-import { countSpecParams, type DimLimits } from "./param-count.js";
+import { countSpecParams } from "./count-spec.js";
+import type { DimLimits } from "./param-count.js";
 import type { InputGroup } from "./preprocess.js";
 import { ModelSpecSchema, type ModelSpec } from "./spec/model-spec.js";
 import type { NetworkContext } from "./network-context.js";
@@ -16,8 +17,7 @@ const group = (name: string, width: number, extra: Partial<InputGroup> = {}): In
 /** The spec's arithmetic count, and tfjs's countParams() of the network built from it. */
 async function both(raw: unknown, groups: InputGroup[], ctx: NetworkContext) {
   const spec = ModelSpecSchema.parse(raw) as ModelSpec;
-  const keras = spec.type === "keras" ? normalizeKeras(spec.modelTopology) : undefined;
-  const counted = countSpecParams(spec, groups, ctx, dims, keras);
+  const counted = countSpecParams(spec, groups, ctx, dims);
   assert.deepEqual(counted.errors, []);
   const built = await describeNetwork(spec, groups, ctx);
   return { counted: counted.params, built: built.summary.totalParams };
@@ -95,7 +95,7 @@ describe("parameter counts from the spec alone", () => {
     for (const [name, layer, rank] of [["conv.keras3.json", "Conv2D", 4], ["lstm.keras3.json", "LSTM", 3]] as const) {
       const spec = ModelSpecSchema.parse({ type: "keras", modelTopology: fixture(name) });
       const keras = normalizeKeras((spec as { modelTopology: unknown }).modelTopology);
-      const { errors } = countSpecParams(spec, [group(keras.inputNames[0]!, 784)], binary, dims, keras);
+      const { errors } = countSpecParams(spec, [group(keras.inputNames[0]!, 784)], binary, dims);
       assert.equal(errors.length, 1, JSON.stringify(errors));
       assert.match(errors[0]!.path, /^model\.modelTopology\.config\.layers\[\d\]$/);
       assert.match(errors[0]!.message, new RegExp(`\\(${layer}\\): needs input of rank ${rank} .*datasets here are tables`));

@@ -6,14 +6,11 @@
  */
 import type { FieldError } from "../errors.js";
 import { checkGraph, isMerge, outputShape } from "./graph.js";
-import { countKerasParams } from "./keras-count.js";
-import type { KerasTopology } from "./keras-json.js";
 import { planOutput } from "./output-plan.js";
 import type { InputGroup } from "./preprocess.js";
 import { candidateSizes, type ElmSpec } from "./spec/elm.js";
 import type { FunctionalSpec } from "./spec/functional.js";
 import type { LayerSpec, NodeLayerSpec } from "./spec/layers.js";
-import type { ModelSpec } from "./spec/model-spec.js";
 import type { SequentialSpec } from "./spec/sequential.js";
 import type { NetworkContext } from "./network-context.js";
 
@@ -62,22 +59,15 @@ function checkDims(layer: NodeLayerSpec, path: string, dims: DimLimits, errors: 
   if (layer.type === "reshape") layer.targetShape.forEach((d, i) => over(`targetShape[${i}]`, d, dims.maxUnits, "MAX_UNITS"));
 }
 
-function checkInputs(groups: InputGroup[], dims: DimLimits, errors: FieldError[]): void {
-  for (const g of groups) {
-    if (g.width > dims.maxInputWidth) {
-      errors.push({ path: g.columns.length ? "features" : "inputWidth", message: `input "${g.name}" is ${g.width} wide once encoded, more than ${dims.maxInputWidth} (MAX_INPUT_WIDTH): use fewer columns or cap categories` });
-    }
-  }
-}
 
 /** The output head appended for the target, if any: (width + 1) x units. */
-function headParams(layers: LayerSpec[], width: number, ctx: NetworkContext): number {
+export function headParams(layers: LayerSpec[], width: number, ctx: NetworkContext): number {
   if (ctx.keepOutput) return 0;
   const plan = planOutput(layers, ctx.task, ctx.classes, ctx.loss);
   return plan.append ? (width + 1) * plan.units : 0;
 }
 
-function countSequential(spec: SequentialSpec, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits, errors: FieldError[]): number {
+export function countSequential(spec: SequentialSpec, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits, errors: FieldError[]): number {
   let shape = [groups[0]?.width ?? 1];
   let params = 0;
   spec.layers.forEach((layer, i) => {
@@ -90,7 +80,7 @@ function countSequential(spec: SequentialSpec, groups: InputGroup[], ctx: Networ
   return params + headParams(spec.layers, last(shape), ctx);
 }
 
-function countFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits, errors: FieldError[]): number {
+export function countFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits, errors: FieldError[]): number {
   spec.nodes.forEach((n, i) => checkDims(n.layer, `model.nodes[${i}].layer`, dims, errors));
   if (errors.length) return 0;
   const byName = new Map(groups.map((g) => [g.name, g]));
@@ -109,7 +99,7 @@ function countFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: Networ
 }
 
 /** Random layers (kernel and bias, or RBF centres and widths: the same count) and the output. */
-function countElm(spec: ElmSpec, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits, errors: FieldError[]): number {
+export function countElm(spec: ElmSpec, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits, errors: FieldError[]): number {
   const hidden = [...spec.layers.map((l, i) => ({ units: l.units, path: `model.layers[${i}].units` })), { units: candidateSizes(spec).at(-1)!, path: "model.hiddenUnits" }];
   let width = groups[0]?.width ?? 1;
   let params = 0;
@@ -120,23 +110,4 @@ function countElm(spec: ElmSpec, groups: InputGroup[], ctx: NetworkContext, dims
   }
   const outputs = ctx.task === "classification" && ctx.classes > 2 ? ctx.classes : 1;
   return params + (width + 1) * outputs;
-}
-
-/**
- * Counts a spec's parameters over the given input groups and checks every dimension against
- * the limits, with no tfjs involved. `keras` is the already-parsed topology of a keras spec.
- */
-export function countSpecParams(spec: ModelSpec, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits, keras?: KerasTopology): SpecCount {
-  const errors: FieldError[] = [];
-  checkInputs(groups, dims, errors);
-  let params: number;
-  if (spec.type === "sequential") params = countSequential(spec, groups, ctx, dims, errors);
-  else if (spec.type === "functional") params = countFunctional(spec, groups, ctx, dims, errors);
-  else if (spec.type === "elm") params = countElm(spec, groups, ctx, dims, errors);
-  else {
-    const k = countKerasParams(keras!, new Map(groups.map((g) => [g.name, g.width])), dims);
-    errors.push(...k.errors);
-    params = k.params + (k.outputWidth !== undefined ? headParams(k.lastAsSpec, k.outputWidth, ctx) : 0);
-  }
-  return { params, errors };
 }

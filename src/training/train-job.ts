@@ -10,7 +10,7 @@ import type { JobRequest } from "./spec/job-request.js";
 import { diagnose, priorLoss, type Diagnosis } from "./diagnose.js";
 import { kFolds, splitRows } from "./split.js";
 import { withSeededRandom } from "./rng.js";
-import { trainElm } from "./elm/train-elm.js";
+import { familyOf } from "./families/index.js";
 import { crossValidationReport, type CrossValidationReport } from "./cv-report.js";
 
 export type { Metrics };
@@ -63,9 +63,10 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   const phase = phaseHooks(hooks);
   const warnings = [...resolved.warnings, ...sel.warnings];
 
-  if (req.model.type === "elm") {
+  const family = familyOf(req.model);
+  if (family.train) {
     const parts = splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
-    return trainElm(sel, resolved, req, parts, phase(), warnings);
+    return family.train({ sel, resolved, req, parts, hooks: phase(), warnings });
   }
 
   let crossValidation: CrossValidationReport | undefined;

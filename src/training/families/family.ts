@@ -1,0 +1,60 @@
+import type { FieldError } from "../../errors.js";
+import type { z } from "zod";
+import type { DimLimits } from "../param-count.js";
+import type { InputGroup } from "../preprocess.js";
+import type { NetworkContext } from "../network-context.js";
+import type { Network } from "../network.js";
+import type { ResolvedColumns } from "../columns.js";
+import type { FitHooks } from "../fit.js";
+import type { Selected } from "../prepare.js";
+import type { JobRequest } from "../spec/job-request.js";
+import type { SplitIndices } from "../split.js";
+import type { TrainOutcome } from "../train-result.js";
+
+/** What a family's own training entry gets: the selected rows, the split, the hooks. */
+export interface FamilyTrainRun {
+  sel: Selected;
+  resolved: ResolvedColumns;
+  req: JobRequest;
+  parts: SplitIndices;
+  hooks: FitHooks;
+  warnings: string[];
+}
+
+/** A model input as the family declares it (before any column is mapped to it). */
+export interface DeclaredInput {
+  name: string;
+  encoding: "onehot" | "index";
+}
+
+/**
+ * Everything the service needs to know of one kind of model (Ludwig's `register_model_type`):
+ * adding a kind is a file implementing this and one line in `index.ts`. Nothing outside the
+ * families branches on `model.type`. `build` loads TensorFlow.js on first use.
+ */
+export interface ModelFamily<S extends { type: string }, Schema extends z.ZodType<S> = z.ZodType<S>> {
+  type: S["type"];
+  /** The family's zod schema (versioned by its `specVersion`). */
+  schema: Schema;
+  /** The model's inputs, in its input order. */
+  inputs(spec: S): DeclaredInput[];
+  /** Each layer with the path it was written at and its units, for MAX_LAYERS / MAX_UNITS. */
+  layers(spec: S): Array<{ path: string; units?: number }>;
+  /** Where "too many layers" is reported. */
+  layersPath: string;
+  /** Parameters counted from the spec alone, every dimension checked (errors pushed, not thrown). */
+  countParams(spec: S, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits, errors: FieldError[]): number;
+  /** A dry run without a dataset: the input widths the spec itself gives (or errors asking for them). */
+  declaredWidths(spec: S, inputWidth: number | undefined, errors: FieldError[]): Array<{ name: string; width: number }>;
+  /** Checks of the rest of the request that this family adds. */
+  checkRequest?(req: { crossValidation?: unknown; training?: { loss?: string } }): FieldError[];
+  /** Steps a job's progress counts: epochs by default (per CV fold and the refit). */
+  plannedSteps?(spec: S): number;
+  /**
+   * A training entry of the family's own, for models not fitted by gradient descent (the ELM);
+   * without one, the job trains the built network with the epoch loop (train-job.ts).
+   */
+  train?(run: FamilyTrainRun): Promise<TrainOutcome>;
+  /** The tfjs network over the input groups, with an output fitting the target. */
+  build(spec: S, groups: InputGroup[], ctx: NetworkContext): Promise<Network>;
+}
