@@ -1,3 +1,4 @@
+import type { SpecLimits } from "./training/index.js";
 import { z } from "zod";
 
 /** Parses `API_KEYS` (`tenant:key,tenant2:key2`) into a map from key to tenant. */
@@ -100,6 +101,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const { API_KEYS, ...rest } = parsed.data;
   return { ...rest, apiKeys: parseApiKeys(API_KEYS) };
+}
+
+/** The limits a job request is checked against (training/limits.ts), from the configuration. */
+export function specLimits(c: Config): SpecLimits {
+  return {
+    maxEpochs: c.MAX_EPOCHS, maxLayers: c.MAX_LAYERS, maxUnits: c.MAX_UNITS, maxParams: c.MAX_PARAMS,
+    maxInputWidth: c.MAX_INPUT_WIDTH, maxJobSeconds: c.MAX_JOB_SECONDS, maxCategories: c.MAX_CATEGORIES,
+  };
 }
 
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);

@@ -102,3 +102,21 @@ describe("a training process stuck past MAX_JOB_SECONDS", () => {
     assert.equal((await env.api().get(`/v1/jobs/${stuck.id}`).set("authorization", "Bearer key-c")).body.status, "failed");
   });
 });
+
+describe("limits checked again by the worker", () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await createTestEnv({ API_KEYS: "" });
+  });
+  after(() => env.close());
+
+  it("fails a job the limits in force refuse when it runs (they were lowered after it was queued), naming the field", async () => {
+    const iris = await upload(env, "iris.csv");
+    const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 8 }] }, training: { epochs: 50 } });
+    await env.startWorker({ MAX_EPOCHS: "10" });
+    const done = await waitForJob(env, job.id, undefined, 60_000);
+    assert.equal(done.status, "failed");
+    assert.equal(done.error.code, "validation_failed");
+    assert.match(done.error.message, /training\.epochs: at most 10 epochs \(MAX_EPOCHS\)/);
+  });
+});

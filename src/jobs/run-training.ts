@@ -5,8 +5,8 @@ import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { CheckpointStore } from "./checkpoint-store.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
-import type { Config } from "../config.js";
-import { readStoredRequest, resolveColumns, runtime, SpecError, TrainingError, type JobRequest } from "../training/index.js";
+import { specLimits, type Config } from "../config.js";
+import { checkRequestLimits, estimateInputGroups, readStoredRequest, resolveColumns, runtime, SpecError, TrainingError, type JobRequest } from "../training/index.js";
 
 export interface RunContext {
   db: Db;
@@ -73,6 +73,11 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     // Only the columns this job reads: features, target and sample weights.
     const profile = dataset.columns as unknown as ColumnProfile[];
     const resolved = resolveColumns(asked, profile);
+    // The limits in force now (they may have been lowered since the job was queued): the same check as at creation.
+    const target = profile.find((c) => c.name === asked.target);
+    const limitCtx = { task: resolved.task, classes: resolved.task === "classification" ? (target?.distinct ?? 0) : 0, loss: asked.training.loss, seed: asked.training.seed };
+    const over = checkRequestLimits(asked, specLimits(ctx.config), estimateInputGroups(resolved, profile, asked), limitCtx);
+    if (over.length) throw SpecError.of(over);
     const only = new Set([asked.target, ...resolved.features.map((f) => f.name), ...(asked.training.sampleWeight ? [asked.training.sampleWeight] : [])]);
     const table = await new DatasetService(db, ctx.config).readTable(dataset, { only });
     // The configured wall-time ceiling caps whatever the job asked for.

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { Config } from "../config.js";
+import { specLimits, type Config } from "../config.js";
 import type { Db } from "../db.js";
 import type { FieldError } from "../errors.js";
-import { describe, invalid, limitsOf, planJob } from "../jobs/job-plan.js";
-import { checkLimits, estimateTrainingBytes, familyOf, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, type InputGroup, type ModelSpec } from "../training/index.js";
+import { describe, invalid, planJob } from "../jobs/job-plan.js";
+import { checkRequestLimits, estimateTrainingBytes, familyOf, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, type InputGroup, type ModelSpec } from "../training/index.js";
 
 /** A dry run: a model spec, with the dataset and target it would train on, or with input widths alone. */
 export const ValidateRequestSchema = JobRequestSchema.partial().extend({
@@ -53,12 +53,11 @@ export async function validateModel(db: Db, config: Config, tenant: string, body
   const errors: FieldError[] = [];
   const groups = declaredWidths(body.model, body.inputWidth, errors);
   if (errors.length) throw invalid(errors);
-  const req = { model: body.model, training } as Parameters<typeof checkLimits>[0];
-  const structural = checkLimits(req, limitsOf(config));
-  if (structural.length) throw invalid(structural);
-  const network = await describe(config, body.model, groups, { task: "regression", classes: 0, seed: training.seed, keepOutput: true });
-  const tooBig = checkLimits(req, limitsOf(config), network.summary.totalParams);
-  if (tooBig.length) throw invalid(tooBig);
+  // The same check as job creation's (planJob), over the widths the spec declares.
+  const ctx = { task: "regression" as const, classes: 0, seed: training.seed, keepOutput: true };
+  const over = checkRequestLimits({ model: body.model, training, preprocessing: body.preprocessing }, specLimits(config), groups, ctx);
+  if (over.length) throw invalid(over);
+  const network = await describe(config, body.model, groups, ctx);
   return {
     summary: network.summary,
     outputMode: network.outputMode,

@@ -60,7 +60,7 @@ describe("limits", () => {
   });
 
   it("names each limit a request breaks, with its path", () => {
-    const limits = { maxEpochs: 10, maxLayers: 2, maxUnits: 64, maxParams: 1000, maxInputWidth: 100 };
+    const limits = { maxEpochs: 10, maxLayers: 2, maxUnits: 64, maxParams: 1000, maxInputWidth: 100, maxJobSeconds: 60, maxCategories: 100 };
     const req = request({ training: { epochs: 50 }, model: { type: "sequential", layers: [{ type: "dense", units: 65 }, { type: "dense", units: 8 }, { type: "dense", units: 8 }] } });
     assert.deepEqual(checkLimits(req, limits).map((e) => e.path), ["training.epochs", "model.layers", "model.layers[0].units"]);
     assert.deepEqual(checkLimits(request(), { ...limits, maxEpochs: 1000 }, 1001), [{ path: "model", message: "1001 parameters, more than 1000 (MAX_PARAMS)" }]);

@@ -1,7 +1,8 @@
 import { tf, type tfl } from "./tf.js";
-import { buildOptimizer, DEFAULT_LOSS, tfjsLoss, tfjsMetrics, type OutputPlan } from "./build-model.js";
+import { buildOptimizer, tfjsLoss, tfjsMetrics } from "./tfjs-builders.js";
+import type { OutputPlan } from "./output-plan.js";
 import { buildNetwork } from "./network.js";
-import { LOSSES_BY_MODE, type LossName } from "./spec/training-options.js";
+import { DEFAULT_LOSS, LOSSES_BY_MODE, type LossName } from "./spec/training-options.js";
 import { fitModel, type FitHooks, type FitOutcome } from "./fit.js";
 import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from "./evaluate.js";
 import { inputTensors, predictMatrix } from "./predict.js";

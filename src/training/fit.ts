@@ -2,7 +2,7 @@ import { tf, type tfl } from "./tf.js";
 import { epochSeed, mulberry32, reseedForEpoch, shuffleInPlace } from "./rng.js";
 import { captureCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpoint.js";
 import { EarlyStopping, ReduceLrOnPlateau } from "./callbacks.js";
-import { learningRate, setLearningRate } from "./build-model.js";
+import { learningRate, setLearningRate } from "./tfjs-builders.js";
 import { TrainingError } from "./training-error.js";
 import type { TrainingOptions } from "./spec/training-options.js";
 

@@ -7,7 +7,7 @@ export { JobRequestSchema, readStoredRequest, type JobRequest } from "./spec/job
 export { ModelSpecSchema, type ModelSpec } from "./spec/model-spec.js";
 export { FAMILIES, familyOf, type ModelFamily } from "./families/index.js";
 export { resolveColumns, type ResolvedColumns } from "./columns.js";
-export { checkLimits, estimateInputGroups, type SpecLimits } from "./limits.js";
+export { checkLimits, checkRequestLimits, estimateInputGroups, type SpecLimits } from "./limits.js";
 export { countSpecParams } from "./count-spec.js";
 export type { DimLimits } from "./param-count.js";
 export { normalizeKeras } from "./keras-json.js";

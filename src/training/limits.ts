@@ -4,15 +4,24 @@ import type { ResolvedColumns } from "./columns.js";
 import { columnSettings, type InputGroup } from "./preprocess.js";
 import type { JobRequest } from "./spec/job-request.js";
 import { familyOf } from "./families/index.js";
+import { countSpecParams } from "./count-spec.js";
+import type { NetworkContext } from "./network-context.js";
 
-/** Configured ceilings on what one job may ask for. */
+/** Configured ceilings on what one job may ask for (from the configuration: config.ts specLimits). */
 export interface SpecLimits {
   maxEpochs: number;
   maxLayers: number;
   maxUnits: number;
   maxParams: number;
   maxInputWidth: number;
+  /** MAX_JOB_SECONDS: the most `training.maxSeconds` may ask. */
+  maxJobSeconds: number;
+  /** MAX_CATEGORIES: the most categories a column may keep. */
+  maxCategories: number;
 }
+
+/** The parts of a request the limits read (a dry run without a dataset has no preprocessing). */
+export type LimitedRequest = Pick<JobRequest, "model" | "training"> & { preprocessing?: JobRequest["preprocessing"] };
 
 /**
  * The input groups a job will have, their widths estimated from the profile (a categorical
@@ -42,12 +51,42 @@ export function estimateInputGroups(resolved: ResolvedColumns, columns: ColumnPr
 }
 
 /** Each layer of the spec with the path users wrote it at, and its units if it has any. */
-function layersOf(req: JobRequest): Array<{ path: string; units?: number }> {
+function layersOf(req: LimitedRequest): Array<{ path: string; units?: number }> {
   return familyOf(req.model).layers(req.model);
 }
 
-/** Every limit the request breaks, each with the path of the field concerned. `params` is the built network's count. */
-export function checkLimits(req: JobRequest, limits: SpecLimits, params?: number): FieldError[] {
+/**
+ * Every limit a request breaks, each at the path of the field concerned: the one check job
+ * creation, the dry run and the worker (against the configuration in force when it runs) make.
+ * Structure, wall time and categories first; then the parameters and every dimension, counted
+ * from the spec alone over the input groups (nothing is built).
+ */
+export function checkRequestLimits(req: LimitedRequest, limits: SpecLimits, groups: InputGroup[], ctx: NetworkContext): FieldError[] {
+  const errors = [...checkLimits(req, limits), ...checkJobLimits(req, limits)];
+  if (errors.length) return errors;
+  const count = countSpecParams(req.model, groups, ctx, limits);
+  if (count.errors.length) return count.errors;
+  return checkLimits(req, limits, count.params);
+}
+
+/** Wall time and categories kept per column. */
+function checkJobLimits(req: LimitedRequest, limits: SpecLimits): FieldError[] {
+  const errors: FieldError[] = [];
+  if ((req.training.maxSeconds ?? 0) > limits.maxJobSeconds) {
+    errors.push({ path: "training.maxSeconds", message: `at most ${limits.maxJobSeconds} s (MAX_JOB_SECONDS)` });
+  }
+  const pre = req.preprocessing;
+  if (pre && pre.categorical.maxCategories > limits.maxCategories) {
+    errors.push({ path: "preprocessing.categorical.maxCategories", message: `at most ${limits.maxCategories} (MAX_CATEGORIES)` });
+  }
+  for (const [name, c] of Object.entries(pre?.columns ?? {})) {
+    if ((c.maxCategories ?? 0) > limits.maxCategories) errors.push({ path: `preprocessing.columns.${name}.maxCategories`, message: `at most ${limits.maxCategories} (MAX_CATEGORIES)` });
+  }
+  return errors;
+}
+
+/** Structure (epochs, layers, units) and, given `params`, MAX_PARAMS. */
+export function checkLimits(req: LimitedRequest, limits: SpecLimits, params?: number): FieldError[] {
   const errors: FieldError[] = [];
   if (req.training.epochs > limits.maxEpochs) {
     errors.push({ path: "training.epochs", message: `at most ${limits.maxEpochs} epochs (MAX_EPOCHS)` });

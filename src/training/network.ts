@@ -1,7 +1,8 @@
 import { tf, tfl } from "./tf.js";
 import type { FieldError } from "../errors.js";
 import { SpecError } from "./training-error.js";
-import { buildLayers, buildSequential, namer, planOutput, type OutputPlan } from "./build-model.js";
+import { buildLayers, buildSequential, namer } from "./tfjs-builders.js";
+import { elmOutput, planOutput, type OutputPlan } from "./output-plan.js";
 import { checkGraph, isMerge } from "./graph.js";
 import { normalizeKeras, setInputWidths } from "./keras-json.js";
 import type { InputGroup } from "./preprocess.js";
@@ -92,8 +93,7 @@ export function buildFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx:
 
 /** An ELM's shape for its summary: the random layers (zero weights: they are drawn at fit time) and the output. */
 export function describeElm(spec: ElmSpec, inputs: number, ctx: NetworkContext): Network {
-  const mode = ctx.task === "regression" ? "linear" : ctx.classes === 2 ? "sigmoid" : "softmax";
-  const plan: OutputPlan = { mode, units: mode === "softmax" ? ctx.classes : 1, append: false };
+  const plan: OutputPlan = { ...elmOutput(ctx.task, ctx.classes), append: false };
   let width = inputs;
   const layers = [...spec.layers.map((l) => ({ units: l.units, activation: l.activation ?? spec.activation })), { units: candidateSizes(spec).at(-1)!, activation: spec.activation }].map((l): RandomLayer => {
     const layer = { activation: l.activation, inputs: width, units: l.units, weights: new Float32Array(width * l.units), bias: new Float32Array(l.units) };

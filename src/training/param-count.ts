@@ -6,7 +6,7 @@
  */
 import type { FieldError } from "../errors.js";
 import { checkGraph, isMerge, outputShape } from "./graph.js";
-import { planOutput } from "./output-plan.js";
+import { elmOutput, planOutput } from "./output-plan.js";
 import type { InputGroup } from "./preprocess.js";
 import { candidateSizes, type ElmSpec } from "./spec/elm.js";
 import type { FunctionalSpec } from "./spec/functional.js";
@@ -108,6 +108,6 @@ export function countElm(spec: ElmSpec, groups: InputGroup[], ctx: NetworkContex
     params += (width + 1) * h.units;
     width = h.units;
   }
-  const outputs = ctx.task === "classification" && ctx.classes > 2 ? ctx.classes : 1;
+  const outputs = elmOutput(ctx.task, ctx.classes).units;
   return params + (width + 1) * outputs;
 }

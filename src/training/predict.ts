@@ -1,5 +1,5 @@
 import { tf, type tfl } from "./tf.js";
-import type { OutputMode } from "./build-model.js";
+import type { OutputMode } from "./output-plan.js";
 import type { InputGroup } from "./preprocess.js";
 
 /** Rows predicted at once. */

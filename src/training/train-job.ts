@@ -2,7 +2,7 @@ import type { ColumnProfile } from "../tables/profile.js";
 import type { Table } from "../tables/read-table.js";
 import { resolveColumns, type ResolvedColumns } from "./columns.js";
 import { encodeParts, selectRows, type Part, type Selected } from "./prepare.js";
-import { SCALE_FREE_LOSSES } from "./build-model.js";
+import { SCALE_FREE_LOSSES } from "./spec/training-options.js";
 import type { FitHooks } from "./fit.js";
 import { fitOnce, type Metrics } from "./fit-once.js";
 import { foldTargetScale, summarize, toArtifacts } from "./export.js";

@@ -1,5 +1,5 @@
 import { tf, tfl } from "../tf.js";
-import type { OutputMode } from "../build-model.js";
+import { elmOutput, type OutputMode } from "../output-plan.js";
 import type { ResolvedColumns } from "../columns.js";
 import { diagnose } from "../diagnose.js";
 import { classificationMetrics, regressionMetrics } from "../evaluate.js";
@@ -37,8 +37,7 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
   if (resolved.groups.length !== 1) throw new Error("an ELM has one input");
   const data = encodeParts(sel, resolved, req.preprocessing, parts, true);
   const classes = sel.labels.length;
-  const mode: OutputMode = data.task === "regression" ? "linear" : classes === 2 ? "sigmoid" : "softmax";
-  const k = mode === "softmax" ? classes : 1;
+  const { mode, units: k } = elmOutput(data.task, classes);
   const asData = (p: Part): ElmData => ({ n: p.n, x: p.x, t: targetsOf(p, mode, k, data.targetScale) });
   const pool = [data.train, data.validation];
   const truthAt = (i: number) => (i < data.train.n ? data.train.truth[i]! : data.validation.truth[i - data.train.n]!);

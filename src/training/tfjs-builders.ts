@@ -1,3 +1,7 @@
+/**
+ * TensorFlow.js objects from our specs: layers, optimizers, losses and metrics by their Keras
+ * names. (The network itself is put together in network.ts, from the families.)
+ */
 import { tf, tfl } from "./tf.js";
 import type { Activation, LayerSpec, NodeLayerSpec, RegularizerSpec } from "./spec/layers.js";
 import type { SequentialSpec } from "./spec/sequential.js";
@@ -7,7 +11,7 @@ import type { OutputPlan } from "./output-plan.js";
 
 type MetricName = z.infer<typeof MetricSchema>;
 
-export { planOutput, type OutputMode, type OutputPlan } from "./output-plan.js";
+
 
 const ACTIVATION_ALIASES: Partial<Record<Activation, string>> = { silu: "swish", hard_sigmoid: "hardSigmoid" };
 function activation(a: Activation): any {
@@ -156,7 +160,6 @@ export function setLearningRate(opt: tf.Optimizer, lr: number): void {
   else o.learningRate = lr;
 }
 
-export { DEFAULT_LOSS, SCALE_FREE_LOSSES } from "./spec/training-options.js";
 
 /** Huber loss, delta 1 as Keras's default: quadratic below delta, linear above (Huber 1964). */
 function huber(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
