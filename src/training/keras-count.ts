@@ -6,10 +6,11 @@
  */
 import type { FieldError } from "../errors.js";
 import type { KerasTopology } from "./keras-json.js";
+import type { KerasLayer, KerasLayerConfig } from "./keras-format.js";
 import type { LayerSpec } from "./spec/layers.js";
 import type { DimLimits } from "./param-count.js";
 
-type Json = Record<string, unknown>;
+type Layer = KerasLayer;
 type Shape = number[]; // without the batch axis
 
 export interface KerasCount {
@@ -37,8 +38,8 @@ const RANKED: Array<[RegExp, number, string]> = [
 ];
 
 const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
-const cfg = (layer: Json) => (layer.config ?? {}) as Json;
-const layerName = (layer: Json, i: number) => String(layer.name ?? cfg(layer).name ?? `layer_${i}`);
+const cfg = (layer: Layer): KerasLayerConfig => layer.config ?? {};
+const layerName = (layer: Layer, i: number) => String(layer.name ?? cfg(layer).name ?? `layer_${i}`);
 const axisWidth = (shape: Shape, axis: unknown) => {
   const a = typeof axis === "number" ? axis : Array.isArray(axis) && typeof axis[0] === "number" ? axis[0] : -1;
   return shape.at(a > 0 ? a - 1 : a) ?? 1; // Keras axes count the batch axis
@@ -51,7 +52,7 @@ interface Ctx {
 }
 
 /** One layer: its output shape (or undefined after an error) and its weights added to ctx.params. */
-function applyLayer(layer: Json, ins: Shape[], path: string, name: string, ctx: Ctx): Shape | undefined {
+function applyLayer(layer: Layer, ins: Shape[], path: string, name: string, ctx: Ctx): Shape | undefined {
   const className = String(layer.class_name);
   const c = cfg(layer);
   const input = ins[0] ?? [1];
@@ -125,7 +126,7 @@ function applyLayer(layer: Json, ins: Shape[], path: string, name: string, ctx: 
 }
 
 /** Declared per-sample input shape of an InputLayer (or a first layer's batch_input_shape). */
-function declaredShape(layer: Json): Shape | undefined {
+function declaredShape(layer: Layer): Shape | undefined {
   const c = cfg(layer);
   const shape = (c.batch_input_shape ?? c.batch_shape) as Array<number | null> | undefined;
   return Array.isArray(shape) ? shape.slice(1).map((d) => Number(d ?? 1)) : undefined;
@@ -141,9 +142,9 @@ function refsOf(node: unknown): Array<[string, number, number]> {
  * A (possibly nested) model: `ins` are the shapes fed to its inputs (for the top level, taken
  * from the dataset's widths; for a nested one, from the tensors it is called on).
  */
-function countModel(model: Json, ins: Shape[], path: string, ctx: Ctx): Shape | undefined {
+function countModel(model: Layer, ins: Shape[], path: string, ctx: Ctx): Shape | undefined {
   const config = cfg(model);
-  const layers = (Array.isArray(config.layers) ? config.layers : []) as Json[];
+  const layers = Array.isArray(config.layers) ? config.layers : [];
   const className = String(model.class_name);
   if (className === "Sequential") {
     let shape: Shape | undefined = ins[0] ?? (layers[0] ? declaredShape(layers[0]) : undefined) ?? [1];
@@ -189,9 +190,9 @@ function countModel(model: Json, ins: Shape[], path: string, ctx: Ctx): Shape | 
 
 /** The last layer that produces the output, as a spec for deciding on an output head. */
 function lastLayer(t: KerasTopology): LayerSpec[] {
-  const config = t.json.config as Json;
-  const layers = config.layers as Json[];
-  let last: Json | undefined = layers.at(-1);
+  const config = t.json.config;
+  const layers = config.layers;
+  let last: Layer | undefined = layers.at(-1);
   if (t.className !== "Sequential") {
     const out = ((config.output_layers ?? []) as unknown[])[0];
     const name = Array.isArray(out) ? String(out[0]) : undefined;

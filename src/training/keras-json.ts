@@ -1,4 +1,5 @@
 import { SpecError } from "./training-error.js";
+import type { KerasLayer, KerasLayerConfig, KerasModel } from "./keras-format.js";
 import { jsonDepth, MAX_KERAS_DEPTH } from "./spec/keras.js";
 
 /**
@@ -8,8 +9,8 @@ import { jsonDepth, MAX_KERAS_DEPTH } from "./spec/keras.js";
  * `{args: [__keras_tensor__ ...], kwargs}` instead of `[[name, node, tensor, kwargs]]`.
  */
 export interface KerasTopology {
-  /** The normalized topology, ready for tfl.models.modelFromJSON. */
-  json: Record<string, unknown>;
+  /** The normalized topology (typed: keras-format.ts), ready for tfl.models.modelFromJSON. */
+  json: KerasModel;
   className: string;
   /** Input layer names, in the model's input order. */
   inputNames: string[];
@@ -140,10 +141,11 @@ export function normalizeKeras(raw: unknown): KerasTopology {
       throw invalid(`${base}.config.layers[${i}]`, "expected {class_name, config}");
     }
   });
-  const json = normalizeModel(top);
-  const layers = (json.config as Json).layers as Json[];
+  // The parse boundary: from here on the topology is typed (keras-format.ts).
+  const json = normalizeModel(top) as unknown as KerasModel;
+  const layers = json.config.layers;
   const described = layers.map((l, i) => ({
-    name: String(l.name ?? (l.config as Json).name ?? `layer_${i}`),
+    name: String(l.name ?? l.config.name ?? `layer_${i}`),
     className: String(l.class_name),
     path: `${base}.config.layers[${i}]`,
   }));
@@ -164,22 +166,19 @@ export function normalizeKeras(raw: unknown): KerasTopology {
  */
 export function setInputWidths(t: KerasTopology, widths: Map<string, number>): string[] {
   const warnings: string[] = [];
-  const layers = (t.json.config as Json).layers as Json[];
-  const apply = (config: Json, name: string) => {
+  const layers: KerasLayer[] = t.json.config.layers;
+  const apply = (config: KerasLayerConfig, name: string) => {
     const width = widths.get(name);
     if (width === undefined) return;
-    const shape = (config.batch_input_shape as Array<number | null> | undefined) ?? undefined;
-    const given = shape?.at(-1);
+    const given = config.batch_input_shape?.at(-1);
     if (given != null && given !== width) warnings.push(`model input "${name}" is ${given} wide in the Keras JSON; the dataset's encoded features make it ${width}: using ${width}`);
     config.batch_input_shape = [null, width];
   };
   if (t.className === "Functional") {
-    for (const l of layers) if (l.class_name === "InputLayer") apply(l.config as Json, String(l.name ?? (l.config as Json).name));
+    for (const l of layers) if (l.class_name === "InputLayer") apply(l.config, String(l.name ?? l.config.name));
   } else {
-    const first = layers[0]!;
-    const config = first.config as Json;
-    if (first.class_name === "InputLayer" || "batch_input_shape" in config) apply(config, t.inputNames[0]!);
-    else apply(config, t.inputNames[0]!); // a Keras 2 Sequential without an input shape gets one on its first layer
+    // The first layer: an InputLayer, or a Keras 2 first layer holding the input shape (given one if it has none).
+    apply(layers[0]!.config, t.inputNames[0]!);
   }
   return warnings;
 }

@@ -5,6 +5,7 @@ import { buildLayers, buildSequential, namer } from "./tfjs-builders.js";
 import { elmOutput, planOutput, type OutputPlan } from "./output-plan.js";
 import { checkGraph, isMerge } from "./graph.js";
 import { normalizeKeras, setInputWidths } from "./keras-json.js";
+import type { KerasLayer } from "./keras-format.js";
 import type { InputGroup } from "./preprocess.js";
 import type { FunctionalSpec } from "./spec/functional.js";
 import type { LayerSpec } from "./spec/layers.js";
@@ -113,15 +114,15 @@ function registered(className: string): boolean {
  * Every class a layer's config names (initializers, regularizers, constraints; the layers of a
  * nested model, recursively) that tfjs cannot deserialize, with the layer it sits in.
  */
-function unsupportedClasses(layers: Array<Record<string, unknown>>, path: string): FieldError[] {
+function unsupportedClasses(layers: KerasLayer[], path: string): FieldError[] {
   const errors: FieldError[] = [];
   layers.forEach((layer, i) => {
-    const name = String(layer.name ?? (layer.config as { name?: string } | undefined)?.name ?? `layer_${i}`);
+    const name = String(layer.name ?? layer.config?.name ?? `layer_${i}`);
     const at = `${path}[${i}]`;
     const cls = String(layer.class_name);
     if (cls !== "InputLayer" && !registered(cls)) errors.push({ path: at, message: `layer "${name}" is a ${cls}, which TensorFlow.js does not support` });
-    const config = (layer.config ?? {}) as Record<string, unknown>;
-    if (Array.isArray(config.layers)) return void errors.push(...unsupportedClasses(config.layers as Array<Record<string, unknown>>, `${at}.config.layers`));
+    const config = layer.config ?? {};
+    if (Array.isArray(config.layers)) return void errors.push(...unsupportedClasses(config.layers, `${at}.config.layers`));
     for (const [key, value] of Object.entries(config)) {
       const inner = value as { class_name?: unknown } | null;
       if (inner && typeof inner === "object" && typeof inner.class_name === "string" && !registered(inner.class_name)) {
@@ -134,7 +135,7 @@ function unsupportedClasses(layers: Array<Record<string, unknown>>, path: string
 
 export async function buildKeras(raw: unknown, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {
   const topology = normalizeKeras(raw);
-  const unsupported = unsupportedClasses((topology.json.config as { layers: Array<Record<string, unknown>> }).layers, "model.modelTopology.config.layers");
+  const unsupported = unsupportedClasses(topology.json.config.layers, "model.modelTopology.config.layers");
   if (unsupported.length) throw fail(unsupported);
   const warnings = setInputWidths(topology, new Map(groups.map((g) => [g.name, g.width])));
   let model: tfl.LayersModel;

@@ -13,8 +13,6 @@ export function kerasTopology(spec: KerasSpec): KerasTopology {
   return t;
 }
 
-type Json = Record<string, unknown>;
-const configOf = (t: KerasTopology) => t.json.config as { layers: Array<{ name?: string; config: Json }> };
 
 /** A Keras `model.to_json()` (Keras 2 or 3), read into the layers tfjs knows. */
 export const keras: ModelFamily<KerasSpec, typeof KerasSpecSchema> = {
@@ -23,7 +21,7 @@ export const keras: ModelFamily<KerasSpec, typeof KerasSpecSchema> = {
   inputs: (spec) => kerasTopology(spec).inputNames.map((name) => ({ name, encoding: "onehot" as const })),
   layers: (spec) => {
     const t = kerasTopology(spec);
-    return t.layers.map((l, i) => ({ path: l.path, units: configOf(t).layers[i]!.config.units as number | undefined }));
+    return t.layers.map((l, i) => ({ path: l.path, units: t.json.config.layers[i]!.config.units }));
   },
   layersPath: "model.modelTopology",
   countParams: (spec, groups, ctx, dims, errors) => {
@@ -33,10 +31,10 @@ export const keras: ModelFamily<KerasSpec, typeof KerasSpecSchema> = {
   },
   declaredWidths: (spec, _inputWidth, errors) => {
     const t = kerasTopology(spec);
-    const layers = configOf(t).layers;
+    const layers = t.json.config.layers;
     return t.inputNames.map((name) => {
       const l = layers.find((x) => (x.name ?? x.config.name) === name) ?? layers[0]!;
-      const width = (l.config.batch_input_shape as number[] | undefined)?.at(-1);
+      const width = l.config.batch_input_shape?.at(-1);
       if (!width) errors.push({ path: "model.modelTopology", message: `input "${name}" has no width in the JSON; give datasetId and target` });
       return { name, width: width ?? 1 };
     });
