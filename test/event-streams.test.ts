@@ -76,6 +76,19 @@ describe("job event streams: capped, bounded in time, fanned out from Postgres n
     await env.api().post(`/v1/jobs/${queued.id}/cancel`).set(A);
   });
 
+  it("refuses a Last-Event-ID that is not a small whole number, and another tenant's job, before streaming", async () => {
+    const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] } }, "key-a");
+    for (const id of ["99999999999999999999", "-1", "1e9", "abc"]) {
+      const s = await open(base, `/v1/jobs/${job.id}/events`, { ...A, "last-event-id": id });
+      assert.equal(s.status, 400, id);
+      s.close();
+    }
+    const other = await open(base, `/v1/jobs/${job.id}/events`, B);
+    assert.equal(other.status, 404);
+    other.close();
+    await env.api().post(`/v1/jobs/${job.id}/cancel`).set(A);
+  });
+
   it("delivers every epoch once across reconnects with Last-Event-ID, then done", async () => {
     await env.startWorker();
     const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 16 }] }, training: { epochs: 60, batchSize: 4 } }, "key-a");

@@ -24,7 +24,7 @@ export class JobListener {
     set.add(fn);
     return () => {
       set!.delete(fn);
-      if (set!.size === 0) this.watchers.delete(jobId);
+      if (set!.size === 0 && this.watchers.get(jobId) === set) this.watchers.delete(jobId);
     };
   }
 

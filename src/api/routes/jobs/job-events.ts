@@ -17,22 +17,21 @@ export default function jobEvents(app: App) {
     },
     handler: async (req, reply) => {
       const streams = app.services.streams;
-      await app.services.jobs.get(req.tenant, req.params.id); // 404 before the stream starts
-      const release = streams.acquire(req.tenant); // 429 past MAX_STREAMS_PER_TENANT
+      const stream = await streams.open(req.tenant, req.params.id); // 404, or 429 past MAX_STREAMS_PER_TENANT
       try {
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
         res.write("retry: 1000\n\n");
         const closed = new Promise<void>((resolve) => req.raw.once("close", resolve));
-        await streams.run(req.tenant, req.params.id, Number(req.headers["last-event-id"] ?? 0), {
+        await streams.run(stream, Number(req.headers["last-event-id"] ?? 0), {
           send: (event, data, id) => res.write(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
           ping: () => res.write(": ping\n\n"),
           closed,
         });
         res.end();
       } finally {
-        release();
+        stream.close();
       }
     },
   });
