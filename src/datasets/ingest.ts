@@ -3,7 +3,8 @@ import { Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parse, CsvError } from "csv-parse";
 import { AppError } from "../errors.js";
-import { jsonField, jsonLinesParser, lineLengthGuard } from "../tables/jsonl.js";
+import { jsonField, jsonLinesParser } from "../tables/jsonl.js";
+import { lineLengthGuard } from "../tables/line-guard.js";
 import { ColumnProfiler, type ColumnProfile } from "../tables/profile.js";
 import { sniffDelimiter, type DatasetFormat } from "../tables/sniff.js";
 import { Utf8Checker } from "./utf8.js";
@@ -111,7 +112,7 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
   const sink = opts.format === "csv" ? new CsvProfileSink(limits) : new JsonProfileSink(limits);
   const parser = opts.format === "csv"
     ? parse({ ...csvOptions(delimiter!), max_record_size: limits.maxLineBytes })
-    : jsonLinesParser(limits.maxLineBytes);
+    : jsonLinesParser();
   try {
     await pipeline(stream, store, lineLengthGuard(limits.maxLineBytes), parser, sink.stream());
   } catch (err) {

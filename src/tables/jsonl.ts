@@ -14,9 +14,9 @@ const NEWLINE = 10;
 /**
  * Splits bytes into lines and parses each as a JSON object; blank lines are skipped. Each byte
  * is scanned once (a long line's earlier pieces are kept aside, not re-joined and re-split per
- * chunk), and a line longer than `maxLineBytes` is refused as soon as it gets there.
+ * chunk). Line length is bounded upstream, by lineLengthGuard at upload.
  */
-export function jsonLinesParser(maxLineBytes = Infinity): Transform {
+export function jsonLinesParser(): Transform {
   let parts: Buffer[] = [];
   let partBytes = 0;
   let line = 0;
@@ -35,7 +35,6 @@ export function jsonLinesParser(maxLineBytes = Infinity): Transform {
     }
     this.push(value);
   }
-  const tooLong = () => new AppError("payload_too_large", `line ${line + 1}: longer than the limit of ${maxLineBytes} bytes (MAX_LINE_BYTES)`);
   return new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer, _enc, done) {
@@ -43,7 +42,6 @@ export function jsonLinesParser(maxLineBytes = Infinity): Transform {
         let start = 0;
         for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
           const piece = chunk.subarray(start, nl);
-          if (partBytes + piece.length > maxLineBytes) throw tooLong();
           parseLine.call(this, partBytes ? Buffer.concat([...parts, piece]) : piece);
           parts = [];
           partBytes = 0;
@@ -52,7 +50,6 @@ export function jsonLinesParser(maxLineBytes = Infinity): Transform {
         if (start < chunk.length) {
           parts.push(chunk.subarray(start));
           partBytes += chunk.length - start;
-          if (partBytes > maxLineBytes) throw tooLong();
         }
         done();
       } catch (err) {
@@ -66,32 +63,6 @@ export function jsonLinesParser(maxLineBytes = Infinity): Transform {
       } catch (err) {
         done(err as Error);
       }
-    },
-  });
-}
-
-/**
- * Passes bytes through unchanged, refusing a physical line longer than `maxLineBytes` as soon as
- * it gets there: a CSV parser builds a whole record (a 15M-column header) before anyone can
- * count its fields. Only new bytes are scanned.
- */
-export function lineLengthGuard(maxLineBytes: number): Transform {
-  let run = 0;
-  let line = 1;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      let start = 0;
-      for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-        if (run + nl - start > maxLineBytes) break;
-        run = 0;
-        line++;
-        start = nl + 1;
-      }
-      run += chunk.length - start;
-      if (run > maxLineBytes || chunk.indexOf(NEWLINE, start) !== -1) {
-        return done(new AppError("payload_too_large", `line ${line}: longer than the limit of ${maxLineBytes} bytes (MAX_LINE_BYTES)`));
-      }
-      done(null, chunk);
     },
   });
 }
