@@ -85,11 +85,8 @@ class NumberOrCodeColumn implements TableColumn {
   }
 
   get(row: number): string {
-    if (this.numbers) {
-      const x = this.numbers[row]!;
-      return Number.isNaN(x) ? "" : String(x);
-    }
-    return this.dictionary[this.codes![row]!]!;
+    const v = this.value(row);
+    return v === undefined ? "" : String(v);
   }
 
   /** The lookup map is needed while reading only. */

@@ -1,13 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { encodeRows, fitFeatures, inputNames, sortLabels, type FeatureEncoding } from "./preprocess.js";
+import { encodeRows, fitFeatures, inputNames, rowsOf, sortLabels, type FeatureEncoding } from "./preprocess.js";
 import { PreprocessingSchema } from "./spec/preprocessing.js";
 
-const getters = (rows: Array<Record<string, unknown>>) => rows.map((r) => (name: string) => r[name]);
-const encode = (features: FeatureEncoding[], rows: Array<Record<string, unknown>>) => Array.from(encodeRows({ features, inputs: inputNames(features) }, getters(rows)));
+const encode = (features: FeatureEncoding[], rows: Array<Record<string, unknown>>) => Array.from(encodeRows({ features, inputs: inputNames(features) }, rowsOf(rows)));
 
 describe("preprocessing", () => {
-  const train = getters([
+  const train = rowsOf([
     { age: "20", sex: "male", vip: "yes" },
     { age: "40", sex: "female", vip: "no" },
     { age: "", sex: "female", vip: "" },
@@ -30,7 +29,7 @@ describe("preprocessing", () => {
     assert.deepEqual(encode([minmax!], [{ age: 20 }, { age: 90 }, { age: "" }]), [0, 1, Math.fround(20 / 70)]);
     const [none] = fitFeatures(cols, train, spec({ scaling: "none", missing: "constant", constant: -1 }));
     assert.deepEqual(encode([none!], [{ age: 33 }, {}]), [33, -1]);
-    const [mode] = fitFeatures(cols, getters([{ age: "3" }, { age: "3" }, { age: "8" }]), spec({ scaling: "none", missing: "mode" }));
+    const [mode] = fitFeatures(cols, rowsOf([{ age: "3" }, { age: "3" }, { age: "8" }]), spec({ scaling: "none", missing: "mode" }));
     assert.deepEqual(encode([mode!], [{}]), [3]);
   });
 
@@ -46,7 +45,7 @@ describe("preprocessing", () => {
   });
 
   it("fits a numeric column of 300,000 training rows (min/max without spreading them as arguments)", () => {
-    const many = { length: 300_000, at: (i: number) => (name: string) => (name === "x" ? String(i % 1000) : undefined) };
+    const many = { length: 300_000, value: (i: number, name: string) => (name === "x" ? String(i % 1000) : undefined) };
     const [x] = fitFeatures([{ name: "x", type: "numeric" }], many, PreprocessingSchema.parse({ numeric: { scaling: "minmax", missing: "median" } }));
     assert.equal(x!.kind === "numeric" && x!.offset, 0);
     assert.equal(x!.kind === "numeric" && x!.divisor, 999);

@@ -48,12 +48,15 @@ export const UNKNOWN = "[UNK]";
 /** Reads one raw value of a row by column name. */
 export type ValueGetter = (column: string) => unknown;
 
-/** Rows to read: an array of getters, or getters made on demand for a large table. */
+/** Rows to read, one value at a time (a columnar table needs no object or closure per row). */
 export interface Rows {
   readonly length: number;
-  at(index: number): ValueGetter | undefined;
-  /** One value without making a getter (a columnar table's fast path). */
-  value?(index: number, column: string): unknown;
+  value(index: number, column: string): unknown;
+}
+
+/** Rows over plain objects (tests, small in-memory samples). */
+export function rowsOf(records: Array<Record<string, unknown>>): Rows {
+  return { length: records.length, value: (i, column) => records[i]![column] };
 }
 
 export type FeatureKind = Exclude<ColumnType, "text">;
@@ -127,9 +130,8 @@ export function fitFeatures(
     // Values come as text, or as numbers from a numeric column of a columnar table.
     const present: string[] = [];
     const numbers: number[] = [];
-    const read = rows.value ? (i: number) => rows.value!(i, name) : (i: number) => rows.at(i)!(name);
     for (let i = 0; i < rows.length; i++) {
-      const v = read(i);
+      const v = rows.value(i, name);
       if (typeof v === "number") {
         if (type === "numeric") numbers.push(v);
         else present.push(String(v));
@@ -253,7 +255,7 @@ export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Fl
 export function encodeRows(prep: Pick<Preprocessing, "features" | "inputs">, rows: Rows): Float32Array {
   const width = prep.inputs.length;
   const out = new Float32Array(rows.length * width);
-  for (let i = 0; i < rows.length; i++) encodeRow(prep.features, rows.at(i)!, out, i * width);
+  for (let i = 0; i < rows.length; i++) encodeRow(prep.features, (name) => rows.value(i, name), out, i * width);
   return out;
 }
 
