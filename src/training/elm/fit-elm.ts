@@ -42,13 +42,20 @@ export interface ElmRun {
   deadline?: number;
 }
 
-/** The deadline of the fit running in this process (one job per training process at a time). */
-let deadline = Infinity;
+/** The random layers' model and how to run it over rows: block size, and the fit's deadline. */
+interface HiddenPass {
+  model: tfl.LayersModel;
+  inputs: number;
+  blockRows: number;
+  /** Epoch ms past which the fit fails with time_limit; checked after every block. */
+  deadline: number;
+}
 
 const clock = () => performance.now() / 1000;
 
 /** H of some rows, in blocks: calls fn(rows' H tensor, first row, row count) per block. */
-async function eachBlock(hidden: tfl.LayersModel, data: ElmData, inputs: number, blockRows: number, rows: number[] | undefined, fn: (h: tf.Tensor2D, t: tf.Tensor2D, start: number, size: number) => void) {
+async function eachBlock(pass: HiddenPass, data: ElmData, rows: number[] | undefined, fn: (h: tf.Tensor2D, t: tf.Tensor2D, start: number, size: number) => void) {
+  const { model: hidden, inputs, blockRows, deadline } = pass;
   const k = data.t.length / data.n;
   const order = rows ?? Array.from({ length: data.n }, (_, i) => i);
   for (let start = 0; start < order.length; start += blockRows) {
@@ -71,15 +78,15 @@ async function eachBlock(hidden: tfl.LayersModel, data: ElmData, inputs: number,
  * formed explicitly: tfjs-wasm multiplies non-transposed operands on its fast path only
  * (../shared/notes/cpu-compute.md).
  */
-async function normalEquations(hidden: tfl.LayersModel, data: ElmData, inputs: number, units: number, blockRows: number, rows?: number[]) {
+async function normalEquations(pass: HiddenPass, data: ElmData, units: number, rows?: number[]) {
   const k = data.t.length / data.n;
   const a = new Float64Array(units * units);
   const b = new Float64Array(units * k);
   if ((rows?.length ?? data.n) * units * units <= FLOAT64_WORK) {
-    await eachBlock(hidden, data, inputs, blockRows, rows, (h, t) => accumulate64(h.dataSync() as Float32Array, t.dataSync() as Float32Array, units, k, a, b));
+    await eachBlock(pass, data, rows, (h, t) => accumulate64(h.dataSync() as Float32Array, t.dataSync() as Float32Array, units, k, a, b));
     return { a, b };
   }
-  await eachBlock(hidden, data, inputs, blockRows, rows, (h, t) => {
+  await eachBlock(pass, data, rows, (h, t) => {
     const ht = tf.transpose(h);
     const ab = tf.matMul(ht, h).dataSync();
     const bb = tf.matMul(ht, t).dataSync();
@@ -112,10 +119,10 @@ function accumulate64(h: Float32Array, t: Float32Array, units: number, k: number
 }
 
 /** H of some rows, whole (validation scoring and the dual form for n < units). */
-async function hiddenOf(hidden: tfl.LayersModel, data: ElmData, inputs: number, units: number, blockRows: number, rows?: number[]): Promise<Float32Array> {
+async function hiddenOf(pass: HiddenPass, data: ElmData, units: number, rows?: number[]): Promise<Float32Array> {
   const n = rows?.length ?? data.n;
   const out = new Float32Array(n * units);
-  await eachBlock(hidden, data, inputs, blockRows, rows, (h, _t, start) => out.set(h.dataSync(), start * units));
+  await eachBlock(pass, data, rows, (h, _t, start) => out.set(h.dataSync(), start * units));
   return out;
 }
 
@@ -197,10 +204,10 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
   const sizes = candidateSizes(spec);
   const units = sizes.at(-1)!;
   const seconds: Record<string, number> = {};
-  deadline = run.deadline ?? Infinity;
   let t0 = clock();
   const layers = randomLayers(spec, inputs, units);
   const hidden = hiddenModel(layers);
+  const pass: HiddenPass = { model: hidden, inputs, blockRows: spec.blockRows, deadline: run.deadline ?? Infinity };
   seconds.randomWeights = clock() - t0;
   try {
     const search = typeof spec.hiddenUnits === "number" ? undefined : spec.hiddenUnits;
@@ -212,7 +219,7 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
     let equations: Equations | undefined;
     if (search) {
       t0 = clock();
-      const scoredSizes = await scoreSizes(spec, run, hidden, sizes, search.by === "cv" ? search.folds : 0, all);
+      const scoredSizes = await scoreSizes(spec, run, pass, sizes, search.by === "cv" ? search.folds : 0, all);
       equations = scoredSizes.all;
       for (const [m, result] of scoredSizes.results) {
         scored.push({ hiddenUnits: m, ...result });
@@ -223,30 +230,27 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
       seconds.search = clock() - t0;
     }
     t0 = clock();
-    let solution: { x: Float64Array; alpha: number };
+    // Dual form (fewer rows than nodes): H itself; primal: H^T H and H^T T (the search may have summed them).
+    let hAll: Float32Array | undefined;
     if (dual) {
-      const h = await hiddenOf(hidden, all, inputs, units, spec.blockRows);
+      hAll = await hiddenOf(pass, all, units);
       seconds.hidden = clock() - t0;
-      t0 = clock();
-      solution = solveDual(h, all.n, units, all.t, k, best, spec.alpha);
     } else {
-      // The search already summed H^T H over these rows (train + validation, or every fold).
-      equations ??= await normalEquations(hidden, all, inputs, units, spec.blockRows);
-      const { a, b } = equations;
+      equations ??= await normalEquations(pass, all, units);
       seconds.hiddenAndGram = clock() - t0;
-      t0 = clock();
-      solution = solvePrimal(a, b, units, k, best, spec.alpha);
     }
+    const solve = (alpha: number) => (hAll ? solveDual(hAll, all.n, units, all.t, k, best, alpha) : solvePrimal(equations!.a, equations!.b, units, k, best, alpha));
+    t0 = clock();
+    let solution = solve(spec.alpha);
     seconds.solve = clock() - t0;
     // The download computes in float32: if this solution is not representable there, raise the
     // ridge until it is, so the model users get is the one that was solved (and scored).
     t0 = clock();
-    const checkRows = Array.from({ length: Math.min(all.n, CHECK_ROWS) }, (_, i) => i);
-    const hCheck = await hiddenOf(hidden, all, inputs, units, spec.blockRows, checkRows);
+    const checkN = Math.min(all.n, CHECK_ROWS);
+    const hCheck = hAll ? hAll.subarray(0, checkN * units) : await hiddenOf(pass, all, units, Array.from({ length: checkN }, (_, i) => i));
     const warnings: string[] = [];
-    for (let raise = 0; raise < 8 && float32Error(hCheck, checkRows.length, units, best, solution.x, k) > FLOAT32_TOLERANCE; raise++) {
-      const alpha = Math.max(solution.alpha * 10, 1e-8);
-      solution = dual ? solveDual(await hiddenOf(hidden, all, inputs, units, spec.blockRows), all.n, units, all.t, k, best, alpha) : solvePrimal(equations!.a, equations!.b, units, k, best, alpha);
+    for (let raise = 0; raise < 8 && float32Error(hCheck, checkN, units, best, solution.x, k) > FLOAT32_TOLERANCE; raise++) {
+      solution = solve(Math.max(solution.alpha * 10, 1e-8));
       if (raise === 0) warnings.push(`alpha ${spec.alpha} gave output weights too large for the float32 model to compute what was solved; alpha was raised`);
     }
     seconds.float32Check = clock() - t0;
@@ -280,34 +284,34 @@ function addInto(target: Equations, e: Equations): Equations {
  * returns the normal equations over all of `pool` when it summed them anyway (primal form),
  * so the refit does not compute H^T H a second time.
  */
-async function scoreSizes(spec: ElmSpec, run: ElmRun, hidden: tfl.LayersModel, sizes: number[], folds: number, pool: ElmData): Promise<{ results: Map<number, { score: number; loss: number }>; all?: Equations }> {
-  const { inputs, k } = run;
+async function scoreSizes(spec: ElmSpec, run: ElmRun, pass: HiddenPass, sizes: number[], folds: number, pool: ElmData): Promise<{ results: Map<number, { score: number; loss: number }>; all?: Equations }> {
+  const { k } = run;
   const units = sizes.at(-1)!;
   const results = new Map<number, { score: number; loss: number }>();
   if (folds === 0) {
     if (!run.validation?.n) throw new TrainingError("elm_no_validation", 'hiddenUnits.by: "validation" needs split.validation > 0 (or use by: "cv")');
     const val = run.validation;
-    const { a, b } = run.train.n >= units ? await normalEquations(hidden, run.train, inputs, units, spec.blockRows) : { a: undefined, b: undefined };
-    const hTrain = a ? undefined : await hiddenOf(hidden, run.train, inputs, units, spec.blockRows);
-    const hVal = await hiddenOf(hidden, val, inputs, units, spec.blockRows);
+    const { a, b } = run.train.n >= units ? await normalEquations(pass, run.train, units) : { a: undefined, b: undefined };
+    const hTrain = a ? undefined : await hiddenOf(pass, run.train, units);
+    const hVal = await hiddenOf(pass, val, units);
     const rows = Array.from({ length: val.n }, (_, i) => i);
     for (const m of sizes) {
       const beta = a ? solvePrimal(a, b!, units, k, m, spec.alpha).x : solveDual(hTrain!, run.train.n, units, run.train.t, k, m, spec.alpha).x;
       results.set(m, run.score(predict32(hVal, val.n, units, m, beta, k), rows.map((i) => run.train.n + i)));
     }
-    const all = a && pool.n >= units ? addInto({ a: Float64Array.from(a), b: Float64Array.from(b!) }, await normalEquations(hidden, val, inputs, units, spec.blockRows)) : undefined;
+    const all = a && pool.n >= units ? addInto({ a: Float64Array.from(a), b: Float64Array.from(b!) }, await normalEquations(pass, val, units)) : undefined;
     return { results, all };
   }
   // k-fold: per-fold normal equations; a fold's model uses the others' sums.
   const perFold = kFolds(Array.from({ length: pool.n }, (_, i) => i), folds, spec.seed);
   const eqs: Equations[] = [];
-  for (const rows of perFold) eqs.push(await normalEquations(hidden, pool, inputs, units, spec.blockRows, rows));
+  for (const rows of perFold) eqs.push(await normalEquations(pass, pool, units, rows));
   const all = eqs.reduce((sum, e) => addInto(sum, e), { a: new Float64Array(units * units), b: new Float64Array(units * k) });
   const totals = { score: new Map<number, number>(), loss: new Map<number, number>() };
   for (let f = 0; f < folds; f++) {
     // A fold's model: every row but the fold's, summed in the same order as `all`.
     const { a, b } = eqs.reduce((sum, e, g) => (g === f ? sum : addInto(sum, e)), { a: new Float64Array(units * units), b: new Float64Array(units * k) });
-    const hFold = await hiddenOf(hidden, pool, inputs, units, spec.blockRows, perFold[f]);
+    const hFold = await hiddenOf(pass, pool, units, perFold[f]);
     for (const m of sizes) {
       const beta = solvePrimal(a, b, units, k, m, spec.alpha).x;
       const r = run.score(predict32(hFold, perFold[f]!.length, units, m, beta, k), perFold[f]!);
