@@ -29,3 +29,12 @@ export function createDb(databaseUrl: string): Db {
   Object.defineProperty(client, "pool", { value: pool, enumerable: false });
   return client as Db;
 }
+
+/**
+ * Holds a Postgres advisory lock on (`scope`, tenant) until the transaction `tx` ends: what a
+ * count-then-insert (or count-then-claim) per tenant needs so parallel requests or workers
+ * cannot all see room for one more.
+ */
+export async function lockTenant(tx: { $executeRaw: PrismaClient["$executeRaw"] }, scope: "jobs" | "run", tenant: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${scope}:${tenant}`}))`;
+}

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { Config } from "../config.js";
 import { within } from "../timeout.js";
-import type { Db } from "../db.js";
+import { lockTenant, type Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import { remainingStorage } from "../storage-quota.js";
 import { planJob } from "./job-plan.js";
@@ -54,7 +54,7 @@ export class JobService {
     try {
       // Counted and inserted under a per-tenant lock: parallel requests cannot all see room for one more.
       job = await this.db.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"jobs:" + tenant}))`;
+        await lockTenant(tx, "jobs", tenant);
         const active = await countActive(tx);
         if (active >= limit) throw full(active);
         return tx.job.create({

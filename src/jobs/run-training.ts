@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db.js";
+import { lockTenant, type Db } from "../db.js";
 import { AppError } from "../errors.js";
 import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
@@ -33,7 +33,7 @@ async function claim(ctx: RunContext, jobId: string): Promise<"claimed" | "skipp
   const row = await db.job.findUnique({ where: { id: jobId }, select: { tenant: true } });
   if (!row) return "skipped";
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"run:" + row.tenant}))`;
+    await lockTenant(tx, "run", row.tenant);
     const running = await tx.job.count({ where: { tenant: row.tenant, status: "running", id: { not: jobId } } });
     if (running >= ctx.config.MAX_RUNNING_JOBS_PER_TENANT) return "deferred";
     const claimed = await tx.job.updateMany({

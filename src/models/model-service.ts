@@ -3,11 +3,9 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
-import { encodeRow, modelJson, ModelSummarySchema, runtime as trainingRuntime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts, type tfl } from "../training/index.js";
+import { encodeRow, modelJson, ModelSummarySchema, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts, type tfl } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
 
-/** TensorFlow.js is loaded on the first prediction, not at start: an API that only takes uploads stays small. */
-const runtime = trainingRuntime;
 
 /** Preprocessing as stored with a model: the fitted encodings plus how to read the output. */
 export type StoredPreprocessing = Preprocessing & { outputMode: OutputMode; task: string };

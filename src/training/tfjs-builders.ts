@@ -3,7 +3,7 @@
  * names. (The network itself is put together in network.ts, from the families.)
  */
 import { tf, tfl } from "./tf.js";
-import type { Activation, LayerSpec, NodeLayerSpec, RegularizerSpec } from "./spec/layers.js";
+import type { Activation, LayerSpec, MergeSpec, NodeLayerSpec, RegularizerSpec } from "./spec/layers.js";
 import type { SequentialSpec } from "./spec/sequential.js";
 import type { z } from "zod";
 import type { LossName, MetricSchema, OptimizerSpec } from "./spec/training-options.js";
@@ -45,6 +45,16 @@ export function namer() {
  * The tfjs layers for one spec layer, in order (usually one; a leaky-ReLU activation adds a
  * LeakyReLU layer, as Keras users write `Dense(..., activation=LeakyReLU())`).
  */
+/** Keras merge layers by our spec's name. */
+const MERGES: Record<MergeSpec["type"], (args: { name: string }) => tfl.layers.Layer> = {
+  concatenate: (a) => tfl.layers.concatenate(a),
+  add: (a) => tfl.layers.add(a),
+  multiply: (a) => tfl.layers.multiply(a),
+  average: (a) => tfl.layers.average(a),
+  maximum: (a) => tfl.layers.maximum(a),
+  minimum: (a) => tfl.layers.minimum(a),
+};
+
 export function buildLayers(spec: NodeLayerSpec, name: string, seed: number, inputShape?: number[]): tfl.layers.Layer[] {
   if ((spec.type === "dense" || spec.type === "activation") && isLeaky(spec.activation)) {
     const main = spec.type === "dense" ? buildLayer({ ...spec, activation: "linear" }, name, seed, inputShape) : undefined;
@@ -97,18 +107,8 @@ function buildLayer(spec: NodeLayerSpec, name: string, seed: number, inputShape?
         embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
         embeddingsRegularizer: regularizer(spec.embeddingsRegularizer),
       });
-    case "concatenate":
-      return tfl.layers.concatenate({ name });
-    case "add":
-      return tfl.layers.add({ name });
-    case "multiply":
-      return tfl.layers.multiply({ name });
-    case "average":
-      return tfl.layers.average({ name });
-    case "maximum":
-      return tfl.layers.maximum({ name });
-    case "minimum":
-      return tfl.layers.minimum({ name });
+    default:
+      return MERGES[spec.type]({ name });
   }
 }
 
