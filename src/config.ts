@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: int(1),
   /** Compute for tfjs: auto tries tensorflow-gpu, tensorflow, wasm, cpu in that order. */
   TFJS_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+  /** `auto`: Dense/Dropout stacks train on the native MLP fast path when it is built; `off`: always tfjs. */
+  FAST_PATH: z.enum(["auto", "off"]).default("auto"),
   /** Largest accepted upload. Default 100 MiB. */
   MAX_UPLOAD_BYTES: int(100 * 1024 * 1024),
   /** Bytes one tenant may store: datasets' files and models' weights. Default 10 GiB. */

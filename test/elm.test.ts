@@ -30,7 +30,7 @@ describe("Extreme Learning Machines", () => {
 
     await env.app.listen({ port: 0, host: "127.0.0.1" });
     const base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
-    await initBackend("auto");
+    await initBackend((process.env.TFJS_BACKEND as "auto" | undefined) ?? "auto");
     const net = await tfl.loadLayersModel(`${base}/v1/models/${done.modelId}/model.json`);
     const meta = (await env.api().get(`/v1/models/${done.modelId}/model.json`)).body.userDefinedMetadata.preprocessing;
     const row: Record<string, string> = { "cap-shape": "x", "cap-surface": "s", "cap-color": "n", bruises: "t", odor: "p", "gill-attachment": "f", "gill-spacing": "c", "gill-size": "n", "gill-color": "k" };

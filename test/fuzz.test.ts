@@ -54,6 +54,11 @@ describe("fuzz: malformed specs and files", () => {
       if (kind === 2) rows.unshift("");
       return Buffer.from(rows.join(pick(["\n", "\r\n", "\r"])));
     };
+    // The first network the API describes loads the compute library (libtensorflow maps ~400 MB):
+    // once per process, not per request, so it happens before the baseline.
+    const { training: _, ...spec } = valid();
+    const warm = await env.api().post("/v1/models/validate").send(spec);
+    assert.equal(warm.status, 200, warm.text);
     const rssBefore = process.memoryUsage().rss;
     const failures: string[] = [];
     const statuses = new Map<number, number>();

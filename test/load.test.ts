@@ -69,9 +69,9 @@ describe("load: polls and submissions against the running service", () => {
     const deadline = Date.now() + 180_000;
     for (const id of ids) {
       for (;;) {
-        const job = (await (await fetch(`${base}/v1/jobs/${id}`)).json()) as { status: string };
+        const job = (await (await fetch(`${base}/v1/jobs/${id}`)).json()) as { status: string; error: unknown };
         if (job.status === "succeeded") break;
-        assert.ok(!["failed", "cancelled"].includes(job.status), `job ${id} ended ${job.status}`);
+        assert.ok(!["failed", "cancelled"].includes(job.status), `job ${id} ended ${job.status}: ${JSON.stringify(job.error)}`);
         assert.ok(Date.now() < deadline, `job ${id} still ${job.status}`);
         await sleep(250);
       }

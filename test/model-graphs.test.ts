@@ -39,7 +39,7 @@ describe("Functional graphs, Keras JSON and the dry run", () => {
 
     await env.app.listen({ port: 0, host: "127.0.0.1" });
     const url = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}/v1/models/${done.modelId}/model.json`;
-    await initBackend("auto");
+    await initBackend((process.env.TFJS_BACKEND as "auto" | undefined) ?? "auto");
     const net = await tfl.loadLayersModel(url);
     assert.deepEqual(net.inputs.map((i) => i.shape), [[null, 4], [null, 11]]);
     // Encode a row from model.json's metadata alone, as a TF.js app would.

@@ -37,6 +37,8 @@ describe("end to end: upload, train in a worker process, download, predict", () 
     for (const key of ["loss", "val_loss", "acc", "val_acc"]) assert.equal(job.history[key].length, 60, key);
     assert.ok(job.history.loss[59] < job.history.loss[0], "the loss went down");
     assert.ok(job.backend, "the job names its compute");
+    if (process.env.TFJS_BACKEND) assert.equal(job.backend, process.env.TFJS_BACKEND, "the worker ran on the backend asked for");
+    assert.match(job.metrics.engine, /^(mlp-native|tfjs)$/, "the job names what ran its training steps");
     assert.equal(job.attempts, 1);
     assert.deepEqual(job.metrics.test.confusionMatrix.labels, ["0", "1", "2"]);
 
@@ -49,7 +51,7 @@ describe("end to end: upload, train in a worker process, download, predict", () 
     // A user's TF.js client: load straight from the URL, encode rows from the metadata alone.
     await env.app.listen({ port: 0, host: "127.0.0.1" });
     const base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
-    await initBackend("auto");
+    await initBackend((process.env.TFJS_BACKEND as "auto" | undefined) ?? "auto");
     const net = await tfl.loadLayersModel(`${base}/v1/models/${job.modelId}/model.json`, { requestInit: { headers: auth } });
     const json = (await env.api().get(`/v1/models/${job.modelId}/model.json`).set(auth)).body;
     assert.equal(json.format, "layers-model");

@@ -21,7 +21,7 @@ export const JobViewSchema = z.object({
   backend: z.string().nullable().describe("Compute that ran it: wasm, tensorflow, tensorflow-gpu, cpu"),
   progress: z.object({ epoch: z.number().int(), epochs: z.number().int() }),
   history: z.record(z.string(), z.array(z.number())).describe("Keras-style: loss, val_loss, acc, val_acc per epoch"),
-  metrics: z.record(z.string(), z.unknown()).nullable().describe("test and validation metrics"),
+  metrics: z.record(z.string(), z.unknown()).nullable().describe("test and validation metrics; `engine`: mlp-native when the MLP fast path ran the training steps, else tfjs"),
   modelId: z.string().uuid().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   warnings: z.array(z.string()),

@@ -87,6 +87,7 @@ export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHoo
         x, y,
         validation: data.validation.n > 0 ? pair(data.validation) : undefined,
         ...(data.train.weight ? { sampleWeight: rowWeights(data.train, classWeight) } : { classWeight }),
+        loss,
       },
       { ...req.training, epochs },
       hooks,

@@ -4,7 +4,8 @@ import { captureCheckpoint, restoreCheckpoint, type Checkpoint } from "./checkpo
 import { EarlyStopping, ReduceLrOnPlateau } from "./callbacks.js";
 import { learningRate, setLearningRate } from "./tfjs-builders.js";
 import { TrainingError } from "./training-error.js";
-import type { TrainingOptions } from "./spec/training-options.js";
+import type { LossName, TrainingOptions } from "./spec/training-options.js";
+import { fastRun, type FastRun } from "./fast/fit-fast.js";
 
 export type EpochLogs = Record<string, number>;
 
@@ -17,6 +18,8 @@ export interface FitData {
   classWeight?: Record<number, number>;
   /** Weight per training row (class weights already folded in); trains through weightedEpoch. */
   sampleWeight?: Float32Array;
+  /** The compiled loss by its Keras name: lets the MLP fast path take the model when it can. */
+  loss?: LossName;
 }
 
 export interface FitHooks {
@@ -41,6 +44,8 @@ export interface FitOutcome {
   /** Epoch (1-based, as Keras prints it) whose weights the model holds when restoreBestWeights applied. */
   restoredEpoch?: number;
   warnings: string[];
+  /** What ran the training steps: the native MLP fast path, or tfjs's own fit. */
+  engine: "mlp-native" | "tfjs";
 }
 
 /**
@@ -73,8 +78,12 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
     setLearningRate(model.optimizer, c.lr);
     first = hooks.resume.epoch;
   }
+  // After a resume restored the weights and optimizer slots, so the fast path starts from them.
+  const fast: FastRun | string = data.loss ? await fastRun(model, data, data.loss, opts) : "no loss name";
+  const engine = typeof fast === "string" ? "tfjs" : "mlp-native";
   const checkpoint = async (epoch: number) => {
     if (!hooks.onCheckpoint) return;
+    if (typeof fast !== "string") await fast.trainer.syncOptimizer();
     const finite = (x: number) => (Number.isFinite(x) ? x : null);
     const callbacks = {
       lr: learningRate(model.optimizer),
@@ -90,19 +99,9 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
       reseedForEpoch(opts.seed, epoch);
       const order = Array.from({ length: n }, (_, i) => i);
       if (opts.shuffle) shuffleInPlace(order, mulberry32(epochSeed(opts.seed ^ 0x5bd1e995, epoch)));
-      const idx = tf.tensor1d(order, "int32");
-      const xs = data.x.map((x) => tf.gather(x, idx));
-      const ys = tf.gather(data.y, idx);
-      const ws = data.sampleWeight ? tf.tensor1d(Float32Array.from(order, (i) => data.sampleWeight![i]!)) : undefined;
-      idx.dispose();
-      let logs: EpochLogs;
-      try {
-        // maxSeconds is checked at every batch's end: a slow epoch cannot overrun it by much.
-        const deadline = opts.maxSeconds !== undefined ? started + opts.maxSeconds * 1000 : Infinity;
-        logs = ws ? await weightedEpoch(model, xs, ys, ws, opts.batchSize, deadline, data.validation) : await plainEpoch(model, xs, ys, opts.batchSize, deadline, data);
-      } finally {
-        tf.dispose([...xs, ys, ...(ws ? [ws] : [])]);
-      }
+      // maxSeconds is checked at every batch's end: a slow epoch cannot overrun it by much.
+      const deadline = opts.maxSeconds !== undefined ? started + opts.maxSeconds * 1000 : Infinity;
+      const logs = typeof fast === "string" ? await tfjsEpoch(model, data, order, opts.batchSize, deadline) : await fast.epoch(order, epoch, learningRate(model.optimizer), deadline);
       const lr = learningRate(model.optimizer);
       if (reducer) {
         logs.lr = lr; // the rate this epoch trained with, as Keras's History records it
@@ -126,17 +125,17 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
       const every = hooks.checkpointEvery ?? 0;
       if (shutdown || (every > 0 && (epoch + 1) % every === 0 && epoch + 1 < opts.epochs)) await checkpoint(epoch + 1);
       if (shutdown) {
-        outcome = { history, epochsRun: epoch + 1, interrupted: true, warnings };
+        outcome = { history, epochsRun: epoch + 1, interrupted: true, warnings, engine };
         break;
       }
       const overTime = opts.maxSeconds !== undefined && (Date.now() - started) / 1000 > opts.maxSeconds;
       if (overTime && epoch + 1 < opts.epochs) warnings.push(`stopped in epoch ${epoch + 1}: training.maxSeconds (${opts.maxSeconds} s) ran out`);
       if (!keepGoing || verdict?.stop || overTime) {
-        outcome = { history, epochsRun: epoch + 1, interrupted: !keepGoing, warnings };
+        outcome = { history, epochsRun: epoch + 1, interrupted: !keepGoing, warnings, engine };
         break;
       }
     }
-    outcome ??= { history, epochsRun: opts.epochs, interrupted: false, warnings };
+    outcome ??= { history, epochsRun: opts.epochs, interrupted: false, warnings, engine };
     if (hooks.resume) outcome.resumedAt = hooks.resume.epoch;
     if (best && stopper && stopper.bestEpoch >= 0 && !outcome.interrupted) {
       model.setWeights(best);
@@ -145,6 +144,20 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
     return outcome;
   } finally {
     tf.dispose(best ?? []);
+  }
+}
+
+/** One epoch through tfjs over the rows in `order`. */
+async function tfjsEpoch(model: tfl.LayersModel, data: FitData, order: number[], batchSize: number, deadline: number): Promise<EpochLogs> {
+  const idx = tf.tensor1d(order, "int32");
+  const xs = data.x.map((x) => tf.gather(x, idx));
+  const ys = tf.gather(data.y, idx);
+  const ws = data.sampleWeight ? tf.tensor1d(Float32Array.from(order, (i) => data.sampleWeight![i]!)) : undefined;
+  idx.dispose();
+  try {
+    return ws ? await weightedEpoch(model, xs, ys, ws, batchSize, deadline, data.validation) : await plainEpoch(model, xs, ys, batchSize, deadline, data);
+  } finally {
+    tf.dispose([...xs, ys, ...(ws ? [ws] : [])]);
   }
 }
 

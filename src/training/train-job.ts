@@ -87,7 +87,7 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   const fitted = await fitOnce(data, req, hooksFinal, epochs);
   try {
     if (fitted.fit.interrupted) return { status: "interrupted" };
-    const metrics = { test: fitted.evaluate(data.test), validation: fitted.evaluate(data.validation), crossValidation, ...(fitted.fit.resumedAt ? { resumedAtEpoch: fitted.fit.resumedAt } : {}) };
+    const metrics = { test: fitted.evaluate(data.test), validation: fitted.evaluate(data.validation), crossValidation, engine: fitted.fit.engine, ...(fitted.fit.resumedAt ? { resumedAtEpoch: fitted.fit.resumedAt } : {}) };
     if (data.targetScale) foldTargetScale(fitted.model, data.targetScale);
     if (data.validation.n === 0 && !crossValidation && req.training.earlyStopping?.monitor.startsWith("val_")) {
       warnings.push("split.validation is 0, so there are no val_ metrics to stop on");

@@ -13,7 +13,7 @@ export interface TrainResult {
   preprocessing: Preprocessing;
   summary: ModelSummary;
   artifacts: StoredArtifacts;
-  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; resumedAtEpoch?: number };
+  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; resumedAtEpoch?: number; engine?: "mlp-native" | "tfjs" };
   diagnosis: Diagnosis;
   history: Record<string, number[]>;
   epochsRun: number;

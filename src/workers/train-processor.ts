@@ -17,7 +17,9 @@ let context: Promise<RunContext> | undefined;
 
 async function createContext(): Promise<RunContext> {
   const config = loadConfig();
-  const backend = await (await runtime()).initBackend(config.TFJS_BACKEND);
+  const { initBackend, setFastPath } = await runtime();
+  setFastPath(config.FAST_PATH === "auto");
+  const backend = await initBackend(config.TFJS_BACKEND);
   return { config, backend, db: createDb(config.DATABASE_URL) };
 }
 
