@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { tf, tfl } from "../src/training/tf.js";
 import { initBackend } from "../src/training/backend.js";
 import { fitModel } from "../src/training/fit.js";
-import { fastAddon } from "../src/training/fast/trainer.js";
+import { nativeAddon } from "../src/training/native.js";
 import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
 import { mulberry32 } from "../src/training/rng.js";
 
@@ -64,7 +64,7 @@ async function backendRun(epochs: number) {
   for (const batchSize of [128, 512]) {
     const fit = (m: tfl.LayersModel, e: number) => m.fit(x, y, { epochs: e, batchSize, shuffle: true, verbose: 0 });
     out[`tfjsFit_b${batchSize}`] = await time(fit, epochs);
-    if (fastAddon()) {
+    if (nativeAddon()) {
       const opts = TrainingOptionsSchema.parse({ batchSize });
       const fast = (m: tfl.LayersModel, e: number) => fitModel(m, { x: [x], y, loss: "categorical_crossentropy" }, { ...opts, epochs: e }, { onEpoch: async () => true });
       out[`fastPath_b${batchSize}`] = await time(fast, Math.max(epochs, 3));

@@ -2,8 +2,8 @@
 {
   "targets": [{
     "target_name": "treino_mlp",
-    "sources": ["mlp.c"],
+    "sources": ["mlp.c", "linalg.c"],
     "cflags": ["-O3", "-std=c11", "-Wall", "-Wno-unused-parameter"],
-    "libraries": ["-lopenblas", "-lm"]
+    "libraries": ["-lopenblas", "-lm", "-lpthread"]
   }]
 }

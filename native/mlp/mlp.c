@@ -256,7 +256,7 @@ static void backward(Net *net, const float *x, int rows) {
   if (g != net->da) { float *t = net->da; net->da = g; net->dz = t; }
 }
 
-/* ---------- optimizers (tfjs-core 4.22 src/optimizers/*.ts) ---------- */
+/* ---------- optimizers (tfjs-core 4.22 src/optimizers) ---------- */
 
 static void update(Net *net, float *v, float *g, float **slot, size_t n, float l1, float l2, float lr) {
   if (l1 != 0 || l2 != 0) /* d/dv of l1 |v| + l2 v^2; tfjs's Abs gradient is step(v, -1): -1 at 0 */
@@ -455,7 +455,7 @@ static napi_value trainBatch(napi_env env, napi_callback_info info) {
   napi_value a[9];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
   Net *net = unwrap(env, a[0]);
-  size_t nx, ny, nw = 0, no;
+  size_t nx = 0, ny = 0, nw = 0, no = 0;
   const float *x = array(env, a[1], &nx), *y = array(env, a[2], &ny), *w = array(env, a[3], &nw);
   const int32_t *order = array(env, a[4], &no);
   int32_t start, size;
@@ -464,8 +464,9 @@ static napi_value trainBatch(napi_env env, napi_callback_info info) {
   napi_get_value_int32(env, a[6], &size);
   napi_get_value_double(env, a[7], &lr);
   double *out = array(env, a[8], NULL);
+  if (!net) { napi_throw_type_error(env, NULL, "trainBatch: not a network"); return NULL; }
   const int yw = net->loss == L_SCCE ? 1 : net->outUnits;
-  if (!net || !x || !y || !order || !out || size < 1 || size > net->maxBatch || start < 0 || (size_t)start + size > no) {
+  if (!x || !y || !order || !out || size < 1 || size > net->maxBatch || start < 0 || (size_t)start + size > no) {
     napi_throw_range_error(env, NULL, "trainBatch: bad arguments");
     return NULL;
   }
@@ -497,7 +498,7 @@ static napi_value evaluate(napi_env env, napi_callback_info info) {
   napi_value a[5];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
   Net *net = unwrap(env, a[0]);
-  size_t nx, ny;
+  size_t nx = 0, ny = 0;
   const float *x = array(env, a[1], &nx), *y = array(env, a[2], &ny);
   int32_t n;
   napi_get_value_int32(env, a[3], &n);
@@ -538,6 +539,13 @@ static napi_value iterations(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* linalg.c */
+napi_value gramAccumulate(napi_env env, napi_callback_info info);
+napi_value solveSpd(napi_env env, napi_callback_info info);
+napi_value matmulLeading(napi_env env, napi_callback_info info);
+napi_value matmulLeading64(napi_env env, napi_callback_info info);
+napi_value hiddenDense(napi_env env, napi_callback_info info);
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
     {"create", NULL, create, NULL, NULL, NULL, napi_default, NULL},
@@ -545,6 +553,11 @@ static napi_value init(napi_env env, napi_value exports) {
     {"evaluate", NULL, evaluate, NULL, NULL, NULL, napi_default, NULL},
     {"reseed", NULL, reseed, NULL, NULL, NULL, napi_default, NULL},
     {"iterations", NULL, iterations, NULL, NULL, NULL, napi_default, NULL},
+    {"gramAccumulate", NULL, gramAccumulate, NULL, NULL, NULL, napi_default, NULL},
+    {"solveSpd", NULL, solveSpd, NULL, NULL, NULL, napi_default, NULL},
+    {"matmulLeading", NULL, matmulLeading, NULL, NULL, NULL, napi_default, NULL},
+    {"matmulLeading64", NULL, matmulLeading64, NULL, NULL, NULL, napi_default, NULL},
+    {"hiddenDense", NULL, hiddenDense, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(d) / sizeof(d[0]), d);
   return exports;

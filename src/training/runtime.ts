@@ -4,4 +4,4 @@ export { describeNetwork } from "./describe.js";
 export { trainJob } from "./train-job.js";
 export { predictMatrix, argmax } from "./predict.js";
 export { loadStored } from "./export.js";
-export { setFastPath } from "./fast/trainer.js";
+export { setFastPath } from "./native.js";

@@ -7,6 +7,7 @@ import { mulberry32 } from "../rng.js";
 import { fitElm, type ElmData } from "./fit-elm.js";
 import { hiddenModel } from "./hidden.js";
 import { randomLayer } from "./random-layers.js";
+import { nativeAddon, setFastPath } from "../native.js";
 
 /** A small regression problem: y = sin(x0) + x1^2 + noise, 3 inputs, n rows. */
 function problem(n: number, seed = 1): ElmData {
@@ -92,6 +93,30 @@ describe("fitElm", () => {
       const y = row.reduce((s, v, j) => s + v * fit.beta[j]!, 0);
       assert.ok(Math.abs(y - data.t[i]!) < 1e-2, `row ${i}: ${y} vs ${data.t[i]}`);
     });
+  });
+
+  it("fits a large ELM in BLAS/LAPACK as tfjs and JavaScript do (every node function)", { skip: nativeAddon() ? false : "native addon not built" }, async () => {
+    // 3,000 rows x 300 nodes is past FLOAT64_WORK: H in BLAS, H^T H by ssyrk, the solve by dposv.
+    const data = problem(3000, 7);
+    for (const activation of ["sigmoid", "tanh", "relu", "sine", "hardlim"]) {
+      const spec = ElmSpecSchema.parse({ type: "elm", hiddenUnits: 300, alpha: 1e-2, activation, blockRows: 1000 });
+      const native = (await fitElm(spec, run(data)))!;
+      setFastPath(false);
+      const plain = await fitElm(spec, run(data)).finally(() => setFastPath(true));
+      // Predictions through the exported layers (tfjs), with either solution's weights.
+      const hidden = hiddenModel(native.layers);
+      const h = (hidden.predict(tf.tensor2d(data.x, [3000, 3])) as tf.Tensor).arraySync() as number[][];
+      hidden.dispose();
+      // Reference: the same system in float64 throughout (H from the tfjs layers, Gauss-Jordan).
+      const units = 300;
+      const hth = Array.from({ length: units }, (_, i) => Array.from({ length: units }, (_, j) => h.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? 1e-2 : 0)));
+      const htt = Array.from({ length: units }, (_, i) => h.reduce((s, row, r) => s + row[i]! * data.t[r]!, 0));
+      const exact = gaussJordan(hth, htt);
+      const error = (beta: ArrayLike<number>) => Math.max(...h.map((row, r) => Math.abs(row.reduce((s, v, j) => s + v * (beta[j]! - exact[j]!), 0))));
+      const [ours, theirs] = [error(native.beta), error(plain!.beta)];
+      // Both sum float32 products per block; BLAS's rounding is no worse than tfjs's.
+      assert.ok(ours < Math.max(2 * theirs, 1e-3), `${activation}: off the float64 solution by ${ours} (tfjs path: ${theirs})`);
+    }
   });
 
   it("draws the first m nodes of a larger layer exactly as a layer of m nodes", () => {

@@ -2,8 +2,9 @@ import { tf, type tfl } from "../tf.js";
 import { TrainingError } from "../training-error.js";
 import { candidateSizes, type ElmSpec } from "../spec/elm.js";
 import { kFolds } from "../split.js";
-import { hiddenModel } from "./hidden.js";
+import { HARDLIM_SLOPE, hiddenModel } from "./hidden.js";
 import { leadingBlock, solveRidge } from "./linalg.js";
+import { nativeAddon } from "../native.js";
 import { firstNodes, randomLayers, type RandomLayer } from "./random-layers.js";
 
 /** Rows to fit on: x row-major [n, inputs], t the targets row-major [n, k]. */
@@ -49,49 +50,97 @@ interface HiddenPass {
   blockRows: number;
   /** Epoch ms past which the fit fails with time_limit; checked after every block. */
   deadline: number;
+  /** Set when H is computed by the native addon instead of the tfjs model. */
+  native?: { act: number; units: number; weights: Float32Array; bias: Float32Array };
 }
 
 const clock = () => performance.now() / 1000;
 
-/** H of some rows, in blocks: calls fn(rows' H tensor, first row, row count) per block. */
-async function eachBlock(pass: HiddenPass, data: ElmData, rows: number[] | undefined, fn: (h: tf.Tensor2D, t: tf.Tensor2D, start: number, size: number) => void) {
-  const { model: hidden, inputs, blockRows, deadline } = pass;
+/** H of some rows, in blocks: calls fn(rows' H, their targets, first row, row count) per block; fn must not keep the arrays. */
+async function eachBlock(pass: HiddenPass, data: ElmData, rows: number[] | undefined, fn: (h: Float32Array, t: Float32Array, start: number, size: number) => void) {
+  const { model: hidden, inputs, blockRows, deadline, native } = pass;
   const k = data.t.length / data.n;
   const order = rows ?? Array.from({ length: data.n }, (_, i) => i);
+  // One set of block buffers, reused: fresh 20 MB arrays per block cost their page faults each time.
+  const rowsPerBlock = Math.min(blockRows, order.length);
+  const xAll = new Float32Array(rowsPerBlock * inputs);
+  const tAll = new Float32Array(rowsPerBlock * k);
+  const hAll = native ? new Float32Array(rowsPerBlock * native.units) : undefined;
   for (let start = 0; start < order.length; start += blockRows) {
     const size = Math.min(blockRows, order.length - start);
-    const xb = new Float32Array(size * inputs);
-    const tb = new Float32Array(size * k);
+    const xb = xAll.subarray(0, size * inputs);
+    const tb = tAll.subarray(0, size * k);
     for (let r = 0; r < size; r++) {
       const i = order[start + r]!;
       xb.set(data.x.subarray(i * inputs, (i + 1) * inputs), r * inputs);
       tb.set(data.t.subarray(i * k, (i + 1) * k), r * k);
     }
-    tf.tidy(() => fn(hidden.predict(tf.tensor2d(xb, [size, inputs]), { batchSize: size }) as tf.Tensor2D, tf.tensor2d(tb, [size, k]), start, size));
+    if (native) {
+      const h = hAll!.subarray(0, size * native.units);
+      nativeAddon()!.hiddenDense(xb, size, inputs, native.weights, native.bias, native.units, native.act, h);
+      fn(h, tb, start, size);
+    } else {
+      const h = tf.tidy(() => hidden.predict(tf.tensor2d(xb, [size, inputs]), { batchSize: size }) as tf.Tensor2D);
+      const values = h.dataSync() as Float32Array;
+      h.dispose();
+      fn(values, tb, start, size);
+    }
     await new Promise((r) => setImmediate(r));
     if (Date.now() > deadline) throw new TrainingError("time_limit", "the ELM ran out of training.maxSeconds (or MAX_JOB_SECONDS) while computing its hidden layer: use fewer nodes or rows, or allow more time");
   }
 }
 
+/** hiddenDense's code per node function; rbf and stacked layers run through tfjs. */
+const NATIVE_ACT: Partial<Record<RandomLayer["activation"], number>> = { sigmoid: 0, tanh: 1, relu: 2, sine: 3, hardlim: 4 };
+
+/** A one-layer dense ELM's hidden pass in BLAS, with the weights the tfjs layers hold (hidden.ts). */
+function nativeHidden(layers: RandomLayer[]): HiddenPass["native"] {
+  const layer = layers[0];
+  const act = layer && NATIVE_ACT[layer.activation];
+  if (!layer || layers.length !== 1 || act === undefined || !nativeAddon()) return undefined;
+  const slope = layer.activation === "hardlim" ? HARDLIM_SLOPE : 1;
+  return { act, units: layer.units, weights: layer.weights.map((w) => w * slope), bias: layer.bias.map((b) => b * slope) };
+}
+
 /**
- * Accumulates A = H^T H and B = H^T T block by block, so H is never whole in memory. H^T is
- * formed explicitly: tfjs-wasm multiplies non-transposed operands on its fast path only
- * (../shared/notes/cpu-compute.md).
+ * Accumulates A = H^T H and B = H^T T block by block, so H is never whole in memory: with BLAS's
+ * ssyrk where the native addon is built, else tfjs's matMul (../shared/notes/cpu-compute.md).
  */
-async function normalEquations(pass: HiddenPass, data: ElmData, units: number, rows?: number[]) {
+async function normalEquations(pass: HiddenPass, data: ElmData, units: number, rows?: number[], head?: Float32Array) {
   const k = data.t.length / data.n;
   const a = new Float64Array(units * units);
   const b = new Float64Array(units * k);
+  // The first rows' H, kept for the float32 check instead of computing it again.
+  const keep = (h: Float32Array, start: number) => {
+    if (head && start * units < head.length) head.set(h.subarray(0, Math.min(h.length, head.length - start * units)), start * units);
+  };
+  const native = nativeAddon();
   if ((rows?.length ?? data.n) * units * units <= FLOAT64_WORK) {
-    await eachBlock(pass, data, rows, (h, t) => accumulate64(h.dataSync() as Float32Array, t.dataSync() as Float32Array, units, k, a, b));
+    await eachBlock(pass, data, rows, (h, t, start) => {
+      keep(h, start);
+      accumulate64(h, t, units, k, a, b);
+    });
     return { a, b };
   }
-  await eachBlock(pass, data, rows, (h, t) => {
-    const ht = tf.transpose(h);
-    const ab = tf.matMul(ht, h).dataSync();
-    const bb = tf.matMul(ht, t).dataSync();
-    for (let i = 0; i < ab.length; i++) a[i]! += ab[i]!;
-    for (let i = 0; i < bb.length; i++) b[i]! += bb[i]!;
+  if (native) {
+    await eachBlock(pass, data, rows, (h, t, start, size) => {
+      keep(h, start);
+      native.gramAccumulate(h, size, units, t, k, a, b); // lower triangle
+    });
+    for (let i = 0; i < units; i++) for (let j = 0; j < i; j++) a[j * units + i] = a[i * units + j]!;
+    return { a, b };
+  }
+  await eachBlock(pass, data, rows, (h, t, start, size) => {
+    keep(h, start);
+    tf.tidy(() => {
+      const hm = tf.tensor2d(h, [size, units]);
+      // H^T formed explicitly: tfjs-wasm multiplies non-transposed operands on its fast path only.
+      const ht = tf.transpose(hm);
+      const ab = tf.matMul(ht, hm).dataSync();
+      const bb = tf.matMul(ht, tf.tensor2d(t, [size, k])).dataSync();
+      for (let i = 0; i < ab.length; i++) a[i]! += ab[i]!;
+      for (let i = 0; i < bb.length; i++) b[i]! += bb[i]!;
+    });
   });
   return { a, b };
 }
@@ -122,7 +171,7 @@ function accumulate64(h: Float32Array, t: Float32Array, units: number, k: number
 async function hiddenOf(pass: HiddenPass, data: ElmData, units: number, rows?: number[]): Promise<Float32Array> {
   const n = rows?.length ?? data.n;
   const out = new Float32Array(n * units);
-  await eachBlock(pass, data, rows, (h, _t, start) => out.set(h.dataSync(), start * units));
+  await eachBlock(pass, data, rows, (h, _t, start) => out.set(h, start * units));
   return out;
 }
 
@@ -145,6 +194,12 @@ function predictWith(h: Float32Array, n: number, units: number, m: number, beta:
  * cancelling entries is exact in float64 and noise in float32.
  */
 function predict32(h: Float32Array, n: number, units: number, m: number, beta: Float64Array, k: number): Float64Array {
+  const native = nativeAddon();
+  if (native) {
+    const out = new Float32Array(n * k);
+    native.matmulLeading(h, n, units, m, Float32Array.from(beta), k, out);
+    return Float64Array.from(out);
+  }
   const out = tf.tidy(() => {
     const hm = tf.slice(tf.tensor2d(h, [n, units]), [0, 0], [n, m]);
     return tf.matMul(hm, tf.tensor2d(Float32Array.from(beta), [m, k]));
@@ -158,7 +213,9 @@ function predict32(h: Float32Array, n: number, units: number, m: number, beta: F
 
 /** Largest difference between the float64 solution's predictions and the float32 model's. */
 function float32Error(h: Float32Array, n: number, units: number, m: number, beta: Float64Array, k: number): number {
-  const exact = predictWith(h, n, units, m, beta, k);
+  const native = nativeAddon();
+  const exact = native ? new Float64Array(n * k) : predictWith(h, n, units, m, beta, k);
+  native?.matmulLeading64(h, n, units, m, beta, k, exact);
   const f32 = predict32(h, n, units, m, beta, k);
   let worst = 0;
   for (let i = 0; i < exact.length; i++) worst = Math.max(worst, Math.abs(exact[i]! - f32[i]!));
@@ -207,7 +264,10 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
   let t0 = clock();
   const layers = randomLayers(spec, inputs, units);
   const hidden = hiddenModel(layers);
-  const pass: HiddenPass = { model: hidden, inputs, blockRows: spec.blockRows, deadline: run.deadline ?? Infinity };
+  // Small problems keep tfjs's own H, summed in float64: exact to the exported model's float32
+  // (FLOAT64_WORK); large ones compute H in BLAS, where float32 rounding is noise against the fit's.
+  const large = (run.train.n + (run.validation?.n ?? 0)) * units * units > FLOAT64_WORK;
+  const pass: HiddenPass = { model: hidden, inputs, blockRows: spec.blockRows, deadline: run.deadline ?? Infinity, native: large ? nativeHidden(layers) : undefined };
   seconds.randomWeights = clock() - t0;
   try {
     const search = typeof spec.hiddenUnits === "number" ? undefined : spec.hiddenUnits;
@@ -232,11 +292,13 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
     t0 = clock();
     // Dual form (fewer rows than nodes): H itself; primal: H^T H and H^T T (the search may have summed them).
     let hAll: Float32Array | undefined;
+    let head: Float32Array | undefined;
     if (dual) {
       hAll = await hiddenOf(pass, all, units);
       seconds.hidden = clock() - t0;
     } else {
-      equations ??= await normalEquations(pass, all, units);
+      head = equations ? undefined : new Float32Array(Math.min(all.n, CHECK_ROWS) * units);
+      equations ??= await normalEquations(pass, all, units, undefined, head);
       seconds.hiddenAndGram = clock() - t0;
     }
     const solve = (alpha: number) => (hAll ? solveDual(hAll, all.n, units, all.t, k, best, alpha) : solvePrimal(equations!.a, equations!.b, units, k, best, alpha));
@@ -247,7 +309,7 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
     // ridge until it is, so the model users get is the one that was solved (and scored).
     t0 = clock();
     const checkN = Math.min(all.n, CHECK_ROWS);
-    const hCheck = hAll ? hAll.subarray(0, checkN * units) : await hiddenOf(pass, all, units, Array.from({ length: checkN }, (_, i) => i));
+    const hCheck = hAll ? hAll.subarray(0, checkN * units) : (head ?? (await hiddenOf(pass, all, units, Array.from({ length: checkN }, (_, i) => i))));
     const warnings: string[] = [];
     for (let raise = 0; raise < 8 && float32Error(hCheck, checkN, units, best, solution.x, k) > FLOAT32_TOLERANCE; raise++) {
       solution = solve(Math.max(solution.alpha * 10, 1e-8));

@@ -3,7 +3,7 @@ import { ElmRbf, ElmSine } from "./layers.js";
 import type { RandomLayer } from "./random-layers.js";
 
 /** hardlim as a step: hardSigmoid(1000 z) = clip(200 z + 0.5, 0, 1), 0/1 outside |z| < 0.0025. */
-const HARDLIM_SLOPE = 1000;
+export const HARDLIM_SLOPE = 1000;
 
 /**
  * Adds the tfjs layers computing a random layer's nodes to a model and sets their weights.

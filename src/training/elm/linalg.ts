@@ -1,7 +1,8 @@
 /**
  * Small dense linear algebra in float64, for the ELM's normal equations. Matrices are row-major
- * Float64Arrays.
+ * Float64Arrays. LAPACK's Cholesky (dposv) when the native addon is built; this JavaScript one else.
  */
+import { nativeAddon } from "../native.js";
 
 /** The leading m x m block of an n x n matrix (or the first m rows of an n x k one). */
 export function leadingBlock(a: Float64Array, cols: number, m: number, k = m): Float64Array {
@@ -71,7 +72,11 @@ export function solveRidge(a: Float64Array, n: number, b: Float64Array, k: numbe
       }
       m[i * n + i]! += ridge;
     }
-    if (cholesky(m, n)) {
+    const native = nativeAddon();
+    if (native) {
+      const x = Float64Array.from(b);
+      if (native.solveSpd(m, n, x, k)) return { x, alpha: ridge };
+    } else if (cholesky(m, n)) {
       const x = cholSolve(m, n, b, k);
       if (x.every(Number.isFinite)) return { x, alpha: ridge };
     }

@@ -6,7 +6,7 @@ import { fitModel, type FitData, type FitOutcome } from "../fit.js";
 import { buildOptimizer, tfjsLoss, tfjsMetrics } from "../tfjs-builders.js";
 import { TrainingOptionsSchema, type LossName } from "../spec/training-options.js";
 import { mulberry32, withSeededRandom } from "../rng.js";
-import { fastAddon } from "./trainer.js";
+import { nativeAddon } from "../native.js";
 import type { Checkpoint } from "../checkpoint.js";
 
 type Layer = { units?: number; activation?: string; rate?: number; l1?: number; l2?: number; leaky?: number; batchNorm?: true };
@@ -86,7 +86,7 @@ const CASES: Case[] = [
   { name: "plain rmsprop, relu6/softsign, last batch short", layers: [{ units: 7, activation: "relu6" }, { units: 7, activation: "softsign" }, { units: 3, activation: "softmax" }], loss: "categorical_crossentropy", optimizer: "rmsprop", n: 301, batchSize: 64 },
 ];
 
-describe("MLP fast path", { skip: fastAddon() ? false : "native/mlp not built (no CBLAS)" }, () => {
+describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built (no CBLAS)" }, () => {
   before(() => initBackend((process.env.TFJS_BACKEND as "auto") ?? "auto"));
 
   for (const c of CASES) {

@@ -4,42 +4,11 @@
  * back into the tfjs model after every epoch, so early stopping's best weights, checkpoints,
  * evaluation and export see the same model either way.
  */
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { tf, type tfl } from "../tf.js";
 import { fastPlan, OP, type FastPlan } from "./plan.js";
 import type { LossName, OptimizerSpec } from "../spec/training-options.js";
 import type { EpochLogs } from "../fit.js";
-
-interface Addon {
-  create(spec: object): object;
-  trainBatch(h: object, x: Float32Array, y: Float32Array, w: Float32Array | null, order: Int32Array, start: number, size: number, lr: number, out: Float64Array): void;
-  evaluate(h: object, x: Float32Array, y: Float32Array, n: number, out: Float64Array): void;
-  reseed(h: object, seed: number): void;
-  iterations(h: object): number;
-}
-
-let addon: Addon | null | undefined;
-let enabled = true;
-
-/** The built addon, or null where it could not be built (no CBLAS) or FAST_PATH=off. */
-export function fastAddon(): Addon | null {
-  if (!enabled) return null;
-  if (addon === undefined) {
-    try {
-      const path = fileURLToPath(new URL("../../../native/mlp/build/Release/treino_mlp.node", import.meta.url));
-      addon = createRequire(import.meta.url)(path) as Addon;
-    } catch {
-      addon = null;
-    }
-  }
-  return addon;
-}
-
-/** FAST_PATH=off sends every job through tfjs (set once per process, from config). */
-export function setFastPath(on: boolean): void {
-  enabled = on;
-}
+import { nativeAddon, type NativeAddon } from "../native.js";
 
 /** tfjs's slot names per optimizer, in the order getWeights lists them (after `iter`). */
 const SLOT_NAMES: Record<number, string[]> = { 0: [], 1: ["momentum"], 2: ["m", "v"], 3: ["rms", "momentum", "mg"], 4: ["accumulator"] };
@@ -51,7 +20,7 @@ export class FastTrainer {
   private readonly weights: Float32Array[] = [];
   private readonly slots: Float32Array[][];
 
-  private constructor(private readonly model: tfl.LayersModel, private readonly plan: FastPlan, lib: Addon, opt: OptimizerSpec, maxBatch: number, iterations: number, restored: Float32Array[] | undefined, inputWidth: number) {
+  private constructor(private readonly model: tfl.LayersModel, private readonly plan: FastPlan, lib: NativeAddon, opt: OptimizerSpec, maxBatch: number, iterations: number, restored: Float32Array[] | undefined, inputWidth: number) {
     const kinds = slotKinds(plan, opt);
     this.slots = kinds.map(() => []);
     const ops = plan.ops.map((op) => {
@@ -74,7 +43,7 @@ export class FastTrainer {
 
   /** A trainer for this compiled model, or why it cannot have one. */
   static async for(model: tfl.LayersModel, loss: LossName, opt: OptimizerSpec, batchSize: number): Promise<FastTrainer | string> {
-    const lib = fastAddon();
+    const lib = nativeAddon();
     if (!lib) return "fast path not built";
     const plan = fastPlan(model, loss, opt);
     if (typeof plan === "string") return plan;
@@ -88,7 +57,7 @@ export class FastTrainer {
 
   /** One epoch over `order` (rows of x/y, already shuffled); stops early after a batch past the deadline. */
   async epoch(x: Float32Array, y: Float32Array, w: Float32Array | null, order: Int32Array, batchSize: number, lr: number, deadline: number, seed: number): Promise<EpochLogs> {
-    const lib = fastAddon()!;
+    const lib = nativeAddon()!;
     lib.reseed(this.handle, seed);
     const sums = new Float64Array(4);
     let seen = 0;
@@ -111,7 +80,7 @@ export class FastTrainer {
 
   /** Keras's val_ logs: unweighted means over the validation rows, without penalties. */
   evaluate(x: Float32Array, y: Float32Array, n: number): EpochLogs {
-    fastAddon()!.evaluate(this.handle, x, y, n, this.out);
+    nativeAddon()!.evaluate(this.handle, x, y, n, this.out);
     return Object.fromEntries(this.plan.metrics.map(([name, slot]) => [`val_${name}`, this.out[slot]!]));
   }
 
@@ -127,7 +96,7 @@ export class FastTrainer {
     const names = this.model.trainableWeights.map((w) => w.originalName);
     const kinds = SLOT_NAMES[this.plan.optimizer.type]!.slice(0, this.slots.length);
     const named = [
-      { name: "iter", tensor: tf.scalar(fastAddon()!.iterations(this.handle), "int32") },
+      { name: "iter", tensor: tf.scalar(nativeAddon()!.iterations(this.handle), "int32") },
       ...kinds.flatMap((kind, k) => this.slots[k]!.map((s, i) => ({ name: `${names[i]}/${kind}`, tensor: tf.tensor(s, this.model.trainableWeights[i]!.shape as number[]) }))),
     ];
     await this.model.optimizer.setWeights(named);
