@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   MAX_INPUT_WIDTH: int(65_536),
   /** Requests per minute per API key (tenant); 0 turns the limit off. Default 600. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Memory each API process may keep of polled views (jobs, models), dropped on every change (NOTIFY); 0 turns it off. Default 64 MiB. */
+  READ_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
   /** Event streams (GET /v1/jobs/:id/events) one tenant may hold open at once, per API process. Default 10. */
   MAX_STREAMS_PER_TENANT: int(10),
   /** Longest an event stream stays open; clients reconnect with Last-Event-ID. Default 300 s. */

@@ -15,6 +15,9 @@ import { createTrainQueue } from "../queue.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { JobService } from "../jobs/job-service.js";
 import { JobListener } from "../jobs/job-listener.js";
+import { JobReads } from "../jobs/job-reads.js";
+import { ReadCache } from "../read-cache.js";
+import { ModelReads } from "../models/model-reads.js";
 import { JobStreams } from "../jobs/job-stream.js";
 import { ModelService } from "../models/model-service.js";
 import type { App } from "./context.js";
@@ -87,12 +90,18 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   // An unhandled 'error' event would crash the API when Redis goes away; /ready reports it instead.
   queue.on("error", (err) => app.log.warn({ err: err.message }, "redis connection error"));
   app.decorate("config", config);
-  const jobs = new JobService(db, queue, config);
   const listener = new JobListener(db.pool);
+  const reads = new ReadCache(listener, config.READ_CACHE_BYTES);
+  const jobs = new JobService(db, queue, config, (id) => reads.forget(id));
+  const models = new ModelService(db, config);
+  // Without LISTEN (Postgres down at start) nothing is cached; it begins once a stream connects it.
+  reads.start().catch((err: Error) => app.log.warn({ err: err.message }, "read cache not started: serving every read from Postgres"));
   app.decorate("services", {
     datasets: new DatasetService(db, config),
     jobs,
-    models: new ModelService(db, config),
+    jobReads: new JobReads(db, reads),
+    models,
+    modelReads: new ModelReads(models, reads),
     streams: new JobStreams(db, listener, jobs, config),
   });
   app.addHook("onClose", async () => {

@@ -1,3 +1,5 @@
+import type { ModelReads } from "../models/model-reads.js";
+import type { JobReads } from "../jobs/job-reads.js";
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Config } from "../config.js";
@@ -10,7 +12,9 @@ import type { ModelService } from "../models/model-service.js";
 export interface Services {
   datasets: DatasetService;
   jobs: JobService;
+  jobReads: JobReads;
   models: ModelService;
+  modelReads: ModelReads;
   streams: JobStreams;
 }
 

@@ -10,6 +10,7 @@ type Listener = () => void;
  */
 export class JobListener {
   private readonly watchers = new Map<string, Set<Listener>>();
+  private readonly everything = new Set<{ change(id: string): void; reset(): void }>();
   private client?: pg.PoolClient;
   private connecting?: Promise<void>;
   private closed = false;
@@ -28,11 +29,26 @@ export class JobListener {
     };
   }
 
+  /**
+   * Calls `change(id)` for every notification (a job id, or `model:<id>`) and `reset()` whenever
+   * notifications may have been missed (the connection dropped): what a cache of reads needs.
+   */
+  async watchAll(sub: { change(id: string): void; reset(): void }): Promise<void> {
+    this.everything.add(sub);
+    await this.connect();
+  }
+
+  /** True while LISTEN is in place, so every change from now on will be told. */
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
   private connect(): Promise<void> {
     if (this.client || this.closed) return Promise.resolve();
     this.connecting ??= (async () => {
       const client = await this.pool.connect();
       client.on("notification", (msg) => {
+        for (const sub of this.everything) sub.change(msg.payload ?? "");
         for (const fn of this.watchers.get(msg.payload ?? "") ?? []) fn();
       });
       client.on("error", () => this.drop(client));
@@ -46,6 +62,7 @@ export class JobListener {
     if (this.client !== client) return;
     this.client = undefined;
     client.release(true);
+    for (const sub of this.everything) sub.reset();
     for (const set of this.watchers.values()) for (const fn of set) fn();
     if (!this.closed) void this.connect().catch(() => undefined);
   }

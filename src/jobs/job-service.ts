@@ -6,11 +6,10 @@ import { lockTenant, type Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import { remainingStorage } from "../storage-quota.js";
 import { planJob } from "./job-plan.js";
-import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { TrainPayload } from "../queue.js";
 import type { PlotFile } from "../plots/plot-files.js";
 import { familyOf, type JobRequest } from "../training/index.js";
-import { FINAL_STATUSES, toJobView, type JobStatus, type JobView } from "./job-view.js";
+import { FINAL_STATUSES, toJobView, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
 /** Steps the progress counts: epochs (per CV fold and the refit), or an ELM's candidate sizes. */
@@ -27,6 +26,8 @@ export class JobService {
     private readonly db: Db,
     private readonly queue: Queue<TrainPayload>,
     private readonly config: Config,
+    /** Told after this service changed a job, so cached reads of it are dropped at once. */
+    private readonly changed: (id: string) => void = () => undefined,
   ) {}
 
   /**
@@ -78,6 +79,7 @@ export class JobService {
       await within(this.queue.add("train", { jobId: job.id, tenant }, { jobId: job.id }), ENQUEUE_TIMEOUT_MS, "enqueue");
     } catch (err) {
       await this.db.job.delete({ where: { id: job.id } });
+      this.changed(job.id);
       // The cause (Redis's host and port) is the operator's business, not the client's: /ready and the logs have it.
       throw new AppError("service_unavailable", "the job queue is unavailable: try again shortly");
     }
@@ -96,16 +98,6 @@ export class JobService {
     const job = await this.db.job.findFirst({ where: { id, tenant }, include: withDetail });
     if (!job) throw new AppError("not_found", `job ${id} not found`);
     return toJobView(job);
-  }
-
-  async list(tenant: string, q: PageQuery & { status?: JobStatus }): Promise<Page<JobView>> {
-    requireTenant(tenant);
-    const rows = await this.db.job.findMany({
-      where: { tenant, ...(q.status ? { status: q.status } : {}) },
-      include: withDetail,
-      ...pageArgs(q),
-    });
-    return toPage(rows, q, toJobView);
   }
 
   /** A stored plot of a finished job; 404 while it runs or when it has nothing to draw. */
@@ -134,6 +126,7 @@ export class JobService {
     });
     if (now.count === 1) await this.queue.remove(id).catch(() => undefined); // a worker that took it skips it
     else await this.db.job.updateMany({ where: { id, status: "running" }, data: { cancelRequested: true } });
+    this.changed(id);
     return this.get(tenant, id);
   }
 }
