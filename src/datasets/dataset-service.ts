@@ -164,7 +164,7 @@ export class DatasetService {
    * The stored file read back into columns (`only` those named; the first `maxRows` rows), its
    * pieces fetched one at a time; numeric columns are held as float64.
    */
-  async readTable(dataset: Dataset, opts: { only?: ReadonlySet<string>; maxRows?: number } = {}): Promise<Table> {
+  async readTable(dataset: Dataset, opts: { only?: ReadonlySet<string>; valuesOnly?: ReadonlySet<string>; maxRows?: number } = {}): Promise<Table> {
     const profile = dataset.columns as unknown as ColumnProfile[];
     const numeric = new Set(profile.filter((c) => c.type === "numeric").map((c) => c.name));
     const chunks = this.chunks.read(dataset.id);

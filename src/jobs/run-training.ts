@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+
 import { lockTenant, type Db } from "../db.js";
 import { AppError } from "../errors.js";
 import type { ColumnProfile } from "../tables/profile.js";
@@ -6,7 +7,7 @@ import { DatasetService } from "../datasets/dataset-service.js";
 import { CheckpointStore } from "./checkpoint-store.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
 import { specLimits, type Config } from "../config.js";
-import { checkRequestLimits, estimateInputGroups, readStoredRequest, resolveColumns, runtime, SpecError, TrainingError, type JobRequest } from "../training/index.js";
+import { checkRequestLimits, estimateInputGroups, phaseClock, readStoredRequest, resolveColumns, runtime, SpecError, TrainingError, type JobRequest } from "../training/index.js";
 
 export interface RunContext {
   db: Db;
@@ -59,6 +60,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     return "skipped";
   }
   await ctx.onClaimed?.();
+  const clock = phaseClock(); // metrics.phases: where a job's time goes besides the fit
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
   const mine = { id: jobId, attempts: job.attempts, status: "running" };
   const checkpoints = new CheckpointStore(db.pool);
@@ -79,11 +81,14 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const over = checkRequestLimits(asked, specLimits(ctx.config), estimateInputGroups(resolved, profile, asked), limitCtx);
     if (over.length) throw SpecError.of(over);
     const only = new Set([asked.target, ...resolved.features.map((f) => f.name), ...(asked.training.sampleWeight ? [asked.training.sampleWeight] : [])]);
-    const table = await new DatasetService(db, ctx.config).readTable(dataset, { only });
+    // Numeric features, a regression target and weights are used as numbers only: no text kept.
+    const valuesOnly = new Set([...resolved.features.filter((f) => f.type === "numeric").map((f) => f.name), ...(resolved.task === "regression" ? [asked.target] : []), ...(asked.training.sampleWeight ? [asked.training.sampleWeight] : [])]);
+    const table = await new DatasetService(db, ctx.config).readTable(dataset, { only, valuesOnly });
     // The configured wall-time ceiling caps whatever the job asked for.
     const maxSeconds = Math.min(asked.training.maxSeconds ?? Infinity, ctx.config.MAX_JOB_SECONDS);
     const spec: JobRequest = { ...asked, training: { ...asked.training, maxSeconds } };
     const { trainJob } = await runtime();
+    clock.lap("read");
     const outcome = await trainJob(table, spec, dataset.columns as unknown as ColumnProfile[], {
       resume,
       checkpointEvery: ctx.config.CHECKPOINT_EVERY_EPOCHS,
@@ -96,7 +101,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
         ]);
         return still.count === 1;
       },
-    });
+    }, clock);
     if (outcome.status === "interrupted") {
       const cancelled = await db.job.updateMany({ where: { ...mine, cancelRequested: true }, data: { status: "cancelled", finishedAt: new Date() } });
       if (cancelled.count === 1) return "cancelled";
@@ -107,6 +112,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const labels = r.preprocessing.target.task === "classification" ? r.preprocessing.target.labels : [];
     // Drawn here, once, so the API never renders: it serves these bytes.
     const plots = await drawJobPlots({ id: jobId, status: "succeeded", history: r.history, metrics: { ...r.metrics, diagnosis: r.diagnosis } as PlotSource["metrics"] });
+    clock.lap("plots");
     await db.$transaction(async (tx) => {
       const updated = await tx.job.updateMany({
         where: mine,

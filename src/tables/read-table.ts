@@ -1,7 +1,6 @@
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { parse } from "csv-parse";
-import { csvOptions } from "./csv-options.js";
+import { readCsvRecords } from "./fast-csv.js";
 import { jsonField, jsonLinesParser } from "./jsonl.js";
 import { isMissing } from "./profile.js";
 import type { DatasetFormat } from "./sniff.js";
@@ -46,13 +45,20 @@ class NumberOrCodeColumn implements TableColumn {
   private dictionary: string[] = [];
   private index = new Map<string, number>();
 
-  constructor(size: number, numeric: boolean) {
-    if (numeric) this.numbers = new Float64Array(size);
+  /** valuesOnly: the column is read as numbers only (not as text), so no canonical check. */
+  constructor(size: number, numeric: boolean, private readonly valuesOnly = false) {
+    if (numeric || valuesOnly) this.numbers = new Float64Array(size);
     else this.codes = new Int32Array(size);
   }
 
   set(row: number, raw: string): void {
-    if (this.numbers) {
+    if (this.numbers && this.valuesOnly) {
+      // Number() trims as parseNumber does; "" is 0 to it, so missing is tested first.
+      const x = raw === "" ? NaN : Number(raw);
+      if (Number.isFinite(x)) return void (this.numbers[row] = x);
+      if (isMissing(raw)) return void (this.numbers[row] = NaN);
+      this.toCodes(row);
+    } else if (this.numbers) {
       const t = raw.trim();
       if (isMissing(t)) return void (this.numbers[row] = NaN); // "", "NA", "?": all read as missing
       const x = Number(t);
@@ -103,6 +109,11 @@ export interface ReadOptions {
   only?: ReadonlySet<string>;
   /** Columns profiled numeric: stored as float64 while their text allows. */
   numeric?: ReadonlySet<string>;
+  /**
+   * Columns the caller reads as numbers only (numeric features, a regression target, weights):
+   * float64 whatever the text's spelling ("0.50" is 0.5), without keeping the text.
+   */
+  valuesOnly?: ReadonlySet<string>;
   /** Stop after this many rows (a sample). */
   maxRows?: number;
 }
@@ -114,29 +125,31 @@ export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promi
   let slots: Array<NumberOrCodeColumn | undefined> = [];
   const layout = (names: string[]) => {
     header = names;
-    slots = names.map((n) => (opts.only && !opts.only.has(n) ? undefined : new NumberOrCodeColumn(size, opts.numeric?.has(n) ?? false)));
+    slots = names.map((n) => (opts.only && !opts.only.has(n) ? undefined : new NumberOrCodeColumn(size, opts.numeric?.has(n) ?? false, opts.valuesOnly?.has(n) ?? false)));
   };
   if (header) layout(header);
   let row = 0;
-  const parser = file.format === "csv" ? parse(csvOptions(file.delimiter ?? ",")) : jsonLinesParser();
-  const collect = new Writable({
-    objectMode: true,
-    write(record: string[] | Record<string, unknown>, _enc, done) {
-      if (Array.isArray(record) && !header) {
-        layout(record.map((h) => h.trim()));
-        return done();
-      }
-      if (row >= size) return done(ENOUGH);
-      if (Array.isArray(record)) slots.forEach((c, i) => c?.set(row, record[i] ?? ""));
-      else slots.forEach((c, i) => c?.set(row, jsonField(record[header![i]!])));
-      row++;
-      done(row >= size ? ENOUGH : undefined);
-    },
-  });
-  try {
-    await pipeline(Readable.from(file.chunks), parser, collect);
-  } catch (err) {
-    if (err !== ENOUGH) throw err;
+  /** Takes one record; false once the sample is complete. */
+  const take = (record: string[] | Record<string, unknown>): boolean => {
+    if (Array.isArray(record) && !header) {
+      layout(record.map((h) => h.trim()));
+      return true;
+    }
+    if (row >= size) return false;
+    if (Array.isArray(record)) slots.forEach((c, i) => c?.set(row, record[i] ?? ""));
+    else slots.forEach((c, i) => c?.set(row, jsonField(record[header![i]!])));
+    row++;
+    return row < size;
+  };
+  if (file.format === "csv") {
+    await readCsvRecords(file.chunks, file.delimiter ?? ",", take);
+  } else {
+    const collect = new Writable({ objectMode: true, write: (record: Record<string, unknown>, _enc, done) => done(take(record) ? undefined : ENOUGH) });
+    try {
+      await pipeline(Readable.from(file.chunks), jsonLinesParser(), collect);
+    } catch (err) {
+      if (err !== ENOUGH) throw err;
+    }
   }
   slots.forEach((c) => c?.seal());
   const names = header ?? [];

@@ -27,3 +27,4 @@ export type { tfl } from "./tf.js";
 
 /** The TensorFlow.js-backed parts (backend choice, building, training, prediction, export). */
 export const runtime = () => import("./runtime.js");
+export { phaseClock, type PhaseClock } from "./phase-clock.js";

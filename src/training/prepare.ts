@@ -69,7 +69,13 @@ export function selectRows(table: Table, target: string, resolved: ResolvedColum
     truth = Float64Array.from(kept, (i) => parseNumber(t.get(i))!);
   }
   const columns = new Map(resolved.features.map((f) => [f.name, column(f.name)]));
-  const rows: Rows = { length: kept.length, value: (k, name) => columns.get(name)?.value(kept[k]!) };
+  const rows: Rows = {
+    length: kept.length,
+    column: (name) => {
+      const c = columns.get(name);
+      return (k) => c?.value(kept[k]!);
+    },
+  };
   const w = weightColumn === undefined ? undefined : column(weightColumn);
   // A missing weight counts as 1, as for a row Keras gets no sample_weight for.
   const weight = w === undefined ? undefined : Float32Array.from(kept, (i) => (isMissing(w.get(i)) ? 1 : parseNumber(w.get(i))!));
@@ -78,7 +84,13 @@ export function selectRows(table: Table, target: string, resolved: ResolvedColum
 
 /** Fits the preprocessing on the `train` rows only and encodes every part with it. */
 export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: PreprocessingSpec, parts: SplitIndices, scaleTarget = true): PreparedData {
-  const subset = (idx: number[]): Rows => ({ length: idx.length, value: (k, name) => sel.rows.value(idx[k]!, name) });
+  const subset = (idx: number[]): Rows => ({
+    length: idx.length,
+    column: (name) => {
+      const get = sel.rows.column(name);
+      return (k) => get(idx[k]!);
+    },
+  });
   const features = fitFeatures(resolved.features, subset(parts.train), spec);
   const preprocessing: Preprocessing = {
     version: 2,

@@ -45,7 +45,7 @@ describe("preprocessing", () => {
   });
 
   it("fits a numeric column of 300,000 training rows (min/max without spreading them as arguments)", () => {
-    const many = { length: 300_000, value: (i: number, name: string) => (name === "x" ? String(i % 1000) : undefined) };
+    const many = { length: 300_000, column: (name: string) => (i: number) => (name === "x" ? String(i % 1000) : undefined) };
     const [x] = fitFeatures([{ name: "x", type: "numeric" }], many, PreprocessingSchema.parse({ numeric: { scaling: "minmax", missing: "median" } }));
     assert.equal(x!.kind === "numeric" && x!.offset, 0);
     assert.equal(x!.kind === "numeric" && x!.divisor, 999);

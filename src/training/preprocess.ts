@@ -51,12 +51,13 @@ export type ValueGetter = (column: string) => unknown;
 /** Rows to read, one value at a time (a columnar table needs no object or closure per row). */
 export interface Rows {
   readonly length: number;
-  value(index: number, column: string): unknown;
+  /** One column's values by row index: looked up once per column, then called per row. */
+  column(name: string): (index: number) => unknown;
 }
 
 /** Rows over plain objects (tests, small in-memory samples). */
 export function rowsOf(records: Array<Record<string, unknown>>): Rows {
-  return { length: records.length, value: (i, column) => records[i]![column] };
+  return { length: records.length, column: (name) => (i) => records[i]![name] };
 }
 
 export type FeatureKind = Exclude<ColumnType, "text">;
@@ -130,8 +131,9 @@ export function fitFeatures(
     // Values come as text, or as numbers from a numeric column of a columnar table.
     const present: string[] = [];
     const numbers: number[] = [];
+    const get = rows.column(name);
     for (let i = 0; i < rows.length; i++) {
-      const v = rows.value(i, name);
+      const v = get(i);
       if (typeof v === "number") {
         if (type === "numeric") numbers.push(v);
         else present.push(String(v));
@@ -151,10 +153,11 @@ export function fitFeatures(
       }
       // A constant column would divide by zero; divisor 1 leaves it at 0.
       const [offset, divisor] = s.scaling === "standardize" ? [mean, std || 1] : s.scaling === "minmax" ? [min, max - min || 1] : [0, 1];
-      const fills: Record<ColumnSettings["missing"], number | null> = {
-        mean, median: xs.length ? median(xs) : 0, mode: modeOf(xs), constant: Number(s.constant ?? 0), drop: null,
+      // Only the fill in use is computed: a median sorts the column, a mode counts it.
+      const fills: Record<ColumnSettings["missing"], () => number | null> = {
+        mean: () => mean, median: () => (xs.length ? median(xs) : 0), mode: () => modeOf(xs), constant: () => Number(s.constant ?? 0), drop: () => null,
       };
-      return { name, kind: "numeric", scaling: s.scaling, missing: s.missing, offset, divisor, fill: fills[s.missing] };
+      return { name, kind: "numeric", scaling: s.scaling, missing: s.missing, offset, divisor, fill: fills[s.missing]() };
     }
     const counts = ranked(present);
     if (type === "boolean") {
@@ -210,52 +213,62 @@ function required(name: string): SpecError {
  */
 export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Float32Array, offset: number): void {
   let k = offset;
-  for (const f of features) {
-    const value = get(f.name);
-    if (f.kind === "numeric") {
-      if (typeof value === "number" && Number.isFinite(value)) {
-        out[k++] = (value - f.offset) / f.divisor;
-        continue;
-      }
-      const s = typeof value === "number" ? undefined : text(value);
-      let x: number;
-      if (s === undefined) {
-        if (f.fill === null) throw required(f.name);
-        x = f.fill;
-      } else {
-        const parsed = parseNumber(s);
-        if (parsed === undefined) throw new SpecError(`"${f.name}" must be a number`, [{ path: f.name, message: `expected a number, got ${JSON.stringify(value)}` }]);
-        x = parsed;
-      }
-      out[k++] = (x - f.offset) / f.divisor;
-    } else if (f.kind === "boolean") {
-      const s = typeof value === "boolean" ? String(value) : text(value);
-      if (s === undefined && f.fill === null) throw required(f.name);
-      out[k++] = s === undefined ? f.fill! : TRUE_VALUES.has(s.toLowerCase()) ? 1 : 0;
-    } else {
-      const s = text(value) ?? f.fill;
-      if (s === null) throw required(f.name);
-      if (f.asIndex) {
-        const at = f.categories.indexOf(s);
-        out[k++] = at === -1 ? f.categories.length : at; // the last number is "unknown"
-        continue;
-      }
-      let hit = false;
-      for (const c of f.categories) {
-        const on = c === s;
-        hit ||= on;
-        out[k++] = on ? 1 : 0;
-      }
-      if (f.unknown) out[k++] = hit ? 0 : 1;
-    }
-  }
+  for (const f of features) k = encodeValue(f, get(f.name), out, k);
 }
 
-/** Encodes many rows into one row-major matrix of width `inputs.length`. */
+/** One feature's value into `out` at `k`; returns the position after it. */
+function encodeValue(f: FeatureEncoding, value: unknown, out: Float32Array, k: number): number {
+  if (f.kind === "numeric") {
+    if (typeof value === "number" && Number.isFinite(value)) {
+      out[k] = (value - f.offset) / f.divisor;
+      return k + 1;
+    }
+    const s = typeof value === "number" ? undefined : text(value);
+    let x: number;
+    if (s === undefined) {
+      if (f.fill === null) throw required(f.name);
+      x = f.fill;
+    } else {
+      const parsed = parseNumber(s);
+      if (parsed === undefined) throw new SpecError(`"${f.name}" must be a number`, [{ path: f.name, message: `expected a number, got ${JSON.stringify(value)}` }]);
+      x = parsed;
+    }
+    out[k] = (x - f.offset) / f.divisor;
+    return k + 1;
+  }
+  if (f.kind === "boolean") {
+    const s = typeof value === "boolean" ? String(value) : text(value);
+    if (s === undefined && f.fill === null) throw required(f.name);
+    out[k] = s === undefined ? f.fill! : TRUE_VALUES.has(s.toLowerCase()) ? 1 : 0;
+    return k + 1;
+  }
+  const s = text(value) ?? f.fill;
+  if (s === null) throw required(f.name);
+  if (f.asIndex) {
+    const at = f.categories.indexOf(s);
+    out[k] = at === -1 ? f.categories.length : at; // the last number is "unknown"
+    return k + 1;
+  }
+  let hit = false;
+  for (const c of f.categories) {
+    const on = c === s;
+    hit ||= on;
+    out[k++] = on ? 1 : 0;
+  }
+  if (f.unknown) out[k++] = hit ? 0 : 1;
+  return k;
+}
+
+/** Encodes rows column by column (each column looked up once) into one row-major matrix. */
 export function encodeRows(prep: Pick<Preprocessing, "features" | "inputs">, rows: Rows): Float32Array {
   const width = prep.inputs.length;
   const out = new Float32Array(rows.length * width);
-  for (let i = 0; i < rows.length; i++) encodeRow(prep.features, (name) => rows.value(i, name), out, i * width);
+  let start = 0;
+  for (const f of prep.features) {
+    const get = rows.column(f.name);
+    for (let i = 0; i < rows.length; i++) encodeValue(f, get(i), out, i * width + start);
+    start += featureInputs(f).length;
+  }
   return out;
 }
 

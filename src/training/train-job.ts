@@ -12,6 +12,7 @@ import { kFolds, splitRows } from "./split.js";
 import { withSeededRandom } from "./rng.js";
 import { familyOf } from "./families/index.js";
 import { crossValidationReport, type CrossValidationReport } from "./cv-report.js";
+import { phaseClock, type PhaseClock } from "./phase-clock.js";
 
 export type { Metrics };
 
@@ -52,11 +53,11 @@ function phaseHooks(hooks: FitHooks) {
  * Trains one job end to end on an in-memory table: columns, split (or k-fold CV and a refit),
  * preprocessing, network, fit, evaluation and export. Knows nothing of HTTP, queues or storage.
  */
-export function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks): Promise<TrainOutcome> {
-  return withSeededRandom(req.training.seed, () => train(table, req, columns, hooks));
+export function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks, clock = phaseClock()): Promise<TrainOutcome> {
+  return withSeededRandom(req.training.seed, () => train(table, req, columns, hooks, clock));
 }
 
-async function train(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks): Promise<TrainOutcome> {
+async function train(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks, clock: PhaseClock): Promise<TrainOutcome> {
   const resolved = resolveColumns(req, columns);
   const sel = selectRows(table, req.target, resolved, req.preprocessing, req.training.sampleWeight);
   const strata = sel.task === "classification" && req.split.stratify ? sel.truth : undefined;
@@ -66,7 +67,7 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   const family = familyOf(req.model);
   if (family.train) {
     const parts = splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
-    return family.train({ sel, resolved, req, parts, hooks: phase(), warnings });
+    return family.train({ sel, resolved, req, parts, hooks: phase(), warnings, clock });
   }
 
   let crossValidation: CrossValidationReport | undefined;
@@ -80,14 +81,18 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
     parts = { train: [...parts.train, ...parts.validation], validation: [], test: parts.test };
   }
 
+  clock.lap(req.crossValidation ? "crossValidation" : "prepare");
   const data = encodeParts(sel, resolved, req.preprocessing, parts, scaleTarget(req));
+  clock.lap("prepare");
   // Checkpoints cover the single fit; a cross-validated job restarts its folds on a retry.
   const { onCheckpoint, checkpointEvery, resume, stopRequested } = hooks;
   const hooksFinal = crossValidation ? phase() : { ...phase(), onCheckpoint, checkpointEvery, resume, stopRequested };
   const fitted = await fitOnce(data, req, hooksFinal, epochs);
+  clock.lap("fit");
   try {
     if (fitted.fit.interrupted) return { status: "interrupted" };
-    const metrics = { test: fitted.evaluate(data.test), validation: fitted.evaluate(data.validation), crossValidation, engine: fitted.fit.engine, ...(fitted.fit.resumedAt ? { resumedAtEpoch: fitted.fit.resumedAt } : {}) };
+    const metrics = { test: fitted.evaluate(data.test), validation: fitted.evaluate(data.validation), crossValidation, engine: fitted.fit.engine, phases: clock.phases, ...(fitted.fit.resumedAt ? { resumedAtEpoch: fitted.fit.resumedAt } : {}) };
+    clock.lap("evaluate");
     if (data.targetScale) foldTargetScale(fitted.model, data.targetScale);
     if (data.validation.n === 0 && !crossValidation && req.training.earlyStopping?.monitor.startsWith("val_")) {
       warnings.push("split.validation is 0, so there are no val_ metrics to stop on");
@@ -103,7 +108,7 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
         outputMode: fitted.plan.mode,
         preprocessing: data.preprocessing,
         summary: summarize(fitted.model),
-        artifacts: await toArtifacts(fitted.model),
+        artifacts: await toArtifacts(fitted.model).finally(() => clock.lap("export")),
         metrics,
         diagnosis,
         history: fitted.fit.history,

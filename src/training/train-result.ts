@@ -13,7 +13,7 @@ export interface TrainResult {
   preprocessing: Preprocessing;
   summary: ModelSummary;
   artifacts: StoredArtifacts;
-  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; resumedAtEpoch?: number; engine?: "mlp-native" | "tfjs" };
+  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; resumedAtEpoch?: number; engine?: "mlp-native" | "tfjs"; phases?: Record<string, number> };
   diagnosis: Diagnosis;
   history: Record<string, number[]>;
   epochsRun: number;

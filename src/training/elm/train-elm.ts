@@ -1,3 +1,4 @@
+import { phaseClock } from "../phase-clock.js";
 import { tf, tfl } from "../tf.js";
 import { elmOutput, type OutputMode } from "../output-plan.js";
 import type { ResolvedColumns } from "../columns.js";
@@ -32,10 +33,11 @@ function targetsOf(part: Part, mode: OutputMode, k: number, scale?: { mean: numb
  * closed form, calibrate scores into probabilities, and export a plain TF.js model:
  * Dense(hidden, activation) holding W and b, then Dense(outputs) holding beta.
  */
-export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: JobRequest, parts: SplitIndices, hooks: FitHooks, warnings: string[]): Promise<TrainOutcome> {
+export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: JobRequest, parts: SplitIndices, hooks: FitHooks, warnings: string[], clock = phaseClock()): Promise<TrainOutcome> {
   const spec = req.model as ElmSpec;
   if (resolved.groups.length !== 1) throw new Error("an ELM has one input");
   const data = encodeParts(sel, resolved, req.preprocessing, parts, true);
+  clock.lap("prepare");
   const classes = sel.labels.length;
   const { mode, units: k } = elmOutput(data.task, classes);
   const asData = (p: Part): ElmData => ({ n: p.n, x: p.x, t: targetsOf(p, mode, k, data.targetScale) });
@@ -50,6 +52,7 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
     onCandidate: (step, logs) => hooks.onEpoch(step, logs),
     deadline: req.training.maxSeconds !== undefined && Number.isFinite(req.training.maxSeconds) ? Date.now() + req.training.maxSeconds * 1000 : undefined,
   });
+  clock.lap("fit");
   if (!fit) return { status: "interrupted" };
   if (!fit.search.length) await hooks.onEpoch(0, { hiddenUnits: fit.units });
   warnings.push(...fit.warnings);
@@ -66,6 +69,7 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
     linear.dispose();
   }
   const final = exportModel(fit, data.inputs, mode, k, ...calibrated);
+  clock.lap("calibrate");
   try {
     const evaluate = (p: Part): Metrics | undefined => {
       if (p.n === 0) return undefined;
@@ -78,6 +82,10 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
     const history: Record<string, number[]> = fit.search.length
       ? { hiddenUnits: fit.search.map((s) => s.hiddenUnits), val_score: fit.search.map((s) => s.score), val_loss: fit.search.map((s) => s.loss) }
       : { hiddenUnits: [fit.units] };
+    const metrics = { test: evaluate(data.test), validation: evaluate(data.validation), elm: { hiddenUnits: fit.units, alpha: fit.alpha, seconds: fit.seconds }, phases: clock.phases };
+    clock.lap("evaluate");
+    const artifacts = await toArtifacts(final);
+    clock.lap("export");
     return {
       status: "succeeded",
       result: {
@@ -85,8 +93,8 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
         outputMode: mode,
         preprocessing: data.preprocessing,
         summary: summarize(final),
-        artifacts: await toArtifacts(final),
-        metrics: { test: evaluate(data.test), validation: evaluate(data.validation), elm: { hiddenUnits: fit.units, alpha: fit.alpha, seconds: fit.seconds } },
+        artifacts,
+        metrics,
         diagnosis: diagnose({}, 1),
         history,
         epochsRun: Math.max(1, fit.search.length),

@@ -20,6 +20,6 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
     ...(req.training?.loss ? [{ path: "training.loss", message: "an ELM solves least squares: it takes no loss" }] : []),
   ],
   plannedSteps: (spec) => (typeof spec.hiddenUnits === "number" ? 1 : new Set(spec.hiddenUnits.search).size),
-  train: async ({ sel, resolved, req, parts, hooks, warnings }) => (await import("../elm/train-elm.js")).trainElm(sel, resolved, req, parts, hooks, warnings),
+  train: async ({ sel, resolved, req, parts, hooks, warnings, clock }) => (await import("../elm/train-elm.js")).trainElm(sel, resolved, req, parts, hooks, warnings, clock),
   build: async (spec, groups, ctx) => (await import("../network.js")).describeElm(spec, groups[0]!.width, ctx),
 };

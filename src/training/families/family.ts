@@ -1,3 +1,4 @@
+import type { PhaseClock } from "../phase-clock.js";
 import type { FieldError } from "../../errors.js";
 import type { z } from "zod";
 import type { DimLimits } from "../param-count.js";
@@ -19,6 +20,8 @@ export interface FamilyTrainRun {
   parts: SplitIndices;
   hooks: FitHooks;
   warnings: string[];
+  /** Charges the run's phases (prepare, fit, evaluate, export) for the job's metrics. */
+  clock: PhaseClock;
 }
 
 /** A model input as the family declares it (before any column is mapped to it). */
