@@ -43,7 +43,8 @@ function specs(job: PlotSource): Array<["learning-curve" | "confusion-matrix", T
 export async function drawJobPlots(job: PlotSource): Promise<Array<{ file: PlotFile; data: Buffer }>> {
   const out: Array<{ file: PlotFile; data: Buffer }> = [];
   for (const [name, spec] of specs(job)) {
-    for (const format of ["svg", "png"] as const) out.push({ file: `${name}.${format}`, data: await renderPlot(spec, format) });
+    const drawn = await renderPlot(spec);
+    for (const format of ["svg", "png"] as const) out.push({ file: `${name}.${format}`, data: drawn[format] });
   }
   return out;
 }

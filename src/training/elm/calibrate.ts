@@ -36,25 +36,43 @@ export function plattScaling(scores: Float64Array, labels: ArrayLike<number>): {
 }
 
 export function temperature(scores: Float64Array, labels: ArrayLike<number>, k: number): number {
-  const nll = (tau: number) => {
+  // Each row's largest score: with tau > 0 the largest of tau * s is tau times it (log-sum-exp shift).
+  const top = Float64Array.from({ length: labels.length }, (_, i) => {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, scores[i * k + c]!);
+    return max;
+  });
+  const nll = (logTau: number) => {
+    const tau = Math.exp(logTau);
     let sum = 0;
     for (let i = 0; i < labels.length; i++) {
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) max = Math.max(max, tau * scores[i * k + c]!);
+      const max = tau * top[i]!;
       let z = 0;
       for (let c = 0; c < k; c++) z += Math.exp(tau * scores[i * k + c]! - max);
       sum -= tau * scores[i * k + labels[i]!]! - max - Math.log(z);
     }
     return sum;
   };
+  // Golden-section search on log tau over [0.1, 100], one new evaluation per step (Kiefer 1953).
+  const g = (Math.sqrt(5) - 1) / 2;
   let lo = Math.log(0.1);
   let hi = Math.log(100);
-  const g = (Math.sqrt(5) - 1) / 2;
+  let m1 = hi - g * (hi - lo);
+  let m2 = lo + g * (hi - lo);
+  let f1 = nll(m1);
+  let f2 = nll(m2);
   for (let iter = 0; iter < 60; iter++) {
-    const m1 = hi - g * (hi - lo);
-    const m2 = lo + g * (hi - lo);
-    if (nll(Math.exp(m1)) < nll(Math.exp(m2))) hi = m2;
-    else lo = m1;
+    if (f1 < f2) {
+      hi = m2;
+      [m2, f2] = [m1, f1];
+      m1 = hi - g * (hi - lo);
+      f1 = nll(m1);
+    } else {
+      lo = m1;
+      [m1, f1] = [m2, f2];
+      m2 = lo + g * (hi - lo);
+      f2 = nll(m2);
+    }
   }
   return Math.exp((lo + hi) / 2);
 }

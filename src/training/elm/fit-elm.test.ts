@@ -4,7 +4,7 @@ import { tf } from "../tf.js";
 import { initBackend } from "../backend.js";
 import { ElmSpecSchema } from "../spec/elm.js";
 import { mulberry32 } from "../rng.js";
-import { fitElm, type ElmData } from "./fit-elm.js";
+import { fitElm, nativeScores, type ElmData } from "./fit-elm.js";
 import { hiddenModel } from "./hidden.js";
 import { randomLayer } from "./random-layers.js";
 import { nativeAddon, setFastPath } from "../native.js";
@@ -114,6 +114,12 @@ describe("fitElm", () => {
       const exact = gaussJordan(hth, htt);
       const error = (beta: ArrayLike<number>) => Math.max(...h.map((row, r) => Math.abs(row.reduce((s, v, j) => s + v * (beta[j]! - exact[j]!), 0))));
       const [ours, theirs] = [error(native.beta), error(plain!.beta)];
+      // The scores calibration uses (BLAS) are the exported layers' (tfjs) up to float32 rounding.
+      const scores = nativeScores(native, data.x, 3000, 3, 1)!;
+      h.forEach((row, r) => {
+        const y = row.reduce((s, v, j) => s + v * native.beta[j]!, 0);
+        assert.ok(Math.abs(scores[r]! - y) < 1e-3 * Math.max(1, Math.abs(y)), `${activation} row ${r}: score ${scores[r]} vs ${y}`);
+      });
       // Both sum float32 products per block; BLAS's rounding is no worse than tfjs's.
       assert.ok(ours < Math.max(2 * theirs, 1e-3), `${activation}: off the float64 solution by ${ours} (tfjs path: ${theirs})`);
     }

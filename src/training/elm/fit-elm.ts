@@ -90,6 +90,28 @@ async function eachBlock(pass: HiddenPass, data: ElmData, rows: number[] | undef
   }
 }
 
+/**
+ * Output scores H beta of n rows (x: n x inputs), computed in BLAS as the exported linear model
+ * computes them in tfjs (float32); undefined where the native addon cannot (then use tfjs).
+ */
+export function nativeScores(fit: Pick<ElmFit, "layers" | "beta" | "units">, x: Float32Array, n: number, inputs: number, k: number): Float32Array | undefined {
+  const native = nativeHidden(fit.layers);
+  const addon = nativeAddon();
+  if (!native || !addon) return undefined;
+  const beta = Float32Array.from(fit.beta);
+  const out = new Float32Array(n * k);
+  const block = 8192;
+  const h = new Float32Array(Math.min(block, n) * native.units);
+  const scores = new Float32Array(Math.min(block, n) * k);
+  for (let start = 0; start < n; start += block) {
+    const rows = Math.min(block, n - start);
+    addon.hiddenDense(x.subarray(start * inputs, (start + rows) * inputs), rows, inputs, native.weights, native.bias, native.units, native.act, h);
+    addon.matmulLeading(h, rows, native.units, native.units, beta, k, scores);
+    out.set(scores.subarray(0, rows * k), start * k);
+  }
+  return out;
+}
+
 /** hiddenDense's code per node function; rbf and stacked layers run through tfjs. */
 const NATIVE_ACT: Partial<Record<RandomLayer["activation"], number>> = { sigmoid: 0, tanh: 1, relu: 2, sine: 3, hardlim: 4 };
 

@@ -14,7 +14,7 @@ import type { JobRequest } from "../spec/job-request.js";
 import type { SplitIndices } from "../split.js";
 import type { TrainOutcome } from "../train-result.js";
 import { plattScaling, temperature } from "./calibrate.js";
-import { fitElm, type ElmData } from "./fit-elm.js";
+import { fitElm, nativeScores, type ElmData } from "./fit-elm.js";
 import { elmModel } from "./hidden.js";
 
 /** ELM targets: +-1 for binary (so 0 is the boundary), one-hot for multiclass, standardized values for regression. */
@@ -61,7 +61,7 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
   const fitted = fit.search.length && data.validation.n && (typeof spec.hiddenUnits !== "number" && spec.hiddenUnits.by === "validation") ? pool : [data.train];
   // Raw scores first (linear output), to calibrate them into probabilities.
   const linear = exportModel(fit, data.inputs, "linear", k, 1, new Array<number>(k).fill(0));
-  const raw = (p: Part) => predictMatrix(linear, p.x, p.n, data.preprocessing.groups, "linear").values;
+  const raw = (p: Part) => nativeScores(fit, p.x, p.n, data.inputs, k) ?? predictMatrix(linear, p.x, p.n, data.preprocessing.groups, "linear").values;
   let calibrated: [number, number[]];
   try {
     calibrated = calibration(fitted, raw, mode, k, data.targetScale);
@@ -131,8 +131,10 @@ function scoreOf(pred: Float64Array, truth: number[], mode: OutputMode, k: numbe
 /** The output layer's kernel scale and bias: Platt, temperature, or undoing the target's standardization. */
 function calibration(parts: Part[], raw: (p: Part) => Float32Array, mode: OutputMode, k: number, scale?: { mean: number; std: number }): [number, number[]] {
   if (mode === "linear") return scale ? [scale.std, [scale.mean]] : [1, [0]];
-  const scores = Float64Array.from(parts.flatMap((p) => Array.from(raw(p))));
-  const labels = parts.flatMap((p) => Array.from(p.truth));
+  const each = parts.map(raw);
+  const scores = new Float64Array(each.reduce((n, s) => n + s.length, 0));
+  each.reduce((at, s) => (scores.set(s, at), at + s.length), 0);
+  const labels = Int32Array.from(parts.flatMap((p) => Array.from(p.truth)));
   if (mode === "sigmoid") {
     const { a, c } = plattScaling(scores, labels);
     return [a, [c]];
