@@ -65,6 +65,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Memory each API process may keep of polled views (jobs, models), dropped on every change (NOTIFY); 0 turns it off. Default 64 MiB. */
   READ_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  /** Memory each training process may keep of datasets it read, for later jobs on the same data; 0 turns it off. Default 256 MiB. */
+  TABLE_CACHE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
   /** Event streams (GET /v1/jobs/:id/events) one tenant may hold open at once, per API process. Default 10. */
   MAX_STREAMS_PER_TENANT: int(10),
   /** Longest an event stream stays open; clients reconnect with Last-Event-ID. Default 300 s. */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { JobListener } from "./jobs/job-listener.js";
+import { ByteLru } from "./lru.js";
 
 /** One cached read: whose it is, the response's JSON text and its ETag. */
 export interface CachedRead {
@@ -20,13 +21,15 @@ export function cachedRead(tenant: string, json: string): CachedRead {
  * connection drops, everything is forgotten. Least recently used entries go past `maxBytes`.
  */
 export class ReadCache {
-  private readonly entries = new Map<string, CachedRead>();
+  /** One view may not crowd out the rest: at most a quarter of the budget. */
+  private readonly entries: ByteLru<CachedRead>;
   /** Reads in flight per key, and whether a change was told for it since each began. */
   private readonly inflight = new Map<string, { readers: number; changed: boolean }>();
-  private bytes = 0;
   private generation = 0;
 
-  constructor(private readonly listener: JobListener, private readonly maxBytes: number) {}
+  constructor(private readonly listener: JobListener, private readonly maxBytes: number) {
+    this.entries = new ByteLru<CachedRead>(maxBytes, (e) => e.json.length, maxBytes / 4);
+  }
 
   /** Subscribes to the changes; until then (or if it fails) nothing is cached. */
   async start(): Promise<void> {
@@ -35,7 +38,6 @@ export class ReadCache {
       reset: () => {
         this.generation++;
         this.entries.clear();
-        this.bytes = 0;
       },
     });
   }
@@ -45,19 +47,13 @@ export class ReadCache {
    * write without waiting for the notification (read your writes).
    */
   forget(key: string): void {
-    this.drop(key);
+    this.entries.delete(key);
     const f = this.inflight.get(key);
     if (f) f.changed = true;
   }
 
   get(key: string): CachedRead | undefined {
-    const hit = this.entries.get(key);
-    if (hit) {
-      // Map order is the LRU order: a hit moves to the end.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return hit;
+    return this.entries.get(key);
   }
 
   /** The entry, read with `read` when not cached (undefined when there is no such row). */
@@ -93,30 +89,11 @@ export class ReadCache {
         const entry = read_.get(key);
         if (!entry) continue;
         out.set(key, entry);
-        if (watching && !flight.changed && generation === this.generation && this.listener.connected) this.put(key, entry);
+        if (watching && !flight.changed && generation === this.generation && this.listener.connected) this.entries.set(key, entry);
       }
       return out;
     } finally {
       for (const [key, flight] of flights) if (--flight.readers === 0) this.inflight.delete(key);
     }
-  }
-
-  private put(key: string, entry: CachedRead): void {
-    this.drop(key);
-    if (entry.json.length > this.maxBytes / 4) return; // one view may not crowd out the rest
-    this.entries.set(key, entry);
-    this.bytes += entry.json.length;
-    for (const [k, e] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= e.json.length;
-    }
-  }
-
-  private drop(key: string): void {
-    const old = this.entries.get(key);
-    if (!old) return;
-    this.entries.delete(key);
-    this.bytes -= old.json.length;
   }
 }

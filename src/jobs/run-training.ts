@@ -4,6 +4,7 @@ import { lockTenant, type Db } from "../db.js";
 import { AppError } from "../errors.js";
 import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
+import { TableCache } from "../datasets/table-cache.js";
 import { CheckpointStore } from "./checkpoint-store.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
 import { specLimits, type Config } from "../config.js";
@@ -21,6 +22,9 @@ export interface RunContext {
   /** One JSON log line with the job id; where an unexpected error's detail goes. */
   log?: (msg: string, extra?: object) => void;
 }
+
+/** This process's datasets read so far (one training process runs its jobs one after another). */
+let tables: TableCache | undefined;
 
 export type RunResult = "succeeded" | "failed" | "cancelled" | "skipped" | "deferred";
 
@@ -68,6 +72,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
   // A retried attempt keeps the history its checkpoint covers and redoes the epochs after it.
   await db.jobEpoch.deleteMany({ where: { jobId, epoch: { gte: resume?.epoch ?? 0 } } });
 
+  clock.lap("start");
   try {
     if (!job.datasetId) throw new TrainingError("dataset_deleted", "the dataset was deleted before the job ran");
     const dataset = await db.dataset.findUniqueOrThrow({ where: { id: job.datasetId } });
@@ -83,12 +88,15 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const only = new Set([asked.target, ...resolved.features.map((f) => f.name), ...(asked.training.sampleWeight ? [asked.training.sampleWeight] : [])]);
     // Numeric features, a regression target and weights are used as numbers only: no text kept.
     const valuesOnly = new Set([...resolved.features.filter((f) => f.type === "numeric").map((f) => f.name), ...(resolved.task === "regression" ? [asked.target] : []), ...(asked.training.sampleWeight ? [asked.training.sampleWeight] : [])]);
-    const table = await new DatasetService(db, ctx.config).readTable(dataset, { only, valuesOnly });
+    clock.lap("check");
+    tables ??= new TableCache(ctx.config.TABLE_CACHE_BYTES);
+    const table = await tables.get(dataset.id, only, valuesOnly, () => new DatasetService(db, ctx.config).readTable(dataset, { only, valuesOnly }));
+    clock.lap("read");
     // The configured wall-time ceiling caps whatever the job asked for.
     const maxSeconds = Math.min(asked.training.maxSeconds ?? Infinity, ctx.config.MAX_JOB_SECONDS);
     const spec: JobRequest = { ...asked, training: { ...asked.training, maxSeconds } };
     const { trainJob } = await runtime();
-    clock.lap("read");
+    clock.lap("runtime");
     const outcome = await trainJob(table, spec, dataset.columns as unknown as ColumnProfile[], {
       resume,
       checkpointEvery: ctx.config.CHECKPOINT_EVERY_EPOCHS,

@@ -23,6 +23,8 @@ export interface Table {
   rowCount: number;
   /** Column by name; undefined for a column that was not asked for (or does not exist). */
   column(name: string): TableColumn | undefined;
+  /** Memory the columns hold, roughly (for caches). */
+  bytes: number;
 }
 
 export interface StoredFile {
@@ -95,6 +97,11 @@ class NumberOrCodeColumn implements TableColumn {
     return v === undefined ? "" : String(v);
   }
 
+  /** Memory held: the typed array and the dictionary's strings (2 bytes a character, roughly). */
+  get bytes(): number {
+    return (this.numbers?.byteLength ?? 0) + (this.codes?.byteLength ?? 0) + this.dictionary.reduce((n, d) => n + 40 + 2 * d.length, 0);
+  }
+
   /** The lookup map is needed while reading only. */
   seal(): void {
     this.index = new Map();
@@ -136,7 +143,9 @@ export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promi
       return true;
     }
     if (row >= size) return false;
-    if (Array.isArray(record)) slots.forEach((c, i) => c?.set(row, record[i] ?? ""));
+    if (Array.isArray(record)) {
+      for (let i = 0; i < slots.length; i++) slots[i]?.set(row, record[i] ?? "");
+    }
     else slots.forEach((c, i) => c?.set(row, jsonField(record[header![i]!])));
     row++;
     return row < size;
@@ -154,7 +163,7 @@ export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promi
   slots.forEach((c) => c?.seal());
   const names = header ?? [];
   const byName = new Map(names.map((n, i) => [n, slots[i]]));
-  return { header: names, rowCount: row, column: (name) => byName.get(name) };
+  return { header: names, rowCount: row, column: (name) => byName.get(name), bytes: slots.reduce((n, c) => n + (c?.bytes ?? 0), 0) };
 }
 
 /** A Table over rows already in memory (unit tests, small samples). */
@@ -166,7 +175,7 @@ export function tableFromRows(header: string[], rows: string[][], numeric: Reado
     return column;
   });
   const byName = new Map(header.map((n, i) => [n, columns[i]]));
-  return { header, rowCount: rows.length, column: (name) => byName.get(name) };
+  return { header, rowCount: rows.length, column: (name) => byName.get(name), bytes: columns.reduce((n, c) => n + c.bytes, 0) };
 }
 
 /** Every row as fields, in header order (tests and small samples only: this is the expensive layout). */

@@ -1,4 +1,4 @@
-import { phaseClock } from "../phase-clock.js";
+import { phaseClock, type PhaseClock } from "../phase-clock.js";
 import { tf, tfl } from "../tf.js";
 import { elmOutput, type OutputMode } from "../output-plan.js";
 import type { ResolvedColumns } from "../columns.js";
@@ -60,11 +60,12 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
   // Calibrate on the rows the output weights were fitted on.
   const fitted = fit.search.length && data.validation.n && (typeof spec.hiddenUnits !== "number" && spec.hiddenUnits.by === "validation") ? pool : [data.train];
   // Raw scores first (linear output), to calibrate them into probabilities.
+  clock.lap("fit");
   const linear = exportModel(fit, data.inputs, "linear", k, 1, new Array<number>(k).fill(0));
   const raw = (p: Part) => nativeScores(fit, p.x, p.n, data.inputs, k) ?? predictMatrix(linear, p.x, p.n, data.preprocessing.groups, "linear").values;
   let calibrated: [number, number[]];
   try {
-    calibrated = calibration(fitted, raw, mode, k, data.targetScale);
+    calibrated = calibration(fitted, raw, mode, k, data.targetScale, clock);
   } finally {
     linear.dispose();
   }
@@ -129,9 +130,10 @@ function scoreOf(pred: Float64Array, truth: number[], mode: OutputMode, k: numbe
 }
 
 /** The output layer's kernel scale and bias: Platt, temperature, or undoing the target's standardization. */
-function calibration(parts: Part[], raw: (p: Part) => Float32Array, mode: OutputMode, k: number, scale?: { mean: number; std: number }): [number, number[]] {
+function calibration(parts: Part[], raw: (p: Part) => Float32Array, mode: OutputMode, k: number, scale: { mean: number; std: number } | undefined, clock: PhaseClock): [number, number[]] {
   if (mode === "linear") return scale ? [scale.std, [scale.mean]] : [1, [0]];
   const each = parts.map(raw);
+  clock.lap("scores");
   const scores = new Float64Array(each.reduce((n, s) => n + s.length, 0));
   each.reduce((at, s) => (scores.set(s, at), at + s.length), 0);
   const labels = Int32Array.from(parts.flatMap((p) => Array.from(p.truth)));
