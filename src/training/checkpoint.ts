@@ -20,12 +20,14 @@ export interface Checkpoint {
 
 /** Captures model weights, optimizer state and best weights (for restoreBestWeights). */
 export async function captureCheckpoint(model: tfl.LayersModel, epoch: number, history: Record<string, number[]>, callbacks: CallbackState, best?: tf.Tensor[]): Promise<Checkpoint> {
+  const slots = await model.optimizer.getWeights();
   const named: Array<{ name: string; tensor: tf.Tensor }> = [
     ...model.getWeights().map((tensor, i) => ({ name: `model/${i}`, tensor })),
-    ...(await model.optimizer.getWeights()).map((w) => ({ name: `optimizer/${w.name}`, tensor: w.tensor })),
+    ...slots.map((w) => ({ name: `optimizer/${w.name}`, tensor: w.tensor })),
     ...(best ?? []).map((tensor, i) => ({ name: `best/${i}`, tensor })),
   ];
   const { data, specs } = await tf.io.encodeWeights(named);
+  tf.dispose(slots.filter((w) => w.name === "iter").map((w) => w.tensor)); // getWeights made this one
   return { epoch, history: structuredClone(history), callbacks, weightSpecs: specs, data: Buffer.from(data as ArrayBuffer) };
 }
 
@@ -38,7 +40,17 @@ export async function restoreCheckpoint(model: tfl.LayersModel, cp: Checkpoint):
   tf.dispose(take("model/"));
   // Order matters to tfjs optimizers (slots are matched by position), and encodeWeights kept it.
   const slots = Object.keys(map).filter((k) => k.startsWith("optimizer/")).map((k) => ({ name: k.slice("optimizer/".length), tensor: map[k]! }));
-  if (slots.length) await model.optimizer.setWeights(slots);
+  if (slots.length) await replaceOptimizerState(model.optimizer, slots);
   const best = take("best/");
   return best.length ? best : undefined;
+}
+
+/**
+ * Sets an optimizer's slots (as getWeights lists them) and frees what they replace: tfjs's
+ * setWeights makes new variables and drops the old ones without disposing them.
+ */
+export async function replaceOptimizerState(optimizer: tf.Optimizer, slots: Array<{ name: string; tensor: tf.Tensor }>): Promise<void> {
+  const old = await optimizer.getWeights();
+  await optimizer.setWeights(slots);
+  tf.dispose([...old.map((w) => w.tensor), ...slots.map((s) => s.tensor)]);
 }

@@ -19,6 +19,13 @@ export interface Fitted {
   warnings: string[];
   /** Metrics of a part on this model (undefined for an empty part); call before foldTargetScale. */
   evaluate(part: Part): Metrics | undefined;
+  /** Frees the model and its optimizer's slots (a compiled model does not own an optimizer instance). */
+  dispose(): void;
+}
+
+function disposeCompiled(model: tfl.LayersModel): void {
+  (model.optimizer as tf.Optimizer | undefined)?.dispose();
+  model.dispose();
 }
 
 /** The targets of one part as the loss wants them: 0/1, one-hot, class indices, or (standardized) values. */
@@ -100,9 +107,9 @@ export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHoo
       const s = data.targetScale;
       return regressionMetrics(s ? values.map((v) => v * s.std + s.mean) : values, p.truth);
     };
-    return { model, plan, fit, evaluate, warnings };
+    return { model, plan, fit, evaluate, warnings, dispose: () => disposeCompiled(model) };
   } catch (err) {
-    model.dispose();
+    disposeCompiled(model);
     throw err;
   } finally {
     tf.dispose(tensors);

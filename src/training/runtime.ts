@@ -5,3 +5,11 @@ export { trainJob } from "./train-job.js";
 export { predictMatrix, argmax } from "./predict.js";
 export { loadStored } from "./export.js";
 export { setFastPath } from "./native.js";
+import { nativeAddon } from "./native.js";
+import { tf } from "./tf.js";
+
+/** Tensors tfjs holds right now (after a job: zero, or a constant the backend keeps). */
+export const liveTensors = (): number => tf.memory().numTensors;
+
+/** Whether the native addon is built and in use (FAST_PATH not off). */
+export const nativeAvailable = (): boolean => nativeAddon() !== null;

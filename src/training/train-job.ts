@@ -118,7 +118,7 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
       },
     };
   } finally {
-    fitted.model.dispose();
+    fitted.dispose();
   }
 }
 
@@ -142,7 +142,7 @@ async function crossValidate(sel: Selected, resolved: ResolvedColumns, req: JobR
       perFold.push({ metrics: fitted.evaluate(data.validation)!, history: fitted.fit.history, epochs: fitted.fit.restoredEpoch ?? fitted.fit.epochsRun });
       hooks.done(fitted.fit.epochsRun);
     } finally {
-      fitted.model.dispose();
+      fitted.dispose();
     }
   }
   const report = crossValidationReport(perFold.map((p) => p.metrics), perFold.map((p) => p.history));

@@ -17,9 +17,10 @@ let context: Promise<RunContext> | undefined;
 
 async function createContext(): Promise<RunContext> {
   const config = loadConfig();
-  const { initBackend, setFastPath } = await runtime();
+  const { initBackend, setFastPath, nativeAvailable } = await runtime();
   setFastPath(config.FAST_PATH === "auto");
-  const backend = await initBackend(config.TFJS_BACKEND);
+  // `+blas`: the native addon (MLP fast path, ELM products) is loaded beside tfjs.
+  const backend = `${await initBackend(config.TFJS_BACKEND)}${nativeAvailable() ? "+blas" : ""}`;
   return { config, backend, db: createDb(config.DATABASE_URL) };
 }
 
@@ -49,6 +50,8 @@ export default async function trainProcessor(job: SandboxedJob<TrainPayload>, to
     await job.moveToDelayed(Date.now() + ctx.config.TENANT_DEFER_MS, token);
     throw new DelayedError();
   }
-  log("training ended", { result });
+  // What this process holds after the job: tfjs tensors (a leak shows as a count that grows
+  // from job to job) and its resident memory (test/worker-memory.test.ts watches both).
+  log("training ended", { result, tensors: (await runtime()).liveTensors(), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) });
   return result;
 }

@@ -150,7 +150,9 @@ function calibration(parts: Part[], raw: (p: Part) => Float32Array, mode: Output
  */
 function exportModel(fit: ElmFitResult, inputs: number, mode: OutputMode, k: number, kernelScale: number, bias: number[]): tfl.Sequential {
   const { model, output } = elmModel(fit.layers, k, mode);
-  output.setWeights([tf.tensor2d(Float32Array.from(fit.beta, (b) => b * kernelScale), [fit.units, k]), tf.tensor1d(bias)]);
+  const weights = [tf.tensor2d(Float32Array.from(fit.beta, (b) => b * kernelScale), [fit.units, k]), tf.tensor1d(bias)];
+  output.setWeights(weights); // copies into the layer's variables
+  tf.dispose(weights);
   return model;
 }
 

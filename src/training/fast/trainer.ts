@@ -9,6 +9,7 @@ import { fastPlan, OP, type FastPlan } from "./plan.js";
 import type { LossName, OptimizerSpec } from "../spec/training-options.js";
 import type { EpochLogs } from "../fit.js";
 import { nativeAddon, type NativeAddon } from "../native.js";
+import { replaceOptimizerState } from "../checkpoint.js";
 
 /** tfjs's slot names per optimizer, in the order getWeights lists them (after `iter`). */
 const SLOT_NAMES: Record<number, string[]> = { 0: [], 1: ["momentum"], 2: ["m", "v"], 3: ["rms", "momentum", "mg"], 4: ["accumulator"] };
@@ -51,6 +52,7 @@ export class FastTrainer {
     if (typeof width !== "number") return "input width unknown";
     const saved = await model.optimizer.getWeights();
     const iterations = saved.length ? saved[0]!.tensor.dataSync()[0]! : 0;
+    saved[0]?.tensor.dispose(); // the iteration count, made by getWeights; the rest are the optimizer's own
     const restored = saved.length > 1 ? saved.slice(1).map((s) => Float32Array.from(s.tensor.dataSync() as Float32Array)) : undefined;
     return new FastTrainer(model, plan, lib, opt, batchSize, iterations, restored, width);
   }
@@ -99,7 +101,7 @@ export class FastTrainer {
       { name: "iter", tensor: tf.scalar(nativeAddon()!.iterations(this.handle), "int32") },
       ...kinds.flatMap((kind, k) => this.slots[k]!.map((s, i) => ({ name: `${names[i]}/${kind}`, tensor: tf.tensor(s, this.model.trainableWeights[i]!.shape as number[]) }))),
     ];
-    await this.model.optimizer.setWeights(named);
+    await replaceOptimizerState(this.model.optimizer, named);
   }
 }
 
