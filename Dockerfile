@@ -1,18 +1,20 @@
-# One image for the API and the workers (docker-compose.yml picks the command).
+# One image for the API and the CPU workers (docker-compose.yml picks the command).
 # With internet at build time, the optional @tensorflow/tfjs-node downloads libtensorflow and
-# workers train on it (TFJS_BACKEND=auto); without, they fall back to WebAssembly.
-# For NVIDIA GPUs build FROM an nvidia/cuda runtime image with Node 20 instead; tfjs-node-gpu
-# is picked first when it loads.
+# workers train on it (TFJS_BACKEND=auto); offline, postinstall builds its binding against a
+# TensorFlow wheel passed in (TENSORFLOW_WHEEL / LIBTENSORFLOW_DIR), else WebAssembly is used.
+# libopenblas-dev: postinstall builds the native MLP fast path and ELM products against it.
+# GPU workers: Dockerfile.gpu (compose profile "gpu").
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production CHECKPOINT_DISABLE=1
 # npm 11 honours package.json "allowScripts" (Prisma's engine downloads stay off).
-RUN npm install -g npm@11 && apt-get update && apt-get install -y --no-install-recommends python3 make g++ fonts-dejavu-core \
+RUN npm install -g npm@11 && apt-get update && apt-get install -y --no-install-recommends python3 make g++ libopenblas-dev unzip fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json prisma.config.ts ./
+COPY package.json package-lock.json prisma.config.ts tsconfig.json ./
 COPY prisma ./prisma
+COPY scripts ./scripts
+COPY native ./native
 RUN npm ci --omit=dev --no-audit --no-fund
-COPY tsconfig.json ./
 COPY src ./src
 USER node
 EXPOSE 3000

@@ -1,5 +1,11 @@
 /**
  * `npm run bench`: measures our code against a baseline in the same run and prints JSON.
+ *  - mlp: the reference MLP's samples/s on wasm, on tfjs-node and on the native fast path, with
+ *    PyTorch and scikit-learn (../shared/peers) in the same run (bench/mlp.ts). BENCH_MLP=0 skips.
+ *  - polling: GET /v1/jobs/:id, /v1/jobs, /v1/models/:id on a real API vs bare Fastify routes
+ *    (autocannon, bench/polling.ts). BENCH_POLL=0 skips.
+ *  - jobPhases: whole jobs through the API and a worker on the reference data, with their
+ *    phases (bench/job-phases.ts). BENCH_JOBS=0 skips.
  *  - train: samples/s of fitModel (seeded per-epoch order, hooks) vs plain tfjs model.fit on the
  *    same backend, data and network (the reference workload of ../shared/notes/cpu-compute.md).
  *  - ingest: MB/s of ingestCsv (hash + profile + chunks) vs bare csv-parse over the same bytes.
@@ -24,6 +30,10 @@ import { TrainingOptionsSchema } from "../src/training/spec/training-options.js"
 import { benchApiIngest } from "./api-ingest.js";
 import { benchElm } from "./elm.js";
 import { benchWorkerMemory } from "./worker-memory.js";
+import { benchMlp } from "./mlp.js";
+import { benchPolling } from "./polling.js";
+import { benchJobPhases } from "./job-phases.js";
+import { nativeAddon } from "../src/training/native.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 2);
@@ -107,15 +117,21 @@ async function benchIngest() {
   };
 }
 
+const skip = (name: string) => process.env[name] === "0";
 const backend = await initBackend((process.env.TFJS_BACKEND as "auto") ?? "auto");
 const report = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-  backend,
+  backend: `${backend}${nativeAddon() ? "+blas" : ""}`,
+  // Issue 11's goals: the reference MLP on every engine and its peers, ELM vs numpy, polling vs
+  // a bare route, and whole jobs' phases.
+  mlp: skip("BENCH_MLP") ? "skipped (BENCH_MLP=0)" : await benchMlp(),
+  elm: skip("BENCH_ELM") ? "skipped (BENCH_ELM=0)" : await benchElm(),
+  polling: skip("BENCH_POLL") ? "skipped (BENCH_POLL=0)" : await benchPolling(),
+  jobPhases: skip("BENCH_JOBS") ? "skipped (BENCH_JOBS=0)" : await benchJobPhases(),
   train: await benchTrain(),
   ingest: await benchIngest(),
-  elm: process.env.BENCH_ELM === "0" ? "skipped (BENCH_ELM=0)" : await benchElm(),
   apiIngest: INGEST_MB > 0 ? await benchApiIngest(INGEST_MB) : "skipped (BENCH_INGEST_MB=0)",
-  workerMemory: process.env.BENCH_MEMORY === "0" ? "skipped (BENCH_MEMORY=0)" : await benchWorkerMemory(),
+  workerMemory: skip("BENCH_MEMORY") ? "skipped (BENCH_MEMORY=0)" : await benchWorkerMemory(),
 };
 console.log(JSON.stringify(report, null, 2));

@@ -5,17 +5,24 @@ import { cachedRead, type CachedRead, type ReadCache } from "../read-cache.js";
 import { toJobView, type JobStatus } from "./job-view.js";
 
 /**
- * A job with its epochs and model id in one statement. Timestamps are read as UTC instants:
- * Prisma stores them in `timestamp` columns, which node-pg would take as local time.
+ * Jobs ($1: their ids) with their epochs and model ids, in one statement. Timestamps are read as
+ * UTC instants: Prisma stores them in `timestamp` columns, which node-pg would take as local time.
  */
-const JOB_SELECT = `
+const JOBS_BY_ID = `
   SELECT j.id, j.tenant, j."datasetId", j.status, j.spec, j.backend, j.epoch, j.epochs, j.metrics, j.warnings,
     j."errorCode", j."errorMessage", j.attempts, j."cancelRequested",
     j."createdAt" AT TIME ZONE 'UTC' AS "createdAt", j."startedAt" AT TIME ZONE 'UTC' AS "startedAt",
     j."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt",
     (SELECT m.id FROM "Model" m WHERE m."jobId" = j.id) AS "modelId",
     COALESCE((SELECT json_agg(json_build_array(e.epoch, e.logs) ORDER BY e.epoch) FROM "JobEpoch" e WHERE e."jobId" = j.id), '[]') AS epochs_logs
-  FROM "Job" j`;
+  FROM "Job" j WHERE j.id = ANY($1::uuid[])`;
+
+/** One page of a tenant's job ids, newest first: $2 rows, $3 a status or null, $4 the cursor (last id seen) or null. */
+const PAGE_IDS = `
+  SELECT id FROM "Job"
+  WHERE tenant = $1 AND ($3::text IS NULL OR status = $3)
+    AND ($4::uuid IS NULL OR ("createdAt", id) < (SELECT "createdAt", id FROM "Job" WHERE id = $4::uuid))
+  ORDER BY "createdAt" DESC, id DESC LIMIT $2`;
 
 type JobRow = Parameters<typeof toJobView>[0] & { modelId: string | null; epochs_logs: Array<[number, unknown]> };
 
@@ -35,7 +42,7 @@ export class JobReads {
   async get(tenant: string, id: string): Promise<CachedRead> {
     requireTenant(tenant);
     const entry = await this.cache.load(id, async () => {
-      const res = await this.db.pool.query<JobRow>(`${JOB_SELECT} WHERE j.id = $1`, [id]);
+      const res = await this.db.pool.query<JobRow>(JOBS_BY_ID, [[id]]);
       return res.rows[0] && toCached(res.rows[0]);
     });
     // Another tenant's job is as absent as a missing one.
@@ -46,15 +53,11 @@ export class JobReads {
   /** One page, newest first, as `{items, nextCursor}` JSON text (the cursor is the last id). */
   async list(tenant: string, q: PageQuery & { status?: JobStatus }): Promise<string> {
     requireTenant(tenant);
-    const args: unknown[] = [tenant, q.limit + 1];
-    const where = ["tenant = $1"];
-    if (q.status) where.push(`status = $${args.push(q.status)}`);
-    if (q.cursor) where.push(`("createdAt", id) < (SELECT "createdAt", id FROM "Job" WHERE id = $${args.push(q.cursor)})`);
-    const ids = (await this.db.pool.query<{ id: string }>(`SELECT id FROM "Job" WHERE ${where.join(" AND ")} ORDER BY "createdAt" DESC, id DESC LIMIT $2`, args)).rows.map((r) => r.id);
+    const ids = (await this.db.pool.query<{ id: string }>(PAGE_IDS, [tenant, q.limit + 1, q.status ?? null, q.cursor ?? null])).rows.map((r) => r.id);
     const more = ids.length > q.limit;
     const page = more ? ids.slice(0, q.limit) : ids;
     const found = await this.cache.loadMany(page, async (missing) => {
-      const rows = (await this.db.pool.query<JobRow>(`${JOB_SELECT} WHERE j.id = ANY($1::uuid[])`, [missing])).rows;
+      const rows = (await this.db.pool.query<JobRow>(JOBS_BY_ID, [missing])).rows;
       return new Map(rows.map((row) => [row.id, toCached(row)]));
     });
     // A job deleted between the two queries is left out.

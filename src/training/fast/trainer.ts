@@ -88,7 +88,9 @@ export class FastTrainer {
 
   /** Puts the trained weights into the tfjs model. */
   syncModel(): void {
-    const tensors = this.model.getWeights().map((t, i) => tf.tensor(this.weights[i]!, t.shape));
+    // Copies: some backends (tfjs-node, cpu) keep the very array a tensor is made from, and these
+    // arrays keep changing as training goes on (a kept best epoch's weights would change too).
+    const tensors = this.model.getWeights().map((t, i) => tf.tensor(this.weights[i]!.slice(), t.shape));
     this.model.setWeights(tensors);
     tf.dispose(tensors);
   }
@@ -99,7 +101,7 @@ export class FastTrainer {
     const kinds = SLOT_NAMES[this.plan.optimizer.type]!.slice(0, this.slots.length);
     const named = [
       { name: "iter", tensor: tf.scalar(nativeAddon()!.iterations(this.handle), "int32") },
-      ...kinds.flatMap((kind, k) => this.slots[k]!.map((s, i) => ({ name: `${names[i]}/${kind}`, tensor: tf.tensor(s, this.model.trainableWeights[i]!.shape as number[]) }))),
+      ...kinds.flatMap((kind, k) => this.slots[k]!.map((s, i) => ({ name: `${names[i]}/${kind}`, tensor: tf.tensor(s.slice(), this.model.trainableWeights[i]!.shape as number[]) }))),
     ];
     await replaceOptimizerState(this.model.optimizer, named);
   }
