@@ -20,7 +20,7 @@ import { createDb } from "../src/db.js";
 import { DatasetService } from "../src/datasets/dataset-service.js";
 import { ChunkStore } from "../src/datasets/chunk-store.js";
 import { JobService } from "../src/jobs/job-service.js";
-import { createTrainQueue } from "../src/queue.js";
+import { TrainQueues } from "../src/queue.js";
 import { JobRequestSchema } from "../src/training/spec/job-request.js";
 import { BASE_URL, createSchema, dropSchema } from "../test/harness.js";
 
@@ -81,7 +81,7 @@ export async function benchWorkerMemory() {
   const env = { ...process.env, DATABASE_URL: `${BASE_URL}?schema=${schema}`, QUEUE_PREFIX: `bench-${schema}`, LOG_LEVEL: "warn", API_KEYS: "" };
   const config = loadConfig(env);
   const db = createDb(config.DATABASE_URL);
-  const queue = createTrainQueue(config);
+  const queues = new TrainQueues(config, () => undefined);
   const worker = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/workers/main.ts`], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let logs = "";
   worker.stdout!.on("data", (d) => (logs += d));
@@ -94,7 +94,7 @@ export async function benchWorkerMemory() {
     const columns = await child(["read", "columns", dataset.id], env);
     for (let i = 0; i < 300 && !logs.includes("worker ready"); i++) await sleep(100);
     const req = JobRequestSchema.parse({ datasetId: dataset.id, target: "y", columns: { y: "categorical" }, model: { type: "elm", hiddenUnits: 100 } });
-    const { job } = await new JobService(db, queue, config).create("bench", req);
+    const { job } = await new JobService(db, queues, config).create("bench", req);
     const t1 = performance.now();
     let trainingPid: number | undefined;
     let peak = 0;
@@ -121,7 +121,7 @@ export async function benchWorkerMemory() {
     } catch {
       // gone
     }
-    await queue.close();
+    await queues.close();
     await db.$disconnect();
     await db.pool.end();
     await dropSchema(schema);

@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: int(1),
   /** Compute for tfjs: auto tries tensorflow-gpu, tensorflow, wasm, cpu in that order. */
   TFJS_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+  /** The queue a worker takes jobs from: `cpu` (jobs with training.device cpu, the default) or `gpu`. */
+  WORKER_DEVICE: z.enum(["cpu", "gpu"]).default("cpu"),
   /** `auto`: Dense/Dropout stacks train on the native MLP fast path when it is built; `off`: always tfjs. */
   FAST_PATH: z.enum(["auto", "off"]).default("auto"),
   /** Largest accepted upload. Default 100 MiB. */

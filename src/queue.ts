@@ -7,11 +7,20 @@ export interface TrainPayload {
   tenant: string;
 }
 
-/** Each queue's name and payload (immich-style typed job map); one queue today. */
+/** Each queue's name and payload (immich-style typed job map): one training queue per device kind. */
 export interface QueuePayloads {
   train: TrainPayload;
+  "train-gpu": TrainPayload;
 }
-export const TRAIN_QUEUE: keyof QueuePayloads = "train";
+
+/** Where a job trains: `cpu` workers (the default), or `gpu` workers (WORKER_DEVICE=gpu, Dockerfile.gpu). */
+export type Device = "cpu" | "gpu";
+export const DEVICES: readonly Device[] = ["cpu", "gpu"];
+
+/** The queue of a device kind's workers ("train" for CPU, as before devices existed). */
+export function trainQueueName(device: Device): keyof QueuePayloads {
+  return device === "cpu" ? "train" : "train-gpu";
+}
 
 /** Connection options for BullMQ from `REDIS_URL`. */
 export function redisConnection(config: Config, role: "producer" | "worker"): ConnectionOptions {
@@ -28,9 +37,9 @@ export function redisConnection(config: Config, role: "producer" | "worker"): Co
   };
 }
 
-/** The producer side of the training queue, as the API uses it. */
-export function createTrainQueue(config: Config): Queue<TrainPayload> {
-  return new Queue<TrainPayload>(TRAIN_QUEUE, {
+/** The producer side of one device's training queue, as the API and the reconciler use it. */
+export function createTrainQueue(config: Config, device: Device = "cpu"): Queue<TrainPayload> {
+  return new Queue<TrainPayload>(trainQueueName(device), {
     connection: redisConnection(config, "producer"),
     prefix: config.QUEUE_PREFIX,
     defaultJobOptions: {
@@ -40,4 +49,25 @@ export function createTrainQueue(config: Config): Queue<TrainPayload> {
       removeOnFail: 5000,
     },
   });
+}
+
+/** The training queues by device, opened when first used. */
+export class TrainQueues {
+  private readonly queues = new Map<Device, Queue<TrainPayload>>();
+
+  constructor(private readonly config: Config, private readonly onError: (err: Error) => void) {}
+
+  of(device: Device): Queue<TrainPayload> {
+    let q = this.queues.get(device);
+    if (!q) {
+      q = createTrainQueue(this.config, device);
+      q.on("error", this.onError); // an unhandled 'error' event would crash the process when Redis goes away
+      this.queues.set(device, q);
+    }
+    return q;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
 }

@@ -11,7 +11,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Config } from "../config.js";
 import { createDb, type Db } from "../db.js";
-import { createTrainQueue } from "../queue.js";
+import { TrainQueues } from "../queue.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { JobService } from "../jobs/job-service.js";
 import { JobListener } from "../jobs/job-listener.js";
@@ -86,13 +86,13 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   app.addContentTypeParser(raw, (_req, payload, done) => done(null, payload));
 
   const db: Db = createDb(config.DATABASE_URL);
-  const queue = createTrainQueue(config);
   // An unhandled 'error' event would crash the API when Redis goes away; /ready reports it instead.
-  queue.on("error", (err) => app.log.warn({ err: err.message }, "redis connection error"));
+  const queues = new TrainQueues(config, (err) => app.log.warn({ err: err.message }, "redis connection error"));
+  const queue = queues.of("cpu");
   app.decorate("config", config);
   const listener = new JobListener(db.pool);
   const reads = new ReadCache(listener, config.READ_CACHE_BYTES);
-  const jobs = new JobService(db, queue, config, (id) => reads.forget(id));
+  const jobs = new JobService(db, queues, config, (id) => reads.forget(id));
   const models = new ModelService(db, config);
   // Without LISTEN (Postgres down at start) nothing is cached; it begins once a stream connects it.
   reads.start().catch((err: Error) => app.log.warn({ err: err.message }, "read cache not started: serving every read from Postgres"));
@@ -106,7 +106,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   });
   app.addHook("onClose", async () => {
     await listener.close();
-    await queue.close();
+    await queues.close();
     await db.$disconnect();
     await db.pool.end().catch(() => undefined); // the pool is ours: Prisma's adapter does not end it
   });

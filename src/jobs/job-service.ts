@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
-import type { Queue } from "bullmq";
 import type { Config } from "../config.js";
 import { within } from "../timeout.js";
 import { lockTenant, type Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import { remainingStorage } from "../storage-quota.js";
 import { planJob } from "./job-plan.js";
-import type { TrainPayload } from "../queue.js";
+import type { TrainQueues } from "../queue.js";
 import type { PlotFile } from "../plots/plot-files.js";
-import { familyOf, type JobRequest } from "../training/index.js";
+import { familyOf, readStoredRequest, type JobRequest } from "../training/index.js";
 import { FINAL_STATUSES, toJobView, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
@@ -24,7 +23,7 @@ const withDetail = { history: true, model: { select: { id: true } } } as const;
 export class JobService {
   constructor(
     private readonly db: Db,
-    private readonly queue: Queue<TrainPayload>,
+    private readonly queues: TrainQueues,
     private readonly config: Config,
     /** Told after this service changed a job, so cached reads of it are dropped at once. */
     private readonly changed: (id: string) => void = () => undefined,
@@ -49,6 +48,7 @@ export class JobService {
     await remainingStorage(this.db.pool, tenant, this.config.MAX_STORAGE_BYTES_PER_TENANT, "job refused");
     const early = await countActive(this.db);
     if (early >= limit) throw full(early); // cheap refusal before planning
+    await this.requireWorkers(req.training.device);
     const { dataset, warnings } = await planJob(this.db, this.config, tenant, req);
 
     let job;
@@ -76,7 +76,7 @@ export class JobService {
     }
     try {
       // Producers fail fast (BullMQ "going to production"): a client should not hang on Redis.
-      await within(this.queue.add("train", { jobId: job.id, tenant }, { jobId: job.id }), ENQUEUE_TIMEOUT_MS, "enqueue");
+      await within(this.queues.of(req.training.device).add("train", { jobId: job.id, tenant }, { jobId: job.id }), ENQUEUE_TIMEOUT_MS, "enqueue");
     } catch (err) {
       await this.db.job.delete({ where: { id: job.id } });
       this.changed(job.id);
@@ -84,6 +84,23 @@ export class JobService {
       throw new AppError("service_unavailable", "the job queue is unavailable: try again shortly");
     }
     return { job: toJobView(job), replayed: false };
+  }
+
+  /**
+   * A GPU job needs GPU workers: without one connected to its queue it would wait forever, so it
+   * is refused (409) with what to do. CPU workers are the deployment's default and not checked.
+   */
+  private async requireWorkers(device: JobRequest["training"]["device"]): Promise<void> {
+    if (device === "cpu") return;
+    let workers: number;
+    try {
+      workers = await within(this.queues.of(device).getWorkersCount(), ENQUEUE_TIMEOUT_MS, "workers");
+    } catch {
+      throw new AppError("service_unavailable", "the job queue is unavailable: try again shortly");
+    }
+    if (workers === 0) {
+      throw new AppError("conflict", `training.device is "${device}" but no ${device} worker is connected: start workers with WORKER_DEVICE=${device} (Dockerfile.gpu), or use device "cpu"`, [{ path: "training.device", message: `no ${device} worker is connected` }]);
+    }
   }
 
   private async findByKey(tenant: string, idempotencyKey: string, requestHash: string): Promise<JobView | undefined> {
@@ -124,7 +141,7 @@ export class JobService {
       where: { id, status: "queued" },
       data: { status: "cancelled", cancelRequested: true, finishedAt: new Date() },
     });
-    if (now.count === 1) await this.queue.remove(id).catch(() => undefined); // a worker that took it skips it
+    if (now.count === 1) await this.queues.of(readStoredRequest(job.spec).training.device).remove(id).catch(() => undefined); // a worker that took it skips it
     else await this.db.job.updateMany({ where: { id, status: "running" }, data: { cancelRequested: true } });
     this.changed(id);
     return this.get(tenant, id);

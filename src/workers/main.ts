@@ -3,7 +3,7 @@ import { loadConfig } from "../config.js";
 import { createDb } from "../db.js";
 import { runtime } from "../training/index.js";
 import { startTrainWorker } from "./train-worker.js";
-import { createTrainQueue } from "../queue.js";
+import { createTrainQueue, trainQueueName } from "../queue.js";
 import { reconcileQueue } from "../jobs/reconciler.js";
 
 const config = loadConfig();
@@ -15,16 +15,16 @@ const worker = startTrainWorker(config, db, log);
 await worker.waitUntilReady();
 // Jobs Postgres has but Redis lost (a Redis restart, a crash between insert and enqueue) go back
 // in the queue: at start, then every RECONCILE_INTERVAL_MS.
-const queue = createTrainQueue(config);
+const queue = createTrainQueue(config, config.WORKER_DEVICE);
 queue.on("error", (err) => log("queue error", { error: err.message }));
 const reconcile = () =>
-  reconcileQueue(db, queue).then(
+  reconcileQueue(db, queue, config.WORKER_DEVICE).then(
     (ids) => ids.length && log("re-queued jobs missing from Redis", { jobIds: ids }),
     (err) => log("reconcile failed", { error: String(err) }),
   );
 await reconcile();
 const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_MS);
-log("worker ready", { backend, queue: `${config.QUEUE_PREFIX}:train`, concurrency: config.WORKER_CONCURRENCY, pid: process.pid });
+log("worker ready", { backend, device: config.WORKER_DEVICE, queue: `${config.QUEUE_PREFIX}:${trainQueueName(config.WORKER_DEVICE)}`, concurrency: config.WORKER_CONCURRENCY, pid: process.pid });
 
 let closing = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

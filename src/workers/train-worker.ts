@@ -3,7 +3,7 @@ import { Worker } from "bullmq";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { failUnfinished } from "../jobs/run-training.js";
-import { redisConnection, TRAIN_QUEUE, type TrainPayload } from "../queue.js";
+import { redisConnection, trainQueueName, type TrainPayload } from "../queue.js";
 import { startWatchdog } from "./watchdog.js";
 
 const PROCESSOR = fileURLToPath(new URL("./train-processor.ts", import.meta.url));
@@ -28,7 +28,7 @@ export function trainingEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proces
  * is marked failed in Postgres so that it never stays `running`.
  */
 export function startTrainWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void): Worker<TrainPayload> {
-  const worker = new Worker<TrainPayload>(TRAIN_QUEUE, PROCESSOR, {
+  const worker = new Worker<TrainPayload>(trainQueueName(config.WORKER_DEVICE), PROCESSOR, {
     connection: redisConnection(config, "worker"),
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,

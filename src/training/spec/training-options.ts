@@ -97,6 +97,7 @@ export const TrainingOptionsSchema = z.strictObject({
     .optional()
     .describe("`balanced` (n / (classes * count)) or weights by label name"),
   shuffle: z.boolean().default(true),
+  device: z.enum(["cpu", "gpu"]).default("cpu").describe("Which workers train it: cpu, or gpu (workers started with WORKER_DEVICE=gpu; 409 while none is connected)"),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42).describe("Seeds initializers, shuffling, dropout: same spec + data + seed = same weights on one backend"),
 });
 export type TrainingOptions = z.infer<typeof TrainingOptionsSchema>;
