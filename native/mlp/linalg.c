@@ -2,8 +2,7 @@
  * Dense linear algebra for the ELM (src/training/elm): the normal equations' products in BLAS
  * and the ridge system's Cholesky solve in LAPACK (OpenBLAS ships both).
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "napi_arrays.h"
 #include <cblas.h>
 #include <math.h>
 #include <pthread.h>
@@ -13,16 +12,6 @@
 /* LAPACK's Cholesky solve (Fortran calling convention; column-major, so a symmetric A is as is). */
 extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda, double *b, const int *ldb, int *info);
 
-static void *typed(napi_env env, napi_value v, size_t *length) {
-  bool is;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return NULL;
-  napi_typedarray_type type;
-  void *data;
-  size_t len;
-  napi_get_typedarray_info(env, v, &type, &len, &data, NULL, NULL);
-  if (length) *length = len;
-  return data;
-}
 
 static int ints(napi_env env, napi_value *args, int count, int *out) {
   for (int i = 0; i < count; i++) {

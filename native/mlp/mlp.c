@@ -9,8 +9,7 @@
  * All weights and optimizer slots are JavaScript Float32Arrays held by the caller; this file
  * keeps pointers to them (and references, so they cannot be collected) and updates them in place.
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "napi_arrays.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdint.h>
@@ -334,17 +333,6 @@ static double num(napi_env env, napi_value obj, const char *name, double dflt) {
   return d;
 }
 
-/* The data pointer of a Float32Array (or Int32Array) property; NULL if absent. */
-static void *array(napi_env env, napi_value v, size_t *length) {
-  bool is;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return NULL;
-  napi_typedarray_type type;
-  void *data;
-  size_t len;
-  napi_get_typedarray_info(env, v, &type, &len, &data, NULL, NULL);
-  if (length) *length = len;
-  return data;
-}
 
 static void finalize(napi_env env, void *data, void *hint) {
   (void)hint;
@@ -401,9 +389,9 @@ static napi_value create(napi_env env, napi_callback_info info) {
     op->out = op->kind == OP_DENSE ? (int)num(env, s, "units", 0) : width;
     if (op->kind == OP_DENSE) {
       size_t len = 0;
-      op->w = array(env, prop(env, s, "kernel"), &len);
+      op->w = typed(env, prop(env, s, "kernel"), &len);
       if (!op->w || len != (size_t)op->in * op->out) { napi_throw_range_error(env, NULL, "kernel size"); return NULL; }
-      op->b = array(env, prop(env, s, "bias"), NULL);
+      op->b = typed(env, prop(env, s, "bias"), NULL);
       op->kl1 = (float)num(env, s, "l1", 0); op->kl2 = (float)num(env, s, "l2", 0);
       op->bl1 = (float)num(env, s, "biasL1", 0); op->bl2 = (float)num(env, s, "biasL2", 0);
       op->gw = malloc((size_t)op->in * op->out * sizeof(float));
@@ -417,7 +405,7 @@ static napi_value create(napi_env env, napi_callback_info info) {
         for (uint32_t j = 0; j < 2; j++) {
           napi_value a;
           napi_get_element(env, pair, j, &a);
-          op->slot[j][k] = array(env, a, NULL);
+          op->slot[j][k] = typed(env, a, NULL);
         }
       }
     }
@@ -456,14 +444,14 @@ static napi_value trainBatch(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
   Net *net = unwrap(env, a[0]);
   size_t nx = 0, ny = 0, nw = 0, no = 0;
-  const float *x = array(env, a[1], &nx), *y = array(env, a[2], &ny), *w = array(env, a[3], &nw);
-  const int32_t *order = array(env, a[4], &no);
+  const float *x = typed(env, a[1], &nx), *y = typed(env, a[2], &ny), *w = typed(env, a[3], &nw);
+  const int32_t *order = typed(env, a[4], &no);
   int32_t start, size;
   double lr;
   napi_get_value_int32(env, a[5], &start);
   napi_get_value_int32(env, a[6], &size);
   napi_get_value_double(env, a[7], &lr);
-  double *out = array(env, a[8], NULL);
+  double *out = typed(env, a[8], NULL);
   if (!net) { napi_throw_type_error(env, NULL, "trainBatch: not a network"); return NULL; }
   const int yw = net->loss == L_SCCE ? 1 : net->outUnits;
   if (!x || !y || !order || !out || size < 1 || size > net->maxBatch || start < 0 || (size_t)start + size > no) {
@@ -499,10 +487,10 @@ static napi_value evaluate(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
   Net *net = unwrap(env, a[0]);
   size_t nx = 0, ny = 0;
-  const float *x = array(env, a[1], &nx), *y = array(env, a[2], &ny);
+  const float *x = typed(env, a[1], &nx), *y = typed(env, a[2], &ny);
   int32_t n;
   napi_get_value_int32(env, a[3], &n);
-  double *out = array(env, a[4], NULL);
+  double *out = typed(env, a[4], NULL);
   const int yw = net && net->loss == L_SCCE ? 1 : (net ? net->outUnits : 0);
   if (!net || !x || !y || !out || n < 0 || (size_t)n * net->in > nx || (size_t)n * yw > ny) { napi_throw_range_error(env, NULL, "evaluate: bad arguments"); return NULL; }
   double sum[4] = {0, 0, 0, 0};
