@@ -18,6 +18,8 @@ import { JobListener } from "../jobs/job-listener.js";
 import { JobReads } from "../jobs/job-reads.js";
 import { ReadCache } from "../read-cache.js";
 import { ModelReads } from "../models/model-reads.js";
+import { AdviceService } from "../experiments/advice-service.js";
+import hiddenUnitsAdvice from "./routes/advice/hidden-units.js";
 import { JobStreams } from "../jobs/job-stream.js";
 import { ModelService } from "../models/model-service.js";
 import type { App } from "./context.js";
@@ -103,6 +105,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     models,
     modelReads: new ModelReads(models, reads),
     streams: new JobStreams(db, listener, jobs, config),
+    advice: new AdviceService(db, config),
   });
   app.addHook("onClose", async () => {
     await listener.close();
@@ -118,7 +121,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
 
   health(app, { db, redisPing: () => queue.count() });
   metrics(app, { db, queue });
-  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, jobPlot, validateModel, getModel, modelFiles, predict]) {
+  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, jobPlot, validateModel, getModel, modelFiles, predict, hiddenUnitsAdvice]) {
     route(app);
   }
   return app;

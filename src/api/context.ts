@@ -1,3 +1,4 @@
+import type { AdviceService } from "../experiments/advice-service.js";
 import type { ModelReads } from "../models/model-reads.js";
 import type { JobReads } from "../jobs/job-reads.js";
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
@@ -16,6 +17,7 @@ export interface Services {
   models: ModelService;
   modelReads: ModelReads;
   streams: JobStreams;
+  advice: AdviceService;
 }
 
 declare module "fastify" {

@@ -28,3 +28,4 @@ export type { tfl } from "./tf.js";
 /** The TensorFlow.js-backed parts (backend choice, building, training, prediction, export). */
 export const runtime = () => import("./runtime.js");
 export { phaseClock, type PhaseClock } from "./phase-clock.js";
+export { sizingAdvice, type SizingAdvice } from "./sizing.js";

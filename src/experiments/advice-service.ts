@@ -1,0 +1,49 @@
+import { z } from "zod";
+import type { Config } from "../config.js";
+import type { Db } from "../db.js";
+import { AppError, requireTenant } from "../errors.js";
+import type { ColumnProfile } from "../tables/profile.js";
+import { estimateInputGroups, JobRequestSchema, resolveColumns, sizingAdvice, type SizingAdvice } from "../training/index.js";
+
+/** The columns and split a job would use: what the advice is computed for (no model). */
+export const AdviceRequestSchema = JobRequestSchema.pick({ datasetId: true, target: true, features: true, ignore: true, task: true, columns: true, preprocessing: true, split: true });
+export type AdviceRequest = z.infer<typeof AdviceRequestSchema>;
+
+const RuleSchema = z.object({
+  name: z.string(),
+  source: z.string(),
+  formula: z.string(),
+  value: z.number().nullable().describe("This dataset's number (null: the formula has none here)"),
+  range: z.tuple([z.number(), z.number()]).optional(),
+  note: z.string().optional().describe("Where the rule stops making sense, or what was assumed"),
+});
+
+export const AdviceSchema = z.object({
+  inputs: z.number().int().describe("N_i: inputs after encoding"),
+  outputs: z.number().int().describe("N_o: output units (1 for binary and regression)"),
+  trainingRows: z.number().int().describe("N_s: rows the split leaves for training"),
+  rules: z.array(RuleSchema),
+  depth: z.object({ source: z.string(), hint: z.string() }),
+  space: z.object({ type: z.literal("mlp"), hiddenLayers: z.array(z.number().int()), units: z.array(z.number().int()) })
+    .describe("Candidate layer counts and widths from the rules' sensible values, for a search"),
+});
+
+/** Rules of thumb for a network's hidden size, on one dataset's encoded inputs, outputs and rows. */
+export class AdviceService {
+  constructor(private readonly db: Db, private readonly config: Config) {}
+
+  async hiddenUnits(tenant: string, body: AdviceRequest): Promise<SizingAdvice> {
+    requireTenant(tenant);
+    const dataset = await this.db.dataset.findFirst({ where: { id: body.datasetId, tenant, status: "ready" } });
+    if (!dataset) throw new AppError("not_found", `dataset ${body.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
+    const columns = dataset.columns as unknown as ColumnProfile[];
+    // The inputs a plain MLP on these columns would get (the encoding a job would use).
+    const req = JobRequestSchema.parse({ ...body, model: { type: "sequential", layers: [] } });
+    const resolved = resolveColumns(req, columns);
+    const inputs = estimateInputGroups(resolved, columns, req).reduce((w, g) => w + g.width, 0);
+    const classes = resolved.task === "classification" ? (columns.find((c) => c.name === req.target)?.distinct ?? 2) : 0;
+    const outputs = classes > 2 ? classes : 1;
+    const rows = Math.round(dataset.rows * (1 - req.split.test - req.split.validation));
+    return sizingAdvice({ inputs, outputs, rows, maxUnits: this.config.MAX_UNITS });
+  }
+}
