@@ -44,6 +44,11 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
   const columns = dataset.columns as unknown as ColumnProfile[];
   const resolved = resolveColumns(req, columns);
+  const selecting: FieldError[] = !req.preprocessing.featureSelection ? [] : [
+    ...(req.crossValidation ? [{ path: "preprocessing.featureSelection", message: "not with crossValidation yet: each fold would need its own selection; use split.validation" }] : []),
+    ...(resolved.groups.length !== 1 ? [{ path: "preprocessing.featureSelection", message: "needs a model with one input" }] : []),
+  ];
+  if (selecting.length) throw invalid(selecting);
   const target = columns.find((c) => c.name === req.target)!;
   const groups = estimateInputGroups(resolved, columns, req);
   const ctx = { task: resolved.task, classes: resolved.task === "classification" ? target.distinct : 0, loss: req.training.loss, seed: req.training.seed };

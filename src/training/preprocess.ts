@@ -1,3 +1,4 @@
+import type { FeatureSelectionResult } from "./feature-selection.js";
 import type { FieldError } from "../errors.js";
 import { SpecError } from "./training-error.js";
 import { isMissing, parseNumber, TRUE_VALUES, type ColumnType } from "../tables/profile.js";
@@ -40,6 +41,8 @@ export interface Preprocessing {
   /** How the encoded columns split into the model's inputs (x = [x[start..start+width) per group]). */
   groups: InputGroup[];
   target: TargetEncoding;
+  /** The columns kept and dropped by preprocessing.featureSelection, with their scores. */
+  featureSelection?: FeatureSelectionResult;
 }
 
 /** Input name of a categorical column's out-of-vocabulary bucket (Keras StringLookup's token). */

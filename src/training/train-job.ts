@@ -13,6 +13,7 @@ import { withSeededRandom } from "./rng.js";
 import { familyOf } from "./families/index.js";
 import { crossValidationReport, type CrossValidationReport } from "./cv-report.js";
 import { phaseClock, type PhaseClock } from "./phase-clock.js";
+import { scoreFeatures, selectFeatures } from "./feature-selection.js";
 
 export type { Metrics };
 
@@ -58,21 +59,28 @@ export function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[]
 }
 
 async function train(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks, clock: PhaseClock): Promise<TrainOutcome> {
-  const resolved = resolveColumns(req, columns);
-  const sel = selectRows(table, req.target, resolved, req.preprocessing, req.training.sampleWeight);
+  const all = resolveColumns(req, columns);
+  const sel = selectRows(table, req.target, all, req.preprocessing, req.training.sampleWeight);
   const strata = sel.task === "classification" && req.split.stratify ? sel.truth : undefined;
   const phase = phaseHooks(hooks);
-  const warnings = [...resolved.warnings, ...sel.warnings];
+  const warnings = [...all.warnings, ...sel.warnings];
+  let parts = splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
+  // Feature selection sees the training rows only (job creation refuses it with crossValidation).
+  const fs = req.preprocessing.featureSelection;
+  const chosen = fs ? selectFeatures(all, scoreFeatures(sel, all, parts.train, fs.method), fs) : undefined;
+  const resolved = chosen?.resolved ?? all;
+  const withSelection = <T extends TrainOutcome>(outcome: T): T => {
+    if (outcome.status !== "succeeded" || !chosen) return outcome;
+    outcome.result.preprocessing.featureSelection = chosen.result;
+    outcome.result.metrics.featureSelection = chosen.result;
+    return outcome;
+  };
 
   const family = familyOf(req.model);
-  if (family.train) {
-    const parts = splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
-    return family.train({ sel, resolved, req, parts, hooks: phase(), warnings, clock });
-  }
+  if (family.train) return withSelection(await family.train({ sel, resolved, req, parts, hooks: phase(), warnings, clock }));
 
   let crossValidation: CrossValidationReport | undefined;
   let epochs = req.training.epochs;
-  let parts = splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
   if (req.crossValidation) {
     const cv = await crossValidate(sel, resolved, req, [...parts.train, ...parts.validation], phase);
     if (!cv) return { status: "interrupted" };
@@ -101,7 +109,7 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
     const diagnosis = crossValidation
       ? mostCommon(crossValidation.perFold.map((f) => diagnose(f.history as Record<string, number[]>, baseline)))
       : diagnose(fitted.fit.history, baseline);
-    return {
+    return withSelection({
       status: "succeeded",
       result: {
         task: data.task,
@@ -116,7 +124,7 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
         restoredEpoch: fitted.fit.restoredEpoch,
         warnings: [...warnings, ...fitted.fit.warnings],
       },
-    };
+    });
   } finally {
     fitted.dispose();
   }

@@ -1,3 +1,4 @@
+import type { FeatureSelectionResult } from "./feature-selection.js";
 import type { Task } from "./columns.js";
 import type { CrossValidationReport } from "./cv-report.js";
 import type { Diagnosis } from "./diagnose.js";
@@ -13,7 +14,7 @@ export interface TrainResult {
   preprocessing: Preprocessing;
   summary: ModelSummary;
   artifacts: StoredArtifacts;
-  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; resumedAtEpoch?: number; engine?: "mlp-native" | "tfjs"; phases?: Record<string, number> };
+  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; resumedAtEpoch?: number; engine?: "mlp-native" | "tfjs"; phases?: Record<string, number>; featureSelection?: FeatureSelectionResult };
   diagnosis: Diagnosis;
   history: Record<string, number[]>;
   epochsRun: number;

@@ -14,6 +14,14 @@ export const ColumnPreprocessingSchema = z.strictObject({
 });
 export type ColumnPreprocessing = z.infer<typeof ColumnPreprocessingSchema>;
 
+/** Columns scored against the target on the training rows; the best `keep` go to the network. */
+export const FeatureSelectionSchema = z.strictObject({
+  method: z.enum(["anova", "mutualInformation"]).describe("anova: the F statistic (scikit-learn's f_classif / f_regression); mutualInformation: I(column; target) from counts"),
+  keep: z.number().positive().refine((k) => k < 1 || Number.isInteger(k), "a count (1, 2, ...) or a fraction below 1")
+    .describe("How many columns to keep: a count, or a fraction of the features (0.5 keeps half)"),
+});
+export type FeatureSelectionSpec = z.infer<typeof FeatureSelectionSchema>;
+
 export const PreprocessingSchema = z.strictObject({
   numeric: z
     .strictObject({
@@ -31,6 +39,7 @@ export const PreprocessingSchema = z.strictObject({
     })
     .default({ missing: "mode", maxCategories: 100, unknownBucket: true }),
   columns: z.record(z.string(), ColumnPreprocessingSchema).default({}).describe("Per-column settings by column name"),
+  featureSelection: FeatureSelectionSchema.optional().describe("Keep the columns that score best against the target on the training rows (one-input models, no crossValidation)"),
 });
 export type PreprocessingSpec = z.infer<typeof PreprocessingSchema>;
 export const DEFAULT_PREPROCESSING: PreprocessingSpec = PreprocessingSchema.parse({});
