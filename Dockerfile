@@ -14,7 +14,8 @@ COPY package.json package-lock.json prisma.config.ts tsconfig.json ./
 COPY prisma ./prisma
 COPY scripts ./scripts
 COPY native ./native
-RUN npm ci --omit=dev --no-audit --no-fund
+# The GPU build of libtensorflow is of no use without CUDA (Dockerfile.gpu keeps it).
+RUN npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules/@tensorflow/tfjs-node-gpu
 COPY src ./src
 USER node
 EXPOSE 3000
