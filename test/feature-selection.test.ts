@@ -26,6 +26,13 @@ describe("feature selection", () => {
     const model = (await env.api().get(`/v1/models/${done.modelId}`)).body;
     assert.deepEqual(model.features.sort(), fs.kept.map((k: any) => k.name).sort());
     assert.equal(model.summary.totalParams, 5 * 16 + 16 + 16 * 3 + 3, "the input layer has 5 inputs");
+    // The scores as a bar chart among the job's plots.
+    const svg = await env.api().get(`/v1/jobs/${job.id}/plots/feature-scores.svg`);
+    assert.equal(svg.status, 200, svg.text);
+    assert.match(String(svg.headers["content-type"]), /image\/svg\+xml/);
+    for (const f of [...fs.kept, ...fs.dropped]) assert.ok(String(svg.body).includes(f.name), `${f.name} is on the chart`);
+    const png = await env.api().get(`/v1/jobs/${job.id}/plots/feature-scores.png`);
+    assert.equal(png.status, 200);
     // A row with only the kept columns is enough.
     const row = Object.fromEntries(fs.kept.map((k: any) => [k.name, 1]));
     const pred = await env.api().post(`/v1/models/${done.modelId}/predict`).send({ rows: [row] });

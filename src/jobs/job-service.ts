@@ -125,7 +125,8 @@ export class JobService {
     const res = await this.db.pool.query<{ data: Buffer }>('SELECT "data" FROM "JobPlot" WHERE "jobId" = $1 AND "file" = $2', [id, file]);
     if (res.rows[0]) return res.rows[0].data;
     if (!FINAL_STATUSES.has(job.status)) throw new AppError("not_found", `job ${id} is ${job.status}: its plots are drawn when it ends (GET /v1/jobs/${id}/events streams the epochs meanwhile)`);
-    throw new AppError("not_found", `job ${id} has no ${file.replace(/\.\w+$/, "")}: ${file.startsWith("confusion") ? "it is not a finished classification with a test split" : "it has no epochs to plot"}`);
+    const why = file.startsWith("confusion") ? "it is not a finished classification with a test split" : file.startsWith("feature") ? "it selected no features (preprocessing.featureSelection)" : "it has no epochs to plot";
+    throw new AppError("not_found", `job ${id} has no ${file.replace(/\.\w+$/, "")}: ${why}`);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { confusionMatrixSpec, topClasses } from "./confusion-matrix.js";
 import { learningCurveSpec } from "./learning-curve.js";
+import { featureScoresSpec } from "./feature-scores.js";
 import { renderPlot } from "./render.js";
 
 import type { PlotFile } from "./plot-files.js";
@@ -14,12 +15,15 @@ export interface PlotSource {
     test?: { confusionMatrix?: { labels: string[]; matrix: number[][] } };
     crossValidation?: { folds: number; meanHistory: Record<string, number[]> };
     diagnosis?: { verdict: string };
+    featureSelection?: Parameters<typeof featureScoresSpec>[0];
   };
 }
 
 /** The Vega-Lite specs a job has something to draw for. */
-function specs(job: PlotSource): Array<["learning-curve" | "confusion-matrix", TopLevelSpec]> {
-  const out: Array<["learning-curve" | "confusion-matrix", TopLevelSpec]> = [];
+type PlotName = "learning-curve" | "confusion-matrix" | "feature-scores";
+
+function specs(job: PlotSource): Array<[PlotName, TopLevelSpec]> {
+  const out: Array<[PlotName, TopLevelSpec]> = [];
   const cv = job.metrics.crossValidation;
   const history = cv ? cv.meanHistory : job.history;
   if (history.loss?.length) {
@@ -33,6 +37,8 @@ function specs(job: PlotSource): Array<["learning-curve" | "confusion-matrix", T
     const note = shown.labels.length < cm.labels.length ? `, the ${shown.labels.length - 1} most frequent of ${cm.labels.length} classes` : "";
     out.push(["confusion-matrix", confusionMatrixSpec(shown.labels, shown.matrix, `Confusion matrix on the test set${note} (job ${job.id.slice(0, 8)})`)]);
   }
+  const fs = job.metrics.featureSelection;
+  if (fs) out.push(["feature-scores", featureScoresSpec(fs, `Feature selection: ${fs.kept.length} of ${fs.kept.length + fs.dropped.length} columns kept (job ${job.id.slice(0, 8)})`)]);
   return out;
 }
 
