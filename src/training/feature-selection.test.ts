@@ -1,6 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { anovaF, mutualInformation, quantileBins, regressionF } from "./feature-selection.js";
+import { anovaF, mutualInformation, quantileBins, regressionF, scoreFeatures } from "./feature-selection.js";
+import { rowsOf } from "./preprocess.js";
+import type { Selected } from "./prepare.js";
+import type { ResolvedColumns } from "./columns.js";
 
 describe("feature scores", () => {
   it("ANOVA F as worked by hand: groups {1,2,3} and {4,5,6}", () => {
@@ -23,5 +26,27 @@ describe("feature scores", () => {
 
   it("bins numbers into equal-frequency codes", () => {
     assert.deepEqual(Array.from(quantileBins([5, 1, 3, 2, 4, 6], 3)), [2, 0, 1, 0, 1, 2]);
+  });
+
+  it("scores a categorical column as its best one-hot indicator would, for classes and for a numeric target", () => {
+    const colors = ["red", "green", "blue", "red", "blue", "red", "green", "green", "blue", "red"];
+    const truth = Float64Array.from([0, 1, 2, 0, 2, 1, 1, 0, 2, 0]);
+    const values = Float64Array.from([1.5, 2, 3.5, 1, 4, 2.5, 2, 1, 3, 1.2]);
+    const resolved = { features: [{ name: "color", type: "categorical" }] } as unknown as ResolvedColumns;
+    const rows = rowsOf(colors.map((color) => ({ color })));
+    const all = colors.map((_, i) => i);
+    const indicator = (c: string) => colors.map((x) => (x === c ? 1 : 0));
+    const cls = { task: "classification", rows, truth, labels: ["a", "b", "c"] } as unknown as Selected;
+    const reg = { task: "regression", rows, truth: values, labels: [] } as unknown as Selected;
+    const bestF = (f: (x: number[]) => number) => Math.max(...["red", "green", "blue"].map((c) => f(indicator(c))));
+    const [byClass] = scoreFeatures(cls, resolved, all, "anova");
+    assert.ok(Math.abs(byClass!.score - bestF((x) => anovaF(x, truth, 3))) < 1e-9, `classes: ${byClass!.score}`);
+    const [byValue] = scoreFeatures(reg, resolved, all, "anova");
+    assert.ok(Math.abs(byValue!.score - bestF((x) => regressionF(x, values))) < 1e-9, `regression: ${byValue!.score}`);
+  });
+
+  it("takes a million codes (no spread of the whole array onto the stack)", () => {
+    const a = Int32Array.from({ length: 1_000_000 }, (_, i) => i % 7);
+    assert.ok(mutualInformation(a, a) > 1.9);
   });
 });

@@ -27,18 +27,26 @@ const BINS = 10;
 
 /** One-way ANOVA F of values x across groups g (0..k-1); 0 when undefined (one group, no spread). */
 export function anovaF(x: ArrayLike<number>, g: ArrayLike<number>, k: number): number {
-  const n = x.length;
-  const sum = new Float64Array(k), count = new Float64Array(k);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    sum[g[i]!]! += x[i]!;
+  const count = new Float64Array(k), sum = new Float64Array(k), squares = new Float64Array(k);
+  for (let i = 0; i < x.length; i++) {
     count[g[i]!]!++;
-    total += x[i]!;
+    sum[g[i]!]! += x[i]!;
+    squares[g[i]!]! += x[i]! * x[i]!;
   }
+  return groupsF(count, sum, squares);
+}
+
+/** ANOVA F from each group's count, sum and sum of squares. */
+function groupsF(count: ArrayLike<number>, sum: ArrayLike<number>, squares: ArrayLike<number>): number {
+  let n = 0, total = 0, groups = 0;
+  for (let c = 0; c < count.length; c++) (n += count[c]!), (total += sum[c]!), (groups += count[c]! > 0 ? 1 : 0);
   const mean = total / n;
-  let between = 0, within = 0, groups = 0;
-  for (let c = 0; c < k; c++) if (count[c]) (groups++, (between += count[c]! * (sum[c]! / count[c]! - mean) ** 2));
-  for (let i = 0; i < n; i++) within += (x[i]! - sum[g[i]!]! / count[g[i]!]!) ** 2;
+  let between = 0, within = 0;
+  for (let c = 0; c < count.length; c++) {
+    if (!count[c]) continue;
+    between += count[c]! * (sum[c]! / count[c]! - mean) ** 2;
+    within += Math.max(squares[c]! - (sum[c]! * sum[c]!) / count[c]!, 0);
+  }
   if (groups < 2 || n <= groups) return 0;
   if (within === 0) return between > 0 ? Number.MAX_VALUE : 0;
   return (between / (groups - 1)) / (within / (n - groups));
@@ -57,16 +65,50 @@ export function regressionF(x: ArrayLike<number>, y: ArrayLike<number>): number 
     sxx += (x[i]! - mx) ** 2;
     syy += (y[i]! - my) ** 2;
   }
-  if (sxx === 0 || syy === 0 || n < 3) return 0;
+  return momentsF(n, sxx, sxy, syy);
+}
+
+/** F of a regression from the centred sums of squares and products. */
+function momentsF(n: number, sxx: number, sxy: number, syy: number): number {
+  if (sxx <= 0 || syy <= 0 || n < 3) return 0;
   const r2 = Math.min((sxy * sxy) / (sxx * syy), 1);
   return r2 === 1 ? Number.MAX_VALUE : (r2 / (1 - r2)) * (n - 2);
+}
+
+/**
+ * A categorical column's score: the F of its best one-hot indicator, from one pass of counts
+ * (per category and class, or per category sum of y) rather than one pass per category.
+ */
+function bestIndicatorF(codes: Int32Array, categories: number, y: Float64Array, classes: number): number {
+  const n = codes.length;
+  let best = 0;
+  if (classes) {
+    const joint = new Float64Array(categories * classes), perClass = new Float64Array(classes);
+    for (let i = 0; i < n; i++) (joint[codes[i]! * classes + y[i]!]!++), perClass[y[i]!]!++;
+    for (let c = 0; c < categories; c++) {
+      // x is 0/1: a class's sum of x is its count in this category, and so is its sum of squares.
+      const ones = joint.subarray(c * classes, (c + 1) * classes);
+      best = Math.max(best, groupsF(perClass, ones, ones));
+    }
+    return best;
+  }
+  const count = new Float64Array(categories), sumY = new Float64Array(categories);
+  let total = 0, squares = 0;
+  for (let i = 0; i < n; i++) (count[codes[i]!]!++), (sumY[codes[i]!]! += y[i]!), (total += y[i]!), (squares += y[i]! * y[i]!);
+  const mean = total / n;
+  for (let c = 0; c < categories; c++) {
+    const m = count[c]!;
+    best = Math.max(best, momentsF(n, m - (m * m) / n, sumY[c]! - m * mean, squares - n * mean * mean));
+  }
+  return best;
 }
 
 /** Mutual information (nats) of two discrete codes from their joint counts. */
 export function mutualInformation(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   const joint = new Map<number, number>(), pa = new Map<number, number>(), pb = new Map<number, number>();
-  const nb = Math.max(...Array.from(b)) + 1;
+  let nb = 0; // a loop, not Math.max(...b): spreading a million values overflows the stack
+  for (let i = 0; i < n; i++) nb = Math.max(nb, b[i]! + 1);
   for (let i = 0; i < n; i++) {
     const key = a[i]! * nb + b[i]!;
     joint.set(key, (joint.get(key) ?? 0) + 1);
@@ -114,12 +156,8 @@ export function scoreFeatures(sel: Selected, resolved: ResolvedColumns, rows: nu
       const yCodes = classes ? Int32Array.from(y) : quantileBins(y);
       return { name, score: mutualInformation(numeric ? quantileBins(numeric) : codes!.codes, yCodes) };
     }
-    const f = (x: ArrayLike<number>) => (classes ? anovaF(x, Int32Array.from(y), classes) : regressionF(x, y));
-    if (numeric) return { name, score: f(numeric) };
-    // A categorical column: its best one-hot indicator's F.
-    let best = 0;
-    for (let c = 0; c < codes!.count; c++) best = Math.max(best, f(Float64Array.from(codes!.codes, (k) => (k === c ? 1 : 0))));
-    return { name, score: best };
+    if (!numeric) return { name, score: bestIndicatorF(codes!.codes, codes!.count, y, classes) };
+    return { name, score: classes ? anovaF(numeric, Int32Array.from(y), classes) : regressionF(numeric, y) };
   });
 }
 

@@ -62,7 +62,7 @@ export function sizingRules({ inputs: ni, outputs: no, rows: ns, maxUnits }: Siz
     { name: "Jinchuan & Xinzhe 2008", source: "Sheela & Deepa 2013, Table 1", formula: "(N_in + sqrt(N_p)) / L (L = 1 hidden layer)", value: ni + Math.sqrt(ns) },
     {
       name: "Xu & Chen 2008", source: "Sheela & Deepa 2013, Table 1", formula: "C_f (N / (d log N))^0.5",
-      value: ns > 1 ? Math.sqrt(ns / (n * Math.log(ns))) : null,
+      value: ns > 1 ? finite(Math.sqrt(ns / (n * Math.log(ns)))) : null,
       note: "C_f (the first absolute moment of the target function's Fourier magnitudes) is unknown here: taken as 1",
     },
     { name: "Shibata & Ikeda 2009", source: "Sheela & Deepa 2013, Table 1", formula: "sqrt(N_i N_o)", value: Math.sqrt(ni * no) },
