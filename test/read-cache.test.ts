@@ -42,6 +42,7 @@ describe("cached reads: jobs and models as they are now", () => {
   }
 
   it("shows a worker's writes, answers 304 only while nothing changed, and hides other tenants' jobs", async () => {
+    const older = await createJob(env, { datasetId: (await upload(env, "iris.csv", "key-b")).id, target: "target", model: { type: "sequential", layers: [] } }, "key-b");
     const ds = await upload(env, "iris.csv", "key-a");
     const job = await createJob(env, { datasetId: ds.id, target: "target", model: { type: "sequential", layers: [] }, training: { epochs: 3 } }, "key-a");
     const first = await env.api().get(`/v1/jobs/${job.id}`).set(A);
@@ -64,9 +65,12 @@ describe("cached reads: jobs and models as they are now", () => {
     const list = await eventually("/v1/jobs", (b) => b.items[0]?.status === "running");
     assert.deepEqual(list.items.map((j: any) => j.id), [job.id]);
 
-    // Tenant b sees nothing of it, cached or not.
+    // Tenant b sees nothing of it, cached or not, not even through a list cursor.
     assert.equal((await env.api().get(`/v1/jobs/${job.id}`).set(B)).status, 404);
-    assert.deepEqual((await env.api().get("/v1/jobs").set(B)).body.items, []);
+    assert.deepEqual((await env.api().get("/v1/jobs").set(B)).body.items.map((j: any) => j.id), [older.id]);
+    const page = await env.api().get(`/v1/jobs?cursor=${job.id}`).set(B);
+    assert.equal(page.status, 200);
+    assert.deepEqual(page.body.items, [], `a's job as b's cursor starts no page (b's older job ${older.id} would show when a's job was made)`);
   });
 
   it("reads its own writes at once: a cancel shows on the very next GET", async () => {

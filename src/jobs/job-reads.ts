@@ -17,11 +17,15 @@ const JOBS_BY_ID = `
     COALESCE((SELECT json_agg(json_build_array(e.epoch, e.logs) ORDER BY e.epoch) FROM "JobEpoch" e WHERE e."jobId" = j.id), '[]') AS epochs_logs
   FROM "Job" j WHERE j.id = ANY($1::uuid[])`;
 
-/** One page of a tenant's job ids, newest first: $2 rows, $3 a status or null, $4 the cursor (last id seen) or null. */
+/**
+ * One page of a tenant's job ids, newest first: $2 rows, $3 a status or null, $4 the cursor (last
+ * id seen) or null. Another tenant's id as the cursor is as unknown as a missing one (an empty
+ * page): its creation time must not show through the page it would start.
+ */
 const PAGE_IDS = `
   SELECT id FROM "Job"
   WHERE tenant = $1 AND ($3::text IS NULL OR status = $3)
-    AND ($4::uuid IS NULL OR ("createdAt", id) < (SELECT "createdAt", id FROM "Job" WHERE id = $4::uuid))
+    AND ($4::uuid IS NULL OR ("createdAt", id) < (SELECT "createdAt", id FROM "Job" WHERE id = $4::uuid AND tenant = $1))
   ORDER BY "createdAt" DESC, id DESC LIMIT $2`;
 
 type JobRow = Parameters<typeof toJobView>[0] & { modelId: string | null; epochs_logs: Array<[number, unknown]> };
