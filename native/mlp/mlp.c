@@ -334,16 +334,28 @@ static double num(napi_env env, napi_value obj, const char *name, double dflt) {
 }
 
 
-static void finalize(napi_env env, void *data, void *hint) {
-  (void)hint;
-  Net *net = data;
+/* Frees what create() allocated (any of it may be NULL: free(NULL) is a no-op). */
+static void release(Net *net) {
   for (int i = 0; i < net->nops; i++) {
     Op *op = &net->ops[i];
     free(op->gw); free(op->gb); free(op->z); free(op->a); free(op->mask);
   }
   free(net->xb); free(net->yb); free(net->wb); free(net->da); free(net->dz);
-  napi_delete_reference(env, net->keep);
   free(net);
+}
+
+static void finalize(napi_env env, void *data, void *hint) {
+  (void)hint;
+  Net *net = data;
+  napi_delete_reference(env, net->keep);
+  release(net);
+}
+
+/* A RangeError, and create()'s partial network freed. */
+static napi_value refuse(napi_env env, Net *net, const char *why) {
+  release(net);
+  napi_throw_range_error(env, NULL, why);
+  return NULL;
 }
 
 /*
@@ -356,6 +368,7 @@ static napi_value create(napi_env env, napi_callback_info info) {
   napi_value spec;
   CHECK(napi_get_cb_info(env, info, &argc, &spec, NULL, NULL));
   Net *net = calloc(1, sizeof(Net));
+  if (!net) { napi_throw_error(env, NULL, "create: out of memory"); return NULL; }
   net->in = (int)num(env, spec, "input", 0);
   net->outUnits = (int)num(env, spec, "outUnits", 0);
   net->loss = (int)num(env, spec, "loss", 0);
@@ -373,8 +386,8 @@ static napi_value create(napi_env env, napi_callback_info info) {
   napi_value ops = prop(env, spec, "ops");
   uint32_t nops;
   CHECK(napi_get_array_length(env, ops, &nops));
-  if (nops == 0 || nops > MAX_OPS) { free(net); napi_throw_range_error(env, NULL, "ops: 1 to 64"); return NULL; }
-  net->nops = (int)nops;
+  if (nops == 0 || nops > MAX_OPS) return refuse(env, net, "ops: 1 to 64");
+  if (net->in < 1 || net->outUnits < 1 || net->maxBatch < 1) return refuse(env, net, "input, outUnits and maxBatch must be positive");
   int width = net->in, widest = net->in;
   const size_t B = (size_t)net->maxBatch;
   for (uint32_t i = 0; i < nops; i++) {
@@ -387,10 +400,12 @@ static napi_value create(napi_env env, napi_callback_info info) {
     op->rate = (float)num(env, s, "rate", 0);
     op->in = width;
     op->out = op->kind == OP_DENSE ? (int)num(env, s, "units", 0) : width;
+    net->nops = (int)i + 1; /* what release() frees if this op fails */
+    if (op->out < 1) return refuse(env, net, "units must be positive");
     if (op->kind == OP_DENSE) {
       size_t len = 0;
       op->w = typed(env, prop(env, s, "kernel"), &len);
-      if (!op->w || len != (size_t)op->in * op->out) { napi_throw_range_error(env, NULL, "kernel size"); return NULL; }
+      if (!op->w || len != (size_t)op->in * op->out) return refuse(env, net, "kernel size");
       op->b = typed(env, prop(env, s, "bias"), NULL);
       op->kl1 = (float)num(env, s, "l1", 0); op->kl2 = (float)num(env, s, "l2", 0);
       op->bl1 = (float)num(env, s, "biasL1", 0); op->bl2 = (float)num(env, s, "biasL2", 0);
@@ -415,12 +430,19 @@ static napi_value create(napi_env env, napi_callback_info info) {
     width = op->out;
     if (width > widest) widest = width;
   }
-  if (width != net->outUnits) { napi_throw_range_error(env, NULL, "output width"); return NULL; }
+  if (width != net->outUnits) return refuse(env, net, "output width");
   net->xb = malloc(B * net->in * sizeof(float));
   net->yb = malloc(B * net->outUnits * sizeof(float));
   net->wb = malloc(B * sizeof(float));
   net->da = malloc(B * widest * sizeof(float));
   net->dz = malloc(B * widest * sizeof(float));
+  /* A batch too large for memory is an error the caller can report, not a crash later. */
+  int ok = net->xb && net->yb && net->wb && net->da && net->dz;
+  for (int i = 0; i < net->nops; i++) {
+    const Op *op = &net->ops[i];
+    ok = ok && op->z && op->a && (op->kind != OP_DROPOUT || op->mask) && (op->kind != OP_DENSE || (op->gw && op->gb));
+  }
+  if (!ok) return refuse(env, net, "out of memory for this batch size and network");
   CHECK(napi_create_reference(env, spec, 1, &net->keep));
   napi_value handle;
   CHECK(napi_create_external(env, net, finalize, NULL, &handle));

@@ -84,6 +84,8 @@ const CASES: Case[] = [
   { name: "centered rmsprop, mse, mae metric, leaky relu", layers: [{ units: 10 }, { leaky: 0.2 }, { units: 6, activation: "softplus" }, { units: 1 }], loss: "mean_squared_error", optimizer: { type: "rmsprop", centered: true, momentum: 0.5 }, metrics: ["mae", "mse"] },
   { name: "adagrad, mae loss, swish and sigmoid", layers: [{ units: 9, activation: "swish" }, { units: 5, activation: "sigmoid" }, { units: 1, activation: "linear" }], loss: "mean_absolute_error", optimizer: { type: "adagrad", learningRate: 0.05 }, metrics: ["mse"] },
   { name: "plain rmsprop, relu6/softsign, last batch short", layers: [{ units: 7, activation: "relu6" }, { units: 7, activation: "softsign" }, { units: 3, activation: "softmax" }], loss: "categorical_crossentropy", optimizer: "rmsprop", n: 301, batchSize: 64 },
+  // The largest batchSize a spec may ask for, on 300 rows: one batch of all rows (buffers sized to the rows).
+  { name: "batchSize 65,536 on 300 rows", layers: [...hidden, { units: 3, activation: "softmax" }], loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"], batchSize: 65_536 },
 ];
 
 describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built (no CBLAS)" }, () => {

@@ -54,7 +54,11 @@ export class FastTrainer {
     const iterations = saved.length ? saved[0]!.tensor.dataSync()[0]! : 0;
     saved[0]?.tensor.dispose(); // the iteration count, made by getWeights; the rest are the optimizer's own
     const restored = saved.length > 1 ? saved.slice(1).map((s) => Float32Array.from(s.tensor.dataSync() as Float32Array)) : undefined;
-    return new FastTrainer(model, plan, lib, opt, batchSize, iterations, restored, width);
+    try {
+      return new FastTrainer(model, plan, lib, opt, batchSize, iterations, restored, width);
+    } catch (err) {
+      return `native network not created: ${(err as Error).message}`; // e.g. no memory for the batch: tfjs says it its own way
+    }
   }
 
   /** One epoch over `order` (rows of x/y, already shuffled); stops early after a batch past the deadline. */
