@@ -52,22 +52,22 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Jo
     onCandidate: (step, logs) => hooks.onEpoch(step, logs),
     deadline: req.training.maxSeconds !== undefined && Number.isFinite(req.training.maxSeconds) ? Date.now() + req.training.maxSeconds * 1000 : undefined,
   });
-  clock.lap("fit");
   if (!fit) return { status: "interrupted" };
   if (!fit.search.length) await hooks.onEpoch(0, { hiddenUnits: fit.units });
   warnings.push(...fit.warnings);
 
   // Calibrate on the rows the output weights were fitted on.
   const fitted = fit.search.length && data.validation.n && (typeof spec.hiddenUnits !== "number" && spec.hiddenUnits.by === "validation") ? pool : [data.train];
-  // Raw scores first (linear output), to calibrate them into probabilities.
+  // Raw scores first (linear output), to calibrate them into probabilities: in BLAS where it can,
+  // else through the tfjs model with a linear output (built only then).
   clock.lap("fit");
-  const linear = exportModel(fit, data.inputs, "linear", k, 1, new Array<number>(k).fill(0));
-  const raw = (p: Part) => nativeScores(fit, p.x, p.n, data.inputs, k) ?? predictMatrix(linear, p.x, p.n, data.preprocessing.groups, "linear").values;
+  let linear: tfl.Sequential | undefined;
+  const raw = (p: Part) => nativeScores(fit, p.x, p.n, data.inputs, k) ?? predictMatrix((linear ??= exportModel(fit, data.inputs, "linear", k, 1, new Array<number>(k).fill(0))), p.x, p.n, data.preprocessing.groups, "linear").values;
   let calibrated: [number, number[]];
   try {
     calibrated = calibration(fitted, raw, mode, k, data.targetScale, clock);
   } finally {
-    linear.dispose();
+    linear?.dispose();
   }
   const final = exportModel(fit, data.inputs, mode, k, ...calibrated);
   clock.lap("calibrate");
