@@ -50,6 +50,9 @@ export default async function trainProcessor(job: SandboxedJob<TrainPayload>, to
     await job.moveToDelayed(Date.now() + ctx.config.TENANT_DEFER_MS, token);
     throw new DelayedError();
   }
+  // Between jobs is the moment to collect: the job's arrays are garbage now, and V8 would
+  // otherwise let the heap grow for a while before a full collection (--expose-gc, train-worker.ts).
+  (globalThis as { gc?: () => void }).gc?.();
   // What this process holds after the job: tfjs tensors (a leak shows as a count that grows
   // from job to job) and its resident memory (test/worker-memory.test.ts watches both).
   log("training ended", { result, tensors: (await runtime()).liveTensors(), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) });

@@ -36,7 +36,9 @@ export function startTrainWorker(config: Config, db: Db, log: (msg: string, extr
     stalledInterval: config.STALLED_INTERVAL_MS,
     maxStalledCount: 1,
     useWorkerThreads: false,
-    workerForkOptions: { env: trainingEnv() },
+    // --expose-gc: a training process collects its garbage between jobs (train-processor.ts).
+    // BullMQ passes the parent's execArgv (tsx's loader) unless given these; --inspect is dropped.
+    workerForkOptions: { env: trainingEnv(), execArgv: [...process.execArgv.filter((a) => !a.startsWith("--inspect")), "--expose-gc"] },
   });
   worker.on("failed", (job, err) => {
     if (!job) return;
