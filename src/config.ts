@@ -61,6 +61,8 @@ const EnvSchema = z.object({
   MAX_LAYERS: int(64),
   MAX_UNITS: int(8_192),
   MAX_PARAMS: int(20_000_000),
+  /** Rows an SVM or kNN job may train on (their cost grows with the rows squared). Default 20,000. */
+  MAX_KERNEL_ROWS: int(20_000),
   /** Widest encoded model input, and largest embedding vocabulary. Default 65,536. */
   MAX_INPUT_WIDTH: int(65_536),
   /** Requests per minute per API key (tenant); 0 turns the limit off. Default 600. */

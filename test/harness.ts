@@ -139,7 +139,10 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
   };
 }
 
-export const fixture = (name: string) => readFileSync(`${FIXTURES}/${name}`);
+/** `../shared/datasets/`: datasets we may not commit (Spotify's terms), present on these machines and in CI. */
+export const SHARED_DATASETS = `${ROOT}../shared/datasets`;
+
+export const fixture = (name: string) => readFileSync(name.startsWith("shared:") ? `${SHARED_DATASETS}/${name.slice(7)}` : `${FIXTURES}/${name}`);
 
 /** Polls a job until `done(job)` or the deadline; returns the last view. */
 export async function waitForJob(
@@ -177,9 +180,9 @@ export async function createJob(env: TestEnv, body: Record<string, unknown>, aut
   return res.body;
 }
 
-/** Uploads a fixture as text/csv; returns the dataset. */
+/** Uploads a fixture (or `shared:<name>` from ../shared/datasets) as text/csv; returns the dataset. */
 export async function upload(env: TestEnv, name: string, auth?: string): Promise<any> {
-  const req = env.api().post(`/v1/datasets?name=${name}`).set("content-type", "text/csv");
+  const req = env.api().post(`/v1/datasets?name=${name.replace(/^shared:/, "")}`).set("content-type", "text/csv");
   if (auth) req.set("authorization", `Bearer ${auth}`);
   const res = await req.send(fixture(name));
   if (res.status !== 201) throw new Error(`upload ${name}: ${res.status} ${res.text}`);

@@ -5,7 +5,7 @@ import type { Dataset } from "../generated/prisma/client.js";
 import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import {
-  checkRequestLimits, estimateInputGroups, findLeaks, resolveColumns, runtime,
+  checkRequestLimits, estimateInputGroups, familyOf, findLeaks, resolveColumns, runtime,
   SpecError, type InputGroup, type JobRequest, type NetworkDescription, type ResolvedColumns, type SpecLimits,
 } from "../training/index.js";
 
@@ -42,6 +42,9 @@ export interface JobPlan {
 export async function planJob(db: Db, config: Config, tenant: string, req: JobRequest): Promise<JobPlan> {
   const dataset = await db.dataset.findFirst({ where: { id: req.datasetId, tenant, status: "ready" } });
   if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
+  if (familyOf(req.model).keepsRows && dataset.rows > config.MAX_KERNEL_ROWS) {
+    throw invalid([{ path: "model.type", message: `a ${req.model.type} pairs up (or keeps) every training row: at most ${config.MAX_KERNEL_ROWS} rows (MAX_KERNEL_ROWS), this dataset has ${dataset.rows}: upload a sample, or use randomForest or logisticRegression` }]);
+  }
   const columns = dataset.columns as unknown as ColumnProfile[];
   const resolved = resolveColumns(req, columns);
   const selecting: FieldError[] = !req.preprocessing.featureSelection ? [] : [

@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
-import { encodeRow, modelJson, ModelSummarySchema, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts, type tfl } from "../training/index.js";
+import { argmax, BASELINE_FORMAT, decodeBaseline, encodeRow, modelJson, ModelSummarySchema, predictBaseline, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
 
 
@@ -50,10 +50,19 @@ const artifactsOf = (m: ModelRow, weightData: Buffer): StoredArtifacts => ({
   weightData,
 });
 
+/** A loaded model: TF.js network or classic baseline, scoring encoded rows. */
+interface Predictor {
+  scores(x: Float32Array, n: number, prep: StoredPreprocessing): Promise<{ values: Float32Array; width: number }>;
+  dispose(): void;
+}
+
+const isBaseline = (m: ModelRow) => (m.topology as { format?: string }).format === BASELINE_FORMAT;
+const notNetwork = (m: ModelRow) => new AppError("not_found", `model ${m.id} is a ${m.type} baseline, not a network: it downloads as GET /v1/models/${m.id}/baseline.json`);
+
 /** Trained models: metadata, the TF.js layers-model download, and predictions on raw rows. */
 export class ModelService {
-  /** Loaded networks by model id, least recently used first (a Map keeps insertion order). */
-  private readonly loaded = new Map<string, Promise<tfl.LayersModel>>();
+  /** Loaded models by id, least recently used first (a Map keeps insertion order). */
+  private readonly loaded = new Map<string, Promise<Predictor>>();
   private static readonly CACHE_SIZE = 16;
 
   constructor(
@@ -82,6 +91,7 @@ export class ModelService {
   async modelJson(tenant: string, id: string): Promise<Record<string, unknown>> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
+    if (isBaseline(m)) throw notNetwork(m);
     const v = toModelView(m);
     return modelJson(artifactsOf(m, Buffer.alloc(0)), {
       modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing,
@@ -94,7 +104,19 @@ export class ModelService {
     const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1 AND "tenant" = $2', [id, tenant]);
     const row = res.rows[0];
     if (!row) throw new AppError("not_found", `model ${id} not found`);
+    const m = await this.find(tenant, id);
+    if (isBaseline(m)) throw notNetwork(m);
     return row.weightData;
+  }
+
+  /** A classic baseline (SVM, kNN, trees, naive Bayes) as JSON, with the preprocessing that feeds it. */
+  async baselineJson(tenant: string, id: string): Promise<Record<string, unknown>> {
+    requireTenant(tenant);
+    const m = await this.find(tenant, id);
+    if (!isBaseline(m)) throw new AppError("not_found", `model ${id} is a ${m.type} network: it downloads as GET /v1/models/${id}/model.json (TF.js layers model)`);
+    const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1', [id]);
+    const v = toModelView(m);
+    return { ...JSON.parse(res.rows[0]!.weightData.toString("utf8")), modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing };
   }
 
   /** Applies the stored preprocessing to raw rows and runs the network. */
@@ -112,9 +134,8 @@ export class ModelService {
         throw new AppError("validation_failed", `rows[${i}]: ${err.detail}`, err.errors.map((e) => ({ path: `rows[${i}].${e.path}`, message: e.message })));
       }
     });
-    const model = await this.network(m);
-    const { predictMatrix, argmax } = await runtime();
-    const { values, width: k } = predictMatrix(model, x, rows.length, prep.groups, prep.outputMode);
+    const model = await this.predictor(m);
+    const { values, width: k } = await model.scores(x, rows.length, prep);
     if (prep.target.task === "regression") return rows.map((_, i) => ({ value: values[i]! }));
     const labels = prep.target.labels;
     return rows.map((_, i) => ({
@@ -123,14 +144,24 @@ export class ModelService {
     }));
   }
 
-  private network(m: ModelRow): Promise<tfl.LayersModel> {
+  private async load(m: ModelRow): Promise<Predictor> {
+    const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1', [m.id]);
+    const bytes = res.rows[0]!.weightData;
+    if (isBaseline(m)) {
+      const artifact = decodeBaseline(bytes);
+      return { scores: (x, n) => predictBaseline(artifact, x, n), dispose: () => undefined };
+    }
+    const { initBackend, loadStored, predictMatrix } = await runtime();
+    await initBackend(this.config.TFJS_BACKEND);
+    const net = await loadStored(artifactsOf(m, bytes));
+    return { scores: async (x, n, prep) => predictMatrix(net, x, n, prep.groups, prep.outputMode), dispose: () => net.dispose() };
+  }
+
+  private predictor(m: ModelRow): Promise<Predictor> {
     let entry = this.loaded.get(m.id);
     if (entry) this.loaded.delete(m.id);
     else {
-      entry = runtime().then(async ({ initBackend, loadStored }) => {
-        await initBackend(this.config.TFJS_BACKEND);
-        return loadStored(artifactsOf(m, await this.weights(m.tenant, m.id)));
-      });
+      entry = this.load(m);
       entry.catch(() => this.loaded.delete(m.id));
     }
     this.loaded.set(m.id, entry);

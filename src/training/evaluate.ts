@@ -1,4 +1,4 @@
-import { argmax } from "./predict.js";
+import { argmax } from "./argmax.js";
 
 export interface ClassificationMetrics {
   n: number;

@@ -28,4 +28,6 @@ export type { tfl } from "./tf.js";
 /** The TensorFlow.js-backed parts (backend choice, building, training, prediction, export). */
 export const runtime = () => import("./runtime.js");
 export { phaseClock, type PhaseClock } from "./phase-clock.js";
+export { argmax } from "./argmax.js";
+export { BASELINE_FORMAT, decodeBaseline, predictBaseline, type BaselineArtifact } from "./baselines/model.js";
 export { sizingAdvice, type SizingAdvice } from "./sizing.js";

@@ -11,6 +11,7 @@ import type { Selected } from "../prepare.js";
 import type { JobRequest } from "../spec/job-request.js";
 import type { SplitIndices } from "../split.js";
 import type { TrainOutcome } from "../train-result.js";
+import type { NetworkDescription } from "../describe.js";
 
 /** What a family's own training entry gets: the selected rows, the split, the hooks. */
 export interface FamilyTrainRun {
@@ -35,7 +36,7 @@ export interface DeclaredInput {
  * adding a kind is a file implementing this and one line in `index.ts`. Nothing outside the
  * families branches on `model.type`. `build` loads TensorFlow.js on first use.
  */
-export interface ModelFamily<S extends { type: string }, Schema extends z.ZodType<S> = z.ZodType<S>> {
+export interface ModelFamily<S extends { type: string }, Schema extends z.ZodType = z.ZodType<S>> {
   type: S["type"];
   /** The family's zod schema (versioned by its `specVersion`). */
   schema: Schema;
@@ -58,6 +59,13 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
    * without one, the job trains the built network with the epoch loop (train-job.ts).
    */
   train?(run: FamilyTrainRun): Promise<TrainOutcome>;
+  /**
+   * Models whose cost grows with the rows squared or that keep the rows (SVM, kNN): job creation
+   * refuses datasets over MAX_KERNEL_ROWS for them.
+   */
+  keepsRows?: boolean;
+  /** A summary without a network, for models that are not one (SVM, trees...). */
+  describe?(spec: S, groups: InputGroup[], ctx: NetworkContext): NetworkDescription;
   /** The tfjs network over the input groups, with an output fitting the target. */
   build(spec: S, groups: InputGroup[], ctx: NetworkContext): Promise<Network>;
 }

@@ -1,15 +1,19 @@
 import { z } from "zod";
 import { elm } from "./elm.js";
+import { decisionTree, knn, logisticRegression, majority, naiveBayes, randomForest, svm } from "./baselines.js";
 import type { ModelFamily } from "./family.js";
 import { functional } from "./functional.js";
 import { keras } from "./keras.js";
 import { sequential } from "./sequential.js";
 
 /** The model families, one line each: the `type` of a model spec picks its entry. */
-export const FAMILIES = { sequential, functional, keras, elm } as const;
+export const FAMILIES = { sequential, functional, keras, elm, svm, logisticRegression, knn, decisionTree, randomForest, naiveBayes, majority } as const;
 
 /** The `model` field of a job: a discriminated union on `type` of the families' schemas. */
-export const ModelSpecSchema = z.discriminatedUnion("type", [sequential.schema, functional.schema, keras.schema, elm.schema]);
+export const ModelSpecSchema = z.discriminatedUnion("type", [
+  sequential.schema, functional.schema, keras.schema, elm.schema,
+  svm.schema, logisticRegression.schema, knn.schema, decisionTree.schema, randomForest.schema, naiveBayes.schema, majority.schema,
+]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
 /** The family of a spec. */

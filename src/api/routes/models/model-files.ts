@@ -13,6 +13,14 @@ export default function modelFiles(app: App) {
     },
     handler: (req) => app.services.models.modelJson(req.tenant, req.params.id),
   });
+  app.get("/v1/models/:id/baseline.json", {
+    schema: {
+      tags: ["models"], summary: "A classic baseline (svm, knn, decisionTree, randomForest, naiveBayes) as JSON, with its preprocessing",
+      description: "The format is in the README (Baselines): libsvm's model text for an SVM, flat trees for forests, the rows for kNN, means and variances for naive Bayes.",
+      params: IdParamsSchema, response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404) },
+    },
+    handler: (req) => app.services.models.baselineJson(req.tenant, req.params.id),
+  });
   app.get("/v1/models/:id/:file", {
     schema: {
       tags: ["models"], summary: `The binary weights named in model.json (${WEIGHTS_FILE})`,
