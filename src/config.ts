@@ -83,6 +83,10 @@ const EnvSchema = z.object({
   JOB_KILL_GRACE_SECONDS: int(30),
   /** Jobs of one tenant that may train at once across all workers; others wait, so tenants share workers. Default 2. */
   MAX_RUNNING_JOBS_PER_TENANT: int(2),
+  /** Trial jobs one experiment may run in all (candidates x folds, all generations). Default 500. */
+  MAX_EXPERIMENT_TRIALS: int(500),
+  /** Experiments one tenant may have queued or running at once. Default 3. */
+  MAX_ACTIVE_EXPERIMENTS_PER_TENANT: int(3),
   /** How long a job deferred by MAX_RUNNING_JOBS_PER_TENANT waits before it is tried again. Default 3 s. */
   TENANT_DEFER_MS: int(3_000),
   /** Most categories one column may keep (preprocessing maxCategories; at least its default 100). Default 1000. */

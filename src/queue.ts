@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from "bullmq";
+import { FlowProducer, Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { Config } from "./config.js";
 
 /** What a training queue entry carries: the job row's id (Postgres has the rest) and its tenant. */
@@ -7,11 +7,21 @@ export interface TrainPayload {
   tenant: string;
 }
 
+/** An experiment's step: run when all trials of its current generation have ended (a BullMQ flow's parent). */
+export interface ExperimentPayload {
+  experimentId: string;
+  tenant: string;
+  generation: number;
+}
+
 /** Each queue's name and payload (immich-style typed job map): one training queue per device kind. */
 export interface QueuePayloads {
   train: TrainPayload;
   "train-gpu": TrainPayload;
+  experiment: ExperimentPayload;
 }
+
+export const EXPERIMENT_QUEUE = "experiment" satisfies keyof QueuePayloads;
 
 /** Where a job trains: `cpu` workers (the default), or `gpu` workers (WORKER_DEVICE=gpu, Dockerfile.gpu). */
 export type Device = "cpu" | "gpu";
@@ -42,13 +52,20 @@ export function createTrainQueue(config: Config, device: Device = "cpu"): Queue<
   return new Queue<TrainPayload>(trainQueueName(device), {
     connection: redisConnection(config, "producer"),
     prefix: config.QUEUE_PREFIX,
-    defaultJobOptions: {
-      attempts: config.JOB_ATTEMPTS,
-      backoff: { type: "fixed", delay: 1000 },
-      removeOnComplete: 1000,
-      removeOnFail: 5000,
-    },
+    defaultJobOptions: trainJobOptions(config),
   });
+}
+
+/** A training job's retry and retention options (a flow's children do not get a queue's defaults). */
+export function trainJobOptions(config: Config): JobsOptions {
+  return { attempts: config.JOB_ATTEMPTS, backoff: { type: "fixed", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 };
+}
+
+/** Adds experiments' trial flows (the step job as parent, its trials as children). */
+export function createFlowProducer(config: Config, onError: (err: Error) => void): FlowProducer {
+  const flows = new FlowProducer({ connection: redisConnection(config, "producer"), prefix: config.QUEUE_PREFIX });
+  flows.on("error", onError);
+  return flows;
 }
 
 /** The training queues by device, opened when first used. */

@@ -11,7 +11,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Config } from "../config.js";
 import { createDb, type Db } from "../db.js";
-import { TrainQueues } from "../queue.js";
+import { createFlowProducer, TrainQueues } from "../queue.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { JobService } from "../jobs/job-service.js";
 import { JobListener } from "../jobs/job-listener.js";
@@ -20,6 +20,11 @@ import { ReadCache } from "../read-cache.js";
 import { ModelReads } from "../models/model-reads.js";
 import { AdviceService } from "../experiments/advice-service.js";
 import hiddenUnitsAdvice from "./routes/advice/hidden-units.js";
+import { ExperimentService } from "../experiments/experiment-service.js";
+import createExperiment from "./routes/experiments/create-experiment.js";
+import getExperiment from "./routes/experiments/get-experiment.js";
+import cancelExperiment from "./routes/experiments/cancel-experiment.js";
+import experimentPlot from "./routes/experiments/experiment-plot.js";
 import { JobStreams } from "../jobs/job-stream.js";
 import { ModelService } from "../models/model-service.js";
 import type { App } from "./context.js";
@@ -91,6 +96,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   // An unhandled 'error' event would crash the API when Redis goes away; /ready reports it instead.
   const queues = new TrainQueues(config, (err) => app.log.warn({ err: err.message }, "redis connection error"));
   const queue = queues.of("cpu");
+  const flows = createFlowProducer(config, (err) => app.log.warn({ err: err.message }, "redis connection error"));
   app.decorate("config", config);
   const listener = new JobListener(db.pool);
   const reads = new ReadCache(listener, config.READ_CACHE_BYTES);
@@ -106,10 +112,12 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     modelReads: new ModelReads(models, reads),
     streams: new JobStreams(db, listener, jobs, config),
     advice: new AdviceService(db, config),
+    experiments: new ExperimentService(db, flows, config),
   });
   app.addHook("onClose", async () => {
     await listener.close();
     await queues.close();
+    await flows.close();
     await db.$disconnect();
     await db.pool.end().catch(() => undefined); // the pool is ours: Prisma's adapter does not end it
   });
@@ -121,7 +129,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
 
   health(app, { db, redisPing: () => queue.count() });
   metrics(app, { db, queue });
-  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, jobPlot, validateModel, getModel, modelFiles, predict, hiddenUnitsAdvice]) {
+  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, jobPlot, validateModel, getModel, modelFiles, predict, hiddenUnitsAdvice, createExperiment, getExperiment, cancelExperiment, experimentPlot]) {
     route(app);
   }
   return app;

@@ -1,4 +1,5 @@
 import type { AdviceService } from "../experiments/advice-service.js";
+import type { ExperimentService } from "../experiments/experiment-service.js";
 import type { ModelReads } from "../models/model-reads.js";
 import type { JobReads } from "../jobs/job-reads.js";
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
@@ -18,6 +19,7 @@ export interface Services {
   modelReads: ModelReads;
   streams: JobStreams;
   advice: AdviceService;
+  experiments: ExperimentService;
 }
 
 declare module "fastify" {

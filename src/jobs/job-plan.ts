@@ -9,6 +9,12 @@ import {
   SpecError, type InputGroup, type JobRequest, type NetworkDescription, type ResolvedColumns, type SpecLimits,
 } from "../training/index.js";
 
+/** Steps the progress counts: epochs (per CV fold and the refit), or an ELM's candidate sizes. */
+export function plannedSteps(req: JobRequest): number {
+  const own = familyOf(req.model).plannedSteps?.(req.model);
+  return own ?? req.training.epochs * (req.crossValidation ? req.crossValidation.folds + 1 : 1);
+}
+
 /** Rows, and cells, read at job creation (on the API) to look for leaking columns. */
 const LEAK_SAMPLE_ROWS = 50_000;
 const LEAK_SAMPLE_CELLS = 1_000_000;
@@ -37,9 +43,10 @@ export interface JobPlan {
 /**
  * Everything a job request is checked for before it is queued, shared by job creation and the
  * dry run: the dataset (this tenant's), columns and task, limits, the network built once
- * (shapes, layer support, exact parameter count) and warnings (dropped columns, leaks).
+ * (shapes, layer support, exact parameter count) and warnings (dropped columns, leaks; an
+ * experiment looks for leaks once, not per trial: `leaks: false`).
  */
-export async function planJob(db: Db, config: Config, tenant: string, req: JobRequest): Promise<JobPlan> {
+export async function planJob(db: Db, config: Config, tenant: string, req: JobRequest, opts: { leaks?: boolean } = {}): Promise<JobPlan> {
   const dataset = await db.dataset.findFirst({ where: { id: req.datasetId, tenant, status: "ready" } });
   if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
   if (familyOf(req.model).keepsRows && dataset.rows > config.MAX_KERNEL_ROWS) {
@@ -51,6 +58,7 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
     ...(req.crossValidation ? [{ path: "preprocessing.featureSelection", message: "not with crossValidation yet: each fold would need its own selection; use split.validation" }] : []),
     ...(resolved.groups.length !== 1 ? [{ path: "preprocessing.featureSelection", message: "needs a model with one input" }] : []),
   ];
+  if (req.split.fold && req.crossValidation) selecting.push({ path: "split.fold", message: "a job tests on one fold or cross-validates, not both" });
   if (selecting.length) throw invalid(selecting);
   const target = columns.find((c) => c.name === req.target)!;
   const groups = estimateInputGroups(resolved, columns, req);
@@ -58,6 +66,7 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   const over = checkRequestLimits(req, specLimits(config), groups, ctx);
   if (over.length) throw invalid(over);
   const network = await describe(config, req.model, groups, ctx);
+  if (opts.leaks === false) return { dataset, resolved, groups, network, warnings: [...resolved.warnings, ...network.warnings] };
   const only = new Set([req.target, ...resolved.features.map((f) => f.name)]);
   const maxRows = Math.max(100, Math.min(LEAK_SAMPLE_ROWS, Math.floor(LEAK_SAMPLE_CELLS / only.size)));
   const sample = await new DatasetService(db, config).readTable(dataset, { only, maxRows });

@@ -4,18 +4,13 @@ import { within } from "../timeout.js";
 import { lockTenant, type Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import { remainingStorage } from "../storage-quota.js";
-import { planJob } from "./job-plan.js";
+import { plannedSteps, planJob } from "./job-plan.js";
 import type { TrainQueues } from "../queue.js";
 import type { PlotFile } from "../plots/plot-files.js";
-import { familyOf, readStoredRequest, type JobRequest } from "../training/index.js";
+import { readStoredRequest, type JobRequest } from "../training/index.js";
 import { FINAL_STATUSES, toJobView, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
-/** Steps the progress counts: epochs (per CV fold and the refit), or an ELM's candidate sizes. */
-function plannedSteps(req: JobRequest): number {
-  const own = familyOf(req.model).plannedSteps?.(req.model);
-  return own ?? req.training.epochs * (req.crossValidation ? req.crossValidation.folds + 1 : 1);
-}
 
 const withDetail = { history: true, model: { select: { id: true } } } as const;
 
@@ -43,7 +38,8 @@ export class JobService {
     }
     const limit = this.config.MAX_ACTIVE_JOBS_PER_TENANT;
     const full = (active: number) => new AppError("too_many_requests", `${active} jobs are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_JOBS_PER_TENANT): wait for one to end`);
-    const countActive = (db: Pick<Db, "job">) => db.job.count({ where: { tenant, status: { in: ["queued", "running"] } } });
+    // An experiment's trials count against its own limits (MAX_EXPERIMENT_TRIALS), not this one.
+    const countActive = (db: Pick<Db, "job">) => db.job.count({ where: { tenant, status: { in: ["queued", "running"] }, experimentId: null } });
     // A job ends in a stored model: a tenant at its storage quota trains nothing new.
     await remainingStorage(this.db.pool, tenant, this.config.MAX_STORAGE_BYTES_PER_TENANT, "job refused");
     const early = await countActive(this.db);

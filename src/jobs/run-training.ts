@@ -118,8 +118,9 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     }
     const r = outcome.result;
     const labels = r.preprocessing.target.task === "classification" ? r.preprocessing.target.labels : [];
-    // Drawn here, once, so the API never renders: it serves these bytes.
-    const plots = await drawJobPlots({ id: jobId, status: "succeeded", history: r.history, metrics: { ...r.metrics, diagnosis: r.diagnosis } as PlotSource["metrics"] });
+    // Drawn here, once, so the API never renders: it serves these bytes. A search's trials (there
+    // may be hundreds) skip theirs: the experiment draws its own.
+    const plots = (job.trial as { plots?: boolean } | null)?.plots === false ? [] : await drawJobPlots({ id: jobId, status: "succeeded", history: r.history, metrics: { ...r.metrics, diagnosis: r.diagnosis } as PlotSource["metrics"] });
     clock.lap("plots");
     await db.$transaction(async (tx) => {
       const updated = await tx.job.updateMany({

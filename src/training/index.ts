@@ -29,5 +29,6 @@ export type { tfl } from "./tf.js";
 export const runtime = () => import("./runtime.js");
 export { phaseClock, type PhaseClock } from "./phase-clock.js";
 export { argmax } from "./argmax.js";
+export { mulberry32 } from "./rng.js";
 export { BASELINE_FORMAT, decodeBaseline, predictBaseline, type BaselineArtifact } from "./baselines/model.js";
 export { sizingAdvice, type SizingAdvice } from "./sizing.js";

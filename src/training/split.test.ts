@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { kFolds, splitRows } from "./split.js";
+import { foldSplit, kFolds, splitRows } from "./split.js";
 
 describe("splitRows", () => {
   const labels = Array.from({ length: 200 }, (_, i) => (i < 180 ? 0 : 1)); // 10% minority
@@ -40,5 +40,20 @@ describe("splitRows", () => {
       assert.equal(f.length, 40);
       assert.equal(f.filter((i) => labels[i] === 1).length, 4);
     }
+  });
+
+  it("tests each fold once: the k test parts partition the rows and never meet their train part", () => {
+    const tested: number[] = [];
+    for (let index = 0; index < 5; index++) {
+      const p = foldSplit(200, { index, of: 5 }, { validation: 0.1, seed: 9, strata: labels });
+      assert.equal(p.test.length, 40);
+      assert.equal(p.test.filter((i) => labels[i] === 1).length, 4, "stratified");
+      const seen = new Set([...p.train, ...p.validation]);
+      assert.equal(seen.size, 160);
+      assert.ok(p.test.every((i) => !seen.has(i)));
+      assert.equal(p.validation.length, 16, "validation is a fraction of the other folds");
+      tested.push(...p.test);
+    }
+    assert.deepEqual(tested.sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i));
   });
 });

@@ -60,3 +60,16 @@ export function kFolds(indices: number[], k: number, seed: number, strata?: Arra
   }
   return folds;
 }
+
+/**
+ * The split of one cross-validation fold: its rows are the test part, the others are split into
+ * train and validation (`validation` is then a fraction of those). The folds are kFolds' with the
+ * same seed, so trials of one experiment all test on the same rows.
+ */
+export function foldSplit(n: number, fold: { index: number; of: number }, opts: Omit<SplitOptions, "test">): SplitIndices {
+  const all = Array.from({ length: n }, (_, i) => i);
+  const folds = kFolds(all, fold.of, opts.seed, opts.strata);
+  const rest = folds.filter((_, f) => f !== fold.index).flat();
+  const inner = splitRows(rest.length, { test: 0, validation: opts.validation, seed: opts.seed, strata: opts.strata ? rest.map((i) => opts.strata![i]!) : undefined });
+  return { train: inner.train.map((i) => rest[i]!), validation: inner.validation.map((i) => rest[i]!), test: folds[fold.index]! };
+}

@@ -8,7 +8,7 @@ import { fitOnce, type Metrics } from "./fit-once.js";
 import { foldTargetScale, summarize, toArtifacts } from "./export.js";
 import type { JobRequest } from "./spec/job-request.js";
 import { diagnose, priorLoss, type Diagnosis } from "./diagnose.js";
-import { kFolds, splitRows } from "./split.js";
+import { foldSplit, kFolds, splitRows } from "./split.js";
 import { withSeededRandom } from "./rng.js";
 import { familyOf } from "./families/index.js";
 import { crossValidationReport, type CrossValidationReport } from "./cv-report.js";
@@ -64,7 +64,9 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   const strata = sel.task === "classification" && req.split.stratify ? sel.truth : undefined;
   const phase = phaseHooks(hooks);
   const warnings = [...all.warnings, ...sel.warnings];
-  let parts = splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
+  let parts = req.split.fold
+    ? foldSplit(sel.truth.length, req.split.fold, { validation: req.split.validation, seed: req.split.seed, strata })
+    : splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
   // Feature selection sees the training rows only (job creation refuses it with crossValidation).
   const fs = req.preprocessing.featureSelection;
   const chosen = fs ? selectFeatures(all, scoreFeatures(sel, all, parts.train, fs.method), fs) : undefined;

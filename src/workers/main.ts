@@ -3,6 +3,7 @@ import { loadConfig } from "../config.js";
 import { createDb } from "../db.js";
 import { runtime } from "../training/index.js";
 import { startTrainWorker } from "./train-worker.js";
+import { startExperimentWorker } from "./experiment-worker.js";
 import { createTrainQueue, trainQueueName } from "../queue.js";
 import { reconcileQueue } from "../jobs/reconciler.js";
 
@@ -13,15 +14,16 @@ const backend = await (await runtime()).initBackend(config.TFJS_BACKEND);
 const db = createDb(config.DATABASE_URL);
 const worker = startTrainWorker(config, db, log);
 await worker.waitUntilReady();
+const experiments = startExperimentWorker(config, db, log);
 // Jobs Postgres has but Redis lost (a Redis restart, a crash between insert and enqueue) go back
 // in the queue: at start, then every RECONCILE_INTERVAL_MS.
 const queue = createTrainQueue(config, config.WORKER_DEVICE);
 queue.on("error", (err) => log("queue error", { error: err.message }));
 const reconcile = () =>
-  reconcileQueue(db, queue, config.WORKER_DEVICE).then(
-    (ids) => ids.length && log("re-queued jobs missing from Redis", { jobIds: ids }),
-    (err) => log("reconcile failed", { error: String(err) }),
-  );
+  Promise.all([
+    reconcileQueue(db, queue, config.WORKER_DEVICE).then((ids) => ids.length && log("re-queued jobs missing from Redis", { jobIds: ids })),
+    experiments.reconcile().then((ids) => ids.length && log("re-queued experiments missing from Redis", { experimentIds: ids })),
+  ]).catch((err) => log("reconcile failed", { error: String(err) }));
 await reconcile();
 const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_MS);
 log("worker ready", { backend, device: config.WORKER_DEVICE, queue: `${config.QUEUE_PREFIX}:${trainQueueName(config.WORKER_DEVICE)}`, concurrency: config.WORKER_CONCURRENCY, pid: process.pid });
@@ -36,6 +38,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     clearInterval(reconciler);
     worker.cancelAllJobs("worker shutting down");
     await worker.close();
+    await experiments.close();
     await queue.close();
     await db.$disconnect();
     await db.pool.end().catch(() => undefined);

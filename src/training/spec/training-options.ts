@@ -108,8 +108,11 @@ export const SplitSchema = z
     validation: z.number().min(0).lt(1).default(0.1).describe("Fraction of all rows for validation"),
     stratify: z.boolean().default(true).describe("Keep class proportions in every part"),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    fold: z.strictObject({ index: z.number().int().min(0), of: z.number().int().min(2).max(20) }).optional()
+      .describe("Test on fold `index` of `of` (k-fold over all rows with this seed, stratified as asked) instead of a `test` fraction: an experiment's trials use it, so every candidate sees the same folds"),
   })
   .refine((s) => s.test + s.validation <= 0.8, {
     message: "test + validation must leave at least 20% of rows to train on",
-  });
+  })
+  .refine((s) => !s.fold || s.fold.index < s.fold.of, { message: "fold.index counts from 0 and must be below fold.of", path: ["fold", "index"] });
 export type SplitSpec = z.infer<typeof SplitSchema>;

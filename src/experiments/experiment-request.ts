@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { JobRequestSchema, ModelSpecSchema } from "../training/index.js";
+import { SpaceSchema } from "./space.js";
+
+/** Metrics an experiment ranks by: higher is better, except the ones in LOWER_IS_BETTER. */
+export const RankMetricSchema = z.enum(["accuracy", "balancedAccuracy", "macroF1", "rocAuc", "loss", "r2", "rmse", "mae"]);
+export type RankMetric = z.infer<typeof RankMetricSchema>;
+export const LOWER_IS_BETTER: ReadonlySet<RankMetric> = new Set(["loss", "rmse", "mae"]);
+
+/** What every trial shares: the data, its preprocessing, the split or folds, and training options. */
+const common = {
+  ...JobRequestSchema.pick({ datasetId: true, target: true, features: true, ignore: true, task: true, columns: true, preprocessing: true, split: true, training: true }).shape,
+  crossValidation: z.strictObject({ folds: z.number().int().min(2).max(20), stratify: z.boolean().default(true) }).optional()
+    .describe("Every candidate on the same k folds (one trial job per candidate and fold); else on the same split"),
+  metric: RankMetricSchema.optional().describe("What ranks the candidates: accuracy (classification) or r2 (regression) by default"),
+};
+
+const overrides = z.record(z.string(), z.unknown()).optional().describe("This candidate's training options over the experiment's (e.g. epochs, optimizer)");
+
+export const CandidateSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  model: ModelSpecSchema,
+  training: overrides,
+});
+
+export const CompareRequestSchema = z.strictObject({
+  kind: z.literal("compare"),
+  ...common,
+  candidates: z.array(CandidateSchema).min(2).max(50),
+});
+
+export const GeneticSchema = z.strictObject({
+  population: z.number().int().min(2).max(100).default(8),
+  generations: z.number().int().min(1).max(100).default(5),
+  tournament: z.number().int().min(2).max(10).default(3).describe("Individuals drawn per tournament; the fittest is a parent"),
+  crossover: z.number().min(0).max(1).default(0.9).describe("Chance a child mixes two parents (else it copies one)"),
+  mutation: z.number().min(0).max(1).default(0.2).describe("Chance each gene of a child changes"),
+  elitism: z.number().int().min(0).max(50).default(1).describe("The best carried over unchanged (not retrained)"),
+});
+
+export const SearchRequestSchema = z.strictObject({
+  kind: z.literal("search"),
+  ...common,
+  method: z.enum(["grid", "random", "genetic"]),
+  space: SpaceSchema,
+  trials: z.number().int().min(1).max(10_000).optional().describe("random: how many specs to draw (default 20)"),
+  genetic: GeneticSchema.optional().describe("method genetic's settings"),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe("Makes random draws and the genetic search reproducible"),
+});
+
+export const ExperimentRequestSchema = z.discriminatedUnion("kind", [CompareRequestSchema, SearchRequestSchema]);
+export type ExperimentRequest = z.infer<typeof ExperimentRequestSchema>;
+export type CompareRequest = z.infer<typeof CompareRequestSchema>;
+export type SearchRequest = z.infer<typeof SearchRequestSchema>;
+export type Candidate = z.infer<typeof CandidateSchema>;

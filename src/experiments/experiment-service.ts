@@ -1,0 +1,110 @@
+import type { FlowProducer } from "bullmq";
+import type { Config } from "../config.js";
+import { lockTenant, type Db } from "../db.js";
+import { AppError, requireTenant } from "../errors.js";
+import { FINAL_STATUSES } from "../jobs/job-view.js";
+import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
+import type { ExperimentPlotFile } from "../plots/experiment-plots.js";
+import { within } from "../timeout.js";
+import { firstCandidates, plannedTrialCount } from "./candidates.js";
+import type { ExperimentRequest } from "./experiment-request.js";
+import { loadTrials, toExperimentView, type ExperimentState, type ExperimentView } from "./experiment-view.js";
+import { enqueueTrials, planTrials, trialRows } from "./trials.js";
+
+const ENQUEUE_TIMEOUT_MS = 10_000;
+
+/** Experiments as clients see them: create (plan every first trial, record, enqueue a flow), read, list, cancel. */
+export class ExperimentService {
+  constructor(
+    private readonly db: Db,
+    private readonly flows: FlowProducer,
+    private readonly config: Config,
+  ) {}
+
+  async create(tenant: string, req: ExperimentRequest): Promise<ExperimentView> {
+    requireTenant(tenant);
+    // Sized from the request alone, before any candidate is built.
+    const planned = plannedTrialCount(req);
+    if (planned > this.config.MAX_EXPERIMENT_TRIALS) {
+      throw new AppError("validation_failed", `this experiment would run ${planned} trial jobs (candidates x folds x generations), the limit is ${this.config.MAX_EXPERIMENT_TRIALS} (MAX_EXPERIMENT_TRIALS)`, [{ path: req.kind === "compare" ? "candidates" : "space", message: `${planned} trials is over ${this.config.MAX_EXPERIMENT_TRIALS}` }]);
+    }
+    if (req.kind === "compare") {
+      const names = req.candidates.map((c) => c.name);
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice) throw new AppError("validation_failed", `two candidates are named "${twice}"`, [{ path: `candidates[${names.lastIndexOf(twice)}].name`, message: "names must be unique" }]);
+    }
+    const limit = this.config.MAX_ACTIVE_EXPERIMENTS_PER_TENANT;
+    const countActive = (db: Pick<Db, "experiment">) => db.experiment.count({ where: { tenant, status: { in: ["queued", "running"] } } });
+    const full = (n: number) => new AppError("too_many_requests", `${n} experiments are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_EXPERIMENTS_PER_TENANT)`);
+    const early = await countActive(this.db);
+    if (early >= limit) throw full(early);
+
+    const candidates = firstCandidates(req);
+    const where = (i: number) => (req.kind === "compare" ? `candidates[${i}]` : `space (point ${candidates[i]!.name})`);
+    const { trials, warnings, task } = await planTrials(this.db, this.config, tenant, req, candidates, 0, where);
+    const state: ExperimentState = {
+      task: task ?? "classification", warnings,
+      generations: req.kind === "search" && req.method === "genetic" ? [{ generation: 0, population: candidates.map((c) => ({ key: c.key, name: c.name, params: c.params! })) }] : undefined,
+    };
+    const { experiment, rows } = await this.db.$transaction(async (tx) => {
+      await lockTenant(tx, "experiments", tenant);
+      const active = await countActive(tx);
+      if (active >= limit) throw full(active);
+      const experiment = await tx.experiment.create({ data: { tenant, datasetId: req.datasetId, kind: req.kind, status: "queued", request: req as object, report: state as object } });
+      const rows = trialRows(experiment, trials);
+      await tx.job.createMany({ data: rows });
+      return { experiment, rows };
+    });
+    try {
+      await within(enqueueTrials(this.flows, this.config, experiment, 0, rows), ENQUEUE_TIMEOUT_MS, "enqueue");
+    } catch {
+      await this.db.experiment.delete({ where: { id: experiment.id } }); // its trial rows go with it (cascade)
+      throw new AppError("service_unavailable", "the job queue is unavailable: try again shortly");
+    }
+    return this.get(tenant, experiment.id);
+  }
+
+  async get(tenant: string, id: string): Promise<ExperimentView> {
+    requireTenant(tenant);
+    const exp = await this.db.experiment.findFirst({ where: { id, tenant } });
+    if (!exp) throw new AppError("not_found", `experiment ${id} not found`);
+    return toExperimentView(exp, await loadTrials(this.db, id));
+  }
+
+  async list(tenant: string, q: PageQuery): Promise<Page<ExperimentView>> {
+    requireTenant(tenant);
+    if (q.cursor && !(await this.db.experiment.findFirst({ where: { id: q.cursor, tenant }, select: { id: true } }))) throw new AppError("validation_failed", "cursor is not one of this tenant's experiments", [{ path: "cursor", message: "unknown cursor" }]);
+    const rows = await this.db.experiment.findMany({ where: { tenant }, ...pageArgs(q) });
+    const page = toPage(rows, q, (r) => r);
+    return { items: await Promise.all(page.items.map(async (e) => toExperimentView(e, await loadTrials(this.db, e.id)))), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Ends the experiment as cancelled at once: its queued trials are cancelled (a worker that takes
+   * one skips it) and its running ones flagged, so they stop at their epoch's end like any job.
+   */
+  async cancel(tenant: string, id: string): Promise<ExperimentView> {
+    requireTenant(tenant);
+    const exp = await this.db.experiment.findFirst({ where: { id, tenant }, select: { status: true } });
+    if (!exp) throw new AppError("not_found", `experiment ${id} not found`);
+    if (FINAL_STATUSES.has(exp.status)) throw new AppError("conflict", `experiment ${id} already ended ${exp.status}`);
+    const now = new Date();
+    await this.db.$transaction([
+      this.db.experiment.updateMany({ where: { id, status: { in: ["queued", "running"] } }, data: { status: "cancelled", cancelRequested: true, finishedAt: now } }),
+      this.db.job.updateMany({ where: { experimentId: id, status: "queued" }, data: { status: "cancelled", cancelRequested: true, finishedAt: now } }),
+      this.db.job.updateMany({ where: { experimentId: id, status: "running" }, data: { cancelRequested: true } }),
+    ]);
+    return this.get(tenant, id);
+  }
+
+  /** A stored plot of an ended experiment. */
+  async plot(tenant: string, id: string, file: ExperimentPlotFile): Promise<Buffer> {
+    requireTenant(tenant);
+    const exp = await this.db.experiment.findFirst({ where: { id, tenant }, select: { status: true } });
+    if (!exp) throw new AppError("not_found", `experiment ${id} not found`);
+    const res = await this.db.pool.query<{ data: Buffer }>('SELECT "data" FROM "ExperimentPlot" WHERE "experimentId" = $1 AND "file" = $2', [id, file]);
+    if (res.rows[0]) return res.rows[0].data;
+    if (!FINAL_STATUSES.has(exp.status)) throw new AppError("not_found", `experiment ${id} is ${exp.status}: its plots are drawn when it ends`);
+    throw new AppError("not_found", `experiment ${id} has no ${file.replace(/\.\w+$/, "")} plot (learning curves need networks; generations a genetic search)`);
+  }
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import type { FlowProducer } from "bullmq";
+import type { Config } from "../config.js";
+import type { Db } from "../db.js";
+import { AppError, type FieldError } from "../errors.js";
+import { plannedSteps, planJob } from "../jobs/job-plan.js";
+import { EXPERIMENT_QUEUE, trainJobOptions, trainQueueName } from "../queue.js";
+import { JobRequestSchema, SpecError, type JobRequest } from "../training/index.js";
+import type { ExperimentRequest } from "./experiment-request.js";
+import type { Individual } from "./space.js";
+
+/** One candidate of an experiment: a model and training options over the experiment's. */
+export interface CandidatePoint {
+  name: string;
+  /** Equal candidates share a key (a search trains each point once). */
+  key: string;
+  params?: Individual;
+  model: unknown;
+  training?: Record<string, unknown>;
+}
+
+/** What a trial job records of itself (Job.trial). */
+export interface TrialInfo {
+  name: string;
+  key: string;
+  params?: Individual;
+  generation: number;
+  fold?: number;
+  /** Search trials skip the per-job plots (hundreds of them); compare trials keep them. */
+  plots: boolean;
+}
+
+export interface PlannedTrial {
+  request: JobRequest;
+  trial: TrialInfo;
+}
+
+/** The job request of a candidate: the experiment's data, split or fold, and training, with the candidate's model. */
+function requestOf(req: ExperimentRequest, c: CandidatePoint, fold?: number): unknown {
+  const { datasetId, target, features, ignore, task, columns, preprocessing, split, training } = req;
+  const cv = req.crossValidation;
+  return {
+    datasetId, target, features, ignore, task, columns, preprocessing,
+    split: cv ? { ...split, test: 0, stratify: cv.stratify, fold: { index: fold ?? 0, of: cv.folds } } : split,
+    model: c.model,
+    training: { ...training, ...c.training },
+  };
+}
+
+const prefixed = (prefix: string, errors: FieldError[]) => errors.map((e) => ({ path: `${prefix}.${e.path}`, message: e.message }));
+
+/**
+ * Validates each candidate as the job it becomes (the same checks as POST /v1/jobs: dataset,
+ * columns, limits, the network built once) and expands it over the folds. Errors name the
+ * candidate (`candidates[2].model...`, or the search point's name). Leaks are looked for once.
+ */
+export async function planTrials(db: Db, config: Config, tenant: string, req: ExperimentRequest, candidates: CandidatePoint[], generation: number, where: (i: number) => string): Promise<{ trials: PlannedTrial[]; warnings: string[]; task?: "classification" | "regression" }> {
+  const trials: PlannedTrial[] = [];
+  let warnings: string[] = [];
+  let task: "classification" | "regression" | undefined;
+  for (const [i, c] of candidates.entries()) {
+    const parsed = JobRequestSchema.safeParse(requestOf(req, c));
+    if (!parsed.success) throw SpecError.of(prefixed(where(i), parsed.error.issues.map((e) => ({ path: e.path.join("."), message: e.message }))));
+    try {
+      const plan = await planJob(db, config, tenant, parsed.data, { leaks: i === 0 && generation === 0 });
+      if (i === 0) [warnings, task] = [plan.warnings, plan.resolved.task];
+    } catch (err) {
+      if (err instanceof SpecError || (err instanceof AppError && err.errors && err.code === "validation_failed")) throw SpecError.of(prefixed(where(i), err.errors ?? []));
+      throw err;
+    }
+    const folds = req.crossValidation ? req.crossValidation.folds : 1;
+    for (let fold = 0; fold < folds; fold++) {
+      const request = req.crossValidation ? JobRequestSchema.parse(requestOf(req, c, fold)) : parsed.data;
+      trials.push({ request, trial: { name: c.name, key: c.key, params: c.params, generation, fold: req.crossValidation ? fold : undefined, plots: req.kind === "compare" } });
+    }
+  }
+  return { trials, warnings, task };
+}
+
+/** The experiment step's BullMQ id for a generation (ids may not contain ':'). */
+export const stepJobId = (experimentId: string, generation: number) => `${experimentId}-g${generation}`;
+
+/** The trials' job rows, to insert (in the caller's transaction) before `enqueueTrials`. */
+export function trialRows(experiment: { id: string; tenant: string }, trials: PlannedTrial[]) {
+  return trials.map((t) => ({
+    id: randomUUID(), tenant: experiment.tenant, datasetId: t.request.datasetId, status: "queued",
+    spec: t.request as object, epochs: plannedSteps(t.request), warnings: [], experimentId: experiment.id, trial: t.trial as object,
+  }));
+}
+
+/**
+ * Adds one generation as a BullMQ flow: the trials are children on their device's training queue
+ * (so every worker on every machine takes them), the experiment's step is the parent and runs once
+ * they have all ended. A child that fails for good does not hold the parent (ignoreDependencyOnFailure).
+ * Ids are the rows' ids: adding the same flow again is a no-op, so a retried step may re-add it.
+ */
+export async function enqueueTrials(flows: FlowProducer, config: Config, experiment: { id: string; tenant: string }, generation: number, jobs: Array<{ id: string; spec: unknown }>): Promise<void> {
+  await flows.add({
+    name: "step",
+    queueName: EXPERIMENT_QUEUE,
+    data: { experimentId: experiment.id, tenant: experiment.tenant, generation },
+    opts: { jobId: stepJobId(experiment.id, generation), attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+    children: jobs.map((j) => ({
+      name: "train",
+      queueName: trainQueueName((j.spec as JobRequest).training.device),
+      data: { jobId: j.id, tenant: experiment.tenant },
+      opts: { ...trainJobOptions(config), jobId: j.id, ignoreDependencyOnFailure: true },
+    })),
+  });
+}

@@ -1,0 +1,34 @@
+import { Worker } from "bullmq";
+import type { Config } from "../config.js";
+import type { Db } from "../db.js";
+import { Queue } from "bullmq";
+import { ensureQueued, runExperimentStep } from "../experiments/experiment-step.js";
+import { reconcileExperiments } from "../jobs/reconciler.js";
+import { createFlowProducer, EXPERIMENT_QUEUE, redisConnection, type ExperimentPayload } from "../queue.js";
+
+/**
+ * Consumes experiment steps: light work (reading trial results, breeding a generation, drawing the
+ * report's plots) done in the worker process itself, beside its sandboxed training processes.
+ */
+export function startExperimentWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void) {
+  const flows = createFlowProducer(config, (err) => log("flow producer error", { error: err.message }));
+  const ctx = { db, config, flows, log };
+  const steps = new Queue(EXPERIMENT_QUEUE, { connection: redisConnection(config, "producer"), prefix: config.QUEUE_PREFIX });
+  steps.on("error", (err) => log("experiment queue error", { error: err.message }));
+  const worker = new Worker<ExperimentPayload>(EXPERIMENT_QUEUE, (job) => runExperimentStep(ctx, job.data.experimentId, job.data.generation), {
+    connection: redisConnection(config, "worker"),
+    prefix: config.QUEUE_PREFIX,
+    concurrency: 2,
+  });
+  worker.on("failed", (job, err) => log("experiment step failed", { experimentId: job?.data.experimentId, attemptsMade: job?.attemptsMade, error: err.message }));
+  worker.on("error", (err) => log("experiment worker error", { error: err.message }));
+  return {
+    worker,
+    /** Experiments whose current generation Redis lost get their flow again (at start and every RECONCILE_INTERVAL_MS). */
+    reconcile: () => reconcileExperiments(db, steps, (exp) => ensureQueued(ctx, exp)),
+    close: async () => {
+      await worker.close();
+      await Promise.all([flows.close(), steps.close()]);
+    },
+  };
+}
