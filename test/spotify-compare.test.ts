@@ -52,4 +52,41 @@ describe("Spotify compare", { skip: present ? false : "../shared/datasets/spotif
     assert.ok(board.mlp.score.mean > board.majority.score.mean + 0.1, "the MLP learns something");
     assert.ok(done.plots.includes("leaderboard.png") && done.plots.includes("learning-curves.svg"));
   });
+
+  it("keeps fewer columns by feature selection within a point of all columns, and predicts from the kept ones", async () => {
+    const mlp = { type: "sequential", layers: [{ type: "dense", units: 32, activation: "relu" }, { type: "dense", units: 16, activation: "relu" }] };
+    const res = await env.api().post("/v1/experiments").send({
+      kind: "compare", datasetId: spotify.id, target: "popular_or_not",
+      ignore: ["popularity", "track_id", "artists", "album_name", "track_name"],
+      crossValidation: { folds: 5 },
+      training: { epochs: 40, batchSize: 64, earlyStopping: { monitor: "val_loss", patience: 5, restoreBestWeights: true } },
+      candidates: [
+        { name: "all columns", model: mlp },
+        { name: "anova 12", model: mlp, preprocessing: { featureSelection: { method: "anova", keep: 12 } } },
+        { name: "l1 12", model: mlp, preprocessing: { featureSelection: { method: "l1", keep: 12 } } },
+        { name: "permutation 12", model: mlp, preprocessing: { featureSelection: { method: "permutation", keep: 12 } } },
+      ],
+    });
+    assert.equal(res.status, 202, res.text);
+    let done: any;
+    for (const deadline = Date.now() + 600_000; Date.now() < deadline; await sleep(1000)) {
+      done = (await env.api().get(`/v1/experiments/${res.body.id}`)).body;
+      if (["succeeded", "failed", "cancelled"].includes(done.status)) break;
+    }
+    assert.equal(done.status, "succeeded", JSON.stringify(done.trials));
+    const board = Object.fromEntries(done.leaderboard.map((r: any) => [r.name, r]));
+    console.log(JSON.stringify(done.leaderboard.map((r: any) => ({ name: r.name, accuracy: r.score.mean.toFixed(4), std: r.score.std.toFixed(4) }))));
+    const all = board["all columns"].score.mean;
+    for (const name of ["anova 12", "l1 12", "permutation 12"]) assert.ok(board[name].score.mean >= all - 0.01, `${name}: ${board[name].score.mean} vs all ${all}`);
+    // A model trained on 12 of the 15 columns predicts from rows holding only those.
+    const trial = (await env.api().get(`/v1/jobs/${board["anova 12"].jobIds[0]}`)).body;
+    const kept = trial.metrics.featureSelection.kept.map((k: any) => k.name);
+    assert.equal(kept.length, 12);
+    const model = (await env.api().get(`/v1/models/${trial.modelId}`)).body;
+    assert.deepEqual([...model.features].sort(), [...kept].sort());
+    const row = Object.fromEntries(kept.map((k: string) => [k, k === "track_genre" ? "pop" : k === "explicit" ? "FALSE" : 0.5]));
+    const pred = await env.api().post(`/v1/models/${trial.modelId}/predict`).send({ rows: [row] });
+    assert.equal(pred.status, 200, pred.text);
+    assert.ok(["popular", "not popular"].includes(pred.body.predictions[0].label), pred.text);
+  });
 });

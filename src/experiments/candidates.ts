@@ -22,7 +22,7 @@ export const pointOf = (req: SearchRequest, params: Individual): CandidatePoint 
 
 /** Generation 0: the compare's candidates, the grid, the random draws, or the first population. */
 export function firstCandidates(req: ExperimentRequest): CandidatePoint[] {
-  if (req.kind === "compare") return req.candidates.map((c) => ({ name: c.name, key: c.name, model: c.model, training: c.training }));
+  if (req.kind === "compare") return req.candidates.map((c) => ({ name: c.name, key: c.name, model: c.model, training: c.training, preprocessing: c.preprocessing }));
   const points = req.method === "grid" ? grid(req.space) : sampleDistinct(req.space, req.method === "random" ? (req.trials ?? DEFAULT_RANDOM_TRIALS) : geneticSettings(req).population, req.seed);
   return points.map((p) => pointOf(req, p));
 }

@@ -21,6 +21,7 @@ export const CandidateSchema = z.strictObject({
   name: z.string().min(1).max(100),
   model: ModelSpecSchema,
   training: overrides,
+  preprocessing: z.record(z.string(), z.unknown()).optional().describe("This candidate's preprocessing over the experiment's (e.g. a featureSelection)"),
 });
 
 export const CompareRequestSchema = z.strictObject({

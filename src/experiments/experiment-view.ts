@@ -88,7 +88,7 @@ export function report(exp: Pick<Experiment, "id">, req: ExperimentRequest, stat
     const candidate = req.kind === "compare"
       ? req.candidates.find((c) => c.name === board.best!.key)!
       : specOf(req.space, trials.find((t) => t.key === board.best!.key)!.params!);
-    best = { name: board.best.name, score: board.best.score, request: { datasetId, target, features, ignore, task, columns, preprocessing, split, model: candidate.model, training: { ...training, ...candidate.training } } };
+    best = { name: board.best.name, score: board.best.score, request: { datasetId, target, features, ignore, task, columns, preprocessing: { ...preprocessing, ...candidate.preprocessing }, split, model: candidate.model, training: { ...training, ...candidate.training } } };
   }
   return { metric, leaderboard: board.leaderboard, comparisons: board.comparisons, best, generations };
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { ModelSpecSchema, mulberry32 } from "../training/index.js";
+import { FeatureSelectionSchema, ModelSpecSchema, mulberry32 } from "../training/index.js";
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(50);
+/** Feature selection as a dimension of any space: each choice a preprocessing.featureSelection, or null for all columns. */
+const selection = { featureSelection: list(FeatureSelectionSchema.nullable()).optional().describe('e.g. [null, {"method": "anova", "keep": 5}, {"method": "l1", "keep": 0.5}]') };
 const activations = z.enum(["relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "softplus", "linear"]);
 
 /** Search spaces: each field a list of choices. `mlp` is what POST /v1/advice/hidden-units returns. */
@@ -17,23 +19,26 @@ export const SpaceSchema = z.discriminatedUnion("type", [
     optimizer: list(z.enum(["adam", "sgd", "rmsprop", "adamax", "adagrad"])).default(["adam"]),
     learningRate: list(z.number().gt(0).max(10)).default([0.001]),
     batchSize: list(z.number().int().min(1).max(65_536)).default([32]),
+    ...selection,
   }),
   z.strictObject({
     type: z.literal("elm"),
     hiddenUnits: list(z.number().int().min(1)),
     activation: list(z.enum(["sigmoid", "tanh", "relu", "sine", "hardlim", "rbf"])).default(["sigmoid"]),
     alpha: list(z.number().min(0).max(1e6)).default([1e-6]),
+    ...selection,
   }),
   z.strictObject({
     type: z.literal("svm"),
     C: list(z.number().gt(0).max(1e6)),
     gamma: list(z.union([z.literal("scale"), z.number().gt(0).max(1e6)])).default(["scale"]),
     kernel: list(z.enum(["rbf", "linear", "polynomial", "sigmoid"])).default(["rbf"]),
+    ...selection,
   }),
   z.strictObject({
     type: z.literal("spec"),
     model: ModelSpecSchema.describe("The spec the paths below are set in"),
-    params: z.record(z.string().regex(/^(model|training)(\.[A-Za-z_]\w*|\[\d+\])+$/, "a path such as model.layers[0].units or training.optimizer.learningRate"), list(z.unknown()))
+    params: z.record(z.string().regex(/^(model|training|preprocessing)(\.[A-Za-z_]\w*|\[\d+\])+$/, "a path such as model.layers[0].units, training.optimizer.learningRate or preprocessing.featureSelection"), list(z.unknown()))
       .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 20, "1 to 20 paths")
       .describe('Any spec field: {"model.layers[0].units": [16, 64], "training.optimizer.learningRate": [0.001, 0.01]}'),
   }),
@@ -46,14 +51,20 @@ export type Individual = Record<string, unknown>;
 /** The genes of a space with their choices; an mlp's `layers` gene is a list of its own. */
 function genes(space: Space): Array<[string, unknown[]]> {
   if (space.type === "spec") return Object.entries(space.params);
-  return Object.entries(space).filter(([k]) => k !== "type" && k !== "hiddenLayers" && k !== "units") as Array<[string, unknown[]]>;
+  return Object.entries(space).filter(([k, v]) => k !== "type" && k !== "hiddenLayers" && k !== "units" && v !== undefined) as Array<[string, unknown[]]>;
 }
 
 /** A stable text for an individual: equal points, equal keys (an experiment trains each once). */
 export const keyOf = (ind: Individual) => JSON.stringify(Object.keys(ind).sort().map((k) => [k, ind[k]]));
 
 /** Short readable name: `layers=64-32 activation=relu learningRate=0.01`. */
-export const nameOf = (ind: Individual) => Object.entries(ind).map(([k, v]) => `${k.replace(/^(model|training)\./, "")}=${Array.isArray(v) ? v.join("-") || "none" : String(v)}`).join(" ");
+export const nameOf = (ind: Individual) => Object.entries(ind).map(([k, v]) => `${k.replace(/^(model|training|preprocessing)\./, "")}=${show(v)}`).join(" ");
+
+function show(v: unknown): string {
+  if (Array.isArray(v)) return v.join("-") || "none";
+  if (v && typeof v === "object" && "method" in v && "keep" in v) return `${(v as { method: string }).method}:${(v as { keep: number }).keep}`;
+  return v && typeof v === "object" ? JSON.stringify(v) : String(v);
+}
 
 /** Points in a full grid: the product of each gene's choices (an mlp's layer lists counted per depth). */
 export function gridSize(space: Space): number {
@@ -141,8 +152,14 @@ export function mutate(space: Space, ind: Individual, rate: number, random: () =
   return out;
 }
 
-/** The model and training options of one point. */
-export function specOf(space: Space, ind: Individual): { model: unknown; training: Record<string, unknown> } {
+/** The model, training options and preprocessing of one point. */
+export function specOf(space: Space, ind: Individual): { model: unknown; training: Record<string, unknown>; preprocessing?: Record<string, unknown> } {
+  const { model, training, preprocessing } = modelOf(space, ind);
+  const fs = ind.featureSelection;
+  return { model, training, preprocessing: fs === undefined ? preprocessing : { ...preprocessing, featureSelection: fs ?? undefined } };
+}
+
+function modelOf(space: Space, ind: Individual): { model: unknown; training: Record<string, unknown>; preprocessing?: Record<string, unknown> } {
   switch (space.type) {
     case "mlp": {
       const regularizer = (ind.l1 as number) || (ind.l2 as number) ? { l1: ind.l1 as number, l2: ind.l2 as number } : undefined;
@@ -157,9 +174,9 @@ export function specOf(space: Space, ind: Individual): { model: unknown; trainin
     case "svm":
       return { model: { type: "svm", C: ind.C, gamma: ind.gamma, kernel: ind.kernel }, training: {} };
     case "spec": {
-      const root: Record<string, unknown> = { model: structuredClone(space.model), training: {} };
+      const root: Record<string, unknown> = { model: structuredClone(space.model), training: {}, preprocessing: {} };
       for (const [path, value] of Object.entries(ind)) setPath(root, path, value);
-      return { model: root.model, training: root.training as Record<string, unknown> };
+      return { model: root.model, training: root.training as Record<string, unknown>, preprocessing: root.preprocessing as Record<string, unknown> };
     }
   }
 }

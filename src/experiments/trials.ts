@@ -17,6 +17,7 @@ export interface CandidatePoint {
   params?: Individual;
   model: unknown;
   training?: Record<string, unknown>;
+  preprocessing?: Record<string, unknown>;
 }
 
 /** What a trial job records of itself (Job.trial). */
@@ -40,7 +41,7 @@ function requestOf(req: ExperimentRequest, c: CandidatePoint, fold?: number): un
   const { datasetId, target, features, ignore, task, columns, preprocessing, split, training } = req;
   const cv = req.crossValidation;
   return {
-    datasetId, target, features, ignore, task, columns, preprocessing,
+    datasetId, target, features, ignore, task, columns, preprocessing: { ...preprocessing, ...c.preprocessing },
     split: cv ? { ...split, test: 0, stratify: cv.stratify, fold: { index: fold ?? 0, of: cv.folds } } : split,
     model: c.model,
     training: { ...training, ...c.training },

@@ -4,6 +4,9 @@ import { anovaF, mutualInformation, quantileBins, regressionF, scoreFeatures } f
 import { rowsOf } from "./preprocess.js";
 import type { Selected } from "./prepare.js";
 import type { ResolvedColumns } from "./columns.js";
+import { SEQUENTIAL_INPUT } from "./graph.js";
+import { mulberry32 } from "./rng.js";
+import { DEFAULT_PREPROCESSING } from "./spec/preprocessing.js";
 
 describe("feature scores", () => {
   it("ANOVA F as worked by hand: groups {1,2,3} and {4,5,6}", () => {
@@ -48,5 +51,27 @@ describe("feature scores", () => {
   it("takes a million codes (no spread of the whole array onto the stack)", () => {
     const a = Int32Array.from({ length: 1_000_000 }, (_, i) => i % 7);
     assert.ok(mutualInformation(a, a) > 1.9);
+  });
+
+  it("scores by a fitted model: l1 zeroes the noise, permutation finds what the forest relies on", () => {
+    const random = mulberry32(11);
+    const n = 600;
+    const data = Array.from({ length: n }, () => ({ signal: random() * 2 - 1, weak: random() * 2 - 1, noise: random() * 2 - 1, shade: ["a", "b", "c"][Math.floor(random() * 3)]! }));
+    const truth = Float64Array.from(data, (r) => (r.signal + 0.3 * r.weak > 0 ? 1 : 0));
+    const names = ["signal", "weak", "noise", "shade"];
+    const resolved = {
+      task: "classification", targetType: "categorical", warnings: [],
+      features: names.map((name) => ({ name, type: name === "shade" ? "categorical" : "numeric" })),
+      groups: [{ name: SEQUENTIAL_INPUT, columns: names, encoding: "onehot" }],
+    } as unknown as ResolvedColumns;
+    const sel = { task: "classification", target: "y", rows: rowsOf(data), truth, labels: ["0", "1"], warnings: [] } as unknown as Selected;
+    const all = data.map((_, i) => i);
+    const fitting = { preprocessing: DEFAULT_PREPROCESSING, seed: 3 };
+    const l1 = Object.fromEntries(scoreFeatures(sel, resolved, all, "l1", fitting).map((s) => [s.name, s.score]));
+    assert.ok(l1.signal! > l1.weak! && l1.weak! > 5 * Math.max(l1.noise!, l1.shade!, 0.01), JSON.stringify(l1));
+    const perm = Object.fromEntries(scoreFeatures(sel, resolved, all, "permutation", fitting).map((s) => [s.name, s.score]));
+    assert.ok(perm.signal! > 0.2, JSON.stringify(perm));
+    assert.ok(perm.signal! > perm.weak! && perm.weak! > Math.max(perm.noise!, perm.shade!), JSON.stringify(perm));
+    assert.ok(Math.abs(perm.noise!) < 0.05 && Math.abs(perm.shade!) < 0.05, JSON.stringify(perm));
   });
 });

@@ -6,10 +6,12 @@
  *   scores as its best one-hot indicator would.
  * - mutualInformation: I(X; Y) in nats from counts (numbers in up to 10 equal-frequency bins, a
  *   numeric target too), Cover & Thomas, Elements of Information Theory, eq. 2.28.
+ * - l1, permutation: from a fitted model, see model-scores.ts.
  */
 import type { ResolvedColumns } from "./columns.js";
 import type { Selected } from "./prepare.js";
-import type { FeatureSelectionSpec } from "./spec/preprocessing.js";
+import type { FeatureSelectionSpec, PreprocessingSpec } from "./spec/preprocessing.js";
+import { modelScores } from "./model-scores.js";
 import { SpecError } from "./training-error.js";
 
 export interface FeatureScore {
@@ -134,8 +136,15 @@ export function quantileBins(x: ArrayLike<number>, bins = BINS): Int32Array {
   });
 }
 
-/** Scores every feature on the training rows (indices into sel's rows); rows missing it are left out. */
-export function scoreFeatures(sel: Selected, resolved: ResolvedColumns, rows: number[], method: FeatureSelectionSpec["method"]): FeatureScore[] {
+/**
+ * Scores every feature on the training rows (indices into sel's rows); rows missing it are left out.
+ * `l1` and `permutation` fit a model on the encoded rows (model-scores.ts), hence the preprocessing.
+ */
+export function scoreFeatures(sel: Selected, resolved: ResolvedColumns, rows: number[], method: FeatureSelectionSpec["method"], fitting?: { preprocessing: PreprocessingSpec; seed: number }): FeatureScore[] {
+  if (method === "l1" || method === "permutation") {
+    if (!fitting) throw new Error(`${method} scores need the preprocessing to encode with`);
+    return modelScores(sel, resolved, rows, method, fitting.preprocessing, fitting.seed);
+  }
   const classes = sel.task === "classification" ? sel.labels.length : 0;
   return resolved.features.map(({ name, type }) => {
     const get = sel.rows.column(name);

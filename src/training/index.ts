@@ -13,6 +13,7 @@ export type { DimLimits } from "./param-count.js";
 export { normalizeKeras } from "./keras-json.js";
 export { findLeaks } from "./leaks.js";
 export { encodeRow, type InputGroup, type Preprocessing } from "./preprocess.js";
+export { FeatureSelectionSchema } from "./spec/preprocessing.js";
 export { SEQUENTIAL_INPUT } from "./graph.js";
 export { estimateTrainingBytes } from "./memory.js";
 export { modelJson, WEIGHTS_FILE, type StoredArtifacts } from "./model-json.js";

@@ -69,7 +69,7 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
     : splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
   // Feature selection sees the training rows only (job creation refuses it with crossValidation).
   const fs = req.preprocessing.featureSelection;
-  const chosen = fs ? selectFeatures(all, scoreFeatures(sel, all, parts.train, fs.method), fs) : undefined;
+  const chosen = fs ? selectFeatures(all, scoreFeatures(sel, all, parts.train, fs.method, { preprocessing: req.preprocessing, seed: req.split.seed }), fs) : undefined;
   const resolved = chosen?.resolved ?? all;
   const withSelection = <T extends TrainOutcome>(outcome: T): T => {
     if (outcome.status !== "succeeded" || !chosen) return outcome;

@@ -16,14 +16,14 @@ interface Options {
 }
 
 /**
- * Logistic regression as scikit-learn states it: minimize C * sum_i w_i logloss_i + R(W), with
+ * Logistic regression (or, for a numeric target, k = 0, least squares: the lasso with L1) as scikit-learn states it: minimize C * sum_i w_i logloss_i + R(W), with
  * R = |W|_1 or |W|^2 / 2 (the bias unpenalized). Divided by C * sum(w) that is the mean log loss
  * plus lambda R, lambda = 1 / (C sum(w)), solved by FISTA with backtracking (Beck & Teboulle,
  * SIAM J. Imaging Sci. 2, 2009), the L1 part through its proximal step (soft thresholding).
  */
 export function fitLogistic(data: FitData, opts: Options): LinearModel {
   const { n, d, x, y, k } = data;
-  const m = k === 2 ? 1 : k;
+  const m = k === 2 || k === 0 ? 1 : k;
   const weightSum = data.weight ? data.weight.reduce((a, b) => a + b, 0) : n;
   const lambda = opts.penalty === "none" ? 0 : 1 / (opts.C * weightSum);
   const size = (d + 1) * m; // kernel [d, m], then the bias [m]
@@ -98,7 +98,11 @@ function loss(data: FitData, m: number, theta: Float64Array, weightSum: number, 
     const w = (data.weight ? data.weight[i]! : 1) / weightSum;
     logits(x, d, m, theta, i, z);
     const label = y[i]!;
-    if (m === 1) {
+    if (data.k === 0) {
+      const e = z[0]! - label;
+      total += w * 0.5 * e * e;
+      r[0] = w * e;
+    } else if (m === 1) {
       // log(1 + e^z) - y z, computed without overflow.
       const s = z[0]!;
       total += w * (Math.max(s, 0) + Math.log1p(Math.exp(-Math.abs(s))) - label * s);

@@ -16,7 +16,8 @@ export type ColumnPreprocessing = z.infer<typeof ColumnPreprocessingSchema>;
 
 /** Columns scored against the target on the training rows; the best `keep` go to the network. */
 export const FeatureSelectionSchema = z.strictObject({
-  method: z.enum(["anova", "mutualInformation"]).describe("anova: the F statistic (scikit-learn's f_classif / f_regression); mutualInformation: I(column; target) from counts"),
+  method: z.enum(["anova", "mutualInformation", "l1", "permutation"])
+    .describe("anova: the F statistic (scikit-learn's f_classif / f_regression); mutualInformation: I(column; target) from counts; l1: |weights| of an L1-penalized linear model; permutation: the held-out score a random forest loses when the column is shuffled"),
   keep: z.number().positive().refine((k) => k < 1 || Number.isInteger(k), "a count (1, 2, ...) or a fraction below 1")
     .describe("How many columns to keep: a count, or a fraction of the features (0.5 keeps half)"),
 });
