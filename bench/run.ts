@@ -16,6 +16,9 @@
  *  - workerMemory: peak RSS of a real worker's training process on 2,000,000 x 20 (the default
  *    limits), against the old string[][] layout read in the same run (bench/worker-memory.ts;
  *    BENCH_MEMORY=0 skips).
+ *  - baselines: random forest, SVM, logistic regression, kNN and naive Bayes vs scikit-learn on the
+ *    same encoded matrix and split (digits; Spotify when ../shared has it): seconds and accuracy
+ *    (bench/baselines.ts). BENCH_BASELINES=0 skips.
  * Sizes: BENCH_ROWS (default 20000), BENCH_EPOCHS (2), BENCH_CSV_MB (20).
  */
 import { Readable, Writable } from "node:stream";
@@ -29,6 +32,7 @@ import { ingest } from "../src/datasets/ingest.js";
 import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
 import { benchApiIngest } from "./api-ingest.js";
 import { benchElm } from "./elm.js";
+import { benchBaselines } from "./baselines.js";
 import { benchWorkerMemory } from "./worker-memory.js";
 import { benchMlp } from "./mlp.js";
 import { benchPolling } from "./polling.js";
@@ -127,6 +131,7 @@ const report = {
   // a bare route, and whole jobs' phases.
   mlp: skip("BENCH_MLP") ? "skipped (BENCH_MLP=0)" : await benchMlp(),
   elm: skip("BENCH_ELM") ? "skipped (BENCH_ELM=0)" : await benchElm(),
+  baselines: skip("BENCH_BASELINES") ? "skipped (BENCH_BASELINES=0)" : await benchBaselines(),
   polling: skip("BENCH_POLL") ? "skipped (BENCH_POLL=0)" : await benchPolling(),
   jobPhases: skip("BENCH_JOBS") ? "skipped (BENCH_JOBS=0)" : await benchJobPhases(),
   train: await benchTrain(),

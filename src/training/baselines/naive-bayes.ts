@@ -25,13 +25,19 @@ export function fitNaiveBayes(data: FitData, varSmoothing: number): GaussianNb {
     }
   }
   const variance = new Float64Array(k * d);
+  // GaussianNB's epsilon: var_smoothing times the largest variance of an input over all rows.
+  const total = count.reduce((a, b) => a + b, 0);
   let largest = 0;
+  for (let j = 0; j < d; j++) {
+    let s = 0, s2 = 0;
+    for (let c = 0; c < k; c++) (s += mean[c * d + j]!), (s2 += sq[c * d + j]!);
+    largest = Math.max(largest, s2 / total - (s / total) ** 2);
+  }
   for (let c = 0; c < k; c++) {
     for (let j = 0; j < d; j++) {
       const m = count[c] ? mean[c * d + j]! / count[c]! : 0;
       mean[c * d + j] = m;
       variance[c * d + j] = count[c] ? Math.max(0, sq[c * d + j]! / count[c]! - m * m) : 0;
-      largest = Math.max(largest, variance[c * d + j]!);
     }
   }
   const epsilon = varSmoothing * (largest || 1);
