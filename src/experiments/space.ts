@@ -38,7 +38,12 @@ export const SpaceSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("spec"),
     model: ModelSpecSchema.describe("The spec the paths below are set in"),
-    params: z.record(z.string().regex(/^(model|training|preprocessing)(\.[A-Za-z_]\w*|\[\d+\])+$/, "a path such as model.layers[0].units, training.optimizer.learningRate or preprocessing.featureSelection"), list(z.unknown()))
+    params: z.record(
+      z.string()
+        .regex(/^(model|training|preprocessing)(\.[A-Za-z_]\w*|\[\d+\])+$/, "a path such as model.layers[0].units, training.optimizer.learningRate or preprocessing.featureSelection")
+        .refine((p) => !/(^|\.)(__proto__|constructor|prototype)(\.|\[|$)/.test(p), "a path through __proto__, constructor or prototype"),
+      list(z.unknown()),
+    )
       .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 20, "1 to 20 paths")
       .describe('Any spec field: {"model.layers[0].units": [16, 64], "training.optimizer.learningRate": [0.001, 0.01]}'),
   }),
@@ -186,7 +191,8 @@ function setPath(root: Record<string, unknown>, path: string, value: unknown): v
   const steps = path.match(/[A-Za-z_]\w*|\[\d+\]/g)!.map((s) => (s.startsWith("[") ? Number(s.slice(1, -1)) : s));
   let at: Record<string | number, unknown> = root;
   steps.slice(0, -1).forEach((step, i) => {
-    let next = at[step];
+    // Own fields only: never an object's prototype (the schema refuses such paths as well).
+    let next = Object.hasOwn(at, step) ? at[step] : undefined;
     if (next === undefined && typeof step === "string" && typeof steps[i + 1] === "string") next = at[step] = {};
     if (next === null || typeof next !== "object") throw new SpacePathError(path);
     at = next as Record<string | number, unknown>;
