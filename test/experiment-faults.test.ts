@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createTestEnv, upload, type TestEnv } from "./harness.js";
+import { createTestEnv, upload, waitForExperiment, type TestEnv } from "./harness.js";
 
 /** An experiment outlives a worker killed in the middle of its trials, like any job. */
 describe("experiments and a killed worker", () => {
@@ -36,11 +36,7 @@ describe("experiments and a killed worker", () => {
     assert.ok(running, "a trial got under way");
     process.kill(first.proc.pid!, "SIGKILL");
     await env.startWorker();
-    let done: any;
-    for (const deadline = Date.now() + 240_000; Date.now() < deadline; await sleep(300)) {
-      done = (await env.api().get(`/v1/experiments/${id}`)).body;
-      if (["succeeded", "failed", "cancelled"].includes(done.status)) break;
-    }
+    const done = await waitForExperiment(env, id);
     assert.equal(done.status, "succeeded", JSON.stringify(done.trials));
     assert.equal(done.trials.succeeded, 4);
     const resumed = (await env.api().get(`/v1/jobs/${running.id}`)).body;

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createTestEnv, upload, type TestEnv, type Worker } from "./harness.js";
+import { createTestEnv, upload, waitForExperiment, type TestEnv, type Worker } from "./harness.js";
 
 /** Experiments: compares and searches whose trials are jobs spread over real worker processes. */
 describe("experiments", () => {
@@ -21,16 +21,7 @@ describe("experiments", () => {
     assert.equal(res.status, 202, res.text);
     return res.body;
   };
-  const waitFor = async (id: string, timeoutMs = 240_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await env.api().get(`/v1/experiments/${id}`);
-      assert.equal(res.status, 200, res.text);
-      if (["succeeded", "failed", "cancelled"].includes(res.body.status)) return res.body;
-      if (Date.now() > deadline) throw new Error(`experiment ${id} still ${res.body.status}: ${JSON.stringify(res.body.trials)}`);
-      await sleep(300);
-    }
-  };
+  const waitFor = (id: string) => waitForExperiment(env, id);
   const mlp = { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] };
   const training = { epochs: 40, batchSize: 16, optimizer: { type: "adam", learningRate: 0.01 } };
 

@@ -164,6 +164,20 @@ export async function waitForJob(
   }
 }
 
+/** Polls an experiment until it ends (or the deadline); returns its last view. */
+export async function waitForExperiment(env: TestEnv, id: string, timeoutMs = 240_000, auth?: string): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const req = env.api().get(`/v1/experiments/${id}`);
+    if (auth) req.set("authorization", `Bearer ${auth}`);
+    const res = await req;
+    if (res.status !== 200) throw new Error(`GET experiment ${id}: ${res.status} ${res.text}`);
+    if (["succeeded", "failed", "cancelled"].includes(res.body.status)) return res.body;
+    if (Date.now() > deadline) throw new Error(`experiment ${id} still ${res.body.status}: ${JSON.stringify(res.body.trials)}`);
+    await sleep(300);
+  }
+}
+
 /** A supertest parser that buffers a binary body (images, weights): `.buffer(true).parse(binary)`. */
 export const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
   const parts: Buffer[] = [];

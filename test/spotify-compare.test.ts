@@ -1,8 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
-import { createTestEnv, SHARED_DATASETS, upload, type TestEnv } from "./harness.js";
+import { createTestEnv, SHARED_DATASETS, upload, waitForExperiment, type TestEnv } from "./harness.js";
 
 const present = existsSync(`${SHARED_DATASETS}/spotify.csv`);
 
@@ -36,11 +35,7 @@ describe("Spotify compare", { skip: present ? false : "../shared/datasets/spotif
       ],
     });
     assert.equal(res.status, 202, res.text);
-    let done: any;
-    for (const deadline = Date.now() + 600_000; Date.now() < deadline; await sleep(1000)) {
-      done = (await env.api().get(`/v1/experiments/${res.body.id}`)).body;
-      if (["succeeded", "failed", "cancelled"].includes(done.status)) break;
-    }
+    const done = await waitForExperiment(env, res.body.id, 600_000);
     assert.equal(done.status, "succeeded", JSON.stringify(done.trials));
     const board = Object.fromEntries(done.leaderboard.map((r: any) => [r.name, r]));
     console.log(JSON.stringify(done.leaderboard.map((r: any) => ({ name: r.name, accuracy: r.score.mean.toFixed(4), std: r.score.std.toFixed(4), auc: r.metrics.rocAuc?.mean.toFixed(4), fit: r.fitSeconds?.mean.toFixed(2), predictMs: r.predictMsPer1000Rows?.mean.toFixed(1) }))));
@@ -68,11 +63,7 @@ describe("Spotify compare", { skip: present ? false : "../shared/datasets/spotif
       ],
     });
     assert.equal(res.status, 202, res.text);
-    let done: any;
-    for (const deadline = Date.now() + 600_000; Date.now() < deadline; await sleep(1000)) {
-      done = (await env.api().get(`/v1/experiments/${res.body.id}`)).body;
-      if (["succeeded", "failed", "cancelled"].includes(done.status)) break;
-    }
+    const done = await waitForExperiment(env, res.body.id, 600_000);
     assert.equal(done.status, "succeeded", JSON.stringify(done.trials));
     const board = Object.fromEntries(done.leaderboard.map((r: any) => [r.name, r]));
     console.log(JSON.stringify(done.leaderboard.map((r: any) => ({ name: r.name, accuracy: r.score.mean.toFixed(4), std: r.score.std.toFixed(4) }))));

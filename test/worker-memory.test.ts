@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
 
 /**
@@ -33,7 +34,10 @@ describe("a worker's memory over many jobs", () => {
       const done = await waitForJob(env, job.id);
       assert.equal(done.status, "succeeded", `job ${i}: ${JSON.stringify(done.error)}`);
     }
-    const ends = worker.output().split("\n").filter((l) => l.includes('"training ended"')).map((l) => JSON.parse(l) as { tensors: number; rssMB: number; pid: number });
+    // A job is succeeded in Postgres a moment before its process logs "training ended" (after its GC).
+    const reports = () => worker.output().split("\n").filter((l) => l.includes('"training ended"'));
+    for (let i = 0; i < 50 && reports().length < JOBS; i++) await sleep(100);
+    const ends = reports().map((l) => JSON.parse(l) as { tensors: number; rssMB: number; pid: number });
     assert.equal(ends.length, JOBS, "one report per job");
     assert.equal(new Set(ends.map((e) => e.pid)).size, 1, "one training process ran them all (it is reused, so leaks would add up)");
     // After a first round of every kind (lazy kernels, caches), nothing more may stay behind.

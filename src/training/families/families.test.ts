@@ -7,13 +7,23 @@ const examples = {
   functional: { type: "functional", inputs: [{ name: "a", width: 3 }], nodes: [{ name: "h", layer: { type: "dense", units: 2 }, inputs: ["a"] }], outputs: ["h"] },
   keras: { type: "keras", modelTopology: { class_name: "Sequential", config: { layers: [{ class_name: "Dense", config: { name: "d", units: 2, batch_input_shape: [null, 3] } }] } } },
   elm: { type: "elm", hiddenUnits: { search: [5, 10] } },
+  svm: { type: "svm", C: 10 },
+  logisticRegression: { type: "logisticRegression", penalty: "l1" },
+  knn: { type: "knn", k: 3 },
+  decisionTree: { type: "decisionTree", maxDepth: 4 },
+  randomForest: { type: "randomForest", trees: 10 },
+  naiveBayes: { type: "naiveBayes" },
+  majority: { type: "majority" },
 } as const;
+
+/** Families with layers to count against MAX_LAYERS / MAX_UNITS (baselines have none). */
+const LAYERED = new Set(["sequential", "functional", "keras", "elm"]);
 
 describe("model families", () => {
   it("registers one family per spec type, and the spec union is exactly theirs", () => {
     assert.deepEqual(Object.keys(FAMILIES).sort(), Object.keys(examples).sort());
     for (const [type, family] of Object.entries(FAMILIES)) assert.equal(family.type, type);
-    assert.equal(ModelSpecSchema.safeParse({ type: "svm" }).success, false);
+    assert.equal(ModelSpecSchema.safeParse({ type: "xgboost" }).success, false);
   });
 
   it("each family answers for its own specs: inputs, layers, declared widths, steps, checks", () => {
@@ -22,7 +32,7 @@ describe("model families", () => {
       const family = familyOf(spec);
       assert.equal(family.type, type);
       assert.ok(family.inputs(spec).length >= 1, `${type} inputs`);
-      assert.ok(family.layers(spec).length >= 1, `${type} layers`);
+      assert.equal(family.layers(spec).length >= 1, LAYERED.has(type), `${type} layers`);
       const errors: Array<{ path: string; message: string }> = [];
       const widths = family.declaredWidths(spec, 3, errors);
       assert.deepEqual(errors, [], `${type} declared widths`);
@@ -32,5 +42,9 @@ describe("model families", () => {
     assert.equal(familyOf(elm).plannedSteps?.(elm), 2, "an ELM's steps are its candidate sizes");
     assert.deepEqual(familyOf(elm).checkRequest?.({ training: { loss: "mse" } }).map((e) => e.path), ["training.loss"]);
     assert.equal(familyOf(ModelSpecSchema.parse(examples.sequential)).plannedSteps, undefined, "networks count epochs");
+    const forest = ModelSpecSchema.parse(examples.randomForest);
+    assert.equal(familyOf(forest).plannedSteps?.(forest), 1, "a baseline trains in one step");
+    assert.deepEqual(familyOf(forest).checkRequest?.({ crossValidation: { folds: 3 } }).map((e) => e.path), ["crossValidation"]);
+    assert.equal(familyOf(ModelSpecSchema.parse(examples.svm)).keepsRows, true);
   });
 });
