@@ -4,8 +4,19 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { loadConfig } from "./config.js";
+import { checkRedis, ensureDatabase, PreflightError } from "./preflight.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const config = loadConfig();
+try {
+  await checkRedis(config.REDIS_URL);
+  if (await ensureDatabase(config.DATABASE_URL)) console.log(`created database ${new URL(config.DATABASE_URL).pathname.slice(1)}`);
+} catch (err) {
+  if (!(err instanceof PreflightError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
 const migrate = spawnSync("npx", ["prisma", "migrate", "deploy"], { cwd: root, stdio: "inherit", env: { CHECKPOINT_DISABLE: "1", ...process.env } });
 if (migrate.status !== 0) {
   console.error("migrations failed: is Postgres running and DATABASE_URL right?");

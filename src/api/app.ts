@@ -46,6 +46,8 @@ import jobPlot from "./routes/jobs/job-plot.js";
 import getModel from "./routes/models/get-model.js";
 import modelFiles from "./routes/models/model-files.js";
 import predict from "./routes/models/predict.js";
+import listDeleteModels from "./routes/models/list-delete-models.js";
+import deleteJob from "./routes/jobs/delete-job.js";
 import validateModel from "./routes/models/validate-model.js";
 
 export interface BuildOptions {
@@ -101,7 +103,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   const listener = new JobListener(db.pool);
   const reads = new ReadCache(listener, config.READ_CACHE_BYTES);
   const jobs = new JobService(db, queues, config, (id) => reads.forget(id));
-  const models = new ModelService(db, config);
+  const models = new ModelService(db, config, (key) => reads.forget(key));
   // Without LISTEN (Postgres down at start) nothing is cached; it begins once a stream connects it.
   reads.start().catch((err: Error) => app.log.warn({ err: err.message }, "read cache not started: serving every read from Postgres"));
   app.decorate("services", {
@@ -129,7 +131,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
 
   health(app, { db, redisPing: () => queue.count() });
   metrics(app, { db, queue });
-  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, jobEvents, jobPlot, validateModel, getModel, modelFiles, predict, hiddenUnitsAdvice, createExperiment, getExperiment, cancelExperiment, experimentPlot]) {
+  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, deleteJob, jobEvents, jobPlot, validateModel, getModel, listDeleteModels, modelFiles, predict, hiddenUnitsAdvice, createExperiment, getExperiment, cancelExperiment, experimentPlot]) {
     route(app);
   }
   return app;

@@ -126,6 +126,25 @@ export class JobService {
   }
 
   /**
+   * Deletes a job with its history, plots, checkpoint and model. A job still queued or running is
+   * cancelled first (a running one's worker finds it gone and stops writing). Returns the id of
+   * the model it deleted, if any.
+   */
+  async delete(tenant: string, id: string): Promise<string | undefined> {
+    requireTenant(tenant);
+    const job = await this.db.job.findFirst({ where: { id, tenant }, select: { status: true, spec: true, model: { select: { id: true } } } });
+    if (!job) throw new AppError("not_found", `job ${id} not found`);
+    if (!FINAL_STATUSES.has(job.status)) await this.cancel(tenant, id).catch((err) => {
+      if (!(err instanceof AppError && err.code === "conflict")) throw err; // it ended meanwhile
+    });
+    await this.queues.of(readStoredRequest(job.spec).training.device).remove(id).catch(() => undefined);
+    const { count } = await this.db.job.deleteMany({ where: { id, tenant } });
+    if (count === 0) throw new AppError("not_found", `job ${id} not found`);
+    this.changed(id);
+    return job.model?.id;
+  }
+
+  /**
    * A queued job is cancelled at once; a running one is flagged, and its worker stops at the
    * end of the current epoch (it checks the flag every epoch) and marks it cancelled.
    */

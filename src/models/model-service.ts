@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
+import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { argmax, BASELINE_FORMAT, decodeBaseline, encodeRow, modelJson, ModelSummarySchema, predictBaseline, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
 
@@ -68,6 +69,8 @@ export class ModelService {
   constructor(
     private readonly db: Db,
     private readonly config: Config,
+    /** Told the cache keys this service changed (the model's, its job's), so cached reads drop at once. */
+    private readonly changed: (key: string) => void = () => undefined,
   ) {}
 
   private async find(tenant: string, id: string): Promise<ModelRow> {
@@ -85,6 +88,36 @@ export class ModelService {
   async get(tenant: string, id: string): Promise<ModelView> {
     requireTenant(tenant);
     return toModelView(await this.find(tenant, id));
+  }
+
+  /** The tenant's models, newest first, optionally those of one job or one dataset. */
+  async list(tenant: string, q: PageQuery & { jobId?: string; datasetId?: string }): Promise<Page<ModelView>> {
+    requireTenant(tenant);
+    if (q.cursor && !(await this.db.model.findFirst({ where: { id: q.cursor, tenant }, select: { id: true } }))) {
+      throw new AppError("validation_failed", "cursor is not one of this tenant's models", [{ path: "cursor", message: "unknown cursor" }]);
+    }
+    const where = { tenant, ...(q.jobId ? { jobId: q.jobId } : {}), ...(q.datasetId ? { job: { datasetId: q.datasetId } } : {}) };
+    const rows = await this.db.model.findMany({ where, omit: { weightData: true }, ...pageArgs(q) });
+    return toPage(rows, q, toModelView);
+  }
+
+  /** Deletes a model and its weights; its job stays (without a model). */
+  async delete(tenant: string, id: string): Promise<void> {
+    requireTenant(tenant);
+    const model = await this.db.model.findFirst({ where: { id, tenant }, select: { jobId: true } });
+    const { count } = await this.db.model.deleteMany({ where: { id, tenant } });
+    if (!model || count === 0) throw new AppError("not_found", `model ${id} not found`);
+    this.forget(id);
+    this.changed(`model:${id}`);
+    this.changed(model.jobId);
+  }
+
+  /** Drops a loaded model (deleted, or its job deleted). */
+  forget(id: string): void {
+    const entry = this.loaded.get(id);
+    if (!entry) return;
+    this.loaded.delete(id);
+    void entry.then((m) => m.dispose(), () => undefined);
   }
 
   /** model.json with the preprocessing in userDefinedMetadata, as tf.loadLayersModel reads it. */
