@@ -61,6 +61,15 @@ const EnvSchema = z.object({
   MAX_LAYERS: int(64),
   MAX_UNITS: int(8_192),
   MAX_PARAMS: int(20_000_000),
+  /** The operator's key each tenant's webhook signing secret is derived from (16+ characters); unset: webhooks are off. */
+  WEBHOOK_SIGNING_KEY: z.string().min(16).optional(),
+  /** Lets webhooks call loopback and private addresses (a receiver on the same network). Default false. */
+  WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /** Delivery attempts of one webhook, with exponential backoff from WEBHOOK_BACKOFF_MS. Defaults 6, 2000 ms. */
+  WEBHOOK_ATTEMPTS: int(6),
+  WEBHOOK_BACKOFF_MS: int(2_000),
+  /** Longest a receiver may take to answer. Default 10 s. */
+  WEBHOOK_TIMEOUT_MS: int(10_000),
   /** Rows an SVM or kNN job may train on (their cost grows with the rows squared). Default 20,000. */
   MAX_KERNEL_ROWS: int(20_000),
   /** Widest encoded model input, and largest embedding vocabulary. Default 65,536. */

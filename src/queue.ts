@@ -14,14 +14,23 @@ export interface ExperimentPayload {
   generation: number;
 }
 
+/** A webhook to deliver: what ended (a job or an experiment); the row has the URL and the attempts. */
+export interface WebhookPayload {
+  kind: "job" | "experiment";
+  id: string;
+  tenant: string;
+}
+
 /** Each queue's name and payload (immich-style typed job map): one training queue per device kind. */
 export interface QueuePayloads {
   train: TrainPayload;
   "train-gpu": TrainPayload;
   experiment: ExperimentPayload;
+  webhook: WebhookPayload;
 }
 
 export const EXPERIMENT_QUEUE = "experiment" satisfies keyof QueuePayloads;
+export const WEBHOOK_QUEUE = "webhook" satisfies keyof QueuePayloads;
 
 /** Where a job trains: `cpu` workers (the default), or `gpu` workers (WORKER_DEVICE=gpu, Dockerfile.gpu). */
 export type Device = "cpu" | "gpu";

@@ -21,6 +21,8 @@ import { ModelReads } from "../models/model-reads.js";
 import { AdviceService } from "../experiments/advice-service.js";
 import hiddenUnitsAdvice from "./routes/advice/hidden-units.js";
 import { ExperimentService } from "../experiments/experiment-service.js";
+import { Webhooks } from "../webhooks/webhooks.js";
+import webhookSecret from "./routes/webhook-secret.js";
 import createExperiment from "./routes/experiments/create-experiment.js";
 import getExperiment from "./routes/experiments/get-experiment.js";
 import cancelExperiment from "./routes/experiments/cancel-experiment.js";
@@ -102,7 +104,8 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   app.decorate("config", config);
   const listener = new JobListener(db.pool);
   const reads = new ReadCache(listener, config.READ_CACHE_BYTES);
-  const jobs = new JobService(db, queues, config, (id) => reads.forget(id));
+  const webhooks = new Webhooks(db, config, (err) => app.log.warn({ err: err.message }, "redis connection error"));
+  const jobs = new JobService(db, queues, config, (id) => reads.forget(id), (id) => webhooks.ended("job", id));
   const models = new ModelService(db, config, (key) => reads.forget(key));
   // Without LISTEN (Postgres down at start) nothing is cached; it begins once a stream connects it.
   reads.start().catch((err: Error) => app.log.warn({ err: err.message }, "read cache not started: serving every read from Postgres"));
@@ -120,6 +123,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     await listener.close();
     await queues.close();
     await flows.close();
+    await webhooks.close();
     await db.$disconnect();
     await db.pool.end().catch(() => undefined); // the pool is ours: Prisma's adapter does not end it
   });
@@ -131,7 +135,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
 
   health(app, { db, redisPing: () => queue.count() });
   metrics(app, { db, queue });
-  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, deleteJob, jobEvents, jobPlot, validateModel, getModel, listDeleteModels, modelFiles, predict, hiddenUnitsAdvice, createExperiment, getExperiment, cancelExperiment, experimentPlot]) {
+  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, deleteJob, jobEvents, jobPlot, validateModel, getModel, listDeleteModels, modelFiles, predict, hiddenUnitsAdvice, createExperiment, getExperiment, cancelExperiment, experimentPlot, webhookSecret]) {
     route(app);
   }
   return app;

@@ -552,6 +552,18 @@ export interface paths {
                   warnings: string[];
                   attempts: number;
                   cancelRequested: boolean;
+                  /** @description The webhookUrl called when the job ends, and each delivery attempt */
+                  webhook: {
+                    url: string;
+                    deliveries: {
+                        attempt: number;
+                        at: string;
+                        event: string;
+                        status?: number;
+                        error?: string;
+                        delivered: boolean;
+                      }[];
+                  } | null;
                   createdAt: string;
                   startedAt: string | null;
                   finishedAt: string | null;
@@ -1500,6 +1512,8 @@ export interface paths {
                */
               seed?: number;
             };
+            /** @description Called with a signed POST when it ends (see GET /v1/webhooks/secret); http(s), public addresses only unless WEBHOOK_ALLOW_PRIVATE */
+            webhookUrl?: string;
           };
         };
       };
@@ -1550,6 +1564,18 @@ export interface paths {
               warnings: string[];
               attempts: number;
               cancelRequested: boolean;
+              /** @description The webhookUrl called when the job ends, and each delivery attempt */
+              webhook: {
+                url: string;
+                deliveries: {
+                    attempt: number;
+                    at: string;
+                    event: string;
+                    status?: number;
+                    error?: string;
+                    delivered: boolean;
+                  }[];
+              } | null;
               createdAt: string;
               startedAt: string | null;
               finishedAt: string | null;
@@ -1729,6 +1755,18 @@ export interface paths {
               warnings: string[];
               attempts: number;
               cancelRequested: boolean;
+              /** @description The webhookUrl called when the job ends, and each delivery attempt */
+              webhook: {
+                url: string;
+                deliveries: {
+                    attempt: number;
+                    at: string;
+                    event: string;
+                    status?: number;
+                    error?: string;
+                    delivered: boolean;
+                  }[];
+              } | null;
               createdAt: string;
               startedAt: string | null;
               finishedAt: string | null;
@@ -1907,6 +1945,18 @@ export interface paths {
               warnings: string[];
               attempts: number;
               cancelRequested: boolean;
+              /** @description The webhookUrl called when the job ends, and each delivery attempt */
+              webhook: {
+                url: string;
+                deliveries: {
+                    attempt: number;
+                    at: string;
+                    event: string;
+                    status?: number;
+                    error?: string;
+                    delivered: boolean;
+                  }[];
+              } | null;
               createdAt: string;
               startedAt: string | null;
               finishedAt: string | null;
@@ -4321,6 +4371,8 @@ export interface paths {
              * @enum {string}
              */
             metric?: "accuracy" | "balancedAccuracy" | "macroF1" | "rocAuc" | "loss" | "r2" | "rmse" | "mae";
+            /** @description Called with a signed POST when it ends (see GET /v1/webhooks/secret); http(s), public addresses only unless WEBHOOK_ALLOW_PRIVATE */
+            webhookUrl?: string;
             candidates: ({
                 name: string;
                 model: ({
@@ -5231,6 +5283,8 @@ export interface paths {
              * @enum {string}
              */
             metric?: "accuracy" | "balancedAccuracy" | "macroF1" | "rocAuc" | "loss" | "r2" | "rmse" | "mae";
+            /** @description Called with a signed POST when it ends (see GET /v1/webhooks/secret); http(s), public addresses only unless WEBHOOK_ALLOW_PRIVATE */
+            webhookUrl?: string;
             /** @enum {string} */
             method: "grid" | "random" | "genetic";
             space: OneOf<[{
@@ -6516,6 +6570,55 @@ export interface paths {
                   path: string;
                   message: string;
                 }[];
+            };
+          };
+        };
+        /** @description application/problem+json */
+        401: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+        /** @description application/problem+json */
+        404: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/v1/webhooks/secret": {
+    /** This tenant's webhook signing secret and the signature scheme */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              secret: string;
+              header: string;
+              scheme: string;
             };
           };
         };

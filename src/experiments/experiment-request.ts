@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { JobRequestSchema, ModelSpecSchema } from "../training/index.js";
 import { SpaceSchema } from "./space.js";
+import { WebhookUrlSchema } from "../webhooks/webhook-url.js";
 
 /** Metrics an experiment ranks by: higher is better, except the ones in LOWER_IS_BETTER. */
 export const RankMetricSchema = z.enum(["accuracy", "balancedAccuracy", "macroF1", "rocAuc", "loss", "r2", "rmse", "mae"]);
@@ -13,6 +14,7 @@ const common = {
   crossValidation: z.strictObject({ folds: z.number().int().min(2).max(20), stratify: z.boolean().default(true) }).optional()
     .describe("Every candidate on the same k folds (one trial job per candidate and fold); else on the same split"),
   metric: RankMetricSchema.optional().describe("What ranks the candidates: accuracy (classification) or r2 (regression) by default"),
+  webhookUrl: WebhookUrlSchema,
 };
 
 const overrides = z.record(z.string(), z.unknown()).optional().describe("This candidate's training options over the experiment's (e.g. epochs, optimizer)");

@@ -6,6 +6,7 @@ import { FINAL_STATUSES } from "../jobs/job-view.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { ExperimentPlotFile } from "../plots/experiment-plots.js";
 import { within } from "../timeout.js";
+import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 import { firstCandidates, plannedTrialCount } from "./candidates.js";
 import type { ExperimentRequest } from "./experiment-request.js";
 import { loadTrials, toExperimentView, type ExperimentState, type ExperimentView } from "./experiment-view.js";
@@ -23,6 +24,7 @@ export class ExperimentService {
 
   async create(tenant: string, req: ExperimentRequest): Promise<ExperimentView> {
     requireTenant(tenant);
+    await checkWebhookUrl(this.config, req.webhookUrl);
     // Sized from the request alone, before any candidate is built.
     const planned = plannedTrialCount(req);
     if (planned > this.config.MAX_EXPERIMENT_TRIALS) {
@@ -50,7 +52,7 @@ export class ExperimentService {
       await lockTenant(tx, "experiments", tenant);
       const active = await countActive(tx);
       if (active >= limit) throw full(active);
-      const experiment = await tx.experiment.create({ data: { tenant, datasetId: req.datasetId, kind: req.kind, status: "queued", request: req as object, report: state as object } });
+      const experiment = await tx.experiment.create({ data: { tenant, datasetId: req.datasetId, kind: req.kind, status: "queued", request: req as object, report: state as object, webhookUrl: req.webhookUrl } });
       const rows = trialRows(experiment, trials);
       await tx.job.createMany({ data: rows });
       return { experiment, rows };

@@ -16,6 +16,8 @@ export interface StepContext {
   config: Config;
   flows: FlowProducer;
   log: (msg: string, extra?: object) => void;
+  /** Told when an experiment has ended (its webhook). */
+  ended?: (experimentId: string) => Promise<void>;
 }
 
 /**
@@ -108,4 +110,5 @@ async function finish(ctx: StepContext, exp: Experiment, state: ExperimentState,
     await tx.experimentPlot.createMany({ data: plots.map((p) => ({ experimentId: exp.id, file: p.file, data: new Uint8Array(p.data) })) });
   });
   ctx.log("experiment ended", { experimentId: exp.id, status, best: r.best?.name, score: r.best?.score?.mean });
+  await ctx.ended?.(exp.id);
 }

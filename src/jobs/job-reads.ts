@@ -10,7 +10,7 @@ import { toJobView, type JobStatus } from "./job-view.js";
  */
 const JOBS_BY_ID = `
   SELECT j.id, j.tenant, j."datasetId", j.status, j.spec, j.backend, j.epoch, j.epochs, j.metrics, j.warnings,
-    j."errorCode", j."errorMessage", j.attempts, j."cancelRequested",
+    j."errorCode", j."errorMessage", j.attempts, j."cancelRequested", j."webhookUrl", j."webhookDeliveries",
     j."createdAt" AT TIME ZONE 'UTC' AS "createdAt", j."startedAt" AT TIME ZONE 'UTC' AS "startedAt",
     j."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt",
     (SELECT m.id FROM "Model" m WHERE m."jobId" = j.id) AS "modelId",

@@ -8,6 +8,7 @@ import { plannedSteps, planJob } from "./job-plan.js";
 import type { TrainQueues } from "../queue.js";
 import type { PlotFile } from "../plots/plot-files.js";
 import { readStoredRequest, type JobRequest } from "../training/index.js";
+import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 import { FINAL_STATUSES, toJobView, type JobView } from "./job-view.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
@@ -22,6 +23,8 @@ export class JobService {
     private readonly config: Config,
     /** Told after this service changed a job, so cached reads of it are dropped at once. */
     private readonly changed: (id: string) => void = () => undefined,
+    /** Told when this service ended a job (a queued one cancelled): its webhook goes out. */
+    private readonly ended: (id: string) => Promise<void> = async () => undefined,
   ) {}
 
   /**
@@ -29,8 +32,9 @@ export class JobService {
    * it with the job's id as BullMQ's id (so a repeated add is a no-op). If Redis refuses, the
    * row is removed again: no job exists that no worker will ever see.
    */
-  async create(tenant: string, req: JobRequest, idempotencyKey?: string): Promise<{ job: JobView; replayed: boolean }> {
+  async create(tenant: string, req: JobRequest, idempotencyKey?: string, webhookUrl?: string): Promise<{ job: JobView; replayed: boolean }> {
     requireTenant(tenant);
+    await checkWebhookUrl(this.config, webhookUrl);
     const requestHash = createHash("sha256").update(JSON.stringify(req)).digest("hex");
     if (idempotencyKey) {
       const prior = await this.findByKey(tenant, idempotencyKey, requestHash);
@@ -58,7 +62,7 @@ export class JobService {
           data: {
             tenant, datasetId: dataset.id, status: "queued", spec: req as object,
             epochs: plannedSteps(req),
-            warnings, idempotencyKey, requestHash,
+            warnings, idempotencyKey, requestHash, webhookUrl,
           },
           include: withDetail,
         });
@@ -157,7 +161,10 @@ export class JobService {
       where: { id, status: "queued" },
       data: { status: "cancelled", cancelRequested: true, finishedAt: new Date() },
     });
-    if (now.count === 1) await this.queues.of(readStoredRequest(job.spec).training.device).remove(id).catch(() => undefined); // a worker that took it skips it
+    if (now.count === 1) {
+      await this.queues.of(readStoredRequest(job.spec).training.device).remove(id).catch(() => undefined); // a worker that took it skips it
+      await this.ended(id).catch(() => undefined); // its webhook; the job is cancelled whatever Redis says
+    }
     else await this.db.job.updateMany({ where: { id, status: "running" }, data: { cancelRequested: true } });
     this.changed(id);
     return this.get(tenant, id);

@@ -27,6 +27,10 @@ export const JobViewSchema = z.object({
   warnings: z.array(z.string()),
   attempts: z.number().int(),
   cancelRequested: z.boolean(),
+  webhook: z.object({
+    url: z.string(),
+    deliveries: z.array(z.object({ attempt: z.number().int(), at: z.string(), event: z.string(), status: z.number().int().optional(), error: z.string().optional(), delivered: z.boolean() })),
+  }).nullable().describe("The webhookUrl called when the job ends, and each delivery attempt"),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -74,6 +78,7 @@ export function toJobView(job: Job & { history?: JobEpoch[]; model?: { id: strin
     warnings: job.warnings as string[],
     attempts: job.attempts,
     cancelRequested: job.cancelRequested,
+    webhook: job.webhookUrl ? { url: job.webhookUrl, deliveries: job.webhookDeliveries as NonNullable<JobView["webhook"]>["deliveries"] } : null,
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,

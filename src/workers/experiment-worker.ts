@@ -10,9 +10,9 @@ import { createFlowProducer, EXPERIMENT_QUEUE, redisConnection, type ExperimentP
  * Consumes experiment steps: light work (reading trial results, breeding a generation, drawing the
  * report's plots) done in the worker process itself, beside its sandboxed training processes.
  */
-export function startExperimentWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void) {
+export function startExperimentWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void, ended?: (experimentId: string) => Promise<void>) {
   const flows = createFlowProducer(config, (err) => log("flow producer error", { error: err.message }));
-  const ctx = { db, config, flows, log };
+  const ctx = { db, config, flows, log, ended };
   const steps = new Queue(EXPERIMENT_QUEUE, { connection: redisConnection(config, "producer"), prefix: config.QUEUE_PREFIX });
   steps.on("error", (err) => log("experiment queue error", { error: err.message }));
   const worker = new Worker<ExperimentPayload>(EXPERIMENT_QUEUE, (job) => runExperimentStep(ctx, job.data.experimentId, job.data.generation), {

@@ -4,6 +4,8 @@ import { createDb } from "../db.js";
 import { runtime } from "../training/index.js";
 import { startTrainWorker } from "./train-worker.js";
 import { startExperimentWorker } from "./experiment-worker.js";
+import { startWebhookWorker } from "./webhook-worker.js";
+import { Webhooks } from "../webhooks/webhooks.js";
 import { createTrainQueue, trainQueueName } from "../queue.js";
 import { reconcileQueue } from "../jobs/reconciler.js";
 
@@ -12,9 +14,11 @@ const log = (msg: string, extra: object = {}) => console.log(JSON.stringify({ ti
 // Fail fast when the configured compute cannot start; the sandboxed children pick the same one.
 const backend = await (await runtime()).initBackend(config.TFJS_BACKEND);
 const db = createDb(config.DATABASE_URL);
-const worker = startTrainWorker(config, db, log);
+const webhooks = new Webhooks(db, config, (err) => log("webhook queue error", { error: err.message }));
+const worker = startTrainWorker(config, db, log, (id) => webhooks.ended("job", id));
 await worker.waitUntilReady();
-const experiments = startExperimentWorker(config, db, log);
+const experiments = startExperimentWorker(config, db, log, (id) => webhooks.ended("experiment", id));
+const deliveries = startWebhookWorker(config, db, log);
 // Jobs Postgres has but Redis lost (a Redis restart, a crash between insert and enqueue) go back
 // in the queue: at start, then every RECONCILE_INTERVAL_MS.
 const queue = createTrainQueue(config, config.WORKER_DEVICE);
@@ -39,6 +43,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     worker.cancelAllJobs("worker shutting down");
     await worker.close();
     await experiments.close();
+    await deliveries.close();
+    await webhooks.close();
     await queue.close();
     await db.$disconnect();
     await db.pool.end().catch(() => undefined);

@@ -10,7 +10,7 @@ const PROCESSOR = fileURLToPath(new URL("./train-processor.ts", import.meta.url)
 
 /** Secrets the training process has no use for: it reads data and writes results, nothing else. */
 const WITHHELD = new Set(["API_KEYS", "METRICS_TOKEN"]);
-const SECRET_LIKE = /(SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_KEY)/i;
+const SECRET_LIKE = /(SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_KEY|SIGNING_KEY)/i;
 
 /**
  * The environment a training process gets: the worker's, less API keys, the metrics token and
@@ -27,7 +27,7 @@ export function trainingEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proces
  * up on a job (last attempt failed, or it stalled too often because its worker died), the job
  * is marked failed in Postgres so that it never stays `running`.
  */
-export function startTrainWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void): Worker<TrainPayload> {
+export function startTrainWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void, ended: (jobId: string) => Promise<void> = async () => undefined): Worker<TrainPayload> {
   const worker = new Worker<TrainPayload>(trainQueueName(config.WORKER_DEVICE), PROCESSOR, {
     connection: redisConnection(config, "worker"),
     prefix: config.QUEUE_PREFIX,
@@ -44,7 +44,15 @@ export function startTrainWorker(config: Config, db: Db, log: (msg: string, extr
     if (!job) return;
     const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than/i.test(err.message);
     log("job attempt failed", { jobId: job.data.jobId, attemptsMade: job.attemptsMade, exhausted, error: err.message });
-    if (exhausted) void failUnfinished(db, job.data.jobId, err.message).catch((e) => log("could not mark job failed", { error: String(e) }));
+    if (exhausted) {
+      void failUnfinished(db, job.data.jobId, err.message)
+        .then(() => ended(job.data.jobId))
+        .catch((e) => log("could not mark job failed", { error: String(e) }));
+    }
+  });
+  // A job that ended (succeeded, failed, cancelled) sends its webhook.
+  worker.on("completed", (job, result) => {
+    if (result === "succeeded" || result === "failed" || result === "cancelled") void ended(job.data.jobId).catch((e) => log("webhook not queued", { jobId: job.data.jobId, error: String(e) }));
   });
   worker.on("error", (err) => log("worker error", { error: err.message }));
   const stopWatchdog = startWatchdog(worker, db, (config.MAX_JOB_SECONDS + config.JOB_KILL_GRACE_SECONDS) * 1000, log);
