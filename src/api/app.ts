@@ -23,6 +23,8 @@ import hiddenUnitsAdvice from "./routes/advice/hidden-units.js";
 import { ExperimentService } from "../experiments/experiment-service.js";
 import { Webhooks } from "../webhooks/webhooks.js";
 import webhookSecret from "./routes/webhook-secret.js";
+import dashboard from "./routes/dashboard.js";
+import { DASHBOARD_CSP, DASHBOARD_ROUTES } from "../dashboard/serve.js";
 import createExperiment from "./routes/experiments/create-experiment.js";
 import getExperiment from "./routes/experiments/get-experiment.js";
 import cancelExperiment from "./routes/experiments/cancel-experiment.js";
@@ -75,6 +77,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   // serves JSON and images, so its CSP allows nothing; Swagger UI under /docs needs its scripts.
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/docs")) (route as { helmet?: object }).helmet = { contentSecurityPolicy: false };
+    if ((DASHBOARD_ROUTES as readonly string[]).includes(route.url)) (route as { helmet?: object }).helmet = { contentSecurityPolicy: DASHBOARD_CSP };
   });
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -135,7 +138,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
 
   health(app, { db, redisPing: () => queue.count() });
   metrics(app, { db, queue });
-  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, deleteJob, jobEvents, jobPlot, validateModel, getModel, listDeleteModels, modelFiles, predict, hiddenUnitsAdvice, createExperiment, getExperiment, cancelExperiment, experimentPlot, webhookSecret]) {
+  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, deleteJob, jobEvents, jobPlot, validateModel, getModel, listDeleteModels, modelFiles, predict, hiddenUnitsAdvice, createExperiment, getExperiment, cancelExperiment, experimentPlot, webhookSecret, dashboard]) {
     route(app);
   }
   return app;

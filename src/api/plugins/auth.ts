@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { sendProblem } from "./error-handler.js";
 import type { RateLimiter } from "./rate-limit.js";
 
-/** Routes anyone may call: liveness, readiness and the API's own documentation. */
-const PUBLIC_ROUTES = new Set(["/health", "/ready"]);
+/** Routes anyone may call: liveness, readiness, the API's own documentation, and the dashboard's page and assets (no data). */
+const PUBLIC_ROUTES = new Set(["/health", "/ready", "/", "/dashboard.js", "/dashboard.css"]);
 const isPublic = (req: FastifyRequest) => {
   const route = req.routeOptions.url;
   return route !== undefined && (PUBLIC_ROUTES.has(route) || route === "/docs" || route.startsWith("/docs/"));

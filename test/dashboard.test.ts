@@ -1,0 +1,82 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { chromium, type Browser } from "playwright-core";
+import { apiProcess, createTestEnv, FIXTURES, type ApiProcess, type TestEnv } from "./harness.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Screenshots land here (`DASHBOARD_SCREENSHOTS=docs` refreshes the README's). */
+const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? `${tmpdir()}/treino-dashboard`;
+
+/** The dashboard in headless Chromium, against the real API and a worker: upload, train, watch, plots. */
+describe("dashboard", { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)` }, () => {
+  let env: TestEnv;
+  let api: ApiProcess;
+  let browser: Browser;
+  before(async () => {
+    env = await createTestEnv({ API_KEYS: "alice:key-dashboard-01" });
+    api = await apiProcess(env);
+    await env.startWorker();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    api.proc.kill("SIGTERM");
+    await api.exited;
+    await env.close();
+  });
+
+  it("takes a key, uploads a CSV, starts a job, shows it finish with its curves, plots, metrics and a prediction", async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1500 } });
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(m.text()));
+    const failed: string[] = [];
+    page.on("response", (r) => r.status() >= 400 && failed.push(`${r.status()} ${new URL(r.url()).pathname}`));
+    await page.goto(`${api.base}/#/datasets`);
+    // The API wants a key: the page asks for it once and keeps it.
+    await page.getByLabel("API key").fill("key-dashboard-01");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByLabel("CSV file").setInputFiles(`${FIXTURES}/iris.csv`);
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.waitForURL(/#\/datasets\/[0-9a-f-]{36}$/);
+    await page.locator("table.profile").waitFor();
+    assert.equal(await page.locator("table.profile tbody tr").count(), 5, "one profile row per column");
+    await page.getByLabel("target").selectOption("target");
+    await page.getByRole("button", { name: "Check for leaks" }).click();
+    await page.locator(".warnings li").first().waitFor();
+    await page.getByLabel("hidden units").fill("16");
+    await page.getByLabel("epochs").fill("40");
+    await page.getByRole("button", { name: "Train" }).click();
+    await page.waitForURL(/#\/jobs\/[0-9a-f-]{36}$/);
+    await page.locator('[data-status="succeeded"]').first().waitFor({ timeout: 120_000 });
+    assert.ok(await page.locator('svg.chart polyline[data-series="val_loss"]').count() === 1, "live learning curves drawn");
+    const plot = page.locator('img[data-plot="learning-curve.svg"]');
+    await plot.waitFor();
+    assert.ok(await plot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), "the learning-curve plot loaded");
+    await page.locator('img[data-plot="confusion-matrix.svg"]').waitFor();
+    const accuracy = Number(await page.locator("table.metrics tbody td").first().textContent());
+    assert.ok(accuracy > 0.8, `test accuracy shown: ${accuracy}`);
+    assert.ok((await page.locator("table.summary tbody tr").count()) >= 2, "the model summary");
+    for (const [name, value] of Object.entries({ sepal_length: "5.1", sepal_width: "3.5", petal_length: "1.4", petal_width: "0.2" })) await page.getByLabel(name, { exact: true }).fill(value);
+    await page.getByRole("button", { name: "Predict" }).click();
+    await page.locator("pre.prediction").filter({ hasText: '"label": "0"' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/dashboard-job.png`, fullPage: true });
+    await page.goto(`${api.base}/#/jobs`);
+    await page.locator("table tbody tr").first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/dashboard-jobs.png` });
+    assert.deepEqual(problems, [], "no script error or CSP violation");
+    assert.deepEqual(failed, ["401 /v1/datasets"], "no failed request but the first, before the key");
+  });
+
+  it("serves the page and its assets without a key but no data, under a strict CSP", async () => {
+    const res = await fetch(`${api.base}/`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+    assert.doesNotMatch(res.headers.get("content-security-policy") ?? "", /unsafe/);
+    assert.equal((await fetch(`${api.base}/dashboard.js`)).status, 200);
+    assert.equal((await fetch(`${api.base}/v1/jobs`)).status, 401, "the data still needs the key");
+  });
+});
