@@ -18,7 +18,7 @@ export function plannedTrialCount(req: ExperimentRequest): number {
 
 export const geneticSettings = (req: SearchRequest) => ({ population: 8, generations: 5, tournament: 3, crossover: 0.9, mutation: 0.2, elitism: 1, ...req.genetic });
 
-export const pointOf = (req: SearchRequest, params: Individual): CandidatePoint => ({ name: nameOf(params), key: keyOf(params), params, ...specOf(req.space, params) });
+export const pointOf = (req: SearchRequest, params: Individual): CandidatePoint => ({ name: nameOf(params, req.space) || "the only point", key: keyOf(params), params, ...specOf(req.space, params) });
 
 /** Generation 0: the compare's candidates, the grid, the random draws, or the first population. */
 export function firstCandidates(req: ExperimentRequest): CandidatePoint[] {

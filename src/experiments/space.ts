@@ -62,8 +62,8 @@ function genes(space: Space): Array<[string, unknown[]]> {
 /** A stable text for an individual: equal points, equal keys (an experiment trains each once). */
 export const keyOf = (ind: Individual) => JSON.stringify(Object.keys(ind).sort().map((k) => [k, ind[k]]));
 
-/** Short readable name: `layers=64-32 activation=relu learningRate=0.01`. */
-export const nameOf = (ind: Individual) => Object.entries(ind).map(([k, v]) => `${k.replace(/^(model|training|preprocessing)\./, "")}=${show(v)}`).join(" ");
+/** Short readable name of the genes that vary: `layers=64-32 activation=relu learningRate=0.01`. */
+export const nameOf = (ind: Individual, space?: Space) => Object.entries(ind).filter(([k]) => !space || k === "layers" || (genes(space).find(([g]) => g === k)?.[1].length ?? 2) > 1).map(([k, v]) => `${k.replace(/^(model|training|preprocessing)\./, "")}=${show(v)}`).join(" ");
 
 function show(v: unknown): string {
   if (Array.isArray(v)) return v.join("-") || "none";
