@@ -17,6 +17,9 @@ COPY native ./native
 # The GPU build of libtensorflow is of no use without CUDA (Dockerfile.gpu keeps it).
 RUN npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules/@tensorflow/tfjs-node-gpu
 COPY src ./src
+# The CLI (npx treino) talks to any Treino API, this one included.
+COPY bin ./bin
+COPY cli ./cli
 USER node
 EXPOSE 3000
 CMD ["npm", "run", "start:api"]
