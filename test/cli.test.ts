@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { apiProcess, createTestEnv, FIXTURES, type ApiProcess, type TestEnv } from "./harness.js";
+import { runningService, FIXTURES, type ApiProcess, type TestEnv } from "./harness.js";
 import { loadFromDisk } from "./load-model.js";
 import { tf } from "../src/training/tf.js";
 
@@ -14,16 +14,14 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 describe("CLI", () => {
   let env: TestEnv;
   let api: ApiProcess;
+  let service: Awaited<ReturnType<typeof runningService>>;
   const dir = mkdtempSync(`${tmpdir()}/treino-cli-`);
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "alice:key-cli-0001" });
-    api = await apiProcess(env);
-    await env.startWorker();
+    service = await runningService({ API_KEYS: "alice:key-cli-0001" });
+    ({ env, api } = service);
   });
   after(async () => {
-    api.proc.kill("SIGTERM");
-    await api.exited;
-    await env.close();
+    await service.close();
   });
 
   const treino = (...args: string[]) =>

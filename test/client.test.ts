@@ -3,21 +3,19 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { clientTypes, CLIENT_TYPES } from "../scripts/openapi-types.js";
 import { ApiError, treinoClient } from "../src/client/index.js";
-import { apiProcess, createTestEnv, fixture, type ApiProcess, type TestEnv } from "./harness.js";
+import { runningService, fixture, type ApiProcess, type TestEnv } from "./harness.js";
 
 /** The typed client: generated from the running app's OpenAPI document, so the two cannot drift. */
 describe("typed client", () => {
   let env: TestEnv;
   let api: ApiProcess;
+  let service: Awaited<ReturnType<typeof runningService>>;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "alice:key-client-01" });
-    api = await apiProcess(env);
-    await env.startWorker();
+    service = await runningService({ API_KEYS: "alice:key-client-01" });
+    ({ env, api } = service);
   });
   after(async () => {
-    api.proc.kill("SIGTERM");
-    await api.exited;
-    await env.close();
+    await service.close();
   });
 
   it("is generated from the app's current OpenAPI document (npm run client:generate)", async () => {

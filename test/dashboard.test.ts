@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { chromium, type Browser } from "playwright-core";
-import { apiProcess, createTestEnv, FIXTURES, type ApiProcess, type TestEnv } from "./harness.js";
+import { runningService, FIXTURES, type ApiProcess, type TestEnv } from "./harness.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Screenshots land here (`DASHBOARD_SCREENSHOTS=docs` refreshes the README's). */
@@ -13,19 +13,17 @@ const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? `${tmpdir()}/treino-dashboard
 describe("dashboard", { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)` }, () => {
   let env: TestEnv;
   let api: ApiProcess;
+  let service: Awaited<ReturnType<typeof runningService>>;
   let browser: Browser;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "alice:key-dashboard-01" });
-    api = await apiProcess(env);
-    await env.startWorker();
+    service = await runningService({ API_KEYS: "alice:key-dashboard-01" });
+    ({ env, api } = service);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {
     await browser?.close();
-    api.proc.kill("SIGTERM");
-    await api.exited;
-    await env.close();
+    await service.close();
   });
 
   it("takes a key, uploads a CSV, starts a job, shows it finish with its curves, plots, metrics and a prediction", async () => {

@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { apiProcess, createTestEnv, type ApiProcess, type TestEnv } from "./harness.js";
+import { runningService, type ApiProcess, type TestEnv } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -10,15 +10,13 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 describe("examples", () => {
   let env: TestEnv;
   let api: ApiProcess;
+  let service: Awaited<ReturnType<typeof runningService>>;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "student:key-examples-1" });
-    api = await apiProcess(env);
-    await env.startWorker();
+    service = await runningService({ API_KEYS: "student:key-examples-1" });
+    ({ env, api } = service);
   });
   after(async () => {
-    api.proc.kill("SIGTERM");
-    await api.exited;
-    await env.close();
+    await service.close();
   });
 
   const run = (name: string) =>

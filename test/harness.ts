@@ -225,3 +225,18 @@ export async function apiProcess(env: TestEnv, extraEnv: Record<string, string |
   for (let i = 0; i < 300 && proc.exitCode === null && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await sleep(100);
   return { proc, port, base, exited, logs: () => logs };
 }
+
+/** A test env with a real API process and one worker: what clients outside the process (CLI, browser, examples) talk to. */
+export async function runningService(overrides: Record<string, string> = {}): Promise<{ env: TestEnv; api: ApiProcess; close(): Promise<void> }> {
+  const env = await createTestEnv(overrides);
+  const api = await apiProcess(env);
+  await env.startWorker();
+  return {
+    env, api,
+    close: async () => {
+      api.proc.kill("SIGTERM");
+      await api.exited;
+      await env.close();
+    },
+  };
+}
