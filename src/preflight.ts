@@ -35,7 +35,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   admin.search = "";
   const client = await tryConnect(admin);
   try {
-    await client.query(`CREATE DATABASE "${name}"`);
+    // An identifier cannot be a $n parameter: quoted by pg (the name passed the check above too).
+    const create = `CREATE DATABASE ${client.escapeIdentifier(name)}`;
+    await client.query(create);
   } catch (err) {
     if ((err as { code?: string }).code !== "42P04") throw new PreflightError(`could not create database "${name}" at ${where(url, 5432)}: ${(err as Error).message}`); // 42P04: created meanwhile
   } finally {

@@ -142,6 +142,24 @@ export class ModelService {
     return row.weightData;
   }
 
+  /** The network as a Keras 3 archive (.keras), built from the stored TF.js artifacts. */
+  async kerasFile(tenant: string, id: string): Promise<Buffer> {
+    requireTenant(tenant);
+    const m = await this.find(tenant, id);
+    if (isBaseline(m)) throw notNetwork(m);
+    const { initBackend, loadStored, kerasArchive, ExportError } = await runtime();
+    await initBackend(this.config.TFJS_BACKEND);
+    const net = await loadStored(artifactsOf(m, await this.weights(tenant, id)));
+    try {
+      return await kerasArchive(net, m.topology as never);
+    } catch (err) {
+      if (err instanceof ExportError) throw new AppError("conflict", `model ${id} cannot be a Keras 3 file: ${err.message}`);
+      throw err;
+    } finally {
+      net.dispose();
+    }
+  }
+
   /** A classic baseline (SVM, kNN, trees, naive Bayes) as JSON, with the preprocessing that feeds it. */
   async baselineJson(tenant: string, id: string): Promise<Record<string, unknown>> {
     requireTenant(tenant);

@@ -4,6 +4,7 @@ export { describeNetwork } from "./describe.js";
 export { trainJob } from "./train-job.js";
 export { predictMatrix, argmax } from "./predict.js";
 export { loadStored } from "./export.js";
+export { kerasArchive, ExportError } from "./formats/keras3.js";
 export { setFastPath } from "./native.js";
 import { nativeAddon } from "./native.js";
 import { tf } from "./tf.js";

@@ -13,6 +13,14 @@ export default function modelFiles(app: App) {
     },
     handler: (req) => app.services.models.modelJson(req.tenant, req.params.id),
   });
+  app.get("/v1/models/:id/model.keras", {
+    schema: {
+      tags: ["models"], summary: "The network as a Keras 3 archive: keras.saving.load_model('model.keras') opens it with no custom code",
+      description: "Inputs are the encoded features (preprocessing.inputs order, as model.json's). 409 for a layer with no Keras 3 equivalent (an ELM's sine or RBF nodes).",
+      params: IdParamsSchema, response: { 200: z.unknown().describe("application/zip (.keras)"), ...problems(400, 401, 404, 409) },
+    },
+    handler: async (req, reply) => reply.type("application/zip").header("content-disposition", 'attachment; filename="model.keras"').send(await app.services.models.kerasFile(req.tenant, req.params.id)),
+  });
   app.get("/v1/models/:id/baseline.json", {
     schema: {
       tags: ["models"], summary: "A classic baseline (svm, knn, decisionTree, randomForest, naiveBayes) as JSON, with its preprocessing",

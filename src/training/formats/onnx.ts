@@ -1,0 +1,194 @@
+/**
+ * A trained network as ONNX (opset 17, with ai.onnx.ml 3 for category lookups), its preprocessing
+ * in front as ONNX ops: each feature column is a model input ([N, 1]; numbers and booleans as
+ * float, NaN for missing; categories as strings), filled, scaled, one-hot encoded (LabelEncoder +
+ * OneHot) or turned into an embedding's index, and laid out per model input as the service does.
+ * The output is `probabilities` [N, classes] in the labels' order (a sigmoid unit as [1 - p, p],
+ * as /predict answers) or `value` [N, 1]. Layers map to ONNX ops one by one (ONNX operator docs:
+ * https://onnx.ai/onnx/operators/); inference-time no-ops (dropout, noise) disappear.
+ */
+import type { tfl } from "../tf.js";
+import type { FeatureEncoding, Preprocessing } from "../preprocess.js";
+import type { OutputMode } from "../output-plan.js";
+import { encodeModel, type Attr, type Node, type Tensor, type ValueInfo } from "./onnx-proto.js";
+import { ExportError } from "./keras3.js";
+
+export const ONNX_OPSET = 17;
+
+interface StoredLayer {
+  class_name: string;
+  name?: string;
+  config: Record<string, any>;
+  inbound_nodes?: Array<Array<[string, number, number, unknown?]>>;
+}
+
+class Graph {
+  nodes: Node[] = [];
+  initializers: Tensor[] = [];
+  private n = 0;
+
+  fresh(hint: string): string {
+    return `${hint}_${this.n++}`;
+  }
+
+  constFloat(hint: string, values: ArrayLike<number>, dims: number[]): string {
+    const name = this.fresh(hint);
+    this.initializers.push({ name, dims, type: "float", values: Float32Array.from(values) });
+    return name;
+  }
+
+  constInt(hint: string, values: number[]): string {
+    const name = this.fresh(hint);
+    this.initializers.push({ name, dims: [values.length], type: "int64", values });
+    return name;
+  }
+
+  op(op: string, inputs: string[], attrs?: Record<string, Attr>, domain?: string): string {
+    const out = this.fresh(op.toLowerCase());
+    this.nodes.push({ op, inputs, outputs: [out], attrs, domain });
+    return out;
+  }
+}
+
+/** The preprocessing of one feature, from its raw input to its encoded columns [N, k]. */
+function encodeFeature(g: Graph, f: FeatureEncoding, input: string): string {
+  if (f.kind === "numeric" || f.kind === "boolean") {
+    const fill = f.fill ?? NaN;
+    const filled = g.op("Where", [g.op("IsNaN", [input]), g.constFloat("fill", [fill], []), input]);
+    if (f.kind === "boolean") return filled;
+    return g.op("Div", [g.op("Sub", [filled, g.constFloat("offset", [f.offset], [])]), g.constFloat("divisor", [f.divisor], [])]);
+  }
+  const c = f.categories.length;
+  // An empty string is a missing value: it takes the fill's category (unknown when there is none).
+  const fillIndex = f.fill !== null && f.categories.includes(f.fill) ? f.categories.indexOf(f.fill) : c;
+  const keys = [...f.categories, ...(f.categories.includes("") ? [] : [""])];
+  const values = keys.map((_, i) => (i < c ? i : fillIndex));
+  const index = g.op("LabelEncoder", [input], { keys_strings: keys, values_int64s: values, default_int64: c }, "ai.onnx.ml");
+  if (f.asIndex) return g.op("Cast", [index], { to: 1 });
+  const hot = g.op("OneHot", [index, g.constInt("depth", [c + 1]), g.constFloat("onoff", [0, 1], [2])], { axis: -1 });
+  const flat = g.op("Squeeze", [hot, g.constInt("axis", [1])]);
+  return f.unknown ? flat : g.op("Slice", [flat, g.constInt("start", [0]), g.constInt("end", [c]), g.constInt("axis", [1])]);
+}
+
+const ACT: Record<string, (g: Graph, x: string) => string> = {
+  linear: (_g, x) => x,
+  relu: (g, x) => g.op("Relu", [x]),
+  relu6: (g, x) => g.op("Clip", [x, g.constFloat("lo", [0], []), g.constFloat("hi", [6], [])]),
+  sigmoid: (g, x) => g.op("Sigmoid", [x]),
+  tanh: (g, x) => g.op("Tanh", [x]),
+  softmax: (g, x) => g.op("Softmax", [x], { axis: -1 }),
+  elu: (g, x) => g.op("Elu", [x], { alpha: { f: 1 } }),
+  selu: (g, x) => g.op("Selu", [x], { alpha: { f: 1.6732632423543772 }, gamma: { f: 1.0507009873554805 } }),
+  softplus: (g, x) => g.op("Softplus", [x]),
+  softsign: (g, x) => g.op("Softsign", [x]),
+  hardSigmoid: (g, x) => g.op("HardSigmoid", [x], { alpha: { f: 0.2 }, beta: { f: 0.5 } }),
+  swish: (g, x) => g.op("Mul", [x, g.op("Sigmoid", [x])]),
+  mish: (g, x) => g.op("Mul", [x, g.op("Tanh", [g.op("Softplus", [x])])]),
+  // gelu(x) = x / 2 (1 + erf(x / sqrt 2)), as tfjs computes it.
+  gelu: (g, x) => g.op("Mul", [g.op("Mul", [x, g.constFloat("half", [0.5], [])]), g.op("Add", [g.op("Erf", [g.op("Div", [x, g.constFloat("sqrt2", [Math.SQRT2], [])])]), g.constFloat("one", [1], [])])]),
+};
+
+const activate = (g: Graph, name: string | undefined, x: string, at: string) => {
+  const f = ACT[name ?? "linear"];
+  if (!f) throw new ExportError(`${at}: activation ${name} has no ONNX export`);
+  return f(g, x);
+};
+
+/** One layer's ONNX ops: from its inputs' names to its output's. */
+function layerOps(g: Graph, l: StoredLayer, inputs: string[], weight: (suffix: string) => { values: Float32Array; shape: number[] }): string {
+  const c = l.config;
+  const at = `layer ${c.name}`;
+  const w = (suffix: string) => {
+    const t = weight(suffix);
+    return g.constFloat(suffix, t.values, t.shape);
+  };
+  const x = inputs[0]!;
+  switch (l.class_name) {
+    case "Dense": {
+      let y = g.op("MatMul", [x, w("kernel")]);
+      if (c.use_bias) y = g.op("Add", [y, w("bias")]);
+      return activate(g, c.activation, y, at);
+    }
+    case "Dropout": case "GaussianNoise": case "GaussianDropout": case "AlphaDropout":
+      return x; // inference: the identity
+    case "Activation": return activate(g, c.activation, x, at);
+    case "LeakyReLU": return g.op("LeakyRelu", [x], { alpha: { f: c.alpha ?? 0.3 } });
+    case "BatchNormalization": {
+      // y = (x - mean) / sqrt(var + eps) * gamma + beta, folded into one scale and one shift.
+      const mean = weight("moving_mean").values, variance = weight("moving_variance").values;
+      const gamma = c.scale ? weight("gamma").values : mean.map(() => 1), beta = c.center ? weight("beta").values : mean.map(() => 0);
+      const scale = variance.map((v, i) => gamma[i]! / Math.sqrt(v + c.epsilon));
+      const shift = mean.map((m, i) => beta[i]! - m * scale[i]!);
+      return g.op("Add", [g.op("Mul", [x, g.constFloat("bn_scale", scale, [scale.length])]), g.constFloat("bn_shift", shift, [shift.length])]);
+    }
+    case "LayerNormalization": {
+      const width = (c.scale ? weight("gamma") : weight("beta")).shape;
+      const ones = new Float32Array(width[0]!).fill(1);
+      return g.op("LayerNormalization", [x, c.scale ? w("gamma") : g.constFloat("ones", ones, width), c.center ? w("beta") : g.constFloat("zeros", ones.map(() => 0), width)], { axis: -1, epsilon: { f: c.epsilon } });
+    }
+    case "Flatten": return g.op("Flatten", [x], { axis: 1 });
+    case "Reshape": return g.op("Reshape", [x, g.constInt("shape", [-1, ...(c.target_shape as number[])])]);
+    case "Embedding": return g.op("Gather", [w("embeddings"), g.op("Cast", [x], { to: 7 })]);
+    case "Concatenate": return g.op("Concat", inputs, { axis: c.axis ?? -1 });
+    case "Add": return g.op("Sum", inputs);
+    case "Multiply": return g.op("Mul", inputs);
+    case "Average": return g.op("Mean", inputs);
+    case "Maximum": return g.op("Max", inputs);
+    case "Minimum": return g.op("Min", inputs);
+    case "ElmSine": return g.op("Sin", [x]);
+    case "ElmRbf": {
+      // exp(-gamma ||x - c||^2), with ||x - c||^2 = |x|^2 - 2 x c + |c|^2 (clipped at 0), as the layer computes it.
+      const centers = weight("centers");
+      const c2 = new Float32Array(centers.shape[1]!);
+      for (let i = 0; i < centers.shape[0]!; i++) for (let j = 0; j < c2.length; j++) c2[j]! += centers.values[i * c2.length + j]! ** 2;
+      const x2 = g.op("ReduceSum", [g.op("Mul", [x, x]), g.constInt("axes", [-1])], { keepdims: 1 });
+      const cross = g.op("Mul", [g.op("MatMul", [x, g.constFloat("centers", centers.values, centers.shape)]), g.constFloat("minus2", [-2], [])]);
+      const d2 = g.op("Relu", [g.op("Add", [g.op("Add", [x2, cross]), g.constFloat("c2", c2, [c2.length])])]);
+      return g.op("Exp", [g.op("Neg", [g.op("Mul", [d2, w("gamma")])])]);
+    }
+    default:
+      throw new ExportError(`${at}: ${l.class_name} has no ONNX export`);
+  }
+}
+
+/** The ONNX model's bytes for a loaded TF.js network, its stored topology and its preprocessing. */
+export function onnxModel(model: tfl.LayersModel, topology: { class_name: string; config: { layers: StoredLayer[]; input_layers?: Array<[string, number, number]>; output_layers?: Array<[string, number, number]> } }, prep: Preprocessing & { outputMode: OutputMode }, meta: Record<string, string>): Buffer {
+  const g = new Graph();
+  const inputs: ValueInfo[] = prep.features.map((f) => ({ name: f.name, type: f.kind === "categorical" ? "string" : "float", shape: ["N", 1] }));
+  const encoded = new Map(prep.features.map((f) => [f.name, encodeFeature(g, f, f.name)]));
+  // Each model input: its columns' encodings side by side (one column needs no Concat).
+  const groups = prep.groups.map((grp) => (grp.columns.length === 1 ? encoded.get(grp.columns[0]!)! : g.op("Concat", grp.columns.map((c) => encoded.get(c)!), { axis: 1 })));
+  const weights = new Map(model.weights.map((w) => [w.originalName ?? w.name, w]));
+  const weightOf = (layer: string) => (suffix: string) => {
+    const v = weights.get(`${layer}/${suffix}`);
+    if (!v) throw new ExportError(`layer ${layer}: weight ${suffix} not found`);
+    return { values: v.read().dataSync() as Float32Array, shape: v.shape as number[] };
+  };
+  const stored = topology.config.layers;
+  const out = new Map<string, string>();
+  let last: string;
+  if (topology.class_name === "Sequential") {
+    last = groups[0]!;
+    for (const l of stored) last = layerOps(g, l, [last], weightOf(l.config.name));
+  } else {
+    topology.config.input_layers!.forEach(([name], i) => out.set(name, groups[i]!));
+    for (const l of stored) {
+      const name = (l.name ?? l.config.name) as string;
+      if (l.class_name === "InputLayer") continue;
+      out.set(name, layerOps(g, l, (l.inbound_nodes?.[0] ?? []).map((n) => out.get(n[0])!), weightOf(name)));
+    }
+    last = out.get(topology.config.output_layers![0]![0])!;
+  }
+  const labels = prep.target.task === "classification" ? prep.target.labels : [];
+  const classify = prep.target.task === "classification";
+  const result = classify && prep.outputMode === "sigmoid" ? g.op("Concat", [g.op("Sub", [g.constFloat("one", [1], []), last]), last], { axis: 1 }) : last;
+  const outputName = classify ? "probabilities" : "value";
+  g.nodes.push({ op: "Identity", inputs: [result], outputs: [outputName] });
+  return encodeModel({
+    graphName: "treino", nodes: g.nodes, initializers: g.initializers, inputs,
+    outputs: [{ name: outputName, type: "float", shape: ["N", classify ? labels.length : 1] }],
+    opsets: [{ domain: "", version: ONNX_OPSET }, { domain: "ai.onnx.ml", version: 3 }],
+    producer: "treino", docString: "Inputs: one per feature column ([N, 1]; float, NaN when missing; categories as strings). Output: probabilities in labels order, or value.",
+    metadata: { ...meta, labels: JSON.stringify(labels), preprocessing: JSON.stringify(prep) },
+  });
+}
