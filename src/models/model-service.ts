@@ -142,18 +142,19 @@ export class ModelService {
     return row.weightData;
   }
 
-  /** The network as a Keras 3 archive (.keras), built from the stored TF.js artifacts. */
-  async kerasFile(tenant: string, id: string): Promise<Buffer> {
+  /** The network in another format (a Keras 3 archive, ONNX), built from the stored TF.js artifacts. */
+  async exportFile(tenant: string, id: string, format: "keras" | "onnx"): Promise<Buffer> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
     if (isBaseline(m)) throw notNetwork(m);
-    const { initBackend, loadStored, kerasArchive, ExportError } = await runtime();
+    const { initBackend, loadStored, kerasArchive, onnxModel, ExportError } = await runtime();
     await initBackend(this.config.TFJS_BACKEND);
     const net = await loadStored(artifactsOf(m, await this.weights(tenant, id)));
     try {
-      return await kerasArchive(net, m.topology as never);
+      if (format === "keras") return await kerasArchive(net, m.topology as never);
+      return onnxModel(net, m.topology as never, m.preprocessing as unknown as StoredPreprocessing, { modelId: m.id, jobId: m.jobId, target: m.target });
     } catch (err) {
-      if (err instanceof ExportError) throw new AppError("conflict", `model ${id} cannot be a Keras 3 file: ${err.message}`);
+      if (err instanceof ExportError) throw new AppError("conflict", `model ${id} cannot be exported as ${format}: ${err.message}`);
       throw err;
     } finally {
       net.dispose();

@@ -19,7 +19,15 @@ export default function modelFiles(app: App) {
       description: "Inputs are the encoded features (preprocessing.inputs order, as model.json's). 409 for a layer with no Keras 3 equivalent (an ELM's sine or RBF nodes).",
       params: IdParamsSchema, response: { 200: z.unknown().describe("application/zip (.keras)"), ...problems(400, 401, 404, 409) },
     },
-    handler: async (req, reply) => reply.type("application/zip").header("content-disposition", 'attachment; filename="model.keras"').send(await app.services.models.kerasFile(req.tenant, req.params.id)),
+    handler: async (req, reply) => reply.type("application/zip").header("content-disposition", 'attachment; filename="model.keras"').send(await app.services.models.exportFile(req.tenant, req.params.id, "keras")),
+  });
+  app.get("/v1/models/:id/model.onnx", {
+    schema: {
+      tags: ["models"], summary: `The network as ONNX (opset ${17}, ai.onnx.ml 3) with its preprocessing as ONNX ops: raw columns in, probabilities (or value) out`,
+      description: "Inputs: one per feature column, [N, 1]: float for numbers and booleans (NaN when missing), string for categories. Output `probabilities` [N, classes] in labels order (metadata `labels`), or `value` [N, 1].",
+      params: IdParamsSchema, response: { 200: z.unknown().describe("application/octet-stream (ONNX ModelProto)"), ...problems(400, 401, 404, 409) },
+    },
+    handler: async (req, reply) => reply.type("application/octet-stream").header("content-disposition", 'attachment; filename="model.onnx"').send(await app.services.models.exportFile(req.tenant, req.params.id, "onnx")),
   });
   app.get("/v1/models/:id/baseline.json", {
     schema: {
