@@ -94,22 +94,25 @@ async function watchJob(id: string): Promise<number> {
 }
 
 const models = program.command("models").description("download trained models");
-models.command("download <id>").description("model.json and its weights into a folder (tf.loadLayersModel('file://<dir>/model.json')), or baseline.json")
+models.command("download <id>")
+  .description("into a folder: tfjs (model.json + weights, tf.loadLayersModel('file://<dir>/model.json')), keras (model.keras), onnx (model.onnx); a baseline as baseline.json")
   .option("--dir <folder>", "where to write", ".")
-  .action(async (id: string, o: { dir: string }) => {
+  .option("--format <format>", "tfjs | keras | onnx", "tfjs")
+  .action(async (id: string, o: { dir: string; format: string }) => {
+    if (!["tfjs", "keras", "onnx"].includes(o.format)) throw new CommanderError(EXIT.usage, "usage", `--format is tfjs, keras or onnx, not ${o.format}`);
     const c = client();
     mkdirSync(o.dir, { recursive: true });
     const model = await c.getModel(id);
     const written: string[] = [];
     const save = (name: string, bytes: Uint8Array) => (writeFileSync(join(o.dir, name), bytes), written.push(join(o.dir, name)));
-    try {
+    if (model.formats.some((f) => f.format === "baseline")) save("baseline.json", await c.modelFile(id, "baseline.json"));
+    else if (o.format === "keras") save("model.keras", await c.modelFile(id, "model.keras"));
+    else if (o.format === "onnx") save("model.onnx", await c.modelFile(id, "model.onnx"));
+    else {
       const json = await c.modelFile(id, "model.json");
       save("model.json", json);
       const manifest = JSON.parse(Buffer.from(json).toString("utf8")).weightsManifest as Array<{ paths: string[] }>;
       for (const file of manifest.flatMap((g) => g.paths)) save(file, await c.modelFile(id, file));
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 404 && /baseline\.json/.test(err.message))) throw err;
-      save("baseline.json", await c.modelFile(id, "baseline.json"));
     }
     print(`model ${id} (${model.type}) -> ${written.join(", ")}`, { model: id, files: written });
   });

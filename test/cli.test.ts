@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { runningService, FIXTURES, type ApiProcess, type TestEnv } from "./harness.js";
@@ -49,6 +49,11 @@ describe("CLI", () => {
     const down = await treino("models", "download", done[3]!, "--dir", "iris-model");
     assert.equal(down.code, 0, down.stderr);
     assert.ok(existsSync(`${dir}/iris-model/model.json`) && existsSync(`${dir}/iris-model/weights.bin`));
+    for (const [format, file, magic] of [["keras", "model.keras", "PK"], ["onnx", "model.onnx", "\b"]] as const) {
+      const other = await treino("models", "download", done[3]!, "--dir", "iris-other", "--format", format);
+      assert.equal(other.code, 0, other.stderr);
+      assert.equal(readFileSync(`${dir}/iris-other/${file}`).subarray(0, magic.length).toString("latin1"), magic, `${file} starts as a ${format} file`);
+    }
     const model = await loadFromDisk(`${dir}/iris-model/model.json`);
     const out = model.predict(tf.tensor2d([[-1, 1, -1.3, -1.3]])) as tf.Tensor;
     assert.equal((await tf.argMax(out, -1).data())[0], 0, "a small setosa, in standardized units");

@@ -3203,6 +3203,12 @@ export interface paths {
               preprocessing: {
                 [key: string]: unknown;
               };
+              /** @description The files this model downloads as (MLflow's flavors): TF.js layers model, Keras 3 archive, ONNX, or a baseline's JSON */
+              formats: ({
+                  /** @enum {string} */
+                  format: "tfjs" | "keras" | "onnx" | "baseline";
+                  url: string;
+                })[];
               createdAt: string;
             };
           };
@@ -3340,7 +3346,7 @@ export interface paths {
         200: {
           content: {
             "application/json": {
-              items: {
+              items: ({
                   /** Format: uuid */
                   id: string;
                   /** Format: uuid */
@@ -3366,8 +3372,14 @@ export interface paths {
                   preprocessing: {
                     [key: string]: unknown;
                   };
+                  /** @description The files this model downloads as (MLflow's flavors): TF.js layers model, Keras 3 archive, ONNX, or a baseline's JSON */
+                  formats: ({
+                      /** @enum {string} */
+                      format: "tfjs" | "keras" | "onnx" | "baseline";
+                      url: string;
+                    })[];
                   createdAt: string;
-                }[];
+                })[];
               nextCursor: string | null;
             };
           };
@@ -3458,6 +3470,176 @@ export interface paths {
         };
         /** @description application/problem+json */
         404: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/v1/models/{id}/model.keras": {
+    /**
+     * The network as a Keras 3 archive: keras.saving.load_model('model.keras') opens it with no custom code
+     * @description Inputs are the encoded features (preprocessing.inputs order, as model.json's). 409 for a layer with no Keras 3 equivalent (an ELM's sine or RBF nodes).
+     */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description application/zip (.keras) */
+        200: {
+          content: {
+            "application/json": unknown;
+          };
+        };
+        /** @description application/problem+json */
+        400: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+        /** @description application/problem+json */
+        401: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+        /** @description application/problem+json */
+        404: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+        /** @description application/problem+json */
+        409: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/v1/models/{id}/model.onnx": {
+    /**
+     * The network as ONNX (opset 17, ai.onnx.ml 3) with its preprocessing as ONNX ops: raw columns in, probabilities (or value) out
+     * @description Inputs: one per feature column, [N, 1]: float for numbers and booleans (NaN when missing), string for categories. Output `probabilities` [N, classes] in labels order (metadata `labels`), or `value` [N, 1].
+     */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description application/octet-stream (ONNX ModelProto) */
+        200: {
+          content: {
+            "application/json": unknown;
+          };
+        };
+        /** @description application/problem+json */
+        400: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+        /** @description application/problem+json */
+        401: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+        /** @description application/problem+json */
+        404: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
+        /** @description application/problem+json */
+        409: {
           content: {
             "application/json": {
               type: string;

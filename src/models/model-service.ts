@@ -23,6 +23,8 @@ export const ModelViewSchema = z.object({
   labels: z.array(z.string()),
   /** A StoredPreprocessing, as JSON. */
   preprocessing: z.record(z.string(), z.unknown()).describe("Feature encodings, input order, labels"),
+  formats: z.array(z.object({ format: z.enum(["tfjs", "keras", "onnx", "baseline"]), url: z.string() }))
+    .describe("The files this model downloads as (MLflow's flavors): TF.js layers model, Keras 3 archive, ONNX, or a baseline's JSON"),
   createdAt: z.string(),
 });
 export type ModelView = z.infer<typeof ModelViewSchema>;
@@ -34,11 +36,24 @@ export const PredictionSchema = z.union([
 ]);
 export type Prediction = z.infer<typeof PredictionSchema>;
 
+/** Layers a Keras 3 archive cannot hold (an ELM's sine and RBF nodes): such a model has no .keras. */
+const KERAS_LESS = /"class_name":"Elm(Sine|Rbf)"/;
+
+function formatsOf(m: ModelRow): ModelView["formats"] {
+  const url = (file: string) => `/v1/models/${m.id}/${file}`;
+  if (isBaseline(m)) return [{ format: "baseline", url: url("baseline.json") }];
+  return [
+    { format: "tfjs", url: url("model.json") },
+    ...(KERAS_LESS.test(JSON.stringify(m.topology)) ? [] : [{ format: "keras" as const, url: url("model.keras") }]),
+    { format: "onnx", url: url("model.onnx") },
+  ];
+}
+
 function toModelView(m: ModelRow): ModelView {
   return {
     id: m.id, jobId: m.jobId, type: m.type, summary: m.summary as unknown as ModelSummary, metrics: m.metrics as Record<string, unknown>, target: m.target,
     features: m.features as string[], labels: m.labels as string[], preprocessing: m.preprocessing as Record<string, unknown>,
-    createdAt: m.createdAt.toISOString(),
+    formats: formatsOf(m), createdAt: m.createdAt.toISOString(),
   };
 }
 
