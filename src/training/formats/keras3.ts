@@ -77,49 +77,61 @@ export async function kerasArchive(model: tfl.LayersModel, topology: { class_nam
   const weights = new Map<string, tf.Tensor>();
   for (const w of model.weights) weights.set(w.originalName ?? w.name, w.read());
   const layers: Array<{ name: string; className: string; entry: Record<string, unknown>; arrays: tf.Tensor[] }> = [];
+  const scaled: tf.Tensor[] = [];
   const arraysOf = (name: string, vars: string[], scale?: number) => vars.map((v) => {
     const t = weights.get(`${name}/${v}`);
     if (!t) throw new ExportError(`layer ${name}: weight ${v} not found`);
-    return scale ? tf.mul(t, scale) : t;
+    if (!scale) return t;
+    const s = tf.mul(t, scale);
+    scaled.push(s);
+    return s;
   });
-  if (sequential) {
-    const first = stored[0]?.config;
-    const shape = first?.batch_input_shape ?? model.inputs[0]!.shape;
-    layers.push({ name: "input_layer", className: "InputLayer", entry: serialized("InputLayer", { batch_shape: shape, dtype: "float32", sparse: false, name: "input_layer" }), arrays: [] });
-    for (const l of stored) {
-      const k = convert(l);
-      layers.push({ name: l.config.name, className: k.className, entry: serialized(k.className, { name: l.config.name, trainable: true, dtype: "float32", ...k.config }), arrays: arraysOf(l.config.name, k.vars, k.scale) });
-    }
-  } else {
-    const shapeOf = (name: string) => model.getLayer(name).outputShape as number[];
-    const graph = stored.map((l) => ({ name: (l.name ?? l.config.name) as string, inbound: (l.inbound_nodes?.[0] ?? []).map((n) => n[0]) }));
-    const outputs = (topology.config.output_layers as Array<[string, number, number]>).map((o) => o[0]);
-    const byName = new Map(stored.map((l) => [(l.name ?? l.config.name) as string, l]));
-    for (const name of kerasLayerOrder(graph, outputs)) {
-      const l = byName.get(name)!;
-      const tensors = (l.inbound_nodes?.[0] ?? []).map((n) => ({ class_name: "__keras_tensor__", config: { shape: shapeOf(n[0]), dtype: "float32", keras_history: [n[0], 0, 0] } }));
-      const inbound = tensors.length ? [{ args: [tensors.length === 1 ? tensors[0] : tensors], kwargs: {} }] : [];
-      if (l.class_name === "InputLayer") {
-        layers.push({ name, className: "InputLayer", entry: serialized("InputLayer", { batch_shape: l.config.batch_input_shape, dtype: l.config.dtype ?? "float32", sparse: false, name }, { name, inbound_nodes: [] }), arrays: [] });
-        continue;
-      }
-      const k = convert(l);
-      layers.push({ name, className: k.className, entry: serialized(k.className, { name, trainable: true, dtype: "float32", ...k.config }, { name, inbound_nodes: inbound }), arrays: arraysOf(name, k.vars, k.scale) });
-    }
+  try {
+    return await archive();
+  } finally {
+    tf.dispose(scaled);
   }
-  const modelName = topology.config.name ?? (sequential ? "sequential" : "functional");
-  const config = sequential
-    ? { module: "keras", class_name: "Sequential", config: { name: modelName, trainable: true, dtype: "float32", layers: layers.map((l) => l.entry) }, registered_name: null, build_config: { input_shape: (layers[0]!.entry.config as { batch_shape: unknown }).batch_shape }, compile_config: null }
-    : {
-      module: "keras.src.models.functional", class_name: "Functional", registered_name: "Functional", build_config: { input_shape: null }, compile_config: null,
-      config: { name: modelName, trainable: true, layers: layers.map((l) => l.entry), input_layers: topology.config.input_layers, output_layers: (topology.config.output_layers as unknown[]).length === 1 ? (topology.config.output_layers as unknown[])[0] : topology.config.output_layers },
-    };
-  const h5 = await weightsFile(modelName, sequential ? layers.slice(1) : layers);
-  const zip = new AdmZip();
-  zip.addFile("metadata.json", Buffer.from(JSON.stringify({ keras_version: kerasVersion, date_saved: new Date().toISOString().slice(0, 16).replace("T", "@") })));
-  zip.addFile("config.json", Buffer.from(JSON.stringify(config)));
-  zip.addFile("model.weights.h5", h5);
-  return zip.toBuffer();
+
+  async function archive(): Promise<Buffer> {
+    if (sequential) {
+      const first = stored[0]?.config;
+      const shape = first?.batch_input_shape ?? model.inputs[0]!.shape;
+      layers.push({ name: "input_layer", className: "InputLayer", entry: serialized("InputLayer", { batch_shape: shape, dtype: "float32", sparse: false, name: "input_layer" }), arrays: [] });
+      for (const l of stored) {
+        const k = convert(l);
+        layers.push({ name: l.config.name, className: k.className, entry: serialized(k.className, { name: l.config.name, trainable: true, dtype: "float32", ...k.config }), arrays: arraysOf(l.config.name, k.vars, k.scale) });
+      }
+    } else {
+      const shapeOf = (name: string) => model.getLayer(name).outputShape as number[];
+      const graph = stored.map((l) => ({ name: (l.name ?? l.config.name) as string, inbound: (l.inbound_nodes?.[0] ?? []).map((n) => n[0]) }));
+      const outputs = (topology.config.output_layers as Array<[string, number, number]>).map((o) => o[0]);
+      const byName = new Map(stored.map((l) => [(l.name ?? l.config.name) as string, l]));
+      for (const name of kerasLayerOrder(graph, outputs)) {
+        const l = byName.get(name)!;
+        const tensors = (l.inbound_nodes?.[0] ?? []).map((n) => ({ class_name: "__keras_tensor__", config: { shape: shapeOf(n[0]), dtype: "float32", keras_history: [n[0], 0, 0] } }));
+        const inbound = tensors.length ? [{ args: [tensors.length === 1 ? tensors[0] : tensors], kwargs: {} }] : [];
+        if (l.class_name === "InputLayer") {
+          layers.push({ name, className: "InputLayer", entry: serialized("InputLayer", { batch_shape: l.config.batch_input_shape, dtype: l.config.dtype ?? "float32", sparse: false, name }, { name, inbound_nodes: [] }), arrays: [] });
+          continue;
+        }
+        const k = convert(l);
+        layers.push({ name, className: k.className, entry: serialized(k.className, { name, trainable: true, dtype: "float32", ...k.config }, { name, inbound_nodes: inbound }), arrays: arraysOf(name, k.vars, k.scale) });
+      }
+    }
+    const modelName = topology.config.name ?? (sequential ? "sequential" : "functional");
+    const config = sequential
+      ? { module: "keras", class_name: "Sequential", config: { name: modelName, trainable: true, dtype: "float32", layers: layers.map((l) => l.entry) }, registered_name: null, build_config: { input_shape: (layers[0]!.entry.config as { batch_shape: unknown }).batch_shape }, compile_config: null }
+      : {
+        module: "keras.src.models.functional", class_name: "Functional", registered_name: "Functional", build_config: { input_shape: null }, compile_config: null,
+        config: { name: modelName, trainable: true, layers: layers.map((l) => l.entry), input_layers: topology.config.input_layers, output_layers: (topology.config.output_layers as unknown[]).length === 1 ? (topology.config.output_layers as unknown[])[0] : topology.config.output_layers },
+      };
+    const h5 = await weightsFile(modelName, sequential ? layers.slice(1) : layers);
+    const zip = new AdmZip();
+    zip.addFile("metadata.json", Buffer.from(JSON.stringify({ keras_version: kerasVersion, date_saved: new Date().toISOString().slice(0, 16).replace("T", "@") })));
+    zip.addFile("config.json", Buffer.from(JSON.stringify(config)));
+    zip.addFile("model.weights.h5", h5);
+    return zip.toBuffer();
+  }
 }
 
 let files = 0;
