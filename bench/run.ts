@@ -19,6 +19,8 @@
  *  - baselines: random forest, SVM, logistic regression, kNN and naive Bayes vs scikit-learn on the
  *    same encoded matrix and split (digits; Spotify when ../shared has it): seconds and accuracy
  *    (bench/baselines.ts). BENCH_BASELINES=0 skips.
+ *  - exports: the reference MLP as a Keras 3 archive and as ONNX vs tfjs's own save, in ms
+ *    (bench/exports.ts). BENCH_EXPORTS=0 skips.
  * Sizes: BENCH_ROWS (default 20000), BENCH_EPOCHS (2), BENCH_CSV_MB (20).
  */
 import { Readable, Writable } from "node:stream";
@@ -33,6 +35,7 @@ import { TrainingOptionsSchema } from "../src/training/spec/training-options.js"
 import { benchApiIngest } from "./api-ingest.js";
 import { benchElm } from "./elm.js";
 import { benchBaselines } from "./baselines.js";
+import { benchExports } from "./exports.js";
 import { benchWorkerMemory } from "./worker-memory.js";
 import { benchMlp } from "./mlp.js";
 import { benchPolling } from "./polling.js";
@@ -132,6 +135,7 @@ const report = {
   mlp: skip("BENCH_MLP") ? "skipped (BENCH_MLP=0)" : await benchMlp(),
   elm: skip("BENCH_ELM") ? "skipped (BENCH_ELM=0)" : await benchElm(),
   baselines: skip("BENCH_BASELINES") ? "skipped (BENCH_BASELINES=0)" : await benchBaselines(),
+  exports: skip("BENCH_EXPORTS") ? "skipped (BENCH_EXPORTS=0)" : await benchExports(),
   polling: skip("BENCH_POLL") ? "skipped (BENCH_POLL=0)" : await benchPolling(),
   jobPhases: skip("BENCH_JOBS") ? "skipped (BENCH_JOBS=0)" : await benchJobPhases(),
   train: await benchTrain(),

@@ -108,4 +108,35 @@ describe("export: .keras and .onnx in the real runtimes", { skip: existsSync(PYT
     assert.equal(keras.status, 409);
     assert.match(keras.body.detail, /ElmSine has no Keras 3 equivalent/);
   });
+
+  it("every other layer the service trains: layer normalization, noise, activations, leaky ReLU, the merges, reshape", async () => {
+    const irisRows = (parse(readFileSync(`${FIXTURES}/iris.csv`), { columns: true }) as Array<Record<string, string>>).filter((_, i) => i % 10 === 0);
+    const node = (name: string, layer: object, inputs: string[]) => ({ name, layer, inputs });
+    await check({
+      datasetId: iris.id, target: "target",
+      model: {
+        type: "functional", inputs: [{ name: "x" }],
+        nodes: [
+          node("a", { type: "dense", units: 8, activation: "relu" }, ["x"]),
+          node("b", { type: "dense", units: 8, activation: "selu" }, ["x"]),
+          node("ln", { type: "layerNormalization" }, ["a"]),
+          node("gn", { type: "gaussianNoise", stddev: 0.1 }, ["ln"]),
+          node("gd", { type: "gaussianDropout", rate: 0.1 }, ["b"]),
+          node("ad", { type: "alphaDropout", rate: 0.1 }, ["gd"]),
+          node("act", { type: "activation", activation: "swish" }, ["ad"]),
+          node("lr", { type: "leakyRelu", alpha: 0.2 }, ["act"]),
+          node("sum", { type: "add" }, ["gn", "lr"]),
+          node("prod", { type: "multiply" }, ["gn", "lr"]),
+          node("avg", { type: "average" }, ["sum", "prod"]),
+          node("mx", { type: "maximum" }, ["avg", "gn"]),
+          node("mn", { type: "minimum" }, ["mx", "lr"]),
+          node("rs", { type: "reshape", targetShape: [2, 4] }, ["mn"]),
+          node("fl", { type: "flatten" }, ["rs"]),
+          node("soft", { type: "dense", units: 6, activation: "softplus" }, ["fl"]),
+        ],
+        outputs: ["soft"],
+      },
+      training: { epochs: 10 },
+    }, irisRows);
+  });
 });

@@ -53,6 +53,8 @@ export class JobListener {
       });
       client.on("error", () => this.drop(client));
       await client.query("LISTEN treino_jobs");
+      // Closed while connecting: give the connection back, or the pool's end() waits for it forever.
+      if (this.closed) return client.release();
       this.client = client;
     })().finally(() => (this.connecting = undefined));
     return this.connecting;
@@ -69,6 +71,7 @@ export class JobListener {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.connecting?.catch(() => undefined);
     const client = this.client;
     this.client = undefined;
     if (client) {
