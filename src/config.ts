@@ -62,7 +62,7 @@ const EnvSchema = z.object({
   MAX_UNITS: int(8_192),
   MAX_PARAMS: int(20_000_000),
   /** The operator's key each tenant's webhook signing secret is derived from (16+ characters); unset: webhooks are off. */
-  WEBHOOK_SIGNING_KEY: z.string().min(16).optional(),
+  WEBHOOK_SIGNING_KEY: unsetIfEmpty(z.string().min(16, "at least 16 characters").optional()),
   /** Lets webhooks call loopback and private addresses (a receiver on the same network). Default false. */
   WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   /** Delivery attempts of one webhook, with exponential backoff from WEBHOOK_BACKOFF_MS. Defaults 6, 2000 ms. */
