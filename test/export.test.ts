@@ -139,4 +139,23 @@ describe("export: .keras and .onnx in the real runtimes", { skip: existsSync(PYT
       training: { epochs: 10 },
     }, irisRows);
   });
+
+  it("baselines: forests, trees and naive Bayes to ONNX on raw columns; an SVM says it has none", async () => {
+    const irisRows = (parse(readFileSync(`${FIXTURES}/iris.csv`), { columns: true }) as Array<Record<string, string>>).filter((_, i) => i % 10 === 0);
+    await check({ datasetId: titanic.id, target: "survived", ...columns, model: { type: "randomForest", trees: 30 } }, rows, ["onnx"]);
+    await check({ datasetId: iris.id, target: "target", model: { type: "naiveBayes" } }, irisRows, ["onnx"], 1e-4);
+    // Regression: the tree's leaf means, undone from the standardized target.
+    const tree = await waitForJob(env, (await createJob(env, { datasetId: iris.id, target: "petal_length", model: { type: "decisionTree", maxDepth: 6 } })).id);
+    const model = (await env.api().get(`/v1/models/${tree.modelId}`)).body;
+    assert.deepEqual(model.formats.map((f: any) => f.format), ["baseline", "onnx"]);
+    const values = irisRows.map((r) => Object.fromEntries(model.features.map((f: string) => [f, r[f]])));
+    const predicted = (await env.api().post(`/v1/models/${tree.modelId}/predict`).send({ rows: values })).body.predictions.map((p: any) => p.value);
+    const types = Object.fromEntries(model.preprocessing.features.map((f: any) => [f.name, f.kind === "categorical" ? "string" : "float"]));
+    const out = await python({ onnx: await download(tree.modelId, "model.onnx"), onnx_rows: values, onnx_types: types });
+    out.onnx.forEach((v: number[], i: number) => assert.ok(Math.abs(v[0]! - predicted[i]) < 1e-4, `row ${i}: ${v[0]} vs ${predicted[i]}`));
+    const svm = await waitForJob(env, (await createJob(env, { datasetId: iris.id, target: "target", model: { type: "svm" } })).id);
+    const refused = await env.api().get(`/v1/models/${svm.modelId}/model.onnx`);
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.detail, /svm has no ONNX export yet/);
+  });
 });

@@ -36,12 +36,18 @@ export const PredictionSchema = z.union([
 ]);
 export type Prediction = z.infer<typeof PredictionSchema>;
 
+/** Baselines with an ONNX export (src/training/formats/onnx-baselines.ts). */
+const ONNX_BASELINES = new Set(["decisionTree", "randomForest", "naiveBayes"]);
+
 /** Layers a Keras 3 archive cannot hold (an ELM's sine and RBF nodes): such a model has no .keras. */
 const KERAS_LESS = /"class_name":"Elm(Sine|Rbf)"/;
 
 function formatsOf(m: ModelRow): ModelView["formats"] {
   const url = (file: string) => `/v1/models/${m.id}/${file}`;
-  if (isBaseline(m)) return [{ format: "baseline", url: url("baseline.json") }];
+  if (isBaseline(m)) {
+    const onnx = ONNX_BASELINES.has((m.topology as { family?: string }).family ?? "");
+    return [{ format: "baseline", url: url("baseline.json") }, ...(onnx ? [{ format: "onnx" as const, url: url("model.onnx") }] : [])];
+  }
   return [
     { format: "tfjs", url: url("model.json") },
     ...(KERAS_LESS.test(JSON.stringify(m.topology)) ? [] : [{ format: "keras" as const, url: url("model.keras") }]),
@@ -161,13 +167,23 @@ export class ModelService {
   async exportFile(tenant: string, id: string, format: "keras" | "onnx"): Promise<Buffer> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
-    if (isBaseline(m)) throw notNetwork(m);
+    const meta = { modelId: m.id, jobId: m.jobId, target: m.target };
+    if (isBaseline(m)) {
+      if (format !== "onnx") throw notNetwork(m);
+      const { onnxBaseline, ExportError } = await import("../training/index.js");
+      try {
+        return onnxBaseline(decodeBaseline(await this.weightsOf(m)), m.preprocessing as unknown as StoredPreprocessing, meta);
+      } catch (err) {
+        if (err instanceof ExportError) throw new AppError("conflict", `model ${id} cannot be exported as onnx: ${err.message}`);
+        throw err;
+      }
+    }
     const { initBackend, loadStored, kerasArchive, onnxModel, ExportError } = await runtime();
     await initBackend(this.config.TFJS_BACKEND);
     const net = await loadStored(artifactsOf(m, await this.weights(tenant, id)));
     try {
       if (format === "keras") return await kerasArchive(net, m.topology as never);
-      return onnxModel(net, m.topology as never, m.preprocessing as unknown as StoredPreprocessing, { modelId: m.id, jobId: m.jobId, target: m.target });
+      return onnxModel(net, m.topology as never, m.preprocessing as unknown as StoredPreprocessing, meta);
     } catch (err) {
       if (err instanceof ExportError) throw new AppError("conflict", `model ${id} cannot be exported as ${format}: ${err.message}`);
       throw err;
@@ -181,9 +197,8 @@ export class ModelService {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
     if (!isBaseline(m)) throw new AppError("not_found", `model ${id} is a ${m.type} network: it downloads as GET /v1/models/${id}/model.json (TF.js layers model)`);
-    const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1', [id]);
     const v = toModelView(m);
-    return { ...JSON.parse(res.rows[0]!.weightData.toString("utf8")), modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing };
+    return { ...JSON.parse((await this.weightsOf(m)).toString("utf8")), modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing };
   }
 
   /** Applies the stored preprocessing to raw rows and runs the network. */
@@ -211,9 +226,14 @@ export class ModelService {
     }));
   }
 
-  private async load(m: ModelRow): Promise<Predictor> {
+  /** A found model's stored bytes (TF.js weights, or a baseline's JSON). */
+  private async weightsOf(m: ModelRow): Promise<Buffer> {
     const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1', [m.id]);
-    const bytes = res.rows[0]!.weightData;
+    return res.rows[0]!.weightData;
+  }
+
+  private async load(m: ModelRow): Promise<Predictor> {
+    const bytes = await this.weightsOf(m);
     if (isBaseline(m)) {
       const artifact = decodeBaseline(bytes);
       return { scores: (x, n) => predictBaseline(artifact, x, n), dispose: () => undefined };

@@ -32,4 +32,6 @@ export { phaseClock, type PhaseClock } from "./phase-clock.js";
 export { argmax } from "./argmax.js";
 export { mulberry32 } from "./rng.js";
 export { BASELINE_FORMAT, decodeBaseline, predictBaseline, type BaselineArtifact } from "./baselines/model.js";
+export { onnxBaseline } from "./formats/onnx-baselines.js";
+export { ExportError } from "./formats/export-error.js";
 export { sizingAdvice, type SizingAdvice } from "./sizing.js";

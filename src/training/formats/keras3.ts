@@ -8,9 +8,10 @@
 import AdmZip from "adm-zip";
 import h5wasm from "h5wasm";
 import { tf, tfl } from "../tf.js";
+import { ExportError } from "./export-error.js";
 import { kerasLayerOrder, snakeCase } from "./graph-order.js";
 
-export class ExportError extends Error {}
+export { ExportError };
 
 interface StoredLayer {
   class_name: string;

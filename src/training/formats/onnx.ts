@@ -11,7 +11,7 @@ import type { tfl } from "../tf.js";
 import type { FeatureEncoding, Preprocessing } from "../preprocess.js";
 import type { OutputMode } from "../output-plan.js";
 import { encodeModel, type Attr, type Node, type Tensor, type ValueInfo } from "./onnx-proto.js";
-import { ExportError } from "./keras3.js";
+import { ExportError } from "./export-error.js";
 
 export const ONNX_OPSET = 17;
 
@@ -22,7 +22,7 @@ interface StoredLayer {
   inbound_nodes?: Array<Array<[string, number, number, unknown?]>>;
 }
 
-class Graph {
+export class Graph {
   nodes: Node[] = [];
   initializers: Tensor[] = [];
   private n = 0;
@@ -151,44 +151,54 @@ function layerOps(g: Graph, l: StoredLayer, inputs: string[], weight: (suffix: s
   }
 }
 
-/** The ONNX model's bytes for a loaded TF.js network, its stored topology and its preprocessing. */
-export function onnxModel(model: tfl.LayersModel, topology: { class_name: string; config: { layers: StoredLayer[]; input_layers?: Array<[string, number, number]>; output_layers?: Array<[string, number, number]> } }, prep: Preprocessing & { outputMode: OutputMode }, meta: Record<string, string>): Buffer {
+/**
+ * An ONNX model of the service's preprocessing followed by `body`: the raw columns in, the
+ * encoded model inputs handed to `body`, whose result is the output (probabilities or value).
+ */
+export function onnxWithPreprocessing(prep: Preprocessing, meta: Record<string, string>, body: (g: Graph, groups: string[], labels: string[]) => string): Buffer {
   const g = new Graph();
   const inputs: ValueInfo[] = prep.features.map((f) => ({ name: f.name, type: f.kind === "categorical" ? "string" : "float", shape: ["N", 1] }));
   const encoded = new Map(prep.features.map((f) => [f.name, encodeFeature(g, f, f.name)]));
   // Each model input: its columns' encodings side by side (one column needs no Concat).
   const groups = prep.groups.map((grp) => (grp.columns.length === 1 ? encoded.get(grp.columns[0]!)! : g.op("Concat", grp.columns.map((c) => encoded.get(c)!), { axis: 1 })));
-  const weights = new Map(model.weights.map((w) => [w.originalName ?? w.name, w]));
-  const weightOf = (layer: string) => (suffix: string) => {
-    const v = weights.get(`${layer}/${suffix}`);
-    if (!v) throw new ExportError(`layer ${layer}: weight ${suffix} not found`);
-    return { values: v.read().dataSync() as Float32Array, shape: v.shape as number[] };
-  };
-  const stored = topology.config.layers;
-  const out = new Map<string, string>();
-  let last: string;
-  if (topology.class_name === "Sequential") {
-    last = groups[0]!;
-    for (const l of stored) last = layerOps(g, l, [last], weightOf(l.config.name));
-  } else {
-    topology.config.input_layers!.forEach(([name], i) => out.set(name, groups[i]!));
-    for (const l of stored) {
-      const name = (l.name ?? l.config.name) as string;
-      if (l.class_name === "InputLayer") continue;
-      out.set(name, layerOps(g, l, (l.inbound_nodes?.[0] ?? []).map((n) => out.get(n[0])!), weightOf(name)));
-    }
-    last = out.get(topology.config.output_layers![0]![0])!;
-  }
   const labels = prep.target.task === "classification" ? prep.target.labels : [];
   const classify = prep.target.task === "classification";
-  const result = classify && prep.outputMode === "sigmoid" ? g.op("Concat", [g.op("Sub", [g.constFloat("one", [1], []), last]), last], { axis: 1 }) : last;
   const outputName = classify ? "probabilities" : "value";
-  g.nodes.push({ op: "Identity", inputs: [result], outputs: [outputName] });
+  g.nodes.push({ op: "Identity", inputs: [body(g, groups, labels)], outputs: [outputName] });
   return encodeModel({
     graphName: "treino", nodes: g.nodes, initializers: g.initializers, inputs,
     outputs: [{ name: outputName, type: "float", shape: ["N", classify ? labels.length : 1] }],
     opsets: [{ domain: "", version: ONNX_OPSET }, { domain: "ai.onnx.ml", version: 3 }],
     producer: "treino", docString: "Inputs: one per feature column ([N, 1]; float, NaN when missing; categories as strings). Output: probabilities in labels order, or value.",
     metadata: { ...meta, labels: JSON.stringify(labels), preprocessing: JSON.stringify(prep) },
+  });
+}
+
+/** The ONNX model's bytes for a loaded TF.js network, its stored topology and its preprocessing. */
+export function onnxModel(model: tfl.LayersModel, topology: { class_name: string; config: { layers: StoredLayer[]; input_layers?: Array<[string, number, number]>; output_layers?: Array<[string, number, number]> } }, prep: Preprocessing & { outputMode: OutputMode }, meta: Record<string, string>): Buffer {
+  const weights = new Map(model.weights.map((w) => [w.originalName ?? w.name, w]));
+  const weightOf = (layer: string) => (suffix: string) => {
+    const v = weights.get(`${layer}/${suffix}`);
+    if (!v) throw new ExportError(`layer ${layer}: weight ${suffix} not found`);
+    return { values: v.read().dataSync() as Float32Array, shape: v.shape as number[] };
+  };
+  return onnxWithPreprocessing(prep, meta, (g, groups) => {
+    const stored = topology.config.layers;
+    const out = new Map<string, string>();
+    let last: string;
+    if (topology.class_name === "Sequential") {
+      last = groups[0]!;
+      for (const l of stored) last = layerOps(g, l, [last], weightOf(l.config.name));
+    } else {
+      topology.config.input_layers!.forEach(([name], i) => out.set(name, groups[i]!));
+      for (const l of stored) {
+        const name = (l.name ?? l.config.name) as string;
+        if (l.class_name === "InputLayer") continue;
+        out.set(name, layerOps(g, l, (l.inbound_nodes?.[0] ?? []).map((n) => out.get(n[0])!), weightOf(name)));
+      }
+      last = out.get(topology.config.output_layers![0]![0])!;
+    }
+    // A sigmoid unit answers [1 - p, p], as /predict does.
+    return prep.target.task === "classification" && prep.outputMode === "sigmoid" ? g.op("Concat", [g.op("Sub", [g.constFloat("one", [1], []), last]), last], { axis: 1 }) : last;
   });
 }
