@@ -76,7 +76,7 @@ const EnvSchema = z.object({
   MAX_INPUT_WIDTH: int(65_536),
   /** Requests per minute per API key (tenant); 0 turns the limit off. Default 600. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
-  /** Memory each API process may keep of polled views (jobs, models), dropped on every change (NOTIFY); 0 turns it off. Default 64 MiB. */
+  /** Memory each API process may keep of polled views (jobs, models), dropped on every change (NOTIFY), and again of built export files; 0 turns them off. Default 64 MiB. */
   READ_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
   /** Memory each training process may keep of datasets it read, for later jobs on the same data; 0 turns it off. Default 256 MiB. */
   TABLE_CACHE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),

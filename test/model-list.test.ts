@@ -33,7 +33,10 @@ describe("listing and deleting models and jobs", () => {
 
     const row = { sepal_length: 5, sepal_width: 3, petal_length: 1.5, petal_width: 0.2 };
     assert.equal((await as(A, env.api().post(`/v1/models/${jobs[0].modelId}/predict`)).send({ rows: [row] })).status, 200);
+    assert.equal((await as(A, env.api().get(`/v1/models/${jobs[0].modelId}/model.onnx`))).status, 200, "built, and kept for the next download");
+    assert.equal((await as("key-b", env.api().get(`/v1/models/${jobs[0].modelId}/model.onnx`))).status, 404, "the kept file is not another tenant's to take");
     assert.equal((await as(A, env.api().delete(`/v1/models/${jobs[0].modelId}`))).status, 204);
+    assert.equal((await as(A, env.api().get(`/v1/models/${jobs[0].modelId}/model.onnx`))).status, 404, "nor served after the delete");
     assert.equal((await as(A, env.api().get(`/v1/models/${jobs[0].modelId}`))).status, 404);
     assert.equal((await as(A, env.api().post(`/v1/models/${jobs[0].modelId}/predict`)).send({ rows: [row] })).status, 404, "not served from the loaded cache");
     const job = (await as(A, env.api().get(`/v1/jobs/${jobs[0].id}`))).body;

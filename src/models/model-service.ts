@@ -4,6 +4,7 @@ import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
+import { ByteLru } from "../lru.js";
 import { argmax, BASELINE_FORMAT, decodeBaseline, encodeRow, modelJson, ModelSummarySchema, predictBaseline, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
 
@@ -85,6 +86,8 @@ const notNetwork = (m: ModelRow) => new AppError("not_found", `model ${m.id} is 
 export class ModelService {
   /** Loaded models by id, least recently used first (a Map keeps insertion order). */
   private readonly loaded = new Map<string, Promise<Predictor>>();
+  /** Export files already built (models never change once trained), by `<id>:<format>`, within READ_CACHE_BYTES. */
+  private readonly exports: ByteLru<Buffer>;
   private static readonly CACHE_SIZE = 16;
 
   constructor(
@@ -92,7 +95,9 @@ export class ModelService {
     private readonly config: Config,
     /** Told the cache keys this service changed (the model's, its job's), so cached reads drop at once. */
     private readonly changed: (key: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.exports = new ByteLru<Buffer>(config.READ_CACHE_BYTES, (b) => b.length);
+  }
 
   private async find(tenant: string, id: string): Promise<ModelRow> {
     const m = await this.db.model.findFirst({ where: { id, tenant }, omit: { weightData: true } });
@@ -135,6 +140,7 @@ export class ModelService {
 
   /** Drops a loaded model (deleted, or its job deleted). */
   forget(id: string): void {
+    for (const format of ["keras", "onnx"]) this.exports.delete(`${id}:${format}`);
     const entry = this.loaded.get(id);
     if (!entry) return;
     this.loaded.delete(id);
@@ -166,7 +172,16 @@ export class ModelService {
   /** The network in another format (a Keras 3 archive, ONNX), built from the stored TF.js artifacts. */
   async exportFile(tenant: string, id: string, format: "keras" | "onnx"): Promise<Buffer> {
     requireTenant(tenant);
-    const m = await this.find(tenant, id);
+    const m = await this.find(tenant, id); // the tenant's, before anything cached is served
+    const cached = this.exports.get(`${id}:${format}`);
+    if (cached) return cached;
+    const file = await this.buildExport(m, format);
+    this.exports.set(`${id}:${format}`, file);
+    return file;
+  }
+
+  private async buildExport(m: ModelRow, format: "keras" | "onnx"): Promise<Buffer> {
+    const id = m.id;
     const meta = { modelId: m.id, jobId: m.jobId, target: m.target };
     if (isBaseline(m)) {
       if (format !== "onnx") throw notNetwork(m);
@@ -180,7 +195,7 @@ export class ModelService {
     }
     const { initBackend, loadStored, kerasArchive, onnxModel, ExportError } = await runtime();
     await initBackend(this.config.TFJS_BACKEND);
-    const net = await loadStored(artifactsOf(m, await this.weights(tenant, id)));
+    const net = await loadStored(artifactsOf(m, await this.weightsOf(m)));
     try {
       if (format === "keras") return await kerasArchive(net, m.topology as never);
       return onnxModel(net, m.topology as never, m.preprocessing as unknown as StoredPreprocessing, meta);
