@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   WEBHOOK_TIMEOUT_MS: int(10_000),
   /** Rows an SVM or kNN job may train on (their cost grows with the rows squared). Default 20,000. */
   MAX_KERNEL_ROWS: int(20_000),
+  /** Rows x parameters one /predict request may ask of a model (it runs on the API's event loop). Default 1e9. */
+  MAX_PREDICT_OPS: int(1_000_000_000),
   /** Widest encoded model input, and largest embedding vocabulary. Default 65,536. */
   MAX_INPUT_WIDTH: int(65_536),
   /** Requests per minute per API key (tenant); 0 turns the limit off. Default 600. */

@@ -9,7 +9,8 @@ describe("baseline families", () => {
   let iris: any;
   before(async () => {
     // 160 rows: iris (150) fits, wine (178) is over for the row-bound SVM and kNN.
-    env = await createTestEnv({ MAX_KERNEL_ROWS: "160" });
+    // MAX_PREDICT_OPS: a kNN on iris stores ~100 x 3 values, so 20 rows of /predict are over 4,000.
+    env = await createTestEnv({ MAX_KERNEL_ROWS: "160", MAX_PREDICT_OPS: "4000" });
     [wine, iris] = [await upload(env, "wine.csv"), await upload(env, "iris.csv")];
     await env.startWorker();
   });
@@ -66,8 +67,13 @@ describe("baseline families", () => {
     assert.ok(forest.metrics.test.r2 > 0.3, `forest R^2 ${forest.metrics.test.r2}`);
     const knn = await train(iris.id, { type: "knn", k: 7, weights: "distance" }, { target: "petal_length", features: ["sepal_length", "sepal_width", "petal_width"] });
     assert.ok(knn.metrics.test.r2 > 0.8, `kNN R^2 ${knn.metrics.test.r2}`);
-    const pred = await env.api().post(`/v1/models/${knn.modelId}/predict`).send({ rows: [{ sepal_length: 6.7, sepal_width: 3.0, petal_width: 2.3 }] });
+    const row = { sepal_length: 6.7, sepal_width: 3.0, petal_width: 2.3 };
+    const pred = await env.api().post(`/v1/models/${knn.modelId}/predict`).send({ rows: [row] });
     assert.ok(pred.body.predictions[0].value > 4.5 && pred.body.predictions[0].value < 6.5, JSON.stringify(pred.body));
+    // Each kNN prediction scans every stored row on the API's event loop: a flood of rows is refused before any work.
+    const flood = await env.api().post(`/v1/models/${knn.modelId}/predict`).send({ rows: new Array(20).fill(row) });
+    assert.equal(flood.status, 413);
+    assert.match(flood.body.detail, /MAX_PREDICT_OPS.*at most \d+ rows/);
   });
 
   it("refuses what a baseline cannot do, before queueing anything", async () => {

@@ -220,6 +220,13 @@ export class ModelService {
   async predict(tenant: string, id: string, rows: Array<Record<string, unknown>>): Promise<Prediction[]> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
+    // Predictions run on the API's event loop: bounded before any work by rows x parameters (a
+    // network's multiply-adds per row; a kNN's stored values, an SVM's support-vector values).
+    const params = Math.max(1, (m.summary as unknown as ModelSummary).totalParams);
+    if (rows.length * params > this.config.MAX_PREDICT_OPS) {
+      const most = Math.max(1, Math.floor(this.config.MAX_PREDICT_OPS / params));
+      throw new AppError("payload_too_large", `rows x parameters is ${rows.length} x ${params}, over MAX_PREDICT_OPS (${this.config.MAX_PREDICT_OPS}): send at most ${most} rows per request to this model`, [{ path: "rows", message: `at most ${most} rows for this model` }]);
+    }
     const prep = m.preprocessing as unknown as StoredPreprocessing;
     const width = prep.inputs.length;
     const x = new Float32Array(rows.length * width);
