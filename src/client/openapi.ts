@@ -3877,6 +3877,22 @@ export interface paths {
             };
           };
         };
+        /** @description application/problem+json */
+        413: {
+          content: {
+            "application/json": {
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              code: string;
+              errors?: {
+                  path: string;
+                  message: string;
+                }[];
+            };
+          };
+        };
       };
     };
   };
