@@ -140,7 +140,7 @@ describe("export: .keras and .onnx in the real runtimes", { skip: existsSync(PYT
     }, irisRows);
   });
 
-  it("baselines: forests, trees and naive Bayes to ONNX on raw columns; an SVM says it has none", async () => {
+  it("baselines: forests, trees, naive Bayes and SVMs to ONNX on raw columns; a kNN says it has none", async () => {
     const irisRows = (parse(readFileSync(`${FIXTURES}/iris.csv`), { columns: true }) as Array<Record<string, string>>).filter((_, i) => i % 10 === 0);
     await check({ datasetId: titanic.id, target: "survived", ...columns, model: { type: "randomForest", trees: 30 } }, rows, ["onnx"]);
     await check({ datasetId: iris.id, target: "target", model: { type: "naiveBayes" } }, irisRows, ["onnx"], 1e-4);
@@ -153,9 +153,16 @@ describe("export: .keras and .onnx in the real runtimes", { skip: existsSync(PYT
     const types = Object.fromEntries(model.preprocessing.features.map((f: any) => [f.name, f.kind === "categorical" ? "string" : "float"]));
     const out = await python({ onnx: await download(tree.modelId, "model.onnx"), onnx_rows: values, onnx_types: types });
     out.onnx.forEach((v: number[], i: number) => assert.ok(Math.abs(v[0]! - predicted[i]) < 1e-4, `row ${i}: ${v[0]} vs ${predicted[i]}`));
-    const svm = await waitForJob(env, (await createJob(env, { datasetId: iris.id, target: "target", model: { type: "svm" } })).id);
-    const refused = await env.api().get(`/v1/models/${svm.modelId}/model.onnx`);
+    // SVMs: libsvm's model as ai.onnx.ml SVMClassifier, two classes (Platt in ONNX ops) and three (the op's coupling).
+    await check({ datasetId: titanic.id, target: "survived", ...columns, model: { type: "svm", C: 2 } }, rows, ["onnx"]);
+    await check({ datasetId: iris.id, target: "target", model: { type: "svm", kernel: "polynomial" } }, irisRows, ["onnx"]);
+    const svr = await waitForJob(env, (await createJob(env, { datasetId: iris.id, target: "petal_length", model: { type: "svm" } })).id);
+    const svrValues = (await env.api().post(`/v1/models/${svr.modelId}/predict`).send({ rows: values })).body.predictions.map((p: any) => p.value);
+    const svrOut = await python({ onnx: await download(svr.modelId, "model.onnx"), onnx_rows: values, onnx_types: types });
+    svrOut.onnx.forEach((v: number[], i: number) => assert.ok(Math.abs(v[0]! - svrValues[i]) < 1e-4, `SVR row ${i}: ${v[0]} vs ${svrValues[i]}`));
+    const knn = await waitForJob(env, (await createJob(env, { datasetId: iris.id, target: "target", model: { type: "knn" } })).id);
+    const refused = await env.api().get(`/v1/models/${knn.modelId}/model.onnx`);
     assert.equal(refused.status, 409);
-    assert.match(refused.body.detail, /svm has no ONNX export yet/);
+    assert.match(refused.body.detail, /knn has no ONNX export yet/);
   });
 });

@@ -38,7 +38,7 @@ export const PredictionSchema = z.union([
 export type Prediction = z.infer<typeof PredictionSchema>;
 
 /** Baselines with an ONNX export (src/training/formats/onnx-baselines.ts). */
-const ONNX_BASELINES = new Set(["decisionTree", "randomForest", "naiveBayes"]);
+const ONNX_BASELINES = new Set(["decisionTree", "randomForest", "naiveBayes", "svm"]);
 
 /** Layers a Keras 3 archive cannot hold (an ELM's sine and RBF nodes): such a model has no .keras. */
 const KERAS_LESS = /"class_name":"Elm(Sine|Rbf)"/;
