@@ -9,7 +9,7 @@ import { within } from "../timeout.js";
 import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 import { firstCandidates, plannedTrialCount } from "./candidates.js";
 import type { ExperimentRequest } from "./experiment-request.js";
-import { loadTrials, toExperimentView, type ExperimentState, type ExperimentView } from "./experiment-view.js";
+import { loadTrials, loadTrialsOf, toExperimentView, type ExperimentState, type ExperimentView } from "./experiment-view.js";
 import { enqueueTrials, planTrials, trialRows } from "./trials.js";
 
 const ENQUEUE_TIMEOUT_MS = 10_000;
@@ -78,7 +78,8 @@ export class ExperimentService {
     if (q.cursor && !(await this.db.experiment.findFirst({ where: { id: q.cursor, tenant }, select: { id: true } }))) throw new AppError("validation_failed", "cursor is not one of this tenant's experiments", [{ path: "cursor", message: "unknown cursor" }]);
     const rows = await this.db.experiment.findMany({ where: { tenant }, ...pageArgs(q) });
     const page = toPage(rows, q, (r) => r);
-    return { items: await Promise.all(page.items.map(async (e) => toExperimentView(e, await loadTrials(this.db, e.id)))), nextCursor: page.nextCursor };
+    const trials = await loadTrialsOf(this.db, page.items.map((e) => e.id));
+    return { items: page.items.map((e) => toExperimentView(e, trials.get(e.id)!)), nextCursor: page.nextCursor };
   }
 
   /**

@@ -51,19 +51,26 @@ export type TrialRow = TrialRecord & { generation: number; params?: Individual }
 
 /** An experiment's trials as the leaderboard reads them. */
 export async function loadTrials(db: Db, experimentId: string): Promise<TrialRow[]> {
+  return (await loadTrialsOf(db, [experimentId])).get(experimentId) ?? [];
+}
+
+/** The trials of several experiments in one query (a page of the list), by experiment. */
+export async function loadTrialsOf(db: Db, experimentIds: string[]): Promise<Map<string, TrialRow[]>> {
   const jobs = await db.job.findMany({
-    where: { experimentId },
-    select: { id: true, status: true, trial: true, metrics: true, errorMessage: true, model: { select: { summary: true } } },
+    where: { experimentId: { in: experimentIds } },
+    select: { id: true, experimentId: true, status: true, trial: true, metrics: true, errorMessage: true, model: { select: { summary: true } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
-  return jobs.map((j) => {
+  const byExperiment = new Map<string, TrialRow[]>(experimentIds.map((id) => [id, []]));
+  for (const j of jobs) {
     const t = j.trial as unknown as TrialInfo;
-    return {
+    byExperiment.get(j.experimentId!)!.push({
       jobId: j.id, status: j.status, key: t.key, name: t.name, fold: t.fold, generation: t.generation, params: t.params,
       metrics: j.metrics as Record<string, unknown> | null, error: j.errorMessage,
       parameters: (j.model?.summary as { totalParams?: number } | undefined)?.totalParams,
-    };
-  });
+    });
+  }
+  return byExperiment;
 }
 
 export const rankMetric = (req: ExperimentRequest, task: string): RankMetric => req.metric ?? (task === "regression" ? "r2" : "accuracy");

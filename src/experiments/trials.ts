@@ -59,20 +59,29 @@ export async function planTrials(db: Db, config: Config, tenant: string, req: Ex
   const trials: PlannedTrial[] = [];
   let warnings: string[] = [];
   let task: "classification" | "regression" | undefined;
+  // planJob builds each network once on the API: points that differ only in what planning does
+  // not read (optimizer, batch size: a grid over learning rates) are planned once.
+  const planned = new Set<string>();
   for (const [i, c] of candidates.entries()) {
     const parsed = JobRequestSchema.safeParse(requestOf(req, c));
     if (!parsed.success) throw SpecError.of(prefixed(where(i), parsed.error.issues.map((e) => ({ path: e.path.join("."), message: e.message }))));
-    try {
-      const plan = await planJob(db, config, tenant, parsed.data, { leaks: i === 0 && generation === 0 });
-      if (i === 0) [warnings, task] = [plan.warnings, plan.resolved.task];
-    } catch (err) {
-      if (err instanceof SpecError || (err instanceof AppError && err.errors && err.code === "validation_failed")) throw SpecError.of(prefixed(where(i), err.errors ?? []));
-      throw err;
+    const { split: _split, training: { optimizer: _optimizer, batchSize: _batchSize, ...training }, ...rest } = parsed.data;
+    const key = JSON.stringify({ ...rest, training });
+    if (!planned.has(key)) {
+      try {
+        const plan = await planJob(db, config, tenant, parsed.data, { leaks: i === 0 && generation === 0 });
+        if (i === 0) [warnings, task] = [plan.warnings, plan.resolved.task];
+      } catch (err) {
+        if (err instanceof SpecError || (err instanceof AppError && err.errors && err.code === "validation_failed")) throw SpecError.of(prefixed(where(i), err.errors ?? []));
+        throw err;
+      }
+      planned.add(key);
     }
-    const folds = req.crossValidation ? req.crossValidation.folds : 1;
-    for (let fold = 0; fold < folds; fold++) {
-      const request = req.crossValidation ? JobRequestSchema.parse(requestOf(req, c, fold)) : parsed.data;
-      trials.push({ request, trial: { name: c.name, key: c.key, params: c.params, generation, fold: req.crossValidation ? fold : undefined, plots: req.kind === "compare" } });
+    // Every fold's request is the first one's with its fold number (already validated).
+    const of = req.crossValidation?.folds;
+    for (let fold = 0; fold < (of ?? 1); fold++) {
+      const request = of ? { ...parsed.data, split: { ...parsed.data.split, fold: { index: fold, of } } } : parsed.data;
+      trials.push({ request, trial: { name: c.name, key: c.key, params: c.params, generation, fold: of ? fold : undefined, plots: req.kind === "compare" } });
     }
   }
   return { trials, warnings, task };

@@ -161,12 +161,9 @@ export class ModelService {
   /** The weights' bytes, read with pg directly (Prisma's bytea path is slow: see src/db.ts). */
   async weights(tenant: string, id: string): Promise<Buffer> {
     requireTenant(tenant);
-    const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1 AND "tenant" = $2', [id, tenant]);
-    const row = res.rows[0];
-    if (!row) throw new AppError("not_found", `model ${id} not found`);
     const m = await this.find(tenant, id);
     if (isBaseline(m)) throw notNetwork(m);
-    return row.weightData;
+    return this.weightsOf(m);
   }
 
   /** The network in another format (a Keras 3 archive, ONNX), built from the stored TF.js artifacts. */
@@ -251,7 +248,9 @@ export class ModelService {
   /** A found model's stored bytes (TF.js weights, or a baseline's JSON). */
   private async weightsOf(m: ModelRow): Promise<Buffer> {
     const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1', [m.id]);
-    return res.rows[0]!.weightData;
+    const row = res.rows[0];
+    if (!row) throw new AppError("not_found", `model ${m.id} not found`); // deleted since it was found
+    return row.weightData;
   }
 
   private async load(m: ModelRow): Promise<Predictor> {

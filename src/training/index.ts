@@ -34,4 +34,5 @@ export { mulberry32 } from "./rng.js";
 export { BASELINE_FORMAT, decodeBaseline, predictBaseline, type BaselineArtifact } from "./baselines/model.js";
 export { onnxBaseline } from "./formats/onnx-baselines.js";
 export { ExportError } from "./formats/export-error.js";
+export { ONNX_OPSET } from "./formats/onnx.js";
 export { sizingAdvice, type SizingAdvice } from "./sizing.js";

@@ -5,7 +5,7 @@ export { trainJob } from "./train-job.js";
 export { predictMatrix, argmax } from "./predict.js";
 export { loadStored } from "./export.js";
 export { kerasArchive, ExportError } from "./formats/keras3.js";
-export { onnxModel, ONNX_OPSET } from "./formats/onnx.js";
+export { onnxModel } from "./formats/onnx.js";
 export { setFastPath } from "./native.js";
 import { nativeAddon } from "./native.js";
 import { tf } from "./tf.js";

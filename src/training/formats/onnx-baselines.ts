@@ -111,8 +111,7 @@ function svm(g: Graph, x: string, a: Extract<BaselineArtifact, { family: "svm" }
   const kernel = { rbf: "RBF", linear: "LINEAR", polynomial: "POLY", sigmoid: "SIGMOID" }[m.kernel] ?? "RBF";
   const common = { kernel_type: kernel, kernel_params: { floats: [m.gamma, m.coef0, m.degree] }, support_vectors: { floats: m.vectors }, post_transform: "NONE" };
   if (!a.model.classes) {
-    const out = g.op("SVMRegressor", [x], { ...common, coefficients: { floats: m.coefs[0]! }, rho: { floats: m.rho.map((r) => -r) }, n_supports: m.coefs[0]!.length }, "ai.onnx.ml");
-    return out;
+    return g.op("SVMRegressor", [x], { ...common, coefficients: { floats: m.coefs[0]! }, rho: { floats: m.rho.map((r) => -r) }, n_supports: m.coefs[0]!.length }, "ai.onnx.ml");
   }
   const binary = m.labels.length === 2;
   const label = g.fresh("label");
@@ -145,12 +144,9 @@ export function onnxBaseline(a: BaselineArtifact, prep: Preprocessing, meta: Rec
   return onnxWithPreprocessing(prep, meta, (g, groups, labels) => {
     const x = groups[0]!;
     if (a.family === "naiveBayes") return naiveBayes(g, x, a);
-    if (a.family === "svm") {
-      const out = svm(g, x, a, a.inputs);
-      return a.targetScale ? g.op("Add", [g.op("Mul", [out, g.constFloat("std", [a.targetScale.std], [])]), g.constFloat("mean", [a.targetScale.mean], [])]) : out;
-    }
-    const out = forest(g, x, a, labels.length);
-    if (!a.targetScale) return out;
-    return g.op("Add", [g.op("Mul", [out, g.constFloat("std", [a.targetScale.std], [])]), g.constFloat("mean", [a.targetScale.mean], [])]);
+    const out = a.family === "svm" ? svm(g, x, a, a.inputs) : forest(g, x, a, labels.length);
+    // A regressor learned the standardized target: value = out * std + mean, as predictBaseline.
+    const scale = a.targetScale;
+    return scale ? g.op("Add", [g.op("Mul", [out, g.constFloat("std", [scale.std], [])]), g.constFloat("mean", [scale.mean], [])]) : out;
   });
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../../../errors.js";
-import { WEIGHTS_FILE } from "../../../training/index.js";
+import { ONNX_OPSET, WEIGHTS_FILE } from "../../../training/index.js";
 import type { App } from "../../context.js";
 import { IdParamsSchema, problems } from "../../schemas/problem.js";
 
@@ -23,7 +23,7 @@ export default function modelFiles(app: App) {
   });
   app.get("/v1/models/:id/model.onnx", {
     schema: {
-      tags: ["models"], summary: `The network as ONNX (opset ${17}, ai.onnx.ml 3) with its preprocessing as ONNX ops: raw columns in, probabilities (or value) out`,
+      tags: ["models"], summary: `The network as ONNX (opset ${ONNX_OPSET}, ai.onnx.ml 3) with its preprocessing as ONNX ops: raw columns in, probabilities (or value) out`,
       description: "Inputs: one per feature column, [N, 1]: float for numbers and booleans (NaN when missing), string for categories. Output `probabilities` [N, classes] in labels order (metadata `labels`), or `value` [N, 1].",
       params: IdParamsSchema, response: { 200: z.unknown().describe("application/octet-stream (ONNX ModelProto)"), ...problems(400, 401, 404, 409) },
     },
