@@ -1,4 +1,5 @@
 import type { SpecLimits } from "./training/index.js";
+import { totalmem } from "node:os";
 import { z } from "zod";
 
 /** Parses `API_KEYS` (`tenant:key,tenant2:key2`) into a map from key to tenant. */
@@ -61,6 +62,12 @@ const EnvSchema = z.object({
   MAX_LAYERS: int(64),
   MAX_UNITS: int(8_192),
   MAX_PARAMS: int(20_000_000),
+  /**
+   * Estimated training memory one job may need (estimateTrainingBytes: weights, optimizer state,
+   * a batch's activations, the data); larger jobs are refused at creation. Default: half of this
+   * machine's memory (workers are assumed alike).
+   */
+  MAX_TRAINING_BYTES: z.coerce.number().int().positive().default(() => Math.floor(totalmem() / 2)),
   /** The operator's key each tenant's webhook signing secret is derived from (16+ characters); unset: webhooks are off. */
   WEBHOOK_SIGNING_KEY: unsetIfEmpty(z.string().min(16, "at least 16 characters").optional()),
   /** Lets webhooks call loopback and private addresses (a receiver on the same network). Default false. */

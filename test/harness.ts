@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { Redis } from "ioredis";
@@ -239,4 +240,34 @@ export async function runningService(overrides: Record<string, string> = {}): Pr
       await env.close();
     },
   };
+}
+
+/** The API's event loop must never be held longer than this by one request (issue 19). */
+export const LOOP_BUDGET_MS = 200;
+
+/**
+ * Runs `attack` against the in-process app (env.api()) while the API's event loop is watched two
+ * ways: `monitorEventLoopDelay` (the test shares the API's loop) and `/health` polled back to back
+ * on a second connection. Returns what the attack returned and the worst delay either saw.
+ */
+export async function underLoopGuard<T>(env: TestEnv, attack: () => Promise<T>): Promise<{ result: T; worstMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  let done = false;
+  let worstPoll = 0;
+  const poller = (async () => {
+    while (!done) {
+      const t0 = performance.now();
+      await env.api().get("/health");
+      worstPoll = Math.max(worstPoll, performance.now() - t0);
+    }
+  })();
+  try {
+    const result = await attack();
+    return { result, worstMs: Math.max(histogram.max / 1e6, worstPoll) };
+  } finally {
+    done = true;
+    await poller;
+    histogram.disable();
+  }
 }

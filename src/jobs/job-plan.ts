@@ -5,7 +5,7 @@ import type { Dataset } from "../generated/prisma/client.js";
 import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import {
-  checkRequestLimits, estimateInputGroups, familyOf, findLeaks, resolveColumns, runtime,
+  checkRequestLimits, describeNetwork, estimateInputGroups, estimateTrainingBytes, familyOf, findLeaks, resolveColumns,
   SpecError, type InputGroup, type JobRequest, type NetworkDescription, type ResolvedColumns, type SpecLimits,
 } from "../training/index.js";
 
@@ -22,22 +22,26 @@ const LEAK_SAMPLE_CELLS = 1_000_000;
 /** One builder of validation_failed, training's own (the API maps it to a 400 with the paths). */
 export const invalid = (errors: FieldError[]) => SpecError.of(errors);
 
-/**
- * Builds a network once for its summary (tfjs loads on first use, not at API start). Callers
- * have run checkRequestLimits first, so nothing is allocated for a spec that is too big.
- */
-export async function describe(config: Config, ...args: Parameters<Awaited<ReturnType<typeof runtime>>["describeNetwork"]>): Promise<NetworkDescription> {
-  const { describeNetwork, initBackend } = await runtime();
-  await initBackend(config.TFJS_BACKEND);
-  return describeNetwork(...args);
-}
-
 export interface JobPlan {
   dataset: Dataset;
   resolved: ResolvedColumns;
   groups: InputGroup[];
   network: NetworkDescription;
+  /** estimateTrainingBytes of the network on this dataset, within MAX_TRAINING_BYTES. */
+  estimatedTrainingBytes: number;
   warnings: string[];
+}
+
+const GIB = 1024 ** 3;
+
+/**
+ * Refuses, before anything is queued, a job whose training would not fit in a worker's memory
+ * (MAX_TRAINING_BYTES): the estimate, the limit and the fields that shrink it.
+ */
+export function checkTrainingBytes(config: Config, estimated: number): void {
+  if (estimated <= config.MAX_TRAINING_BYTES) return;
+  const gib = (b: number) => `${(b / GIB).toFixed(2)} GiB`;
+  throw invalid([{ path: "training.batchSize", message: `training would need about ${gib(estimated)} of memory (weights, optimizer state, one batch's activations, the data), more than ${gib(config.MAX_TRAINING_BYTES)} (MAX_TRAINING_BYTES): lower training.batchSize, or the model's units or layers` }]);
 }
 
 /**
@@ -65,11 +69,14 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   const ctx = { task: resolved.task, classes: resolved.task === "classification" ? target.distinct : 0, loss: req.training.loss, seed: req.training.seed };
   const over = checkRequestLimits(req, specLimits(config), groups, ctx);
   if (over.length) throw invalid(over);
-  const network = await describe(config, req.model, groups, ctx);
-  if (opts.leaks === false) return { dataset, resolved, groups, network, warnings: [...resolved.warnings, ...network.warnings] };
+  const network = await describeNetwork(req.model, groups, ctx);
+  const inputs = groups.reduce((w, g) => w + g.width, 0);
+  const estimatedTrainingBytes = estimateTrainingBytes(network.summary, { optimizer: req.training.optimizer.type, batchSize: req.training.batchSize, rows: dataset.rows, inputs });
+  checkTrainingBytes(config, estimatedTrainingBytes);
+  if (opts.leaks === false) return { dataset, resolved, groups, network, estimatedTrainingBytes, warnings: [...resolved.warnings, ...network.warnings] };
   const only = new Set([req.target, ...resolved.features.map((f) => f.name)]);
   const maxRows = Math.max(100, Math.min(LEAK_SAMPLE_ROWS, Math.floor(LEAK_SAMPLE_CELLS / only.size)));
   const sample = await new DatasetService(db, config).readTable(dataset, { only, maxRows });
   const warnings = [...resolved.warnings, ...network.warnings, ...findLeaks(sample, req.target, resolved)];
-  return { dataset, resolved, groups, network, warnings };
+  return { dataset, resolved, groups, network, estimatedTrainingBytes, warnings };
 }

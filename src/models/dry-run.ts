@@ -2,8 +2,8 @@ import { z } from "zod";
 import { specLimits, type Config } from "../config.js";
 import type { Db } from "../db.js";
 import type { FieldError } from "../errors.js";
-import { describe, invalid, planJob } from "../jobs/job-plan.js";
-import { checkRequestLimits, estimateTrainingBytes, familyOf, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, type InputGroup, type ModelSpec } from "../training/index.js";
+import { checkTrainingBytes, invalid, planJob } from "../jobs/job-plan.js";
+import { checkRequestLimits, describeNetwork, estimateTrainingBytes, familyOf, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, type InputGroup, type ModelSpec } from "../training/index.js";
 
 /** A dry run: a model spec, with the dataset and target it would train on, or with input widths alone. */
 export const ValidateRequestSchema = JobRequestSchema.partial().extend({
@@ -41,12 +41,11 @@ export async function validateModel(db: Db, config: Config, tenant: string, body
     const { inputWidth: _unused, ...job } = body;
     const req = JobRequestSchema.parse(job);
     const plan = await planJob(db, config, tenant, req);
-    const inputs = plan.groups.reduce((w, g) => w + g.width, 0);
     return {
       summary: plan.network.summary,
       outputMode: plan.network.outputMode,
       inputs: plan.groups.map((g) => ({ name: g.name, width: g.width, columns: g.columns })),
-      estimatedTrainingBytes: estimateTrainingBytes(plan.network.summary, { optimizer: training.optimizer.type, batchSize: training.batchSize, rows: plan.dataset.rows, inputs }),
+      estimatedTrainingBytes: plan.estimatedTrainingBytes,
       warnings: plan.warnings,
     };
   }
@@ -57,12 +56,14 @@ export async function validateModel(db: Db, config: Config, tenant: string, body
   const ctx = { task: "regression" as const, classes: 0, seed: training.seed, keepOutput: true };
   const over = checkRequestLimits({ model: body.model, training, preprocessing: body.preprocessing }, specLimits(config), groups, ctx);
   if (over.length) throw invalid(over);
-  const network = await describe(config, body.model, groups, ctx);
+  const network = await describeNetwork(body.model, groups, ctx);
+  const estimatedTrainingBytes = estimateTrainingBytes(network.summary, { optimizer: training.optimizer.type, batchSize: training.batchSize, rows: 0, inputs: 0 });
+  checkTrainingBytes(config, estimatedTrainingBytes);
   return {
     summary: network.summary,
     outputMode: network.outputMode,
     inputs: groups.map((g) => ({ name: g.name, width: g.width, columns: [] })),
-    estimatedTrainingBytes: estimateTrainingBytes(network.summary, { optimizer: training.optimizer.type, batchSize: training.batchSize, rows: 0, inputs: 0 }),
+    estimatedTrainingBytes,
     warnings: ["no dataset: the output layer is described as written; with datasetId and target it is checked against the target", ...network.warnings],
   };
 }

@@ -1,23 +1,16 @@
-import { buildNetwork, type NetworkContext } from "./network.js";
-import { summarize, type ModelSummary } from "./export.js";
 import type { InputGroup } from "./preprocess.js";
 import type { ModelSpec } from "./spec/model-spec.js";
+import type { NetworkContext } from "./network-context.js";
 import { familyOf } from "./families/index.js";
+import type { NetworkDescription } from "./shape-summary.js";
 
-export interface NetworkDescription {
-  summary: ModelSummary;
-  outputMode: string;
-  warnings: string[];
-}
+export type { NetworkDescription } from "./shape-summary.js";
 
-/** Builds the network once (no training) for its Keras-style summary, then frees it. */
+/**
+ * A network's Keras-style summary from its spec's shapes (each family describes its own kind):
+ * nothing is built, so no tensor is allocated and no initializer runs where this is called (the
+ * API, per request and per experiment candidate).
+ */
 export async function describeNetwork(spec: ModelSpec, groups: InputGroup[], ctx: NetworkContext): Promise<NetworkDescription> {
-  const own = familyOf(spec).describe?.(spec, groups, ctx);
-  if (own) return own;
-  const network = await buildNetwork(spec, groups, ctx);
-  try {
-    return { summary: summarize(network.model), outputMode: network.plan.mode, warnings: network.warnings };
-  } finally {
-    network.model.dispose();
-  }
+  return familyOf(spec).describe(spec, groups, ctx);
 }

@@ -19,7 +19,7 @@ export { estimateTrainingBytes } from "./memory.js";
 export { modelJson, WEIGHTS_FILE, type StoredArtifacts } from "./model-json.js";
 export { SpecError, TrainingError } from "./training-error.js";
 export type { Checkpoint } from "./checkpoint.js";
-export type { NetworkDescription } from "./describe.js";
+export { describeNetwork, type NetworkDescription } from "./describe.js";
 export { ModelSummarySchema, type ModelSummary } from "./spec/summary.js";
 export type { OutputMode } from "./output-plan.js";
 export type { TrainOutcome, TrainResult } from "./train-result.js";

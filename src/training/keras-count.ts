@@ -9,6 +9,8 @@ import type { KerasTopology } from "./keras-json.js";
 import type { KerasLayer, KerasLayerConfig } from "./keras-format.js";
 import type { LayerSpec } from "./spec/layers.js";
 import type { DimLimits } from "./param-count.js";
+import type { SummaryRow } from "./shape-summary.js";
+import { kerasLayerOrder } from "./formats/graph-order.js";
 
 type Layer = KerasLayer;
 type Shape = number[]; // without the batch axis
@@ -20,6 +22,8 @@ export interface KerasCount {
   outputWidth?: number;
   /** The last layer as our spec would write it (a Dense), to decide on an output head. */
   lastAsSpec: LayerSpec[];
+  /** The top-level layers' summary rows, in the built model's order. */
+  rows: SummaryRow[];
 }
 
 /** Layers with no weights that keep their input's shape. */
@@ -49,6 +53,10 @@ interface Ctx {
   dims: DimLimits;
   errors: FieldError[];
   params: number;
+  /** Weights not trained: batch normalization's moving statistics, layers with trainable false. */
+  frozen: number;
+  /** The top-level layers' summary rows, with the layers feeding each (for tfjs's order). */
+  rows: Array<SummaryRow & { inbound: string[] }>;
 }
 
 /** One layer: its output shape (or undefined after an error) and its weights added to ctx.params. */
@@ -99,6 +107,7 @@ function applyLayer(layer: Layer, ins: Shape[], path: string, name: string, ctx:
     case "BatchNormalization": {
       const w = axisWidth(input, c.axis);
       ctx.params += w * (2 + (c.center === false ? 0 : 1) + (c.scale === false ? 0 : 1));
+      ctx.frozen += 2 * w;
       return input;
     }
     case "LayerNormalization": {
@@ -142,16 +151,28 @@ function refsOf(node: unknown): Array<[string, number, number]> {
  * A (possibly nested) model: `ins` are the shapes fed to its inputs (for the top level, taken
  * from the dataset's widths; for a nested one, from the tensors it is called on).
  */
-function countModel(model: Layer, ins: Shape[], path: string, ctx: Ctx): Shape | undefined {
+function countModel(model: Layer, ins: Shape[], path: string, ctx: Ctx, top = false): Shape | undefined {
   const config = cfg(model);
+  /** Applies one layer, keeping its summary row at the top level (a nested model is one row). */
+  const apply = (layer: Layer, xs: Shape[], at: string, name: string, inbound: string[]): Shape | undefined => {
+    const [params, frozen] = [ctx.params, ctx.frozen];
+    const out = applyLayer(layer, xs, at, name, ctx);
+    if (cfg(layer).trainable === false) ctx.frozen = frozen + (ctx.params - params);
+    if (top && out) ctx.rows.push({ name, type: String(layer.class_name), outputShape: [null, ...out], params: ctx.params - params, frozen: ctx.frozen - frozen, inbound });
+    return out;
+  };
   const layers = Array.isArray(config.layers) ? config.layers : [];
   const className = String(model.class_name);
   if (className === "Sequential") {
     let shape: Shape | undefined = ins[0] ?? (layers[0] ? declaredShape(layers[0]) : undefined) ?? [1];
     for (const [i, layer] of layers.entries()) {
       if (!shape) return undefined;
-      if (layer.class_name === "InputLayer") continue;
-      shape = applyLayer(layer, [shape], `${path}.config.layers[${i}]`, layerName(layer, i), ctx);
+      if (layer.class_name === "InputLayer") {
+        // tfjs's Sequential lists an InputLayer the JSON writes (Keras 2.2+), as a layer of its own.
+        if (top) ctx.rows.push({ name: layerName(layer, i), type: "InputLayer", outputShape: [null, ...shape], params: 0, inbound: [] });
+        continue;
+      }
+      shape = apply(layer, [shape], `${path}.config.layers[${i}]`, layerName(layer, i), []);
     }
     return shape;
   }
@@ -160,7 +181,9 @@ function countModel(model: Layer, ins: Shape[], path: string, ctx: Ctx): Shape |
   const outputs = new Map<string, Shape[]>();
   inputNames.forEach((n, k) => {
     const layer = layers.find((l, i) => layerName(l, i) === n);
-    outputs.set(n, [ins[k] ?? (layer && declaredShape(layer)) ?? [1]]);
+    const shape = ins[k] ?? (layer && declaredShape(layer)) ?? [1];
+    outputs.set(n, [shape]);
+    if (top) ctx.rows.push({ name: n, type: "InputLayer", outputShape: [null, ...shape], params: 0, inbound: [] });
   });
   const pending = layers.map((l, i) => ({ l, i })).filter(({ l, i }) => !outputs.has(layerName(l, i)));
   // Keras writes layers in topological order; a few passes tolerate a file that does not.
@@ -172,7 +195,10 @@ function countModel(model: Layer, ins: Shape[], path: string, ctx: Ctx): Shape |
       if (nodeIns.some((xs) => xs.some((x) => x === undefined))) continue;
       pending.splice(k--, 1);
       const before = ctx.params;
-      const shapes = nodeIns.map((xs) => applyLayer(l, xs as Shape[], `${path}.config.layers[${i}]`, layerName(l, i), ctx));
+      const inbound = nodes.flatMap((node) => refsOf(node).map(([src]) => src));
+      const at = `${path}.config.layers[${i}]`;
+      // A shared layer (called more than once) is one row, shown with its first call's shape.
+      const shapes = nodeIns.map((xs, j) => (j === 0 ? apply(l, xs as Shape[], at, layerName(l, i), inbound) : applyLayer(l, xs as Shape[], at, layerName(l, i), ctx)));
       if (shapes.length > 1) ctx.params = before + (ctx.params - before) / shapes.length; // a shared layer's weights count once
       if (shapes.some((s) => s === undefined)) return undefined;
       // A nested model's calls are numbered from 1 (its own internal node is 0), as tfjs reads them.
@@ -205,11 +231,24 @@ function lastLayer(t: KerasTopology): LayerSpec[] {
 
 /** Counts a normalized topology's parameters with its inputs set to the dataset's widths. */
 export function countKerasParams(t: KerasTopology, widths: Map<string, number>, dims: DimLimits): KerasCount {
-  const ctx: Ctx = { dims, errors: [], params: 0 };
+  const ctx: Ctx = { dims, errors: [], params: 0, frozen: 0, rows: [] };
   const ins = t.inputNames.map((n) => {
     const w = widths.get(n);
     return w === undefined ? undefined : [w];
   });
-  const out = countModel(t.json, ins.every((x) => x) ? (ins as Shape[]) : [], "model.modelTopology", ctx);
-  return { params: Math.round(ctx.params), errors: ctx.errors, outputWidth: out?.at(-1), lastAsSpec: lastLayer(t) };
+  const out = countModel(t.json, ins.every((x) => x) ? (ins as Shape[]) : [], "model.modelTopology", ctx, true);
+  return { params: Math.round(ctx.params), errors: ctx.errors, outputWidth: out?.at(-1), lastAsSpec: lastLayer(t), rows: summaryRows(t, ctx.rows) };
+}
+
+/**
+ * The top-level layers in tfjs's order: a Sequential's as written, a functional model's as
+ * Keras's map_graph orders them (tfjs's Container does the same walk).
+ */
+function summaryRows(t: KerasTopology, rows: Ctx["rows"]): SummaryRow[] {
+  const strip = ({ inbound: _, ...r }: Ctx["rows"][number]): SummaryRow => r;
+  if (t.className === "Sequential") return rows.map(strip);
+  const out = ((t.json.config.output_layers ?? []) as unknown[]).map((r) => String(Array.isArray(r) ? r[0] : r));
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  if (!out.every((n) => byName.has(n))) return rows.map(strip);
+  return kerasLayerOrder(rows.map((r) => ({ name: r.name, inbound: r.inbound.filter((n) => byName.has(n)) })), out).map((n) => strip(byName.get(n)!));
 }

@@ -1,11 +1,12 @@
 import { tf, tfl } from "./tf.js";
 import type { FieldError } from "../errors.js";
 import { SpecError } from "./training-error.js";
-import { buildLayers, buildSequential, namer } from "./tfjs-builders.js";
+import { buildLayers, buildSequential } from "./tfjs-builders.js";
+import { asWritten, namer } from "./shape-summary.js";
 import { elmOutput, planOutput, type OutputPlan } from "./output-plan.js";
 import { checkGraph, isMerge } from "./graph.js";
 import { normalizeKeras, setInputWidths } from "./keras-json.js";
-import type { KerasLayer } from "./keras-format.js";
+import { unsupportedClasses } from "./keras-support.js";
 import type { InputGroup } from "./preprocess.js";
 import type { FunctionalSpec } from "./spec/functional.js";
 import type { LayerSpec } from "./spec/layers.js";
@@ -24,12 +25,6 @@ export interface Network {
 
 export type { NetworkContext } from "./network-context.js";
 import type { NetworkContext } from "./network-context.js";
-
-/** The output as the spec wrote it, read off its last layer's activation. */
-function asWritten(units: number | undefined, activation: string | undefined): OutputPlan {
-  const mode = activation === "softmax" ? "softmax" : activation === "sigmoid" ? "sigmoid" : "linear";
-  return { mode, units: units ?? 1, append: false };
-}
 
 const fail = (errors: FieldError[]) => SpecError.of(errors);
 
@@ -102,35 +97,6 @@ export function describeElm(spec: ElmSpec, inputs: number, ctx: NetworkContext):
     return layer;
   });
   return { model: elmModel(layers, plan.units, plan.mode).model, plan, warnings: [] };
-}
-
-/** Keras class names tfjs can build (its serialization registry). */
-function registered(className: string): boolean {
-  const map = (tf.serialization.SerializationMap.getMap() as unknown as { classNameMap: Record<string, unknown> }).classNameMap;
-  return className in map;
-}
-
-/**
- * Every class a layer's config names (initializers, regularizers, constraints; the layers of a
- * nested model, recursively) that tfjs cannot deserialize, with the layer it sits in.
- */
-function unsupportedClasses(layers: KerasLayer[], path: string): FieldError[] {
-  const errors: FieldError[] = [];
-  layers.forEach((layer, i) => {
-    const name = String(layer.name ?? layer.config?.name ?? `layer_${i}`);
-    const at = `${path}[${i}]`;
-    const cls = String(layer.class_name);
-    if (cls !== "InputLayer" && !registered(cls)) errors.push({ path: at, message: `layer "${name}" is a ${cls}, which TensorFlow.js does not support` });
-    const config = layer.config ?? {};
-    if (Array.isArray(config.layers)) return void errors.push(...unsupportedClasses(config.layers, `${at}.config.layers`));
-    for (const [key, value] of Object.entries(config)) {
-      const inner = value as { class_name?: unknown } | null;
-      if (inner && typeof inner === "object" && typeof inner.class_name === "string" && !registered(inner.class_name)) {
-        errors.push({ path: `${at}.config.${key}`, message: `layer "${name}": ${key} ${inner.class_name} is not supported by TensorFlow.js` });
-      }
-    }
-  });
-  return errors;
 }
 
 export async function buildKeras(raw: unknown, groups: InputGroup[], ctx: NetworkContext): Promise<Network> {

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { initBackend } from "./backend.js";
 import { describeNetwork } from "./describe.js";
+import { buildNetwork } from "./network.js";
+import { summarize } from "./export.js";
 import { normalizeKeras } from "./keras-json.js";
 import { countSpecParams } from "./count-spec.js";
 import type { DimLimits } from "./param-count.js";
@@ -14,13 +16,23 @@ const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../test/fi
 const dims: DimLimits = { maxUnits: 8192, maxInputWidth: 65536 };
 const group = (name: string, width: number, extra: Partial<InputGroup> = {}): InputGroup => ({ name, columns: [], encoding: "onehot", start: 0, width, ...extra });
 
-/** The spec's arithmetic count, and tfjs's countParams() of the network built from it. */
+/**
+ * The spec's arithmetic count, and tfjs's countParams() of the network built from it; the summary
+ * the API gives from the spec's shapes alone (names, classes, order, shapes, counts, output mode)
+ * must be the built network's.
+ */
 async function both(raw: unknown, groups: InputGroup[], ctx: NetworkContext) {
   const spec = ModelSpecSchema.parse(raw) as ModelSpec;
   const counted = countSpecParams(spec, groups, ctx, dims);
   assert.deepEqual(counted.errors, []);
-  const built = await describeNetwork(spec, groups, ctx);
-  return { counted: counted.params, built: built.summary.totalParams };
+  const network = await buildNetwork(spec, groups, ctx);
+  const built = summarize(network.model);
+  network.model.dispose();
+  const described = await describeNetwork(spec, groups, ctx);
+  assert.deepEqual(described.summary, built, `summary from shapes: ${JSON.stringify(raw).slice(0, 200)}`);
+  assert.equal(described.outputMode, network.plan.mode);
+  assert.deepEqual(described.warnings, network.warnings);
+  return { counted: counted.params, built: built.totalParams };
 }
 
 describe("parameter counts from the spec alone", () => {

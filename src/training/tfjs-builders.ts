@@ -8,6 +8,8 @@ import type { SequentialSpec } from "./spec/sequential.js";
 import type { z } from "zod";
 import type { LossName, MetricSchema, OptimizerSpec } from "./spec/training-options.js";
 import type { OutputPlan } from "./output-plan.js";
+import { namer } from "./shape-summary.js";
+
 
 type MetricName = z.infer<typeof MetricSchema>;
 
@@ -28,17 +30,6 @@ function initializer(name: string, seed: number): any {
   const init = tfl.initializers as unknown as Record<string, (args: object) => unknown>;
   if (name === "zeros" || name === "ones") return init[name]!({});
   return init[name]!({ seed });
-}
-
-/** Keras-style names: dense, dense_1, dense_2, ... (deterministic, so weight names are too). */
-export function namer() {
-  const seen = new Map<string, number>();
-  return (type: string, given?: string) => {
-    if (given) return given;
-    const n = seen.get(type) ?? 0;
-    seen.set(type, n + 1);
-    return n === 0 ? type : `${type}_${n}`;
-  };
 }
 
 /**

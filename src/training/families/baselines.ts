@@ -6,6 +6,11 @@ import {
   type BaselineSpec,
 } from "../spec/baselines.js";
 import type { ModelFamily } from "./family.js";
+import { toSummary } from "../shape-summary.js";
+import type { Task } from "../columns.js";
+
+/** A linear baseline's output activation (logistic regression: sigmoid for two classes). */
+const linearMode = (task: Task, units: number) => (task === "regression" ? "linear" : units === 1 ? "sigmoid" : "softmax");
 
 interface Traits {
   /** Refused for a numeric target. */
@@ -44,15 +49,19 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
     ],
     plannedSteps: () => 1,
     train: async (run) => (await import("../baselines/train-baseline.js")).trainBaseline(run),
-    describe: traits.linear ? undefined : (_spec, _groups, ctx) => ({
-      summary: { layers: [{ name: type, type, outputShape: [null, outputs(ctx.classes)], params: 0 }], totalParams: 0, trainableParams: 0 },
-      outputMode: ctx.task === "regression" ? "linear" : "softmax",
-      warnings: [],
-    }),
+    describe: (_spec, groups, ctx) => {
+      const units = outputs(ctx.classes);
+      if (!traits.linear) {
+        return { summary: { layers: [{ name: type, type, outputShape: [null, units], params: 0 }], totalParams: 0, trainableParams: 0 }, outputMode: ctx.task === "regression" ? "linear" : "softmax", warnings: [] };
+      }
+      // Linear models are one Dense layer, as `build` makes them.
+      const rows = [{ name: "output", type: "Dense", outputShape: [null, units], params: ((groups[0]?.width ?? 1) + 1) * units }];
+      return { summary: toSummary(rows), outputMode: linearMode(ctx.task, units), warnings: [] };
+    },
     build: async (_spec, groups, ctx) => {
       const { tfl } = await import("../tf.js");
       const units = outputs(ctx.classes);
-      const mode = ctx.task === "regression" ? "linear" : units === 1 ? "sigmoid" : "softmax";
+      const mode = linearMode(ctx.task, units);
       const model = tfl.sequential({ layers: [tfl.layers.dense({ name: "output", units, activation: mode, inputShape: [groups[0]?.width ?? 1] })] });
       return { model, plan: { mode, units, append: false }, warnings: [] };
     },

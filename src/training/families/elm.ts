@@ -2,6 +2,7 @@ import { SEQUENTIAL_INPUT } from "../graph.js";
 import { countElm } from "../param-count.js";
 import { candidateSizes, ElmSpecSchema, type ElmSpec } from "../spec/elm.js";
 import type { ModelFamily } from "./family.js";
+import { describeElmShape } from "../shape-summary.js";
 
 /** Extreme Learning Machine: random hidden layer(s), output weights solved by ridge least squares. */
 export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
@@ -21,5 +22,6 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
   ],
   plannedSteps: (spec) => (typeof spec.hiddenUnits === "number" ? 1 : new Set(spec.hiddenUnits.search).size),
   train: async ({ sel, resolved, req, parts, hooks, warnings, clock }) => (await import("../elm/train-elm.js")).trainElm(sel, resolved, req, parts, hooks, warnings, clock),
+  describe: (spec, groups, ctx) => describeElmShape(spec, groups[0]!.width, ctx),
   build: async (spec, groups, ctx) => (await import("../network.js")).describeElm(spec, groups[0]!.width, ctx),
 };

@@ -11,7 +11,7 @@ import type { Selected } from "../prepare.js";
 import type { JobRequest } from "../spec/job-request.js";
 import type { SplitIndices } from "../split.js";
 import type { TrainOutcome } from "../train-result.js";
-import type { NetworkDescription } from "../describe.js";
+import type { NetworkDescription } from "../shape-summary.js";
 
 /** What a family's own training entry gets: the selected rows, the split, the hooks. */
 export interface FamilyTrainRun {
@@ -64,8 +64,11 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
    * refuses datasets over MAX_KERNEL_ROWS for them.
    */
   keepsRows?: boolean;
-  /** A summary without a network, for models that are not one (SVM, trees...). */
-  describe?(spec: S, groups: InputGroup[], ctx: NetworkContext): NetworkDescription;
+  /**
+   * The Keras-style summary from the spec's shapes alone (shape-summary.ts): no tensor, no
+   * initializer, since the API describes every spec it is sent. Throws SpecError as `build` would.
+   */
+  describe(spec: S, groups: InputGroup[], ctx: NetworkContext): NetworkDescription | Promise<NetworkDescription>;
   /** The tfjs network over the input groups, with an output fitting the target. */
   build(spec: S, groups: InputGroup[], ctx: NetworkContext): Promise<Network>;
 }

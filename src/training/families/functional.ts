@@ -1,6 +1,7 @@
 import { countFunctional } from "../param-count.js";
 import { FunctionalSpecSchema, type FunctionalSpec } from "../spec/functional.js";
 import type { ModelFamily } from "./family.js";
+import { describeFunctional } from "../shape-summary.js";
 
 /** Keras Functional: named inputs, a graph of nodes, one output. */
 export const functional: ModelFamily<FunctionalSpec, typeof FunctionalSpecSchema> = {
@@ -15,5 +16,6 @@ export const functional: ModelFamily<FunctionalSpec, typeof FunctionalSpecSchema
       if (!x.width) errors.push({ path: `model.inputs[${i}].width`, message: "give datasetId and target, or each input's width" });
       return { name: x.name, width: x.width ?? 1 };
     }),
+  describe: describeFunctional,
   build: async (spec, groups, ctx) => (await import("../network.js")).buildFunctional(spec, groups, ctx),
 };

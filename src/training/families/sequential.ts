@@ -2,6 +2,7 @@ import { SEQUENTIAL_INPUT } from "../graph.js";
 import { countSequential } from "../param-count.js";
 import { SequentialSpecSchema, type SequentialSpec } from "../spec/sequential.js";
 import type { ModelFamily } from "./family.js";
+import { describeSequential } from "../shape-summary.js";
 
 /** Keras Sequential: a stack of layers on one input. */
 export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema> = {
@@ -15,5 +16,6 @@ export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema
     if (!inputWidth) errors.push({ path: "inputWidth", message: "give datasetId and target, or the input width" });
     return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
   },
+  describe: describeSequential,
   build: async (spec, groups, ctx) => (await import("../network.js")).buildSequentialNetwork(spec, groups, ctx),
 };
