@@ -3,12 +3,13 @@ import { AppError } from "./errors.js";
 
 /**
  * Bytes a tenant stores: every dataset's raw pieces (uploads in flight included) and every
- * model's weights. Read with pg directly, like the pieces themselves (src/db.ts).
+ * model's weights (older models' single column, newer ones' pieces, pieces being written included). Read with pg directly, like the pieces themselves (src/db.ts).
  */
 export async function storageUsage(pool: pg.Pool, tenant: string): Promise<number> {
   const res = await pool.query<{ bytes: string }>(
     `SELECT (SELECT COALESCE(SUM(octet_length(c."data")), 0) FROM "DatasetChunk" c JOIN "Dataset" d ON d."id" = c."datasetId" WHERE d."tenant" = $1)
-          + (SELECT COALESCE(SUM(octet_length(m."weightData")), 0) FROM "Model" m WHERE m."tenant" = $1) AS bytes`,
+          + (SELECT COALESCE(SUM(octet_length(m."weightData")), 0) FROM "Model" m WHERE m."tenant" = $1)
+          + (SELECT COALESCE(SUM(octet_length(w."data")), 0) FROM "ModelChunk" w WHERE w."tenant" = $1) AS bytes`,
     [tenant],
   );
   return Number(res.rows[0]?.bytes ?? 0);

@@ -271,3 +271,14 @@ export async function underLoopGuard<T>(env: TestEnv, attack: () => Promise<T>):
     histogram.disable();
   }
 }
+
+/** A pg client on the test's own schema, for reading what the service stored (never to set it up). */
+export async function schemaClient(env: TestEnv): Promise<pg.Client> {
+  const url = new URL(env.env.DATABASE_URL!);
+  const schema = url.searchParams.get("schema")!;
+  url.searchParams.delete("schema");
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query(`SET search_path TO "${schema}"`);
+  return client;
+}

@@ -5,7 +5,7 @@ import { parse, CsvError } from "csv-parse";
 import { AppError } from "../errors.js";
 import { jsonField, jsonLinesParser } from "../tables/jsonl.js";
 import { lineLengthGuard } from "../tables/line-guard.js";
-import { ColumnProfiler, type ColumnProfile } from "../tables/profile.js";
+import { ColumnProfiler, DistinctBudget, type ColumnProfile } from "../tables/profile.js";
 import { sniffDelimiter, type DatasetFormat } from "../tables/sniff.js";
 import { Utf8Checker } from "./utf8.js";
 
@@ -124,6 +124,8 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
 
 abstract class ProfileSink<R> {
   protected profilers: ColumnProfiler[] = [];
+  /** What all columns of this upload may keep of distinct values, together. */
+  protected readonly budget = new DistinctBudget();
   protected rows = 0;
   constructor(protected readonly limits: IngestLimits) {}
   protected abstract add(record: R): void;
@@ -167,7 +169,7 @@ abstract class ProfileSink<R> {
 class CsvProfileSink extends ProfileSink<string[]> {
   protected add(record: string[]): void {
     if (this.profilers.length === 0) {
-      this.profilers = checkHeader(record, this.limits.maxColumns).map((name) => new ColumnProfiler(name));
+      this.profilers = checkHeader(record, this.limits.maxColumns).map((name) => new ColumnProfiler(name, this.budget));
       return;
     }
     this.countRow();
@@ -185,7 +187,7 @@ class JsonProfileSink extends ProfileSink<Record<string, unknown>> {
       if (this.index.size >= this.limits.maxColumns) {
         throw new AppError("payload_too_large", `line ${this.rows}: more than the limit of ${this.limits.maxColumns} distinct keys`);
       }
-      const p = new ColumnProfiler(key);
+      const p = new ColumnProfiler(key, this.budget);
       p.addMissing(this.rows - 1); // absent from the earlier rows: counted, not replayed
       this.index.set(key, this.profilers.length);
       this.profilers.push(p);

@@ -1,6 +1,7 @@
 import type { FlowProducer } from "bullmq";
 import type { Config } from "../config.js";
 import { lockTenant, type Db } from "../db.js";
+import { remainingStorage } from "../storage-quota.js";
 import { AppError, requireTenant } from "../errors.js";
 import { FINAL_STATUSES } from "../jobs/job-view.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
@@ -40,10 +41,18 @@ export class ExperimentService {
     const full = (n: number) => new AppError("too_many_requests", `${n} experiments are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_EXPERIMENTS_PER_TENANT)`);
     const early = await countActive(this.db);
     if (early >= limit) throw full(early);
+    // Every trial stores a model: a tenant at its quota starts none, and one without room for
+    // what the planned trials will store is told so now, not trial by trial.
+    const quota = this.config.MAX_STORAGE_BYTES_PER_TENANT;
+    const room = await remainingStorage(this.db.pool, tenant, quota, "experiment refused");
 
     const candidates = firstCandidates(req);
     const where = (i: number) => (req.kind === "compare" ? `candidates[${i}]` : `space (point ${candidates[i]!.name})`);
-    const { trials, warnings, task } = await planTrials(this.db, this.config, tenant, req, candidates, 0, where);
+    const { trials, warnings, task, modelBytes } = await planTrials(this.db, this.config, tenant, req, candidates, 0, where);
+    const expected = Math.round(modelBytes * (planned / Math.max(1, trials.length))); // later generations are sized like the first
+    if (expected > room) {
+      throw new AppError("quota_exceeded", `experiment refused: its ${planned} trials would store about ${expected} bytes of models, more than the ${room} bytes left of this tenant's quota of ${quota} bytes (MAX_STORAGE_BYTES_PER_TENANT); delete datasets or models, or plan fewer or smaller candidates`);
+    }
     const state: ExperimentState = {
       task: task ?? "classification", warnings,
       generations: req.kind === "search" && req.method === "genetic" ? [{ generation: 0, population: candidates.map((c) => ({ key: c.key, name: c.name, params: c.params! })) }] : undefined,

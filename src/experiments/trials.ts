@@ -55,8 +55,11 @@ const prefixed = (prefix: string, errors: FieldError[]) => errors.map((e) => ({ 
  * columns, limits, the network built once) and expands it over the folds. Errors name the
  * candidate (`candidates[2].model...`, or the search point's name). Leaks are looked for once.
  */
-export async function planTrials(db: Db, config: Config, tenant: string, req: ExperimentRequest, candidates: CandidatePoint[], generation: number, where: (i: number) => string): Promise<{ trials: PlannedTrial[]; warnings: string[]; task?: "classification" | "regression" }> {
+export async function planTrials(db: Db, config: Config, tenant: string, req: ExperimentRequest, candidates: CandidatePoint[], generation: number, where: (i: number) => string): Promise<{ trials: PlannedTrial[]; warnings: string[]; task?: "classification" | "regression"; modelBytes: number }> {
   const trials: PlannedTrial[] = [];
+  // What the trials' models will store: float32 weights (a classic model's own size is not known before its fit).
+  let modelBytes = 0;
+  const bytesOf = new Map<string, number>();
   let warnings: string[] = [];
   let task: "classification" | "regression" | undefined;
   // planJob builds each network once on the API: points that differ only in what planning does
@@ -71,6 +74,7 @@ export async function planTrials(db: Db, config: Config, tenant: string, req: Ex
       try {
         const plan = await planJob(db, config, tenant, parsed.data, { leaks: i === 0 && generation === 0 });
         if (i === 0) [warnings, task] = [plan.warnings, plan.resolved.task];
+        bytesOf.set(key, 4 * plan.network.summary.totalParams);
       } catch (err) {
         if (err instanceof SpecError || (err instanceof AppError && err.errors && err.code === "validation_failed")) throw SpecError.of(prefixed(where(i), err.errors ?? []));
         throw err;
@@ -79,12 +83,13 @@ export async function planTrials(db: Db, config: Config, tenant: string, req: Ex
     }
     // Every fold's request is the first one's with its fold number (already validated).
     const of = req.crossValidation?.folds;
+    modelBytes += (of ?? 1) * bytesOf.get(key)!;
     for (let fold = 0; fold < (of ?? 1); fold++) {
       const request = of ? { ...parsed.data, split: { ...parsed.data.split, fold: { index: fold, of } } } : parsed.data;
       trials.push({ request, trial: { name: c.name, key: c.key, params: c.params, generation, fold: of ? fold : undefined, plots: req.kind === "compare" } });
     }
   }
-  return { trials, warnings, task };
+  return { trials, warnings, task, modelBytes };
 }
 
 /** The experiment step's BullMQ id for a generation (ids may not contain ':'). */

@@ -6,6 +6,8 @@ import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { TableCache } from "../datasets/table-cache.js";
 import { CheckpointStore } from "./checkpoint-store.js";
+import { WeightStore } from "../models/weight-store.js";
+import { remainingStorage } from "../storage-quota.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
 import { specLimits, type Config } from "../config.js";
 import { checkRequestLimits, estimateInputGroups, phaseClock, readStoredRequest, resolveColumns, runtime, SpecError, TrainingError, type JobRequest } from "../training/index.js";
@@ -122,7 +124,19 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     // may be hundreds) skip theirs: the experiment draws its own.
     const plots = (job.trial as { plots?: boolean } | null)?.plots === false ? [] : await drawJobPlots({ id: jobId, status: "succeeded", history: r.history, metrics: { ...r.metrics, diagnosis: r.diagnosis } as PlotSource["metrics"] });
     clock.lap("plots");
-    await db.$transaction(async (tx) => {
+    // The model is stored only within the tenant's quota, a trial's as a job's. Its weights go
+    // first, in pieces outside any transaction; the short transaction then makes them the model's.
+    const weightData = r.artifacts.weightData;
+    const bytes = weightData.length + plots.reduce((s, p) => s + p.data.length, 0);
+    const room = await remainingStorage(db.pool, job.tenant, ctx.config.MAX_STORAGE_BYTES_PER_TENANT, "the trained model was not stored");
+    if (bytes > room) {
+      throw new AppError("quota_exceeded", `the trained model and its plots take ${bytes} bytes, more than the ${room} bytes left of this tenant's quota (MAX_STORAGE_BYTES_PER_TENANT): delete datasets or models and train again`);
+    }
+    const weights = new WeightStore(db.pool);
+    await weights.dropOrphans(jobId);
+    const modelId = randomUUID();
+    await weights.write({ modelId, tenant: job.tenant, jobId }, weightData);
+    const stored = await db.$transaction(async (tx) => {
       const updated = await tx.job.updateMany({
         where: mine,
         data: {
@@ -131,17 +145,19 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
           warnings: [...new Set([...(job.warnings as string[]), ...r.warnings])],
         },
       });
-      if (updated.count !== 1) return; // cancelled or taken over meanwhile: keep nothing
+      if (updated.count !== 1) return false; // cancelled or taken over meanwhile: keep nothing
       await tx.model.create({
         data: {
-          tenant: job.tenant, jobId, type: spec.model.type, summary: r.summary as object, metrics: r.metrics as object,
+          id: modelId, tenant: job.tenant, jobId, type: spec.model.type, summary: r.summary as object, metrics: r.metrics as object,
           target: spec.target, features: r.preprocessing.features.map((f) => f.name), labels,
           preprocessing: { ...r.preprocessing, outputMode: r.outputMode, task: r.task } as object,
-          topology: r.artifacts.topology, weightSpecs: r.artifacts.weightSpecs as object[], weightData: new Uint8Array(r.artifacts.weightData),
+          topology: r.artifacts.topology, weightSpecs: r.artifacts.weightSpecs as object[], weightData: null, weightBytes: weightData.length,
         },
       });
       await tx.jobPlot.createMany({ data: plots.map((p) => ({ jobId, file: p.file, data: new Uint8Array(p.data) })) });
+      return true;
     });
+    if (!stored) await weights.dropOrphans(jobId);
     await checkpoints.delete(jobId);
     return "succeeded";
   } catch (err) {

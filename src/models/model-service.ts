@@ -7,6 +7,7 @@ import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ByteLru } from "../lru.js";
 import { argmax, BASELINE_FORMAT, decodeBaseline, encodeRow, modelJson, ModelSummarySchema, predictBaseline, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
+import { WeightStore } from "./weight-store.js";
 
 
 /** Preprocessing as stored with a model: the fitted encodings plus how to read the output. */
@@ -247,10 +248,9 @@ export class ModelService {
 
   /** A found model's stored bytes (TF.js weights, or a baseline's JSON). */
   private async weightsOf(m: ModelRow): Promise<Buffer> {
-    const res = await this.db.pool.query<{ weightData: Buffer }>('SELECT "weightData" FROM "Model" WHERE "id" = $1', [m.id]);
-    const row = res.rows[0];
-    if (!row) throw new AppError("not_found", `model ${m.id} not found`); // deleted since it was found
-    return row.weightData;
+    const bytes = await new WeightStore(this.db.pool).read(m.id);
+    if (!bytes) throw new AppError("not_found", `model ${m.id} not found`); // deleted since it was found
+    return bytes;
   }
 
   private async load(m: ModelRow): Promise<Predictor> {
