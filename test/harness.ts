@@ -282,3 +282,11 @@ export async function schemaClient(env: TestEnv): Promise<pg.Client> {
   await client.query(`SET search_path TO "${schema}"`);
   return client;
 }
+
+/** The worst event-loop delay (ms) an API process saw since its last /metrics scrape (API without METRICS_TOKEN, open). */
+export async function loopDelayMs(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const m = /^treino_event_loop_delay_max_seconds (\S+)$/m.exec(text);
+  if (!m) throw new Error("no treino_event_loop_delay_max_seconds in /metrics");
+  return 1000 * Number(m[1]);
+}

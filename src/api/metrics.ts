@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Queue } from "bullmq";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Db } from "../db.js";
@@ -63,8 +64,21 @@ export function createMetrics(src: MetricSources) {
     },
   });
 
+  // Nothing a request sends may hold this loop more than ~200 ms: the worst delay is exported
+  // (and reset) at every scrape, so an operator (and the hardening tests) can see one that did.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  new Gauge({
+    name: "treino_event_loop_delay_max_seconds", help: "Worst event-loop delay of this API process since the last scrape", registers: [registry],
+    collect() {
+      this.set(loop.max / 1e9);
+      loop.reset();
+    },
+  });
+
   return {
     http,
+    close: () => loop.disable(),
     async render(): Promise<{ contentType: string; body: string }> {
       const recent = await src.db.job.findMany({ where: { finishedAt: { gte: new Date(Date.now() - 3600_000) }, startedAt: { not: null } }, select: { status: true, startedAt: true, finishedAt: true, epoch: true } });
       durations.reset();
