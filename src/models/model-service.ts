@@ -8,6 +8,7 @@ import { ByteLru } from "../lru.js";
 import { argmax, BASELINE_FORMAT, decodeBaseline, encodeRow, modelJson, ModelSummarySchema, predictBaseline, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
 import { WeightStore } from "./weight-store.js";
+import { buildInThread } from "./export-thread.js";
 
 
 /** Preprocessing as stored with a model: the fitted encodings plus how to read the output. */
@@ -178,31 +179,19 @@ export class ModelService {
     return file;
   }
 
+  /** Built in a worker thread (export-thread.ts): never on the API's event loop. */
   private async buildExport(m: ModelRow, format: "keras" | "onnx"): Promise<Buffer> {
-    const id = m.id;
-    const meta = { modelId: m.id, jobId: m.jobId, target: m.target };
-    if (isBaseline(m)) {
-      if (format !== "onnx") throw notNetwork(m);
-      const { onnxBaseline, ExportError } = await import("../training/index.js");
-      try {
-        return onnxBaseline(decodeBaseline(await this.weightsOf(m)), m.preprocessing as unknown as StoredPreprocessing, meta);
-      } catch (err) {
-        if (err instanceof ExportError) throw new AppError("conflict", `model ${id} cannot be exported as onnx: ${err.message}`);
-        throw err;
-      }
-    }
-    const { initBackend, loadStored, kerasArchive, onnxModel, ExportError } = await runtime();
-    await initBackend(this.config.TFJS_BACKEND);
-    const net = await loadStored(artifactsOf(m, await this.weightsOf(m)));
-    try {
-      if (format === "keras") return await kerasArchive(net, m.topology as never);
-      return onnxModel(net, m.topology as never, m.preprocessing as unknown as StoredPreprocessing, meta);
-    } catch (err) {
-      if (err instanceof ExportError) throw new AppError("conflict", `model ${id} cannot be exported as ${format}: ${err.message}`);
-      throw err;
-    } finally {
-      net.dispose();
-    }
+    const baseline = isBaseline(m);
+    if (baseline && format !== "onnx") throw notNetwork(m);
+    const pieces = await new WeightStore(this.db.pool).readPieces(m.id);
+    if (!pieces) throw new AppError("not_found", `model ${m.id} not found`); // deleted since it was found
+    const { weightData: _, ...artifacts } = artifactsOf(m, Buffer.alloc(0));
+    const outcome = await buildInThread({
+      format, baseline, artifacts, pieces, preprocessing: m.preprocessing,
+      meta: { modelId: m.id, jobId: m.jobId, target: m.target },
+    });
+    if ("refused" in outcome) throw new AppError("conflict", `model ${m.id} cannot be exported as ${format}: ${outcome.refused}`);
+    return Buffer.from(outcome.file.buffer, outcome.file.byteOffset, outcome.file.byteLength);
   }
 
   /** A classic baseline (SVM, kNN, trees, naive Bayes) as JSON, with the preprocessing that feeds it. */

@@ -14,3 +14,6 @@ export const liveTensors = (): number => tf.memory().numTensors;
 
 /** Whether the native addon is built and in use (FAST_PATH not off). */
 export const nativeAvailable = (): boolean => nativeAddon() !== null;
+
+/** Silences tfjs's advice to install tfjs-node, for a thread that builds exports on the pure-JS CPU backend by design. */
+export const quietCpuBackend = (): void => void tf.env().set("PROD", true);
