@@ -1,15 +1,25 @@
 import type { SpecLimits } from "./training/index.js";
+import { createHash } from "node:crypto";
 import { totalmem } from "node:os";
 import { z } from "zod";
 
-/** Parses `API_KEYS` (`tenant:key,tenant2:key2`) into a map from key to tenant. */
-function parseApiKeys(raw: string | undefined): Map<string, string> {
-  const keys = new Map<string, string>();
+/** An API key as the service keeps it: its SHA-256 digest (never the key), and its tenant. */
+export interface ApiKey {
+  digest: Buffer;
+  tenant: string;
+}
+
+/** The digest a presented key is compared by (api/plugins/auth.ts). */
+export const keyDigest = (key: string): Buffer => createHash("sha256").update(key, "utf8").digest();
+
+/** Parses `API_KEYS` (`tenant:key,tenant2:key2`) into the keys' digests with their tenants. */
+function parseApiKeys(raw: string | undefined): ApiKey[] {
+  const keys: ApiKey[] = [];
   for (const [index, pair] of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean).entries()) {
     const at = pair.indexOf(":");
     // The entry may be a key: say which one by position, never by content.
     if (at <= 0 || at === pair.length - 1) throw new Error(`API_KEYS: entry ${index + 1} is not tenant:key`);
-    keys.set(pair.slice(at + 1), pair.slice(0, at));
+    keys.push({ digest: keyDigest(pair.slice(at + 1)), tenant: pair.slice(0, at) });
   }
   return keys;
 }
@@ -122,7 +132,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Config = Omit<z.infer<typeof EnvSchema>, "API_KEYS"> & { apiKeys: Map<string, string> };
+export type Config = Omit<z.infer<typeof EnvSchema>, "API_KEYS"> & { apiKeys: ApiKey[] };
 
 /** Validates the environment once; throws naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -150,7 +160,7 @@ const isLoopback = (host: string) => host === "localhost" || host === "::1" || /
  * ALLOW_OPEN_API says otherwise; an explicit non-loopback HOST without keys is refused.
  */
 export function listenHost(config: Config): { host: string; notice?: string } {
-  const keyed = config.apiKeys.size > 0;
+  const keyed = config.apiKeys.length > 0;
   const host = config.HOST ?? (keyed ? "0.0.0.0" : "127.0.0.1");
   if (keyed || isLoopback(host)) {
     return { host, notice: keyed ? undefined : `no API_KEYS: listening on ${host} only (loopback); set API_KEYS to serve other machines` };

@@ -113,6 +113,9 @@ describe("webhooks: no server-side request forgery", () => {
       ["http://10.0.0.5/hook", /loopback, private or reserved/],
       ["http://169.254.169.254/latest/meta-data/", /loopback, private or reserved/],
       ["http://[::ffff:127.0.0.1]/", /loopback, private or reserved/],
+      ["http://[::ffff:0:7f00:1]/", /loopback, private or reserved/],
+      ["http://[2002:7f00:1::1]/", /loopback, private or reserved/],
+      ["http://192.88.99.1/", /loopback, private or reserved/],
       ["gopher://example.com/", /only http and https/],
     ];
     for (const [url, why] of cases) {

@@ -45,13 +45,21 @@ export async function deliver(rawUrl: string, body: string, opts: { secret: stri
     [SIGNATURE_HEADER]: signature(opts.secret, timestamp, body),
   };
   return new Promise((resolve) => {
+    // One deadline for the whole attempt (connect, send, answer, its body): an idle timeout alone
+    // let a receiver that trickles a byte every 400 ms hold a delivery open for good.
+    const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${opts.timeoutMs} ms (WEBHOOK_TIMEOUT_MS)`)), opts.timeoutMs);
+    const settle = (d: Delivery) => {
+      clearTimeout(deadline);
+      resolve(d);
+    };
     const req = (dest.url.protocol === "https:" ? https : http).request(dest.url, { method: "POST", headers, lookup: pinned, timeout: opts.timeoutMs }, (res) => {
       res.resume(); // the receiver's answer is not read
-      res.on("end", () => resolve({ status: res.statusCode }));
-      res.on("error", (err) => resolve({ status: res.statusCode, error: err.message }));
+      res.on("end", () => settle({ status: res.statusCode }));
+      res.on("error", (err) => settle({ status: res.statusCode, error: err.message }));
+      res.on("close", () => settle({ status: res.statusCode, error: res.complete ? undefined : `the answer was cut off (no complete answer within ${opts.timeoutMs} ms, WEBHOOK_TIMEOUT_MS)` }));
     });
     req.on("timeout", () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
-    req.on("error", (err) => resolve({ error: err.message }));
+    req.on("error", (err) => settle({ error: err.message }));
     req.end(body);
   });
 }

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { keyDigest, type ApiKey } from "../../config.js";
 import { sendProblem } from "./error-handler.js";
 import type { RateLimiter } from "./rate-limit.js";
 
@@ -14,6 +15,17 @@ const isPublic = (req: FastifyRequest) => {
 const isMetrics = (req: FastifyRequest) => req.routeOptions.url === "/metrics";
 
 const bearer = (req: FastifyRequest) => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+
+/**
+ * The tenant of a presented key: its SHA-256 digest compared with every configured key's digest
+ * in constant time, all of them, whatever matched (no lookup whose timing depends on the key).
+ */
+function tenantOf(keys: ApiKey[], key: string): string | undefined {
+  const digest = keyDigest(key);
+  let tenant: string | undefined;
+  for (const k of keys) if (timingSafeEqual(k.digest, digest) && tenant === undefined) tenant = k.tenant;
+  return tenant;
+}
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -32,21 +44,21 @@ function sameSecret(a: string, b: string): boolean {
 export function registerAuth(app: FastifyInstance, limiter: RateLimiter) {
   const keys = app.config.apiKeys;
   const metricsToken = app.config.METRICS_TOKEN;
-  if (keys.size === 0) app.log.warn("API_KEYS is empty: the API is open to anyone who reaches it, as tenant 'default'");
+  if (keys.length === 0) app.log.warn("API_KEYS is empty: the API is open to anyone who reaches it, as tenant 'default'");
   app.decorateRequest("tenant", "");
   app.addHook("onRequest", async (req, reply) => {
     if (isPublic(req)) return;
     if (isMetrics(req)) {
-      if (metricsToken ? sameSecret(bearer(req) ?? "", metricsToken) : keys.size === 0) return;
+      if (metricsToken ? sameSecret(bearer(req) ?? "", metricsToken) : keys.length === 0) return;
       reply.header("www-authenticate", 'Bearer realm="treino-metrics"');
       return sendProblem(reply, 401, "unauthorized", metricsToken ? "send Authorization: Bearer <METRICS_TOKEN>" : "/metrics needs METRICS_TOKEN set on the server when API keys are in use");
     }
-    if (keys.size === 0) {
+    if (keys.length === 0) {
       req.tenant = "default";
       return;
     }
     const key = bearer(req);
-    const tenant = key ? keys.get(key) : undefined;
+    const tenant = key ? tenantOf(keys, key) : undefined;
     if (!tenant) {
       // Guessing keys costs the guesser's address its request budget (a 429 past it).
       await limiter.failedKey(req, reply);
