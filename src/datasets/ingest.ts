@@ -3,7 +3,7 @@ import { Readable, Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parse, CsvError } from "csv-parse";
 import { AppError } from "../errors.js";
-import { jsonField, jsonLinesParser } from "../tables/jsonl.js";
+import { jsonField, jsonLinesParser, ownField } from "../tables/jsonl.js";
 import { lineLengthGuard } from "../tables/line-guard.js";
 import { ColumnProfiler, DistinctBudget, type ColumnProfile } from "../tables/profile.js";
 import { sniffDelimiter, type DatasetFormat } from "../tables/sniff.js";
@@ -202,7 +202,7 @@ class JsonProfileSink extends ProfileSink<Record<string, unknown>> {
       this.profilers.push(p);
       this.checkCells();
     }
-    for (const p of this.profilers) p.add(jsonField(record[p.name]));
+    for (const p of this.profilers) p.add(jsonField(ownField(record, p.name)));
   }
 }
 

@@ -1,3 +1,4 @@
+import { AppError } from "../errors.js";
 import { z } from "zod";
 import { FeatureSelectionSchema, ModelSpecSchema, mulberry32 } from "../training/index.js";
 
@@ -40,7 +41,7 @@ export const SpaceSchema = z.discriminatedUnion("type", [
     model: ModelSpecSchema.describe("The spec the paths below are set in"),
     params: z.record(
       z.string()
-        .regex(/^(model|training|preprocessing)(\.[A-Za-z_]\w*|\[\d+\])+$/, "a path such as model.layers[0].units, training.optimizer.learningRate or preprocessing.featureSelection")
+        .regex(/^(model|training|preprocessing)(\.[A-Za-z_]\w*|\[\d{1,4}\])+$/, "a path such as model.layers[0].units, training.optimizer.learningRate or preprocessing.featureSelection")
         .refine((p) => !/(^|\.)(__proto__|constructor|prototype)(\.|\[|$)/.test(p), "a path through __proto__, constructor or prototype"),
       list(z.unknown()),
     )
@@ -200,8 +201,10 @@ function setPath(root: Record<string, unknown>, path: string, value: unknown): v
   at[steps.at(-1)!] = value;
 }
 
-export class SpacePathError extends Error {
+/** A 400 at the path: it does not lead to a field of the spec (every point sets the same paths, so the first one finds it). */
+export class SpacePathError extends AppError {
   constructor(readonly path: string) {
-    super(`space.params: ${path} does not lead to a field of the spec (an index past the end of a list, or into a number)`);
+    const message = `${path} does not lead to a field of the spec (an index past the end of a list, or into a number)`;
+    super("validation_failed", `space.params: ${message}`, [{ path: `space.params.${path}`, message }]);
   }
 }

@@ -8,6 +8,7 @@ import { ByteLru } from "../lru.js";
 import { argmax, BASELINE_FORMAT, decodeBaseline, encodeRow, modelJson, ModelSummarySchema, predictBaseline, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
 import { WeightStore } from "./weight-store.js";
+import { ownField } from "../tables/jsonl.js";
 import { buildInThread } from "./export-thread.js";
 
 
@@ -219,7 +220,7 @@ export class ModelService {
     const x = new Float32Array(rows.length * width);
     rows.forEach((row, i) => {
       try {
-        encodeRow(prep.features, (name) => row[name], x, i * width);
+        encodeRow(prep.features, (name) => ownField(row, name), x, i * width);
       } catch (err) {
         if (!(err instanceof SpecError)) throw err;
         throw new AppError("validation_failed", `rows[${i}]: ${err.detail}`, err.errors.map((e) => ({ path: `rows[${i}].${e.path}`, message: e.message })));

@@ -1,7 +1,7 @@
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { readCsvRecords } from "./fast-csv.js";
-import { jsonField, jsonLinesParser } from "./jsonl.js";
+import { jsonField, jsonLinesParser, ownField } from "./jsonl.js";
 import { isMissing } from "./profile.js";
 import type { DatasetFormat } from "./sniff.js";
 
@@ -146,7 +146,7 @@ export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promi
     if (Array.isArray(record)) {
       for (let i = 0; i < slots.length; i++) slots[i]?.set(row, record[i] ?? "");
     }
-    else slots.forEach((c, i) => c?.set(row, jsonField(record[header![i]!])));
+    else slots.forEach((c, i) => c?.set(row, jsonField(ownField(record, header![i]!))));
     row++;
     return row < size;
   };

@@ -75,7 +75,7 @@ export interface ColumnSettings {
 }
 
 export function columnSettings(name: string, kind: FeatureKind, spec: PreprocessingSpec = DEFAULT_PREPROCESSING): ColumnSettings {
-  const own = spec.columns[name] ?? {};
+  const own = (Object.hasOwn(spec.columns, name) ? spec.columns[name] : undefined) ?? {};
   const global = kind === "numeric" ? spec.numeric : spec.categorical;
   return {
     scaling: own.scaling ?? spec.numeric.scaling,

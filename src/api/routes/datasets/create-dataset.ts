@@ -36,7 +36,10 @@ export default function createDataset(app: App) {
       let filename: string | undefined;
       let contentType = req.headers["content-type"];
       if (req.isMultipart()) {
-        const part = await req.file();
+        // A malformed multipart body (no boundary, a broken header) is the client's: busboy throws plain errors.
+        const part = await req.file().catch((err: Error) => {
+          throw new AppError("bad_request", `the multipart body cannot be read: ${err.message.slice(0, 200)}`);
+        });
         if (!part) throw new AppError("bad_request", "the multipart body has no `file` field");
         const field = part.fields.name;
         const value = field && !Array.isArray(field) && field.type === "field" ? field.value : undefined;
