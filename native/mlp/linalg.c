@@ -31,8 +31,8 @@ napi_value gramAccumulate(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, a, NULL, NULL);
   int d[2], k;
   size_t nh = 0, nt = 0, na = 0, nb = 0;
-  float *h = typed(env, a[0], &nh), *t = typed(env, a[3], &nt);
-  double *A = typed(env, a[5], &na), *B = typed(env, a[6], &nb);
+  float *h = f32(env, a[0], &nh), *t = f32(env, a[3], &nt);
+  double *A = f64(env, a[5], &na), *B = f64(env, a[6], &nb);
   napi_value dims[2] = {a[1], a[2]};
   if (argc < 7 || !ints(env, dims, 2, d) || napi_get_value_int32(env, a[4], &k) != napi_ok || k < 0 || !h || !t || !A || !B) {
     napi_throw_type_error(env, NULL, "gramAccumulate(h, rows, units, t, k, a, b)");
@@ -67,7 +67,7 @@ napi_value solveSpd(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, a, NULL, NULL);
   int n, k;
   size_t na = 0, nb = 0;
-  double *A = typed(env, a[0], &na), *B = typed(env, a[2], &nb);
+  double *A = f64(env, a[0], &na), *B = f64(env, a[2], &nb);
   if (argc < 4 || napi_get_value_int32(env, a[1], &n) != napi_ok || napi_get_value_int32(env, a[3], &k) != napi_ok || n < 1 || k < 1 || !A || !B || na < (size_t)n * n || nb < (size_t)n * k) {
     napi_throw_type_error(env, NULL, "solveSpd(a, n, b, k)");
     return NULL;
@@ -96,7 +96,7 @@ napi_value matmulLeading(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, a, NULL, NULL);
   int d[3], k;
   size_t nh = 0, nw = 0, no = 0;
-  float *h = typed(env, a[0], &nh), *w = typed(env, a[4], &nw), *out = typed(env, a[6], &no);
+  float *h = f32(env, a[0], &nh), *w = f32(env, a[4], &nw), *out = f32(env, a[6], &no);
   napi_value dims[3] = {a[1], a[2], a[3]};
   if (argc < 7 || !ints(env, dims, 3, d) || napi_get_value_int32(env, a[5], &k) != napi_ok || k < 1 || !h || !w || !out) {
     napi_throw_type_error(env, NULL, "matmulLeading(h, rows, units, m, w, k, out)");
@@ -142,7 +142,7 @@ napi_value hiddenDense(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, a, NULL, NULL);
   int d[2], units, act;
   size_t nx = 0, nw = 0, nb = 0, no = 0;
-  float *x = typed(env, a[0], &nx), *w = typed(env, a[3], &nw), *b = typed(env, a[4], &nb), *out = typed(env, a[7], &no);
+  float *x = f32(env, a[0], &nx), *w = f32(env, a[3], &nw), *b = f32(env, a[4], &nb), *out = f32(env, a[7], &no);
   napi_value dims[2] = {a[1], a[2]};
   if (argc < 8 || !ints(env, dims, 2, d) || napi_get_value_int32(env, a[5], &units) != napi_ok || napi_get_value_int32(env, a[6], &act) != napi_ok || units < 1 || act < 0 || act > 4 || !x || !w || !b || !out) {
     napi_throw_type_error(env, NULL, "hiddenDense(x, rows, inputs, w, b, units, act, out)");
@@ -172,8 +172,8 @@ napi_value matmulLeading64(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, a, NULL, NULL);
   int d[3], k;
   size_t nh = 0, nw = 0, no = 0;
-  float *h = typed(env, a[0], &nh);
-  double *w = typed(env, a[4], &nw), *out = typed(env, a[6], &no);
+  float *h = f32(env, a[0], &nh);
+  double *w = f64(env, a[4], &nw), *out = f64(env, a[6], &no);
   napi_value dims[3] = {a[1], a[2], a[3]};
   if (argc < 7 || !ints(env, dims, 3, d) || napi_get_value_int32(env, a[5], &k) != napi_ok || k < 1 || !h || !w || !out) {
     napi_throw_type_error(env, NULL, "matmulLeading64(h, rows, units, m, w, k, out)");

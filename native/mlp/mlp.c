@@ -315,6 +315,9 @@ static void step(Net *net, float lr) {
 
 /* ---------- N-API glue ---------- */
 
+/* Tags our handles: an external from anywhere else (another addon's) is not taken for a network. */
+static const napi_type_tag NET_TAG = { 0x7472656e6f6d6c70ULL, 0x6e65742d68616e64ULL };
+
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, #call " failed"); return NULL; } } while (0)
 
 static napi_value prop(napi_env env, napi_value obj, const char *name) {
@@ -388,6 +391,11 @@ static napi_value create(napi_env env, napi_callback_info info) {
   CHECK(napi_get_array_length(env, ops, &nops));
   if (nops == 0 || nops > MAX_OPS) return refuse(env, net, "ops: 1 to 64");
   if (net->in < 1 || net->outUnits < 1 || net->maxBatch < 1) return refuse(env, net, "input, outUnits and maxBatch must be positive");
+  if (net->loss < L_CCE || net->loss > L_MAE) return refuse(env, net, "loss: unknown code");
+  if (net->opt < O_SGD || net->opt > O_ADAGRAD) return refuse(env, net, "optimizer: unknown code");
+  if (net->iterations < 0) return refuse(env, net, "optimizer.iterations must not be negative");
+  /* Slots each optimizer reads (update()): every one must be there, as long as its weight. */
+  const int nslots = net->opt == O_SGD ? 0 : net->opt == O_MOMENTUM || net->opt == O_ADAGRAD ? 1 : net->opt == O_RMSPROP && net->centered ? 3 : 2;
   int width = net->in, widest = net->in;
   const size_t B = (size_t)net->maxBatch;
   for (uint32_t i = 0; i < nops; i++) {
@@ -402,11 +410,17 @@ static napi_value create(napi_env env, napi_callback_info info) {
     op->out = op->kind == OP_DENSE ? (int)num(env, s, "units", 0) : width;
     net->nops = (int)i + 1; /* what release() frees if this op fails */
     if (op->out < 1) return refuse(env, net, "units must be positive");
+    if (op->kind < OP_DENSE || op->kind > OP_ACT) return refuse(env, net, "ops[].kind: unknown code");
+    if (op->act < A_LINEAR || op->act > A_LEAKY) return refuse(env, net, "ops[].activation: unknown code");
     if (op->kind == OP_DENSE) {
-      size_t len = 0;
-      op->w = typed(env, prop(env, s, "kernel"), &len);
-      if (!op->w || len != (size_t)op->in * op->out) return refuse(env, net, "kernel size");
-      op->b = typed(env, prop(env, s, "bias"), NULL);
+      size_t len = 0, blen = 0;
+      op->w = f32(env, prop(env, s, "kernel"), &len);
+      if (!op->w || len != (size_t)op->in * op->out) return refuse(env, net, "kernel: a Float32Array of input x units");
+      napi_value bias = prop(env, s, "bias");
+      napi_valuetype bt;
+      napi_typeof(env, bias, &bt);
+      op->b = bt == napi_undefined || bt == napi_null ? NULL : f32(env, bias, &blen);
+      if (bt != napi_undefined && bt != napi_null && (!op->b || blen != (size_t)op->out)) return refuse(env, net, "bias: a Float32Array of units");
       op->kl1 = (float)num(env, s, "l1", 0); op->kl2 = (float)num(env, s, "l2", 0);
       op->bl1 = (float)num(env, s, "biasL1", 0); op->bl2 = (float)num(env, s, "biasL2", 0);
       op->gw = malloc((size_t)op->in * op->out * sizeof(float));
@@ -414,13 +428,17 @@ static napi_value create(napi_env env, napi_callback_info info) {
       napi_value slots = prop(env, s, "slots");
       uint32_t ns = 0;
       napi_get_array_length(env, slots, &ns);
-      for (uint32_t k = 0; k < ns && k < 3; k++) {
+      if (ns < (uint32_t)nslots) return refuse(env, net, "slots: one pair per optimizer slot");
+      for (uint32_t k = 0; k < (uint32_t)nslots; k++) {
         napi_value pair;
         napi_get_element(env, slots, k, &pair);
         for (uint32_t j = 0; j < 2; j++) {
           napi_value a;
+          size_t slen = 0;
           napi_get_element(env, pair, j, &a);
-          op->slot[j][k] = typed(env, a, NULL);
+          op->slot[j][k] = f32(env, a, &slen);
+          if (j == 0 && (!op->slot[0][k] || slen != (size_t)op->in * op->out)) return refuse(env, net, "slots: a kernel slot as long as the kernel");
+          if (j == 1 && op->b && (!op->slot[1][k] || slen != (size_t)op->out)) return refuse(env, net, "slots: a bias slot as long as the bias");
         }
       }
     }
@@ -446,11 +464,16 @@ static napi_value create(napi_env env, napi_callback_info info) {
   CHECK(napi_create_reference(env, spec, 1, &net->keep));
   napi_value handle;
   CHECK(napi_create_external(env, net, finalize, NULL, &handle));
+  CHECK(napi_type_tag_object(env, handle, &NET_TAG));
   return handle;
 }
 
 static Net *unwrap(napi_env env, napi_value v) {
+  napi_valuetype t;
+  bool ours = false;
   Net *net = NULL;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_external) return NULL;
+  if (napi_check_object_type_tag(env, v, &NET_TAG, &ours) != napi_ok || !ours) return NULL;
   napi_get_value_external(env, v, (void **)&net);
   return net;
 }
@@ -464,23 +487,25 @@ static napi_value trainBatch(napi_env env, napi_callback_info info) {
   size_t argc = 9;
   napi_value a[9];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  Net *net = unwrap(env, a[0]);
-  size_t nx = 0, ny = 0, nw = 0, no = 0;
-  const float *x = typed(env, a[1], &nx), *y = typed(env, a[2], &ny), *w = typed(env, a[3], &nw);
-  const int32_t *order = typed(env, a[4], &no);
-  int32_t start, size;
-  double lr;
-  napi_get_value_int32(env, a[5], &start);
-  napi_get_value_int32(env, a[6], &size);
-  napi_get_value_double(env, a[7], &lr);
-  double *out = typed(env, a[8], NULL);
+  Net *net = argc >= 9 ? unwrap(env, a[0]) : NULL;
   if (!net) { napi_throw_type_error(env, NULL, "trainBatch: not a network"); return NULL; }
+  size_t nx = 0, ny = 0, nw = 0, no = 0, nout = 0;
+  const float *x = f32(env, a[1], &nx), *y = f32(env, a[2], &ny), *w = f32(env, a[3], &nw);
+  const int32_t *order = i32(env, a[4], &no);
+  int32_t start = -1, size = 0;
+  double lr = NAN;
+  double *out = f64(env, a[8], &nout);
+  napi_valuetype wt;
+  napi_typeof(env, a[3], &wt);
   const int yw = net->loss == L_SCCE ? 1 : net->outUnits;
-  if (!x || !y || !order || !out || size < 1 || size > net->maxBatch || start < 0 || (size_t)start + size > no) {
+  if (!x || !y || !order || !out || nout < 4 || (!w && wt != napi_null && wt != napi_undefined)
+      || napi_get_value_int32(env, a[5], &start) != napi_ok || napi_get_value_int32(env, a[6], &size) != napi_ok || napi_get_value_double(env, a[7], &lr) != napi_ok
+      || !isfinite(lr) || size < 1 || size > net->maxBatch || start < 0 || (size_t)start + size > no) {
     napi_throw_range_error(env, NULL, "trainBatch: bad arguments");
     return NULL;
   }
   for (int r = 0; r < size; r++) {
+    if (order[start + r] < 0) { napi_throw_range_error(env, NULL, "trainBatch: row out of range"); return NULL; }
     const size_t row = (size_t)order[start + r];
     if ((row + 1) * net->in > nx || (row + 1) * yw > ny || (w && row >= nw)) { napi_throw_range_error(env, NULL, "trainBatch: row out of range"); return NULL; }
     memcpy(net->xb + (size_t)r * net->in, x + row * net->in, net->in * sizeof(float));
@@ -507,14 +532,14 @@ static napi_value evaluate(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value a[5];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  Net *net = unwrap(env, a[0]);
-  size_t nx = 0, ny = 0;
-  const float *x = typed(env, a[1], &nx), *y = typed(env, a[2], &ny);
-  int32_t n;
-  napi_get_value_int32(env, a[3], &n);
-  double *out = typed(env, a[4], NULL);
+  Net *net = argc >= 5 ? unwrap(env, a[0]) : NULL;
+  size_t nx = 0, ny = 0, nout = 0;
+  const float *x = f32(env, a[1], &nx), *y = f32(env, a[2], &ny);
+  int32_t n = -1;
+  if (argc >= 5 && napi_get_value_int32(env, a[3], &n) != napi_ok) n = -1;
+  double *out = f64(env, a[4], &nout);
   const int yw = net && net->loss == L_SCCE ? 1 : (net ? net->outUnits : 0);
-  if (!net || !x || !y || !out || n < 0 || (size_t)n * net->in > nx || (size_t)n * yw > ny) { napi_throw_range_error(env, NULL, "evaluate: bad arguments"); return NULL; }
+  if (!net || !x || !y || !out || nout < 4 || n < 0 || (size_t)n * net->in > nx || (size_t)n * yw > ny) { napi_throw_range_error(env, NULL, "evaluate: bad arguments"); return NULL; }
   double sum[4] = {0, 0, 0, 0};
   for (int s = 0; s < n; s += net->maxBatch) {
     const int rows = n - s < net->maxBatch ? n - s : net->maxBatch;
@@ -532,9 +557,9 @@ static napi_value reseed(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value a[2];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  Net *net = unwrap(env, a[0]);
-  double s;
-  napi_get_value_double(env, a[1], &s);
+  Net *net = argc >= 2 ? unwrap(env, a[0]) : NULL;
+  double s = NAN;
+  if (!net || napi_get_value_double(env, a[1], &s) != napi_ok || !isfinite(s) || s < 0) { napi_throw_range_error(env, NULL, "reseed: a network and a seed"); return NULL; }
   uint64_t seed = (uint64_t)s;
   net->rng[0] = splitmix(&seed); net->rng[1] = splitmix(&seed);
   return NULL;
@@ -545,7 +570,9 @@ static napi_value iterations(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value a[1], r;
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  napi_create_int32(env, unwrap(env, a[0])->iterations, &r);
+  Net *net = argc >= 1 ? unwrap(env, a[0]) : NULL;
+  if (!net) { napi_throw_type_error(env, NULL, "iterations: not a network"); return NULL; }
+  napi_create_int32(env, net->iterations, &r);
   return r;
 }
 
