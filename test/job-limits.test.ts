@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -89,22 +90,37 @@ describe("jobs bounded per tenant and in time", () => {
 describe("a training process stuck past MAX_JOB_SECONDS", () => {
   let env: TestEnv;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "carol:key-c", MAX_JOB_SECONDS: "3", JOB_KILL_GRACE_SECONDS: "1" });
-    await env.startWorker();
+    env = await createTestEnv({ API_KEYS: "carol:key-c", MAX_JOB_SECONDS: "5", JOB_KILL_GRACE_SECONDS: "1" });
   });
   after(() => env.close());
 
+  /** The worker's training processes (BullMQ's sandboxes): its children running bullmq's main.js. */
+  const trainingProcesses = (workerPid: number) =>
+    readdirSync("/proc").filter((d) => /^\d+$/.test(d)).filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === workerPid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("bullmq");
+      } catch {
+        return false; // ended meanwhile
+      }
+    }).map(Number);
+
   it("kills a training process stuck past MAX_JOB_SECONDS + grace, fails the job with time_limit, and keeps serving", async () => {
-    const res = await env.api().post("/v1/datasets?name=rows").set("authorization", "Bearer key-c").set("content-type", "text/csv").send(numbers(3000));
-    assert.equal(res.status, 201, res.text);
-    // More nodes than rows: the dual solve builds a 3000 x 3000 Gram matrix over 6000 nodes in
-    // one uninterruptible step (~half a minute), far past 3 s.
-    const stuck = await createJob(env, { datasetId: res.body.id, target: "y", model: { type: "elm", hiddenUnits: 6000, blockRows: 1_000_000 }, split: { test: 0.1, validation: 0 } }, "key-c");
+    const worker = await env.startWorker();
+    const iris = await upload(env, "iris.csv", "key-c");
+    // Stuck by construction: once it trains, its process is stopped (SIGSTOP), so it cannot end on
+    // its own however fast the machine is; only the worker's watchdog can end it.
+    const stuck = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 512 }, { type: "dense", units: 512 }] }, training: { epochs: 1000, batchSize: 1 } }, "key-c");
+    await waitForJob(env, stuck.id, (j) => j.status === "running" && j.progress.epoch >= 1, 60_000, "key-c");
+    const pids = trainingProcesses(worker.proc.pid!);
+    assert.ok(pids.length >= 1, "the training process was found");
+    for (const pid of pids) process.kill(pid, "SIGSTOP");
     const done = await waitForJob(env, stuck.id, (j) => j.status !== "queued" && j.status !== "running", 60_000, "key-c");
     assert.equal(done.status, "failed");
     assert.equal(done.error.code, "time_limit");
     assert.match(done.error.message, /past MAX_JOB_SECONDS and its grace period/);
-    const next = await createJob(env, { datasetId: res.body.id, target: "y", model: { type: "elm", hiddenUnits: 20 } }, "key-c");
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), "the stuck process was killed");
+    const next = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "elm", hiddenUnits: 20 } }, "key-c");
     assert.equal((await waitForJob(env, next.id, undefined, 60_000, "key-c")).status, "succeeded");
     await sleep(1500); // the killed job's retry finds it ended and leaves it so
     assert.equal((await env.api().get(`/v1/jobs/${stuck.id}`).set("authorization", "Bearer key-c")).body.status, "failed");
