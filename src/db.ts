@@ -38,3 +38,26 @@ export function createDb(databaseUrl: string): Db {
 export async function lockTenant(tx: { $executeRaw: PrismaClient["$executeRaw"] }, scope: "jobs" | "run" | "experiments", tenant: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${scope}:${tenant}`}))`;
 }
+
+/** How long a worker waits before it tries again a job or step that met Postgres down. */
+export const DB_RETRY_MS = 3_000;
+
+/** Postgres codes of a server going away or not there yet: admin shutdown, crash, cannot connect now, connection failures. */
+const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"]);
+/** Prisma's codes for the same: can't reach, timed out reaching, closed the connection, pool timeout. */
+const UNAVAILABLE_PRISMA = new Set(["P1001", "P1002", "P1017", "P2024"]);
+const UNAVAILABLE_NET = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+
+/**
+ * Whether an error means Postgres is unreachable (down, restarting, a connection cut) rather
+ * than a fault of the request or of our code: the API answers those 503, to be retried.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = String((e as { code?: unknown }).code ?? "");
+    if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_PRISMA.has(code) || UNAVAILABLE_NET.has(code)) return true;
+    const message = String((e as { message?: unknown }).message ?? "");
+    if (/Connection terminated|connection (is )?(closed|ended)|Client has encountered a connection error|terminating connection due to administrator command|the database system is (starting up|shutting down)/i.test(message)) return true;
+  }
+  return false;
+}

@@ -51,6 +51,15 @@ export interface UploadInput {
 const STALE_UPLOAD_MS = 60 * 60 * 1000;
 
 /** Datasets: upload (streamed, validated, profiled), list, read, delete. */
+/** Runs `remove` now; if Postgres does not answer, again every 2 s for up to 2 minutes, in the background. */
+async function removeWhenReachable(remove: () => Promise<unknown>): Promise<void> {
+  const retry = (left: number) => {
+    if (left === 0) return;
+    setTimeout(() => void remove().catch(() => retry(left - 1)), 2_000).unref();
+  };
+  await remove().catch(() => retry(60));
+}
+
 export class DatasetService {
   private readonly chunks: ChunkStore;
 
@@ -74,7 +83,9 @@ export class DatasetService {
     const staged = await this.db.dataset.create({
       data: { tenant, name: input.name, format: input.format, status: "uploading", rows: 0, sizeBytes: 0, sha256: "", columns: [] },
     });
-    const discard = () => this.db.dataset.delete({ where: { id: staged.id } }).catch(() => undefined);
+    // A failed upload leaves nothing: its row (and, by cascade, its pieces) go. When Postgres is
+    // what failed, the delete is tried again until it answers (sweepStaleUploads is the backstop).
+    const discard = () => removeWhenReachable(() => this.db.dataset.deleteMany({ where: { id: staged.id } }));
     let result;
     try {
       result = await ingest(source, {

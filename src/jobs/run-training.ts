@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { lockTenant, type Db } from "../db.js";
+import { isDatabaseUnavailable, lockTenant, type Db } from "../db.js";
 import { AppError } from "../errors.js";
 import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
@@ -163,6 +163,12 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
   } catch (err) {
     if (err instanceof WorkerShutdown) {
       await db.job.updateMany({ where: mine, data: { status: "queued" } });
+      throw err;
+    }
+    if (isDatabaseUnavailable(err)) {
+      // Not the job's fault: hand it back (if Postgres answers again already) and let the
+      // processor try it again later; never mark it failed for this.
+      await db.job.updateMany({ where: mine, data: { status: "queued" } }).catch(() => undefined);
       throw err;
     }
     const known = err instanceof TrainingError || err instanceof SpecError || err instanceof AppError;

@@ -1,6 +1,6 @@
-import { Worker } from "bullmq";
+import { DelayedError, Worker, type Job } from "bullmq";
 import type { Config } from "../config.js";
-import type { Db } from "../db.js";
+import { DB_RETRY_MS, isDatabaseUnavailable, type Db } from "../db.js";
 import { Queue } from "bullmq";
 import { ensureQueued, runExperimentStep } from "../experiments/experiment-step.js";
 import { reconcileExperiments } from "../jobs/reconciler.js";
@@ -15,7 +15,18 @@ export function startExperimentWorker(config: Config, db: Db, log: (msg: string,
   const ctx = { db, config, flows, log, ended };
   const steps = new Queue(EXPERIMENT_QUEUE, { connection: redisConnection(config, "producer"), prefix: config.QUEUE_PREFIX });
   steps.on("error", (err) => log("experiment queue error", { error: err.message }));
-  const worker = new Worker<ExperimentPayload>(EXPERIMENT_QUEUE, (job) => runExperimentStep(ctx, job.data.experimentId, job.data.generation), {
+  const step = async (job: Job<ExperimentPayload>, token?: string) => {
+    try {
+      return await runExperimentStep(ctx, job.data.experimentId, job.data.generation);
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      // Postgres is restarting: try the step again shortly, without spending one of its attempts.
+      log("experiment step: database unavailable, retrying shortly", { experimentId: job.data.experimentId, error: (err as Error).message });
+      await job.moveToDelayed(Date.now() + DB_RETRY_MS, token);
+      throw new DelayedError();
+    }
+  };
+  const worker = new Worker<ExperimentPayload>(EXPERIMENT_QUEUE, step, {
     connection: redisConnection(config, "worker"),
     prefix: config.QUEUE_PREFIX,
     concurrency: 2,

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "../../db.js";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { AppError, ErrorCodes, formatPath, type ErrorCode, type FieldError } from "../../errors.js";
@@ -46,6 +47,12 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (isResponseSerializationError(err)) {
       req.log.error({ err, issues: err.cause }, "response did not match its schema");
       return sendProblem(reply, 500, "internal", "internal error");
+    }
+    if (isDatabaseUnavailable(err)) {
+      // Postgres is down or restarting: a retryable 503, never a 500 (pools reconnect by themselves).
+      req.log.warn({ err: err.message }, "database unavailable");
+      reply.header("retry-after", 5);
+      return sendProblem(reply, 503, "service_unavailable", "the database is unavailable: try again shortly");
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
