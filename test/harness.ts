@@ -234,11 +234,11 @@ export async function apiProcess(env: TestEnv, extraEnv: Record<string, string |
   return { proc, port, base, exited, logs: () => logs };
 }
 
-/** A test env with a real API process and one worker: what clients outside the process (CLI, browser, examples) talk to. */
-export async function runningService(overrides: Record<string, string> = {}): Promise<{ env: TestEnv; api: ApiProcess; close(): Promise<void> }> {
+/** A test env with a real API process and `workers` workers (one by default): what clients outside the process (CLI, browser, examples) talk to. */
+export async function runningService(overrides: Record<string, string> = {}, workers = 1): Promise<{ env: TestEnv; api: ApiProcess; close(): Promise<void> }> {
   const env = await createTestEnv(overrides);
   const api = await apiProcess(env);
-  await env.startWorker();
+  for (let i = 0; i < workers; i++) await env.startWorker();
   return {
     env, api,
     close: async () => {

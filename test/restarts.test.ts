@@ -5,7 +5,11 @@ import { existsSync, readdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
 import { Redis } from "ioredis";
-import { apiProcess, createTestEnv, fixture, schemaClient, type ApiProcess, type TestEnv } from "./harness.js";
+import { fixture, runningService, schemaClient, type ApiProcess, type TestEnv } from "./harness.js";
+
+type Service = Awaited<ReturnType<typeof runningService>>;
+/** Checkpoints every epoch (a job resumes close to where it was), reconciles every 2 s, two workers. */
+const SETTINGS = { API_KEYS: "", CHECKPOINT_EVERY_EPOCHS: "1", RECONCILE_INTERVAL_MS: "2000" };
 
 /**
  * Faults of the services underneath (issue 19): Postgres restarted with a job mid-training, an
@@ -54,22 +58,19 @@ const experimentBody = (datasetId: string) => ({
 });
 
 describe("a Postgres restart", { skip: canRestartPostgres ? false : "needs root and pg_ctlcluster (Debian's PostgreSQL) to restart the server" }, () => {
+  let service: Service;
   let env: TestEnv;
   let api: ApiProcess;
   let db: pg.Client | undefined;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "", CHECKPOINT_EVERY_EPOCHS: "1", RECONCILE_INTERVAL_MS: "2000" });
-    api = await apiProcess(env);
-    await env.startWorker();
-    await env.startWorker();
+    service = await runningService(SETTINGS, 2);
+    ({ env, api } = service);
   });
   after(async () => {
     // Whatever happened, the server runs again for the next file (start fails when it already runs).
     if (canRestartPostgres && !execFileSync("sh", ["-c", "pg_isready -h 127.0.0.1 -q && echo up || true"]).toString().includes("up")) pgCtl("start");
     await db?.end().catch(() => undefined);
-    api.proc.kill("SIGTERM");
-    await api.exited;
-    await env.close();
+    await service.close();
   });
 
   it("a job, an upload and an experiment in flight: 503 while it is down, then everything ends as if nothing happened", async () => {
@@ -169,19 +170,14 @@ const canRestartRedis = (() => {
 })();
 
 describe("a Redis restart", { skip: canRestartRedis ? false : "needs redis-server and redis-cli on this machine to restart Redis" }, () => {
+  let service: Service;
   let env: TestEnv;
   let api: ApiProcess;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "", CHECKPOINT_EVERY_EPOCHS: "1", RECONCILE_INTERVAL_MS: "2000" });
-    api = await apiProcess(env);
-    await env.startWorker();
-    await env.startWorker();
+    service = await runningService(SETTINGS, 2);
+    ({ env, api } = service);
   });
-  after(async () => {
-    api.proc.kill("SIGTERM");
-    await api.exited;
-    await env.close();
-  });
+  after(() => service.close());
 
   it("an experiment mid-generation loses its queue and still ends with every trial accounted for", async () => {
     const res = await fetch(`${api.base}/v1/datasets?name=wine.csv`, { method: "POST", headers: { "content-type": "text/csv" }, body: fixture("wine.csv") });

@@ -1,12 +1,12 @@
 -- Model weights in pieces, written one statement each outside any transaction (a 16.8M-parameter
--- model's 67 MB in one interactive transaction outlived Prisma's 5 s timeout). Models stored
--- before keep their bytes in "weightData"; new ones leave it NULL and keep "weightBytes".
+-- model of 67 MB in one interactive transaction outlived the 5 s timeout of Prisma). Models stored
+-- before keep their bytes in "weightData", new ones leave it NULL and keep "weightBytes".
 ALTER TABLE "Model" ALTER COLUMN "weightData" DROP NOT NULL;
 ALTER TABLE "Model" ADD COLUMN "weightBytes" INTEGER NOT NULL DEFAULT 0;
 UPDATE "Model" SET "weightBytes" = octet_length("weightData") WHERE "weightData" IS NOT NULL;
 
 -- No foreign key: the pieces are written before their model row exists (the row is what makes
--- them visible). Pieces of a model never created are removed by the job's next attempt.
+-- them visible). Pieces of a model never created are removed by the next attempt of the job.
 CREATE TABLE "ModelChunk" (
     "modelId" UUID NOT NULL,
     "seq" INTEGER NOT NULL,
@@ -19,7 +19,7 @@ CREATE TABLE "ModelChunk" (
 CREATE INDEX "ModelChunk_tenant_idx" ON "ModelChunk"("tenant");
 CREATE INDEX "ModelChunk_jobId_idx" ON "ModelChunk"("jobId");
 
--- A model's pieces go with it, however it is deleted (its own DELETE, or its job's cascade).
+-- The pieces of a model go with it, however it is deleted (its own DELETE, or the cascade from its job).
 CREATE OR REPLACE FUNCTION "treino_drop_model_chunks"() RETURNS trigger LANGUAGE plpgsql
   AS E'BEGIN DELETE FROM "ModelChunk" WHERE "modelId" = OLD."id"\073 RETURN NULL\073 END';
 CREATE TRIGGER "Model_drop_chunks" AFTER DELETE ON "Model" FOR EACH ROW EXECUTE FUNCTION "treino_drop_model_chunks"();
