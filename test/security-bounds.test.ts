@@ -66,18 +66,29 @@ describe("storage quota per tenant", () => {
     const over = await send("key-a", rows(700)); // 6.2 KB more
     assert.equal(over.status, 413);
     assert.match(over.body.detail, /larger than the limit of 2704 bytes \(what is left of MAX_STORAGE_BYTES_PER_TENANT, 8000 bytes\)/);
-    const fill = await send("key-a", rows(250));
+    // A trained model's weights count too, on every path that stores one: a model larger than
+    // what is left fails with quota_exceeded and stores nothing; a smaller one is stored.
+    const dense = (units: number) => ({ datasetId: first.body.id, target: "b", model: { type: "sequential", layers: [{ type: "dense", units }] }, training: { epochs: 1 } });
+    const big = await waitForJob(env, (await createJob(env, dense(128), "key-a")).id, undefined, 60_000, "key-a");
+    assert.equal(big.status, "failed");
+    assert.equal(big.error.code, "quota_exceeded");
+    assert.equal(big.modelId, null);
+    assert.equal((await waitForJob(env, (await createJob(env, dense(16), "key-a")).id, undefined, 60_000, "key-a")).status, "succeeded");
+    // Fill what is left to the byte (the 413 says how much that is).
+    const left = Number(/limit of (\d+) bytes/.exec((await send("key-a", rows(700))).body.detail)![1]);
+    const head = "a,b,c\n1,2,";
+    const fill = await send("key-a", `${head}${"x".repeat(left - head.length - 1)}\n`);
     assert.equal(fill.status, 201, fill.text);
-    // A trained model's weights count too: this one takes the tenant past its quota.
-    const trained = await createJob(env, { datasetId: first.body.id, target: "b", model: { type: "sequential", layers: [{ type: "dense", units: 128 }] }, training: { epochs: 1 } }, "key-a");
-    assert.equal((await waitForJob(env, trained.id, undefined, 60_000, "key-a")).status, "succeeded");
     const full = await send("key-a", rows(10));
     assert.equal(full.status, 403);
     assert.equal(full.body.code, "quota_exceeded");
-    assert.match(full.body.detail, /stores \d+ bytes, its quota is 8000 bytes \(MAX_STORAGE_BYTES_PER_TENANT\)/);
+    assert.match(full.body.detail, /stores 8000 bytes, its quota is 8000 bytes \(MAX_STORAGE_BYTES_PER_TENANT\)/);
     const job = await env.api().post("/v1/jobs").set("authorization", "Bearer key-a").send({ datasetId: first.body.id, target: "b", model: { type: "sequential", layers: [] } });
     assert.equal(job.status, 403, job.text);
     assert.equal(job.body.code, "quota_exceeded");
+    const experiment = await env.api().post("/v1/experiments").set("authorization", "Bearer key-a").send({ kind: "compare", datasetId: first.body.id, target: "b", candidates: [{ name: "floor", model: { type: "majority" } }, { name: "tree", model: { type: "decisionTree" } }] });
+    assert.equal(experiment.status, 403, experiment.text);
+    assert.equal(experiment.body.code, "quota_exceeded");
     assert.equal((await send("key-b", rows(600))).status, 201, "another tenant's quota is its own");
 
   });

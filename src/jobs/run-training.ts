@@ -126,11 +126,11 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     clock.lap("plots");
     // The model is stored only within the tenant's quota, a trial's as a job's. Its weights go
     // first, in pieces outside any transaction; the short transaction then makes them the model's.
+    // (The quota counts datasets' files and models' weights: storage-quota.ts.)
     const weightData = r.artifacts.weightData;
-    const bytes = weightData.length + plots.reduce((s, p) => s + p.data.length, 0);
     const room = await remainingStorage(db.pool, job.tenant, ctx.config.MAX_STORAGE_BYTES_PER_TENANT, "the trained model was not stored");
-    if (bytes > room) {
-      throw new AppError("quota_exceeded", `the trained model and its plots take ${bytes} bytes, more than the ${room} bytes left of this tenant's quota (MAX_STORAGE_BYTES_PER_TENANT): delete datasets or models and train again`);
+    if (weightData.length > room) {
+      throw new AppError("quota_exceeded", `the trained model takes ${weightData.length} bytes, more than the ${room} bytes left of this tenant's quota (MAX_STORAGE_BYTES_PER_TENANT): delete datasets or models and train again`);
     }
     const weights = new WeightStore(db.pool);
     await weights.dropOrphans(jobId);
