@@ -12,7 +12,10 @@ export const ProblemSchema = z
   })
   .describe("application/problem+json");
 
-/** Standard error responses to list on a route. */
-export const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ProblemSchema]));
+/**
+ * Standard error responses to list on a route; 503 on every route, since any of them answers it
+ * while Postgres (or Redis) is unreachable.
+ */
+export const problems = (...statuses: number[]) => Object.fromEntries([...new Set([...statuses, 503])].map((s) => [s, ProblemSchema]));
 
 export const IdParamsSchema = z.object({ id: z.string().uuid() });

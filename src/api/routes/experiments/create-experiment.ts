@@ -11,7 +11,7 @@ export default function createExperiment(app: App) {
       summary: "Compare candidates, or search a space (grid, random, genetic), on the same rows or folds",
       description: "Every candidate (and fold) is validated as the job it becomes before anything is queued; a 400 names the candidate.",
       body: ExperimentRequestSchema,
-      response: { 202: ExperimentViewSchema, ...problems(400, 401, 404, 429, 503) },
+      response: { 202: ExperimentViewSchema, ...problems(400, 401, 403, 404, 429, 503) },
     },
     handler: async (req, reply) => {
       const view = await app.services.experiments.create(req.tenant, req.body);
