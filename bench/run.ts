@@ -21,6 +21,9 @@
  *    (bench/baselines.ts). BENCH_BASELINES=0 skips.
  *  - exports: the reference MLP as a Keras 3 archive and as ONNX vs tfjs's own save, in ms
  *    (bench/exports.ts). BENCH_EXPORTS=0 skips.
+ *  - hardening: issue 19's attacks against the old way in the same run: a spec's summary from its
+ *    shapes vs built by tfjs, the upload profiler with and without its per-upload budget, an
+ *    export in a worker thread vs on the caller's loop (bench/hardening.ts). BENCH_HARDENING=0 skips.
  * Sizes: BENCH_ROWS (default 20000), BENCH_EPOCHS (2), BENCH_CSV_MB (20).
  */
 import { Readable, Writable } from "node:stream";
@@ -36,6 +39,7 @@ import { benchApiIngest } from "./api-ingest.js";
 import { benchElm } from "./elm.js";
 import { benchBaselines } from "./baselines.js";
 import { benchExports } from "./exports.js";
+import { benchHardening } from "./hardening.js";
 import { benchWorkerMemory } from "./worker-memory.js";
 import { benchMlp } from "./mlp.js";
 import { benchPolling } from "./polling.js";
@@ -136,6 +140,7 @@ const report = {
   elm: skip("BENCH_ELM") ? "skipped (BENCH_ELM=0)" : await benchElm(),
   baselines: skip("BENCH_BASELINES") ? "skipped (BENCH_BASELINES=0)" : await benchBaselines(),
   exports: skip("BENCH_EXPORTS") ? "skipped (BENCH_EXPORTS=0)" : await benchExports(),
+  hardening: skip("BENCH_HARDENING") ? "skipped (BENCH_HARDENING=0)" : await benchHardening(),
   polling: skip("BENCH_POLL") ? "skipped (BENCH_POLL=0)" : await benchPolling(),
   jobPhases: skip("BENCH_JOBS") ? "skipped (BENCH_JOBS=0)" : await benchJobPhases(),
   train: await benchTrain(),

@@ -28,6 +28,8 @@ export interface IngestOptions {
   delimiter?: string;
   /** Stores one piece of the raw file (in order); awaited, so storage paces the upload. */
   onChunk(seq: number, bytes: Buffer): Promise<void>;
+  /** Distinct values all columns may keep together beyond each one's first 101 (DistinctBudget). Default 250,000. */
+  distinctBudget?: number;
 }
 
 export interface IngestResult {
@@ -112,7 +114,8 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
     },
   });
 
-  const sink = opts.format === "csv" ? new CsvProfileSink(limits) : new JsonProfileSink(limits);
+  const budget = new DistinctBudget(opts.distinctBudget);
+  const sink = opts.format === "csv" ? new CsvProfileSink(limits, budget) : new JsonProfileSink(limits, budget);
   const parser = opts.format === "csv"
     ? parse({ ...csvOptions(delimiter!), max_record_size: limits.maxLineBytes })
     : jsonLinesParser();
@@ -127,10 +130,9 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
 
 abstract class ProfileSink<R> {
   protected profilers: ColumnProfiler[] = [];
-  /** What all columns of this upload may keep of distinct values, together. */
-  protected readonly budget = new DistinctBudget();
   protected rows = 0;
-  constructor(protected readonly limits: IngestLimits) {}
+  /** `budget`: what all columns of this upload may keep of distinct values, together. */
+  constructor(protected readonly limits: IngestLimits, protected readonly budget: DistinctBudget) {}
   protected abstract add(record: R): void;
 
   stream(): Writable {
