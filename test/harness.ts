@@ -249,6 +249,18 @@ export async function runningService(overrides: Record<string, string> = {}, wor
   };
 }
 
+/** Process ids whose parent is `pid` (from /proc). */
+export function childrenOf(pid: number): number[] {
+  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid ? [Number(d)] : [];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+}
+
 /** The API's event loop must never be held longer than this by one request (issue 19). */
 export const LOOP_BUDGET_MS = 200;
 

@@ -1,20 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { readdirSync, readFileSync } from "node:fs";
-import { binary, createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
-
-/** Process ids whose parent is `pid` (from /proc). */
-function childrenOf(pid: number): number[] {
-  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid ? [Number(d)] : [];
-    } catch {
-      return [];
-    }
-  });
-}
+import { binary, childrenOf, createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
 
 /** True while any process of the group still exists. */
 function groupAlive(pgid: number): boolean {
