@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AddressInfo } from "node:net";
 import { tf, tfl } from "../src/training/tf.js";
 import { initBackend } from "../src/training/backend.js";
@@ -129,7 +130,14 @@ describe("end to end: upload, train in a worker process, download, predict", () 
   });
 
   it("reports jobs, queue and latency at /metrics in Prometheus format", async () => {
-    const res = await env.api().get("/metrics").set("authorization", `Bearer ${METRICS}`);
+    // Postgres says a job succeeded a moment before BullMQ has moved it to completed (the training
+    // process reports after its last write): read until the queue has caught up.
+    const scrape = () => env.api().get("/metrics").set("authorization", `Bearer ${METRICS}`);
+    let res = await scrape();
+    for (let i = 0; i < 50 && !/^treino_queue_jobs\{state="completed"\} 3$/m.test(res.text); i++) {
+      await sleep(200);
+      res = await scrape();
+    }
     assert.equal(res.status, 200);
     assert.match(String(res.headers["content-type"]), /text\/plain/);
     const text = res.text;
