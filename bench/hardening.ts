@@ -87,7 +87,7 @@ async function exportFirst() {
   };
   const pieces = () => Array.from({ length: Math.ceil(a.weightData.length / 2 ** 20) }, (_, i) => Uint8Array.prototype.slice.call(a.weightData, i * 2 ** 20, (i + 1) * 2 ** 20));
   const task = () => ({ format: "onnx" as const, baseline: false, artifacts: { topology: a.topology, weightSpecs: a.weightSpecs }, pieces: pieces(), preprocessing, meta: { modelId: "m", jobId: "j", target: "y" } });
-  const inThread = await watched(() => buildInThread(task()));
+  const inThread = await watched(() => buildInThread(async () => task()));
   const inline = await watched(() => buildExportFile(task()));
   const size = (o: unknown) => ("file" in (o as object) ? (o as { file: Uint8Array }).file.length : 0);
   return { params: 4 * 2048 + 2048 + 2048 * 2048 + 2048 + 2049 * 3, bytes: size(inThread.result), thread: { ms: inThread.ms, worstLoopMs: inThread.worstLoopMs }, inline: { ms: inline.ms, worstLoopMs: inline.worstLoopMs }, sameFile: size(inThread.result) === size(inline.result) };

@@ -39,9 +39,6 @@ export async function lockTenant(tx: { $executeRaw: PrismaClient["$executeRaw"] 
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${scope}:${tenant}`}))`;
 }
 
-/** How long a worker waits before it tries again a job or step that met Postgres down. */
-export const DB_RETRY_MS = 3_000;
-
 /** Postgres codes of a server going away or not there yet: admin shutdown, crash, cannot connect now, connection failures. */
 const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"]);
 /** Prisma's codes for the same: can't reach, timed out reaching, closed the connection, pool timeout. */

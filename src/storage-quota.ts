@@ -3,7 +3,8 @@ import { AppError } from "./errors.js";
 
 /**
  * Bytes a tenant stores: every dataset's raw pieces (uploads in flight included) and every
- * model's weights (older models' single column, newer ones' pieces, pieces being written included). Read with pg directly, like the pieces themselves (src/db.ts).
+ * model's weights (older models' single column, newer ones' pieces, pieces being written
+ * included). Read with pg directly, like the pieces themselves (src/db.ts).
  */
 export async function storageUsage(pool: pg.Pool, tenant: string): Promise<number> {
   const res = await pool.query<{ bytes: string }>(

@@ -50,7 +50,6 @@ export interface UploadInput {
 /** Uploads older than this still `uploading` were cut off by a crash; the sweeper removes them. */
 const STALE_UPLOAD_MS = 60 * 60 * 1000;
 
-/** Datasets: upload (streamed, validated, profiled), list, read, delete. */
 /** Runs `remove` now; if Postgres does not answer, again every 2 s for up to 2 minutes, in the background. */
 async function removeWhenReachable(remove: () => Promise<unknown>): Promise<void> {
   const retry = (left: number) => {
@@ -60,6 +59,7 @@ async function removeWhenReachable(remove: () => Promise<unknown>): Promise<void
   await remove().catch(() => retry(60));
 }
 
+/** Datasets: upload (streamed, validated, profiled), list, read, delete. */
 export class DatasetService {
   private readonly chunks: ChunkStore;
 

@@ -42,6 +42,8 @@ export interface IngestResult {
 
 /** Size of the pieces the raw file is stored in. */
 export const CHUNK_BYTES = 1024 * 1024;
+/** Cells profiled between two turns of the event loop (a few ms of work). */
+const YIELD_CELLS = 5_000;
 
 export { csvOptions } from "../tables/csv-options.js";
 import { csvOptions } from "../tables/csv-options.js";
@@ -71,9 +73,6 @@ async function peek(source: Readable): Promise<{ head: Buffer; stream: Readable 
  * storage in CHUNK_BYTES pieces, parses it and profiles every column. Throws AppError naming
  * the line. What was stored is the caller's to discard when this throws.
  */
-/** Cells profiled between two turns of the event loop (a few ms of work). */
-const YIELD_CELLS = 5_000;
-
 export async function ingest(source: Readable, opts: IngestOptions): Promise<IngestResult> {
   const { limits } = opts;
   const { head, stream } = await peek(source);

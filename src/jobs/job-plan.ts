@@ -6,7 +6,7 @@ import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import {
   checkRequestLimits, describeNetwork, estimateInputGroups, estimateTrainingBytes, familyOf, findLeaks, resolveColumns,
-  SpecError, type InputGroup, type JobRequest, type NetworkDescription, type ResolvedColumns, type SpecLimits,
+  SpecError, type InputGroup, type JobRequest, type ModelSummary, type NetworkDescription, type ResolvedColumns, type SpecLimits,
 } from "../training/index.js";
 
 /** Steps the progress counts: epochs (per CV fold and the refit), or an ELM's candidate sizes. */
@@ -35,11 +35,13 @@ export interface JobPlan {
 const GIB = 1024 ** 3;
 
 /**
- * Refuses, before anything is queued, a job whose training would not fit in a worker's memory
- * (MAX_TRAINING_BYTES): the estimate, the limit and the fields that shrink it.
+ * The training memory estimate of a described network (estimateTrainingBytes), refused before
+ * anything is queued when over MAX_TRAINING_BYTES: a 400 with the estimate, the limit and the
+ * fields that shrink it. Job creation, experiment planning and the dry run all call this.
  */
-export function checkTrainingBytes(config: Config, estimated: number): void {
-  if (estimated <= config.MAX_TRAINING_BYTES) return;
+export function trainingBytesWithin(config: Config, summary: ModelSummary, training: JobRequest["training"], data: { rows: number; inputs: number }): number {
+  const estimated = estimateTrainingBytes(summary, { optimizer: training.optimizer.type, batchSize: training.batchSize, ...data });
+  if (estimated <= config.MAX_TRAINING_BYTES) return estimated;
   const gib = (b: number) => `${(b / GIB).toFixed(2)} GiB`;
   throw invalid([{ path: "training.batchSize", message: `training would need about ${gib(estimated)} of memory (weights, optimizer state, one batch's activations, the data), more than ${gib(config.MAX_TRAINING_BYTES)} (MAX_TRAINING_BYTES): lower training.batchSize, or the model's units or layers` }]);
 }
@@ -70,9 +72,7 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   const over = checkRequestLimits(req, specLimits(config), groups, ctx);
   if (over.length) throw invalid(over);
   const network = await describeNetwork(req.model, groups, ctx);
-  const inputs = groups.reduce((w, g) => w + g.width, 0);
-  const estimatedTrainingBytes = estimateTrainingBytes(network.summary, { optimizer: req.training.optimizer.type, batchSize: req.training.batchSize, rows: dataset.rows, inputs });
-  checkTrainingBytes(config, estimatedTrainingBytes);
+  const estimatedTrainingBytes = trainingBytesWithin(config, network.summary, req.training, { rows: dataset.rows, inputs: groups.reduce((w, g) => w + g.width, 0) });
   if (opts.leaks === false) return { dataset, resolved, groups, network, estimatedTrainingBytes, warnings: [...resolved.warnings, ...network.warnings] };
   const only = new Set([req.target, ...resolved.features.map((f) => f.name)]);
   const maxRows = Math.max(100, Math.min(LEAK_SAMPLE_ROWS, Math.floor(LEAK_SAMPLE_CELLS / only.size)));

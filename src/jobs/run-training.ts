@@ -151,7 +151,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
           id: modelId, tenant: job.tenant, jobId, type: spec.model.type, summary: r.summary as object, metrics: r.metrics as object,
           target: spec.target, features: r.preprocessing.features.map((f) => f.name), labels,
           preprocessing: { ...r.preprocessing, outputMode: r.outputMode, task: r.task } as object,
-          topology: r.artifacts.topology, weightSpecs: r.artifacts.weightSpecs as object[], weightData: null, weightBytes: weightData.length,
+          topology: r.artifacts.topology, weightSpecs: r.artifacts.weightSpecs as object[], weightData: null,
         },
       });
       await tx.jobPlot.createMany({ data: plots.map((p) => ({ jobId, file: p.file, data: new Uint8Array(p.data) })) });

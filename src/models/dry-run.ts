@@ -2,8 +2,8 @@ import { z } from "zod";
 import { specLimits, type Config } from "../config.js";
 import type { Db } from "../db.js";
 import type { FieldError } from "../errors.js";
-import { checkTrainingBytes, invalid, planJob } from "../jobs/job-plan.js";
-import { checkRequestLimits, describeNetwork, estimateTrainingBytes, familyOf, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, type InputGroup, type ModelSpec } from "../training/index.js";
+import { invalid, planJob, trainingBytesWithin } from "../jobs/job-plan.js";
+import { checkRequestLimits, describeNetwork, familyOf, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, type InputGroup, type ModelSpec } from "../training/index.js";
 
 /** A dry run: a model spec, with the dataset and target it would train on, or with input widths alone. */
 export const ValidateRequestSchema = JobRequestSchema.partial().extend({
@@ -57,8 +57,7 @@ export async function validateModel(db: Db, config: Config, tenant: string, body
   const over = checkRequestLimits({ model: body.model, training, preprocessing: body.preprocessing }, specLimits(config), groups, ctx);
   if (over.length) throw invalid(over);
   const network = await describeNetwork(body.model, groups, ctx);
-  const estimatedTrainingBytes = estimateTrainingBytes(network.summary, { optimizer: training.optimizer.type, batchSize: training.batchSize, rows: 0, inputs: 0 });
-  checkTrainingBytes(config, estimatedTrainingBytes);
+  const estimatedTrainingBytes = trainingBytesWithin(config, network.summary, training, { rows: 0, inputs: 0 });
   return {
     summary: network.summary,
     outputMode: network.outputMode,

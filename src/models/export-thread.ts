@@ -58,25 +58,32 @@ function give(thread: Thread, healthy: boolean): void {
   waiting.shift()?.();
 }
 
-export async function buildInThread(task: ExportTask): Promise<ExportOutcome> {
+/**
+ * Builds one export in a thread. `prepare` (which reads the weights) runs only once a thread is
+ * free, so requests waiting their turn hold no weights: a flood of first downloads of a large
+ * model holds at most EXPORT_THREADS copies of it.
+ */
+export async function buildInThread(prepare: () => Promise<ExportTask>): Promise<ExportOutcome> {
   const thread = await take();
-  let healthy = false;
+  let healthy = true; // a thread that failed a build (or died) is replaced, not reused
   try {
+    const task = await prepare();
     // Pieces that own their memory move to the thread (transferred, not cloned); others are copied.
     const owned = task.pieces.filter((p) => p.byteOffset === 0 && p.byteLength === p.buffer.byteLength).map((p) => p.buffer as ArrayBuffer);
     const { worker } = thread;
-    const outcome = await new Promise<ExportOutcome>((resolve, reject) => {
+    return await new Promise<ExportOutcome>((resolve, reject) => {
       const onMessage = (m: { outcome?: ExportOutcome; error?: string }) => (m.outcome ? resolve(m.outcome) : reject(new Error(`export thread: ${m.error}`)));
       const onExit = (code: number) => reject(new Error(`export thread exited with code ${code}`));
       worker.once("message", onMessage).once("error", reject).once("exit", onExit);
       worker.ref(); // a build in progress keeps the process alive
       worker.postMessage(task, [...new Set(owned)]);
+    }).catch((err: unknown) => {
+      healthy = false;
+      throw err;
     }).finally(() => {
       worker.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
       worker.unref();
     });
-    healthy = true;
-    return outcome;
   } finally {
     give(thread, healthy);
   }

@@ -91,6 +91,8 @@ export class ModelService {
   private readonly loaded = new Map<string, Promise<Predictor>>();
   /** Export files already built (models never change once trained), by `<id>:<format>`, within READ_CACHE_BYTES. */
   private readonly exports: ByteLru<Buffer>;
+  /** Export files being built, by `<id>:<format>`. */
+  private readonly building = new Map<string, Promise<Buffer>>();
   private static readonly CACHE_SIZE = 16;
 
   constructor(
@@ -173,23 +175,30 @@ export class ModelService {
   async exportFile(tenant: string, id: string, format: "keras" | "onnx"): Promise<Buffer> {
     requireTenant(tenant);
     const m = await this.find(tenant, id); // the tenant's, before anything cached is served
-    const cached = this.exports.get(`${id}:${format}`);
+    const key = `${id}:${format}`;
+    const cached = this.exports.get(key);
     if (cached) return cached;
-    const file = await this.buildExport(m, format);
-    this.exports.set(`${id}:${format}`, file);
-    return file;
+    // Concurrent first downloads of one file share its build instead of each building it.
+    let building = this.building.get(key);
+    if (!building) {
+      building = this.buildExport(m, format).then((file) => {
+        this.exports.set(key, file);
+        return file;
+      }).finally(() => this.building.delete(key));
+      this.building.set(key, building);
+    }
+    return building;
   }
 
   /** Built in a worker thread (export-thread.ts): never on the API's event loop. */
   private async buildExport(m: ModelRow, format: "keras" | "onnx"): Promise<Buffer> {
     const baseline = isBaseline(m);
     if (baseline && format !== "onnx") throw notNetwork(m);
-    const pieces = await new WeightStore(this.db.pool).readPieces(m.id);
-    if (!pieces) throw new AppError("not_found", `model ${m.id} not found`); // deleted since it was found
     const { weightData: _, ...artifacts } = artifactsOf(m, Buffer.alloc(0));
-    const outcome = await buildInThread({
-      format, baseline, artifacts, pieces, preprocessing: m.preprocessing,
-      meta: { modelId: m.id, jobId: m.jobId, target: m.target },
+    const outcome = await buildInThread(async () => {
+      const pieces = await new WeightStore(this.db.pool).readPieces(m.id);
+      if (!pieces) throw new AppError("not_found", `model ${m.id} not found`); // deleted since it was found
+      return { format, baseline, artifacts, pieces, preprocessing: m.preprocessing, meta: { modelId: m.id, jobId: m.jobId, target: m.target } };
     });
     if ("refused" in outcome) throw new AppError("conflict", `model ${m.id} cannot be exported as ${format}: ${outcome.refused}`);
     return Buffer.from(outcome.file.buffer, outcome.file.byteOffset, outcome.file.byteLength);

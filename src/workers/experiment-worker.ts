@@ -1,6 +1,7 @@
-import { DelayedError, Worker, type Job } from "bullmq";
+import { Worker, type Job } from "bullmq";
 import type { Config } from "../config.js";
-import { DB_RETRY_MS, isDatabaseUnavailable, type Db } from "../db.js";
+import type { Db } from "../db.js";
+import { delayWhileDatabaseDown } from "./db-retry.js";
 import { Queue } from "bullmq";
 import { ensureQueued, runExperimentStep } from "../experiments/experiment-step.js";
 import { reconcileExperiments } from "../jobs/reconciler.js";
@@ -19,11 +20,8 @@ export function startExperimentWorker(config: Config, db: Db, log: (msg: string,
     try {
       return await runExperimentStep(ctx, job.data.experimentId, job.data.generation);
     } catch (err) {
-      if (!isDatabaseUnavailable(err)) throw err;
-      // Postgres is restarting: try the step again shortly, without spending one of its attempts.
-      log("experiment step: database unavailable, retrying shortly", { experimentId: job.data.experimentId, error: (err as Error).message });
-      await job.moveToDelayed(Date.now() + DB_RETRY_MS, token);
-      throw new DelayedError();
+      await delayWhileDatabaseDown(err, job, token, (msg, extra) => log(`experiment step: ${msg}`, { experimentId: job.data.experimentId, ...extra }));
+      throw err;
     }
   };
   const worker = new Worker<ExperimentPayload>(EXPERIMENT_QUEUE, step, {

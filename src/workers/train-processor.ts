@@ -4,7 +4,8 @@
  */
 import { DelayedError, type SandboxedJob } from "bullmq";
 import { loadConfig } from "../config.js";
-import { createDb, DB_RETRY_MS, isDatabaseUnavailable } from "../db.js";
+import { createDb } from "../db.js";
+import { delayWhileDatabaseDown } from "./db-retry.js";
 import { runTraining, type RunContext, type RunResult } from "../jobs/run-training.js";
 import type { TrainPayload } from "../queue.js";
 import { runtime } from "../training/index.js";
@@ -41,13 +42,9 @@ export default async function trainProcessor(job: SandboxedJob<TrainPayload>, to
       },
     }, job.data.jobId, finalAttempt);
   } catch (err) {
-    if (isDatabaseUnavailable(err)) {
-      // Postgres went away (a restart): the job is tried again shortly, from its checkpoint,
-      // without spending an attempt; the attempt's writes are fenced, so it stores its model once.
-      log("database unavailable: the job is tried again shortly", { error: (err as Error).message });
-      await job.moveToDelayed(Date.now() + DB_RETRY_MS, token);
-      throw new DelayedError();
-    }
+    // Postgres went away (a restart): the job is tried again shortly, from its checkpoint; the
+    // attempt's writes are fenced, so it stores its model once.
+    await delayWhileDatabaseDown(err, job, token, log);
     log("training attempt failed", { error: (err as Error).message });
     throw err;
   }

@@ -1,9 +1,7 @@
 -- Model weights in pieces, written one statement each outside any transaction (a 16.8M-parameter
 -- model of 67 MB in one interactive transaction outlived the 5 s timeout of Prisma). Models stored
--- before keep their bytes in "weightData", new ones leave it NULL and keep "weightBytes".
+-- before keep their bytes in "weightData", new ones leave it NULL.
 ALTER TABLE "Model" ALTER COLUMN "weightData" DROP NOT NULL;
-ALTER TABLE "Model" ADD COLUMN "weightBytes" INTEGER NOT NULL DEFAULT 0;
-UPDATE "Model" SET "weightBytes" = octet_length("weightData") WHERE "weightData" IS NOT NULL;
 
 -- No foreign key: the pieces are written before their model row exists (the row is what makes
 -- them visible). Pieces of a model never created are removed by the next attempt of the job.

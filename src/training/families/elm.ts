@@ -2,7 +2,28 @@ import { SEQUENTIAL_INPUT } from "../graph.js";
 import { countElm } from "../param-count.js";
 import { candidateSizes, ElmSpecSchema, type ElmSpec } from "../spec/elm.js";
 import type { ModelFamily } from "./family.js";
-import { describeElmShape } from "../shape-summary.js";
+import { elmOutput } from "../output-plan.js";
+import { toSummary, type NetworkDescription, type SummaryRow } from "../shape-summary.js";
+import type { NetworkContext } from "../network-context.js";
+
+/** An ELM: its random layers (a sine node adds its ElmSine layer; RBF is one ElmRbf layer) and the output. */
+function describeElmShape(spec: ElmSpec, inputs: number, ctx: NetworkContext): NetworkDescription {
+  const plan = elmOutput(ctx.task, ctx.classes);
+  let width = inputs;
+  const rows: SummaryRow[] = [];
+  const hidden = [...spec.layers.map((l) => ({ units: l.units, activation: l.activation ?? spec.activation })), { units: candidateSizes(spec).at(-1)!, activation: spec.activation }];
+  hidden.forEach((l, i) => {
+    const name = `elm_hidden${i ? `_${i}` : ""}`;
+    const shape = [null, l.units];
+    const params = (width + 1) * l.units;
+    // ElmRbf holds its centres and widths as non-trainable weights (elm/layers.ts).
+    rows.push({ name, type: l.activation === "rbf" ? "ElmRbf" : "Dense", outputShape: shape, params, frozen: l.activation === "rbf" ? params : 0 });
+    if (l.activation === "sine") rows.push({ name: `${name}_sine`, type: "ElmSine", outputShape: shape, params: 0 });
+    width = l.units;
+  });
+  rows.push({ name: "elm_output", type: "Dense", outputShape: [null, plan.units], params: (width + 1) * plan.units });
+  return { summary: toSummary(rows), outputMode: plan.mode, warnings: [] };
+}
 
 /** Extreme Learning Machine: random hidden layer(s), output weights solved by ridge least squares. */
 export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {

@@ -2,7 +2,29 @@ import { SEQUENTIAL_INPUT } from "../graph.js";
 import { countSequential } from "../param-count.js";
 import { SequentialSpecSchema, type SequentialSpec } from "../spec/sequential.js";
 import type { ModelFamily } from "./family.js";
-import { describeSequential } from "../shape-summary.js";
+import { outputShape } from "../graph.js";
+import { planOutput } from "../output-plan.js";
+import { asWritten, headRow, layerRows, namer, toSummary, type NetworkDescription, type SummaryRow } from "../shape-summary.js";
+import { SpecError } from "../training-error.js";
+import type { InputGroup } from "../preprocess.js";
+import type { NetworkContext } from "../network-context.js";
+
+/** The summary from the spec's shapes, as buildSequentialNetwork would build it (shape-summary.ts). */
+function describeSequential(spec: SequentialSpec, groups: InputGroup[], ctx: NetworkContext): NetworkDescription {
+  const last = spec.layers.at(-1);
+  const plan = ctx.keepOutput ? asWritten(last?.type === "dense" ? last.units : undefined, last?.type === "dense" ? last.activation : undefined) : planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
+  const name = namer();
+  const rows: SummaryRow[] = [];
+  let shape = [groups[0]!.width];
+  spec.layers.forEach((layer, i) => {
+    const next = outputShape(layer, [shape]);
+    if (typeof next === "string") throw SpecError.of([{ path: `model.layers[${i}]`, message: next }]);
+    rows.push(...layerRows(layer, name(layer.type, layer.name), [shape], next));
+    shape = next;
+  });
+  rows.push(...headRow(plan, shape.at(-1) ?? 1));
+  return { summary: toSummary(rows), outputMode: plan.mode, warnings: [] };
+}
 
 /** Keras Sequential: a stack of layers on one input. */
 export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema> = {
