@@ -6,10 +6,15 @@
  *    vs with none (the old per-column cap only), peak RSS of a child process each and the longest
  *    synchronous stretch of the ingest;
  *  - export: a 4.2M-parameter network's first ONNX built in a worker thread (what the API does) vs
- *    on the calling thread, with the calling thread's worst event-loop delay for each.
+ *    on the calling thread, with the calling thread's worst event-loop delay for each;
+ *  - weights: that network's 16.9 MB stored and read back as 1 MiB pieces, one statement each
+ *    (what a worker and the API do now) vs as one bytea value (what they did), on the local
+ *    Postgres (BENCH_DATABASE_URL, default the tests' database), with the worst loop delay.
  * Run alone: `node --import tsx bench/hardening.ts` (prints JSON).
  */
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -93,8 +98,42 @@ async function exportFirst() {
   return { params: 4 * 2048 + 2048 + 2048 * 2048 + 2048 + 2049 * 3, bytes: size(inThread.result), thread: { ms: inThread.ms, worstLoopMs: inThread.worstLoopMs }, inline: { ms: inline.ms, worstLoopMs: inline.worstLoopMs }, sameFile: size(inThread.result) === size(inline.result) };
 }
 
+async function weights() {
+  const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/treino_test", max: 2 });
+  const schema = `bench_${process.pid}`;
+  try {
+    await pool.query(`CREATE SCHEMA "${schema}"`);
+    await pool.query(`CREATE TABLE "${schema}".one ("id" uuid PRIMARY KEY, "data" bytea NOT NULL)`);
+    await pool.query(`CREATE TABLE "${schema}".pieces ("id" uuid, "seq" int, "data" bytea NOT NULL, PRIMARY KEY ("id", "seq"))`);
+    const bytes = Buffer.from(new Float32Array(4_212_739).map((_, i) => Math.sin(i)).buffer);
+    const id = randomUUID();
+    const piece = 2 ** 20;
+    const oneWrite = await watched(() => pool.query(`INSERT INTO "${schema}".one VALUES ($1, $2)`, [id, bytes]));
+    const oneRead = await watched(async () => (await pool.query<{ data: Buffer }>(`SELECT "data" FROM "${schema}".one WHERE "id" = $1`, [id])).rows[0]!.data);
+    const piecesWrite = await watched(async () => {
+      for (let seq = 0; seq * piece < bytes.length; seq++) await pool.query(`INSERT INTO "${schema}".pieces VALUES ($1, $2, $3)`, [id, seq, bytes.subarray(seq * piece, (seq + 1) * piece)]);
+    });
+    const piecesRead = await watched(async () => {
+      const out: Buffer[] = [];
+      for (let seq = 0; ; seq++) {
+        const r = await pool.query<{ data: Buffer }>(`SELECT "data" FROM "${schema}".pieces WHERE "id" = $1 AND "seq" = $2`, [id, seq]);
+        if (!r.rows[0]) return Buffer.concat(out);
+        out.push(r.rows[0].data);
+      }
+    });
+    const pick = (w: { ms: number; worstLoopMs: number }) => ({ ms: w.ms, worstLoopMs: w.worstLoopMs });
+    return {
+      bytes: bytes.length, sameBytes: oneRead.result.equals(bytes) && piecesRead.result.equals(bytes),
+      oneValue: { write: pick(oneWrite), read: pick(oneRead) }, pieces: { write: pick(piecesWrite), read: pick(piecesRead) },
+    };
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await pool.end();
+  }
+}
+
 export async function benchHardening() {
-  return { summary: await summary(), profiler: profiler(), export: await exportFirst() };
+  return { summary: await summary(), profiler: profiler(), export: await exportFirst(), weights: await weights() };
 }
 
 if (process.argv[1] === SELF) {
