@@ -6,12 +6,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { tf } from "../src/training/tf.js";
-import { fitElm } from "../src/training/elm/fit-elm.js";
-import { hiddenModel } from "../src/training/elm/hidden.js";
-import { randomLayers } from "../src/training/elm/random-layers.js";
-import { mulberry32 } from "../src/training/rng.js";
-import { ElmSpecSchema } from "../src/training/spec/elm.js";
+import { tf } from "../src/training/engine/tf.js";
+import { fitElm } from "../src/training/families/elm/fit-elm.js";
+import { hiddenModel } from "../src/training/families/elm/hidden.js";
+import { randomLayers } from "../src/training/families/elm/random-layers.js";
+import { mulberry32 } from "../src/training/engine/rng.js";
+import { ElmSpecSchema } from "../src/training/families/elm/spec.js";
 
 const NUMPY = `
 import time, numpy as np

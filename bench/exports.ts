@@ -5,12 +5,12 @@
  * Run alone: `node --import tsx bench/exports.ts`.
  */
 import { fileURLToPath } from "node:url";
-import { tfl } from "../src/training/tf.js";
-import { initBackend } from "../src/training/backend.js";
-import { toArtifacts } from "../src/training/export.js";
+import { tfl } from "../src/training/engine/tf.js";
+import { initBackend } from "../src/training/engine/backend.js";
+import { toArtifacts } from "../src/training/formats/tfjs.js";
 import { kerasArchive } from "../src/training/formats/keras3.js";
 import { onnxModel } from "../src/training/formats/onnx.js";
-import type { Preprocessing } from "../src/training/preprocess.js";
+import type { Preprocessing } from "../src/training/data/preprocess.js";
 
 async function time<T>(run: () => Promise<T> | T, repeats = 5): Promise<{ ms: number; result: T }> {
   let result = await run(); // warm-up

@@ -6,7 +6,7 @@
  * end-to-end samples/s. Run alone: `node --import tsx bench/job-phases.ts`.
  */
 import { fileURLToPath } from "node:url";
-import { mulberry32 } from "../src/training/rng.js";
+import { mulberry32 } from "../src/training/engine/rng.js";
 import { createTestEnv, waitForJob, type TestEnv } from "../test/harness.js";
 
 const N = 20_000, D = 100;

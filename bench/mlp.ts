@@ -10,12 +10,12 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { tf, tfl } from "../src/training/tf.js";
-import { initBackend } from "../src/training/backend.js";
-import { fitModel } from "../src/training/fit.js";
-import { nativeAddon } from "../src/training/native.js";
+import { tf, tfl } from "../src/training/engine/tf.js";
+import { initBackend } from "../src/training/engine/backend.js";
+import { fitModel } from "../src/training/engine/fit.js";
+import { nativeAddon } from "../src/training/engine/native.js";
 import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
-import { mulberry32 } from "../src/training/rng.js";
+import { mulberry32 } from "../src/training/engine/rng.js";
 
 const N = 20_000, D = 100, K = 10;
 const PEERS = fileURLToPath(new URL("../../shared/peers/torch_sklearn_numpy.py", import.meta.url));

@@ -21,7 +21,7 @@ import { DatasetService } from "../src/datasets/dataset-service.js";
 import { ChunkStore } from "../src/datasets/chunk-store.js";
 import { JobService } from "../src/jobs/job-service.js";
 import { TrainQueues } from "../src/queue.js";
-import { JobRequestSchema } from "../src/training/spec/job-request.js";
+import { JobRequestSchema } from "../src/training/job/job-request.js";
 import { BASE_URL, createSchema, dropSchema } from "../test/harness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

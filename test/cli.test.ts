@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { runningService, FIXTURES, type ApiProcess, type TestEnv } from "./harness.js";
 import { loadFromDisk } from "./load-model.js";
-import { tf } from "../src/training/tf.js";
+import { tf } from "../src/training/engine/tf.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 

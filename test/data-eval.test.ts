@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { binary, createJob, createTestEnv, fixture, upload, waitForJob, type TestEnv } from "./harness.js";
-import { diagnose } from "../src/training/diagnose.js";
+import { diagnose } from "../src/training/evaluate/diagnose.js";
 
 describe("data in, evaluation out: preprocessing options, leaks, CV, metrics, plots", () => {
   let env: TestEnv;

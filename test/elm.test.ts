@@ -1,8 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
-import { tf, tfl } from "../src/training/tf.js";
-import { initBackend } from "../src/training/backend.js";
+import { tf, tfl } from "../src/training/engine/tf.js";
+import { initBackend } from "../src/training/engine/backend.js";
 import { createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
 
 describe("Extreme Learning Machines", () => {

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mulberry32 } from "../src/training/rng.js";
+import { mulberry32 } from "../src/training/engine/rng.js";
 import { createTestEnv, upload, type TestEnv } from "./harness.js";
 
 /**

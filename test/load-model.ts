@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { tf, tfl } from "../src/training/tf.js";
-import { initBackend } from "../src/training/backend.js";
+import { tf, tfl } from "../src/training/engine/tf.js";
+import { initBackend } from "../src/training/engine/backend.js";
 
 export async function loadFromDisk(modelJsonPath: string): Promise<tfl.LayersModel> {
   await initBackend((process.env.TFJS_BACKEND ?? "auto") as Parameters<typeof initBackend>[0]);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createDb } from "../src/db.js";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { JobRequestSchema } from "../src/training/spec/job-request.js";
+import { JobRequestSchema } from "../src/training/job/job-request.js";
 import { BASE_URL, createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
 
 describe("Postgres is the source of truth for jobs", () => {

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { BASE_URL } from "./harness.js";
 import { loadFromDisk } from "./load-model.js";
-import { tf } from "../src/training/tf.js";
+import { tf } from "../src/training/engine/tf.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const run = promisify(execFile);

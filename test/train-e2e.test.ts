@@ -2,8 +2,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AddressInfo } from "node:net";
-import { tf, tfl } from "../src/training/tf.js";
-import { initBackend } from "../src/training/backend.js";
+import { tf, tfl } from "../src/training/engine/tf.js";
+import { initBackend } from "../src/training/engine/backend.js";
 import { createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
 
 const KEY = "key-a";

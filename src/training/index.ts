@@ -3,36 +3,36 @@
  * TensorFlow.js is behind `runtime()`, loaded on first use, so an API process that only takes
  * uploads never loads it.
  */
-export { JobRequestSchema, readStoredRequest, type JobRequest } from "./spec/job-request.js";
+export { JobRequestSchema, readStoredRequest, type JobRequest } from "./job/job-request.js";
 export { ModelSpecSchema, type ModelSpec } from "./spec/model-spec.js";
 export { FAMILIES, familyOf, type ModelFamily } from "./families/index.js";
-export { resolveColumns, type ResolvedColumns } from "./columns.js";
-export { checkLimits, checkRequestLimits, estimateInputGroups, type SpecLimits } from "./limits.js";
-export { countSpecParams } from "./count-spec.js";
-export type { DimLimits } from "./param-count.js";
-export { normalizeKeras } from "./keras-json.js";
-export { findLeaks } from "./leaks.js";
-export { encodeRow, type InputGroup, type Preprocessing } from "./preprocess.js";
+export { resolveColumns, type ResolvedColumns } from "./data/columns.js";
+export { checkLimits, checkRequestLimits, estimateInputGroups, type SpecLimits } from "./job/limits.js";
+export { countSpecParams } from "./job/count-spec.js";
+export type { DimLimits } from "./spec/param-count.js";
+export { normalizeKeras } from "./families/keras/json.js";
+export { findLeaks } from "./data/leaks.js";
+export { encodeRow, type InputGroup, type Preprocessing } from "./data/preprocess.js";
 export { FeatureSelectionSchema } from "./spec/preprocessing.js";
-export { SEQUENTIAL_INPUT } from "./graph.js";
-export { estimateTrainingBytes } from "./memory.js";
-export { modelJson, WEIGHTS_FILE, type StoredArtifacts } from "./model-json.js";
-export { SpecError, TrainingError } from "./training-error.js";
-export type { Checkpoint } from "./checkpoint.js";
-export { describeNetwork, type NetworkDescription } from "./describe.js";
+export { SEQUENTIAL_INPUT } from "./spec/graph.js";
+export { estimateTrainingBytes } from "./job/memory.js";
+export { modelJson, WEIGHTS_FILE, type StoredArtifacts } from "./formats/model-json.js";
+export { SpecError, TrainingError } from "./spec/training-error.js";
+export type { Checkpoint } from "./engine/checkpoint.js";
+export { describeNetwork, type NetworkDescription } from "./job/describe.js";
 export { ModelSummarySchema, type ModelSummary } from "./spec/summary.js";
-export type { OutputMode } from "./output-plan.js";
-export type { TrainOutcome, TrainResult } from "./train-result.js";
-export type { FitHooks } from "./fit.js";
-export type { tfl } from "./tf.js";
+export type { OutputMode } from "./spec/output-plan.js";
+export type { TrainOutcome, TrainResult } from "./train/train-result.js";
+export type { FitHooks } from "./engine/fit.js";
+export type { tfl } from "./engine/tf.js";
 
 /** The TensorFlow.js-backed parts (backend choice, building, training, prediction, export). */
-export const runtime = () => import("./runtime.js");
-export { phaseClock, type PhaseClock } from "./phase-clock.js";
-export { argmax } from "./argmax.js";
-export { mulberry32 } from "./rng.js";
-export { BASELINE_FORMAT, decodeBaseline, predictBaseline, type BaselineArtifact } from "./baselines/model.js";
-export { onnxBaseline } from "./formats/onnx-baselines.js";
+export const runtime = () => import("./job/runtime.js");
+export { phaseClock, type PhaseClock } from "./engine/phase-clock.js";
+export { argmax } from "./evaluate/argmax.js";
+export { mulberry32 } from "./engine/rng.js";
+export { BASELINE_FORMAT, decodeBaseline, predictBaseline, type BaselineArtifact } from "./families/classic/artifact.js";
+export { onnxBaseline } from "./families/classic/onnx.js";
 export { ExportError } from "./formats/export-error.js";
 export { ONNX_OPSET } from "./formats/onnx.js";
-export { sizingAdvice, type SizingAdvice } from "./sizing.js";
+export { sizingAdvice, type SizingAdvice } from "./job/sizing.js";

@@ -1,17 +1,17 @@
-import type { PhaseClock } from "../phase-clock.js";
+import type { PhaseClock } from "../engine/phase-clock.js";
 import type { FieldError } from "../../errors.js";
 import type { z } from "zod";
-import type { DimLimits } from "../param-count.js";
-import type { InputGroup } from "../preprocess.js";
-import type { NetworkContext } from "../network-context.js";
-import type { Network } from "../network.js";
-import type { ResolvedColumns } from "../columns.js";
-import type { FitHooks } from "../fit.js";
-import type { Selected } from "../prepare.js";
-import type { JobRequest } from "../spec/job-request.js";
-import type { SplitIndices } from "../split.js";
-import type { TrainOutcome } from "../train-result.js";
-import type { NetworkDescription } from "../shape-summary.js";
+import type { DimLimits } from "../spec/param-count.js";
+import type { InputGroup } from "../data/preprocess.js";
+import type { NetworkContext } from "../spec/network-context.js";
+import type { Network } from "../train/network.js";
+import type { ResolvedColumns } from "../data/columns.js";
+import type { FitHooks } from "../engine/fit.js";
+import type { Selected } from "../data/prepare.js";
+import type { JobRequest } from "../job/job-request.js";
+import type { SplitIndices } from "../data/split.js";
+import type { TrainOutcome } from "../train/train-result.js";
+import type { NetworkDescription } from "../spec/shape-summary.js";
 
 /** What a family's own training entry gets: the selected rows, the split, the hooks. */
 export interface FamilyTrainRun {

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { elm } from "./elm.js";
-import { decisionTree, knn, logisticRegression, majority, naiveBayes, randomForest, svm } from "./baselines.js";
+import { elm } from "./elm/index.js";
+import { decisionTree, knn, logisticRegression, majority, naiveBayes, randomForest, svm } from "./classic/index.js";
 import type { ModelFamily } from "./family.js";
-import { functional } from "./functional.js";
-import { keras } from "./keras.js";
-import { sequential } from "./sequential.js";
+import { functional } from "./functional/index.js";
+import { keras } from "./keras/index.js";
+import { sequential } from "./sequential/index.js";
 
 /** The model families, one line each: the `type` of a model spec picks its entry. */
 export const FAMILIES = { sequential, functional, keras, elm, svm, logisticRegression, knn, decisionTree, randomForest, naiveBayes, majority } as const;

@@ -7,7 +7,7 @@
  */
 import AdmZip from "adm-zip";
 import h5wasm from "h5wasm";
-import { tf, tfl } from "../tf.js";
+import { tf, tfl } from "../engine/tf.js";
 import { ExportError } from "./export-error.js";
 import { kerasLayerOrder, snakeCase } from "./graph-order.js";
 

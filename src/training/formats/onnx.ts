@@ -7,9 +7,9 @@
  * as /predict answers) or `value` [N, 1]. Layers map to ONNX ops one by one (ONNX operator docs:
  * https://onnx.ai/onnx/operators/); inference-time no-ops (dropout, noise) disappear.
  */
-import type { tfl } from "../tf.js";
-import type { FeatureEncoding, Preprocessing } from "../preprocess.js";
-import type { OutputMode } from "../output-plan.js";
+import type { tfl } from "../engine/tf.js";
+import type { FeatureEncoding, Preprocessing } from "../data/preprocess.js";
+import type { OutputMode } from "../spec/output-plan.js";
 import { encodeModel, type Attr, type Node, type Tensor, type ValueInfo } from "./onnx-proto.js";
 import { ExportError } from "./export-error.js";
 

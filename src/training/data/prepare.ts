@@ -1,0 +1,124 @@
+import { SpecError } from "../spec/training-error.js";
+import { isMissing, parseNumber } from "../../tables/profile.js";
+import type { Table } from "../../tables/read-table.js";
+import type { ResolvedColumns, Task } from "./columns.js";
+import { columnSettings, encodeRows, fitFeatures, inputNames, layoutGroups, sortLabels, type Preprocessing, type Rows } from "./preprocess.js";
+import type { SplitIndices } from "./split.js";
+import type { PreprocessingSpec } from "../spec/preprocessing.js";
+
+/** One part of the data, encoded: x is row-major [n, inputs]. */
+export interface Part {
+  n: number;
+  x: Float32Array;
+  /** Class index per row (classification) or the raw target value (regression). */
+  truth: Float64Array;
+  /** Per-row weights from `training.sampleWeight`, when given. */
+  weight?: Float32Array;
+}
+
+/** The rows a job can learn from, with their targets, before any split. */
+export interface Selected {
+  task: Task;
+  target: string;
+  rows: Rows;
+  /** Class index per row (classification) or the target value (regression). */
+  truth: Float64Array;
+  labels: string[];
+  weight?: Float32Array;
+  warnings: string[];
+}
+
+export interface PreparedData {
+  task: Task;
+  preprocessing: Preprocessing;
+  inputs: number;
+  train: Part;
+  validation: Part;
+  test: Part;
+  /** Regression trains on a standardized target; the model's last layer is rescaled after. */
+  targetScale?: { mean: number; std: number };
+}
+
+/** Keeps the rows with a usable target (and, for `missing: drop` columns, a value there). */
+export function selectRows(table: Table, target: string, resolved: ResolvedColumns, spec: PreprocessingSpec, weightColumn?: string): Selected {
+  const column = (name: string) => {
+    const c = table.column(name);
+    if (!c) throw new Error(`column "${name}" was not read`);
+    return c;
+  };
+  const t = column(target);
+  const dropIf = resolved.features.filter((f) => columnSettings(f.name, f.type, spec).missing === "drop").map((f) => column(f.name));
+  const warnings: string[] = [];
+  const kept: number[] = [];
+  let usable = 0;
+  for (let i = 0; i < table.rowCount; i++) {
+    const y = t.get(i);
+    if (isMissing(y) || (resolved.task === "regression" && parseNumber(y) === undefined)) continue;
+    usable++;
+    if (dropIf.every((c) => !isMissing(c.get(i)))) kept.push(i);
+  }
+  if (kept.length < usable) warnings.push(`${usable - kept.length} rows with a missing value in a "missing: drop" column were left out`);
+  if (kept.length < 10) throw new SpecError(`only ${kept.length} rows have a target value; at least 10 are needed`, [{ path: "target", message: "too few rows with a value" }]);
+  let truth: Float64Array;
+  let labels: string[] = [];
+  if (resolved.task === "classification") {
+    labels = sortLabels([...new Set(kept.map((i) => t.get(i).trim()))]);
+    const index = new Map(labels.map((l, i) => [l, i]));
+    truth = Float64Array.from(kept, (i) => index.get(t.get(i).trim())!);
+  } else {
+    truth = Float64Array.from(kept, (i) => parseNumber(t.get(i))!);
+  }
+  const columns = new Map(resolved.features.map((f) => [f.name, column(f.name)]));
+  const rows: Rows = {
+    length: kept.length,
+    column: (name) => {
+      const c = columns.get(name);
+      return (k) => c?.value(kept[k]!);
+    },
+  };
+  const w = weightColumn === undefined ? undefined : column(weightColumn);
+  // A missing weight counts as 1, as for a row Keras gets no sample_weight for.
+  const weight = w === undefined ? undefined : Float32Array.from(kept, (i) => (isMissing(w.get(i)) ? 1 : parseNumber(w.get(i))!));
+  return { task: resolved.task, target, rows, truth, labels, weight, warnings };
+}
+
+/** Fits the preprocessing on the `train` rows only and encodes every part with it. */
+export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: PreprocessingSpec, parts: SplitIndices, scaleTarget = true): PreparedData {
+  const subset = (idx: number[]): Rows => ({
+    length: idx.length,
+    column: (name) => {
+      const get = sel.rows.column(name);
+      return (k) => get(idx[k]!);
+    },
+  });
+  const features = fitFeatures(resolved.features, subset(parts.train), spec);
+  const preprocessing: Preprocessing = {
+    version: 2,
+    features,
+    inputs: inputNames(features),
+    groups: layoutGroups(features, resolved.groups),
+    target: sel.task === "classification" ? { name: sel.target, task: "classification", labels: sel.labels } : { name: sel.target, task: "regression" },
+  };
+  let targetScale: PreparedData["targetScale"];
+  if (sel.task === "regression" && scaleTarget) {
+    const ys = parts.train.map((i) => sel.truth[i]!);
+    const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+    const std = Math.sqrt(ys.reduce((a, y) => a + (y - mean) ** 2, 0) / ys.length) || 1;
+    targetScale = { mean, std };
+  }
+  const build = (idx: number[]): Part => ({
+    n: idx.length,
+    x: encodeRows(preprocessing, subset(idx)),
+    truth: Float64Array.from(idx, (i) => sel.truth[i]!),
+    ...(sel.weight ? { weight: Float32Array.from(idx, (i) => sel.weight![i]!) } : {}),
+  });
+  return {
+    task: sel.task,
+    preprocessing,
+    inputs: preprocessing.inputs.length,
+    train: build(parts.train),
+    validation: build(parts.validation),
+    test: build(parts.test),
+    targetScale,
+  };
+}

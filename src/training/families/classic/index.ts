@@ -1,0 +1,77 @@
+import type { z } from "zod";
+import type { FieldError } from "../../../errors.js";
+import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
+import {
+  DecisionTreeSpecSchema, KnnSpecSchema, LogisticRegressionSpecSchema, MajoritySpecSchema, NaiveBayesSpecSchema, RandomForestSpecSchema, SvmSpecSchema,
+  type BaselineSpec,
+} from "./spec.js";
+import type { ModelFamily } from "../family.js";
+import { toSummary } from "../../spec/shape-summary.js";
+import type { Task } from "../../data/columns.js";
+
+/** A linear baseline's output activation (logistic regression: sigmoid for two classes). */
+const linearMode = (task: Task, units: number) => (task === "regression" ? "linear" : units === 1 ? "sigmoid" : "softmax");
+
+interface Traits {
+  /** Refused for a numeric target. */
+  classifierOnly?: boolean;
+  /** Exported as one Dense layer (a TF.js network); else as the classic JSON format. */
+  linear?: boolean;
+  keepsRows?: boolean;
+}
+
+/**
+ * A classic baseline as a model family: one input (the encoded features), a single training
+ * step of its own (baselines/train-baseline.ts), no epochs. Cross-validation of a baseline is an
+ * experiment's (each fold a job), so a job asking for it is sent there.
+ */
+function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>["type"], schema: Schema, traits: Traits): ModelFamily<z.infer<Schema>, Schema> {
+  const outputs = (classes: number) => (classes === 2 && traits.linear ? 1 : classes || 1);
+  return {
+    type,
+    schema,
+    inputs: () => [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }],
+    layers: () => [],
+    layersPath: "model",
+    keepsRows: traits.keepsRows,
+    countParams: (_spec, groups, ctx, _dims, errors: FieldError[]) => {
+      if (traits.classifierOnly && ctx.task === "regression") errors.push({ path: "model.type", message: `${type} is a classifier and this target is numeric (regression): use svm, knn, decisionTree, randomForest or majority, or set task: "classification"` });
+      // Linear models: the kernel and bias. Others are sized by their data (MAX_KERNEL_ROWS, trees' depth).
+      return traits.linear ? ((groups[0]?.width ?? 1) + 1) * outputs(ctx.classes) : 0;
+    },
+    declaredWidths: (_spec, inputWidth, errors) => {
+      if (!inputWidth) errors.push({ path: "inputWidth", message: "give datasetId and target, or the input width" });
+      return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
+    },
+    checkRequest: (req) => [
+      ...(req.crossValidation ? [{ path: "crossValidation", message: `a ${type} job trains once: cross-validate it in an experiment (POST /v1/experiments with crossValidation), where each fold is a job` }] : []),
+      ...(req.training?.loss ? [{ path: "training.loss", message: `a ${type} takes no loss` }] : []),
+    ],
+    plannedSteps: () => 1,
+    train: async (run) => (await import("./train.js")).trainBaseline(run),
+    describe: (_spec, groups, ctx) => {
+      const units = outputs(ctx.classes);
+      if (!traits.linear) {
+        return { summary: { layers: [{ name: type, type, outputShape: [null, units], params: 0 }], totalParams: 0, trainableParams: 0 }, outputMode: ctx.task === "regression" ? "linear" : "softmax", warnings: [] };
+      }
+      // Linear models are one Dense layer, as `build` makes them.
+      const rows = [{ name: "output", type: "Dense", outputShape: [null, units], params: ((groups[0]?.width ?? 1) + 1) * units }];
+      return { summary: toSummary(rows), outputMode: linearMode(ctx.task, units), warnings: [] };
+    },
+    build: async (_spec, groups, ctx) => {
+      const { tfl } = await import("../../engine/tf.js");
+      const units = outputs(ctx.classes);
+      const mode = linearMode(ctx.task, units);
+      const model = tfl.sequential({ layers: [tfl.layers.dense({ name: "output", units, activation: mode, inputShape: [groups[0]?.width ?? 1] })] });
+      return { model, plan: { mode, units, append: false }, warnings: [] };
+    },
+  };
+}
+
+export const svm = baseline("svm", SvmSpecSchema, { keepsRows: true });
+export const logisticRegression = baseline("logisticRegression", LogisticRegressionSpecSchema, { classifierOnly: true, linear: true });
+export const knn = baseline("knn", KnnSpecSchema, { keepsRows: true });
+export const decisionTree = baseline("decisionTree", DecisionTreeSpecSchema, {});
+export const randomForest = baseline("randomForest", RandomForestSpecSchema, {});
+export const naiveBayes = baseline("naiveBayes", NaiveBayesSpecSchema, { classifierOnly: true });
+export const majority = baseline("majority", MajoritySpecSchema, { linear: true });

@@ -1,0 +1,43 @@
+import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
+import { countSequential } from "../../spec/param-count.js";
+import { SequentialSpecSchema, type SequentialSpec } from "./spec.js";
+import type { ModelFamily } from "../family.js";
+import { outputShape } from "../../spec/graph.js";
+import { planOutput } from "../../spec/output-plan.js";
+import { asWritten, headRow, layerRows, namer, toSummary, type NetworkDescription, type SummaryRow } from "../../spec/shape-summary.js";
+import { SpecError } from "../../spec/training-error.js";
+import type { InputGroup } from "../../data/preprocess.js";
+import type { NetworkContext } from "../../spec/network-context.js";
+
+/** The summary from the spec's shapes, as buildSequentialNetwork would build it (shape-summary.ts). */
+function describeSequential(spec: SequentialSpec, groups: InputGroup[], ctx: NetworkContext): NetworkDescription {
+  const last = spec.layers.at(-1);
+  const plan = ctx.keepOutput ? asWritten(last?.type === "dense" ? last.units : undefined, last?.type === "dense" ? last.activation : undefined) : planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
+  const name = namer();
+  const rows: SummaryRow[] = [];
+  let shape = [groups[0]!.width];
+  spec.layers.forEach((layer, i) => {
+    const next = outputShape(layer, [shape]);
+    if (typeof next === "string") throw SpecError.of([{ path: `model.layers[${i}]`, message: next }]);
+    rows.push(...layerRows(layer, name(layer.type, layer.name), [shape], next));
+    shape = next;
+  });
+  rows.push(...headRow(plan, shape.at(-1) ?? 1));
+  return { summary: toSummary(rows), outputMode: plan.mode, warnings: [] };
+}
+
+/** Keras Sequential: a stack of layers on one input. */
+export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema> = {
+  type: "sequential",
+  schema: SequentialSpecSchema,
+  inputs: () => [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }],
+  layers: (spec) => spec.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.type === "dense" ? l.units : undefined })),
+  layersPath: "model.layers",
+  countParams: countSequential,
+  declaredWidths: (_spec, inputWidth, errors) => {
+    if (!inputWidth) errors.push({ path: "inputWidth", message: "give datasetId and target, or the input width" });
+    return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
+  },
+  describe: describeSequential,
+  build: async (spec, groups, ctx) => (await import("../../train/network.js")).buildSequentialNetwork(spec, groups, ctx),
+};

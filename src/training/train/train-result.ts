@@ -1,0 +1,25 @@
+import type { FeatureSelectionResult } from "../job/feature-selection.js";
+import type { Task } from "../data/columns.js";
+import type { CrossValidationReport } from "../evaluate/cv-report.js";
+import type { Diagnosis } from "../evaluate/diagnose.js";
+import type { ModelSummary, StoredArtifacts } from "../formats/tfjs.js";
+import type { Metrics } from "./fit-network.js";
+import type { OutputMode } from "../spec/output-plan.js";
+import type { Preprocessing } from "../data/preprocess.js";
+
+/** What a training run gives back: the model's artifacts, its metrics and history. */
+export interface TrainResult {
+  task: Task;
+  outputMode: OutputMode;
+  preprocessing: Preprocessing;
+  summary: ModelSummary;
+  artifacts: StoredArtifacts;
+  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; baseline?: { family: string; fitSeconds: number; predictMsPer1000Rows?: number } & Record<string, unknown>; resumedAtEpoch?: number; engine?: "mlp-native" | "tfjs"; phases?: Record<string, number>; featureSelection?: FeatureSelectionResult };
+  diagnosis: Diagnosis;
+  history: Record<string, number[]>;
+  epochsRun: number;
+  restoredEpoch?: number;
+  warnings: string[];
+}
+
+export type TrainOutcome = { status: "succeeded"; result: TrainResult } | { status: "interrupted" };
