@@ -21,9 +21,9 @@ import { fileURLToPath } from "node:url";
 import { tfl } from "../src/training/engine/tf.js";
 import { initBackend } from "../src/training/engine/backend.js";
 import { describeNetwork } from "../src/training/job/describe.js";
-import { buildNetwork } from "../src/training/train/network.js";
+import { familyOf } from "../src/training/families/index.js";
 import { summarize, toArtifacts } from "../src/training/formats/tfjs.js";
-import { ModelSpecSchema } from "../src/training/spec/model-spec.js";
+import { ModelSpecSchema } from "../src/training/families/index.js";
 import { ingest } from "../src/datasets/ingest.js";
 import { buildExportFile } from "../src/models/export-build.js";
 import { buildInThread } from "../src/models/export-thread.js";
@@ -51,7 +51,7 @@ async function summary() {
   const ctx = { task: "regression" as const, classes: 0, seed: 1, keepOutput: true };
   const shapes = await watched(() => describeNetwork(spec, groups, ctx));
   const built = await watched(async () => {
-    const net = await buildNetwork(spec, groups, ctx);
+    const net = await familyOf(spec).build(spec, groups, ctx);
     const s = summarize(net.model);
     net.model.dispose();
     return s;

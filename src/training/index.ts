@@ -4,9 +4,10 @@
  * uploads never loads it.
  */
 export { JobRequestSchema, readStoredRequest, type JobRequest } from "./job/job-request.js";
-export { ModelSpecSchema, type ModelSpec } from "./spec/model-spec.js";
+export { ModelSpecSchema, type ModelSpec } from "./families/index.js";
 export { FAMILIES, familyOf, type ModelFamily } from "./families/index.js";
-export { resolveColumns, type ResolvedColumns } from "./data/columns.js";
+export { type ResolvedColumns } from "./data/columns.js";
+export { resolveColumns } from "./job/resolve-columns.js";
 export { checkLimits, checkRequestLimits, estimateInputGroups, type SpecLimits } from "./job/limits.js";
 export { countSpecParams } from "./job/count-spec.js";
 export type { DimLimits } from "./spec/param-count.js";

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ColumnProfile } from "../../tables/profile.js";
-import { resolveColumns } from "./columns.js";
+import { resolveColumns } from "../job/resolve-columns.js";
 import { estimateInputGroups, checkLimits } from "../job/limits.js";
 import { JobRequestSchema } from "../job/job-request.js";
 import { SpecError } from "../spec/training-error.js";

@@ -2,12 +2,12 @@ import type { FieldError } from "../../errors.js";
 import { SpecError } from "../spec/training-error.js";
 import type { ColumnProfile, ColumnType } from "../../tables/profile.js";
 import { checkSettings, columnSettings, type FeatureKind } from "./preprocess.js";
-import type { JobRequest } from "../job/job-request.js";
+import type { RequestBase } from "../spec/request.js";
+import type { DeclaredInput } from "../spec/network-context.js";
 import { LOSSES } from "../spec/training-options.js";
-import type { ModelSpec } from "../spec/model-spec.js";
-import { familyOf } from "../families/index.js";
 
-export type Task = "classification" | "regression";
+import type { Task } from "../spec/network-context.js";
+export type { Task };
 
 /** The columns each model input reads, in the model's input order. */
 export interface ColumnGroup {
@@ -30,18 +30,18 @@ export interface ResolvedColumns {
 const MAX_NUMERIC_CLASSES = 10;
 const MAX_CLASSES = 1000;
 
-type ColumnsRequest = Pick<JobRequest, "target" | "features" | "ignore" | "task" | "columns" | "preprocessing" | "inputs" | "model"> & {
-  training?: Pick<JobRequest["training"], "loss" | "sampleWeight">;
+type ColumnsRequest = Pick<RequestBase, "target" | "features" | "ignore" | "task" | "columns" | "preprocessing" | "inputs"> & {
+  training?: Pick<RequestBase["training"], "loss" | "sampleWeight">;
 };
 
-/** The model's inputs: one for a sequential model, the named ones of a graph or Keras JSON. */
-export function modelInputs(model: ModelSpec): Array<{ name: string; encoding: "onehot" | "index" }> {
-  return familyOf(model).inputs(model);
+/** What the model's family says of the request: its inputs in order, and its own checks' errors. */
+export interface DeclaredModel {
+  inputs: DeclaredInput[];
+  errors: FieldError[];
 }
 
 /** Maps columns to model inputs: `inputs` when given, else every feature to the single input. */
-function groupColumns(req: ColumnsRequest, names: string[], byName: Map<string, ColumnProfile>, errors: FieldError[]): ColumnGroup[] {
-  const declared = modelInputs(req.model);
+function groupColumns(req: ColumnsRequest, declared: DeclaredInput[], names: string[], byName: Map<string, ColumnProfile>, errors: FieldError[]): ColumnGroup[] {
   if (!req.inputs) {
     if (declared.length > 1) {
       errors.push({ path: "inputs", message: `the model has inputs ${declared.map((d) => `"${d.name}"`).join(", ")}: map columns to each with "inputs": {"<input>": ["col", ...]}` });
@@ -93,8 +93,9 @@ function effectiveTypes(req: ColumnsRequest, columns: ColumnProfile[], errors: F
 /**
  * Checks the request's columns against the dataset's profile and decides the task and the
  * feature list. Every problem is reported at once, each with the request path it concerns.
+ * `model` is what the model's family declares (job/resolve-columns.ts asks the registry).
  */
-export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): ResolvedColumns {
+export function resolveColumnsFor(req: ColumnsRequest, columns: ColumnProfile[], model: DeclaredModel): ResolvedColumns {
   const errors: FieldError[] = [];
   const warnings: string[] = [];
   const byName = effectiveTypes(req, columns, errors);
@@ -136,7 +137,7 @@ export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): R
     else if (w.type !== "numeric" || (w.min ?? 0) < 0) errors.push({ path: "training.sampleWeight", message: `"${weight}" must be a numeric column of weights >= 0` });
     else if (weight === req.target) errors.push({ path: "training.sampleWeight", message: "the target cannot be the weights" });
   }
-  errors.push(...(familyOf(req.model).checkRequest?.({ crossValidation: (req as Partial<JobRequest>).crossValidation, training: req.training }) ?? []));
+  errors.push(...model.errors);
   const loss = req.training?.loss;
   if (loss && target && !(LOSSES[task] as readonly string[]).includes(loss)) {
     errors.push({ path: "training.loss", message: `${loss} is not a ${task} loss; use one of ${LOSSES[task].join(", ")}` });
@@ -152,7 +153,7 @@ export function resolveColumns(req: ColumnsRequest, columns: ColumnProfile[]): R
     names = names.filter((n) => byName.get(n)?.type !== "text");
   }
   if (weight && names.includes(weight)) errors.push({ path: "training.sampleWeight", message: `"${weight}" is also a feature: weights are not learned from` });
-  const groups = errors.length ? [] : groupColumns(req, names, byName, errors);
+  const groups = errors.length ? [] : groupColumns(req, model.inputs, names, byName, errors);
   if (groups.length) names = groups.flatMap((g) => g.columns);
   const indexed = new Set(groups.filter((g) => g.encoding === "index").flatMap((g) => g.columns));
   const ids = names.filter((n) => byName.get(n)?.identifier);

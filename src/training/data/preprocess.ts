@@ -1,8 +1,9 @@
-import type { FeatureSelectionResult } from "../job/feature-selection.js";
+import type { InputGroup } from "../spec/network-context.js";
+export type { InputGroup };
 import type { FieldError } from "../../errors.js";
 import { SpecError } from "../spec/training-error.js";
 import { isMissing, parseNumber, TRUE_VALUES, type ColumnType } from "../../tables/profile.js";
-import { DEFAULT_PREPROCESSING, type PreprocessingSpec } from "../spec/preprocessing.js";
+import { DEFAULT_PREPROCESSING, type FeatureSelectionResult, type PreprocessingSpec } from "../spec/preprocessing.js";
 
 /**
  * How raw column values become the model's input vector. Fitted on the training rows only
@@ -23,16 +24,6 @@ export type TargetEncoding =
  * One model input: a contiguous range of the encoded columns. A single-input model has one
  * group; `index` groups hold one categorical column as its category number (for an embedding).
  */
-export interface InputGroup {
-  name: string;
-  columns: string[];
-  encoding: "onehot" | "index";
-  start: number;
-  width: number;
-  /** index groups: categories + 1 (the last number is "unknown"). */
-  vocabulary?: number;
-}
-
 export interface Preprocessing {
   version: 2;
   features: FeatureEncoding[];

@@ -6,21 +6,8 @@ import { learningRate, setLearningRate } from "./tfjs-builders.js";
 import { TrainingError } from "../spec/training-error.js";
 import type { LossName, TrainingOptions } from "../spec/training-options.js";
 import { fastRun, type FastRun } from "./fast/fit-fast.js";
-
-export type EpochLogs = Record<string, number>;
-
-export interface FitData {
-  /** One tensor per model input. */
-  x: tf.Tensor2D[];
-  y: tf.Tensor2D;
-  validation?: [tf.Tensor2D[], tf.Tensor2D];
-  /** Weight per class index, for `classWeight`. */
-  classWeight?: Record<number, number>;
-  /** Weight per training row (class weights already folded in); trains through weightedEpoch. */
-  sampleWeight?: Float32Array;
-  /** The compiled loss by its Keras name: lets the MLP fast path take the model when it can. */
-  loss?: LossName;
-}
+import type { EpochLogs, FitData } from "./fit-data.js";
+export type { EpochLogs, FitData };
 
 export interface FitHooks {
   /** Called after every epoch (0-based) with Keras-style logs; return false to stop now. */

@@ -4,7 +4,6 @@
  */
 import { tf, tfl } from "./tf.js";
 import type { Activation, LayerSpec, MergeSpec, NodeLayerSpec, RegularizerSpec } from "../spec/layers.js";
-import type { SequentialSpec } from "../families/sequential/spec.js";
 import type { z } from "zod";
 import type { LossName, MetricSchema, OptimizerSpec } from "../spec/training-options.js";
 import type { OutputPlan } from "../spec/output-plan.js";
@@ -104,7 +103,7 @@ function buildLayer(spec: NodeLayerSpec, name: string, seed: number, inputShape?
 }
 
 /** Builds the Sequential network over `inputs` encoded features, output layer included. */
-export function buildSequential(spec: SequentialSpec, inputs: number, plan: OutputPlan, seed: number): tfl.Sequential {
+export function buildSequential(spec: { layers: LayerSpec[] }, inputs: number, plan: OutputPlan, seed: number): tfl.Sequential {
   const model = tfl.sequential();
   const name = namer();
   spec.layers.forEach((layer, i) => {

@@ -1,4 +1,4 @@
-import type { Metrics } from "../train/fit-network.js";
+import type { Metrics } from "./metrics.js";
 
 export interface CrossValidationReport {
   folds: number;

@@ -110,3 +110,6 @@ export function regressionMetrics(pred: Float32Array, truth: Float64Array): Regr
   const mse = safe(se, n);
   return { n, loss: mse, mse, mae: safe(ae, n), rmse: Math.sqrt(mse), r2: ss === 0 ? 0 : 1 - se / ss };
 }
+
+/** A model's metrics on one part of the data. */
+export type Metrics = ClassificationMetrics | RegressionMetrics;

@@ -2,33 +2,28 @@ import type { PhaseClock } from "../engine/phase-clock.js";
 import type { FieldError } from "../../errors.js";
 import type { z } from "zod";
 import type { DimLimits } from "../spec/param-count.js";
-import type { InputGroup } from "../data/preprocess.js";
+import type { DeclaredInput, InputGroup } from "../spec/network-context.js";
+export type { DeclaredInput };
 import type { NetworkContext } from "../spec/network-context.js";
 import type { Network } from "../train/network.js";
 import type { ResolvedColumns } from "../data/columns.js";
 import type { FitHooks } from "../engine/fit.js";
 import type { Selected } from "../data/prepare.js";
-import type { JobRequest } from "../job/job-request.js";
+import type { RequestOf } from "../spec/request.js";
 import type { SplitIndices } from "../data/split.js";
 import type { TrainOutcome } from "../train/train-result.js";
 import type { NetworkDescription } from "../spec/shape-summary.js";
 
 /** What a family's own training entry gets: the selected rows, the split, the hooks. */
-export interface FamilyTrainRun {
+export interface FamilyTrainRun<S extends { type: string } = { type: string }> {
   sel: Selected;
   resolved: ResolvedColumns;
-  req: JobRequest;
+  req: RequestOf<S>;
   parts: SplitIndices;
   hooks: FitHooks;
   warnings: string[];
   /** Charges the run's phases (prepare, fit, evaluate, export) for the job's metrics. */
   clock: PhaseClock;
-}
-
-/** A model input as the family declares it (before any column is mapped to it). */
-export interface DeclaredInput {
-  name: string;
-  encoding: "onehot" | "index";
 }
 
 /**
@@ -40,6 +35,11 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
   type: S["type"];
   /** The family's zod schema (versioned by its `specVersion`). */
   schema: Schema;
+  /**
+   * Steps from each older `specVersion` of this family's specs to the next (Ludwig's upgrade on
+   * load): `upgrades[0]` takes a v1 spec to v2, and so on. Empty while the family is at v1.
+   */
+  upgrades?: Array<(stored: Record<string, unknown>) => Record<string, unknown>>;
   /** The model's inputs, in its input order. */
   inputs(spec: S): DeclaredInput[];
   /** Each layer with the path it was written at and its units, for MAX_LAYERS / MAX_UNITS. */
@@ -58,7 +58,7 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
    * A training entry of the family's own, for models not fitted by gradient descent (the ELM);
    * without one, the job trains the built network with the epoch loop (train-job.ts).
    */
-  train?(run: FamilyTrainRun): Promise<TrainOutcome>;
+  train?(run: FamilyTrainRun<S>): Promise<TrainOutcome>;
   /**
    * Models whose cost grows with the rows squared or that keep the rows (SVM, kNN): job creation
    * refuses datasets over MAX_KERNEL_ROWS for them.
@@ -69,6 +69,8 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
    * initializer, since the API describes every spec it is sent. Throws SpecError as `build` would.
    */
   describe(spec: S, groups: InputGroup[], ctx: NetworkContext): NetworkDescription | Promise<NetworkDescription>;
+  /** Registers the family's own tfjs layer classes, so its stored networks load (tfjs's class registry). */
+  registerLayers?(): Promise<unknown>;
   /** The tfjs network over the input groups, with an output fitting the target. */
   build(spec: S, groups: InputGroup[], ctx: NetworkContext): Promise<Network>;
 }

@@ -9,16 +9,38 @@ import { sequential } from "./sequential/index.js";
 /** The model families, one line each: the `type` of a model spec picks its entry. */
 export const FAMILIES = { sequential, functional, keras, elm, svm, logisticRegression, knn, decisionTree, randomForest, naiveBayes, majority } as const;
 
-/** The `model` field of a job: a discriminated union on `type` of the families' schemas. */
-export const ModelSpecSchema = z.discriminatedUnion("type", [
-  sequential.schema, functional.schema, keras.schema, elm.schema,
-  svm.schema, logisticRegression.schema, knn.schema, decisionTree.schema, randomForest.schema, naiveBayes.schema, majority.schema,
-]);
+type Schema = (typeof FAMILIES)[keyof typeof FAMILIES]["schema"];
+
+/** The `model` field of a job: a discriminated union on `type` of the registered families' schemas. */
+export const ModelSpecSchema = z.discriminatedUnion("type", Object.values(FAMILIES).map((f) => f.schema) as [Schema, ...Schema[]]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
-/** The family of a spec. */
+/**
+ * The family of a spec. The cast is the one place a spec's type meets its entry: TypeScript
+ * cannot tie `FAMILIES[spec.type]` to `S` (a correlated union), while the discriminated union
+ * the spec was parsed with guarantees it.
+ */
 export function familyOf<S extends ModelSpec>(spec: S): ModelFamily<S> {
   return FAMILIES[spec.type as ModelSpec["type"]] as unknown as ModelFamily<S>;
+}
+
+/** The family registered for a `type`, if any (a stored model's type, a query parameter). */
+export function familyNamed(type: string): ModelFamily<ModelSpec> | undefined {
+  return Object.hasOwn(FAMILIES, type) ? familyOf({ type } as ModelSpec) : undefined;
+}
+
+/**
+ * A stored model spec brought up to its family's current `specVersion`, one step a version,
+ * with only its own family's steps (Ludwig's upgrade on load). Unknown types pass through for the
+ * schema to report.
+ */
+export function upgradeSpec(stored: unknown, families: Record<string, { upgrades?: ModelFamily<ModelSpec>["upgrades"] }> = FAMILIES): unknown {
+  if (typeof stored !== "object" || stored === null) return stored;
+  let spec = stored as Record<string, unknown>;
+  const type = spec.type;
+  const steps = typeof type === "string" && Object.hasOwn(families, type) ? (families[type]!.upgrades ?? []) : [];
+  for (let v = typeof spec.specVersion === "number" ? spec.specVersion : 1; v >= 1 && v - 1 < steps.length; v++) spec = steps[v - 1]!(spec);
+  return spec;
 }
 
 export type { DeclaredInput, ModelFamily } from "./family.js";

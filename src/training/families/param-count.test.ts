@@ -3,16 +3,16 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { initBackend } from "../engine/backend.js";
 import { describeNetwork } from "../job/describe.js";
-import { buildNetwork } from "../train/network.js";
+import { familyOf } from "./index.js";
 import { summarize } from "../formats/tfjs.js";
 import { normalizeKeras } from "./keras/json.js";
 import { countSpecParams } from "../job/count-spec.js";
 import type { DimLimits } from "../spec/param-count.js";
 import type { InputGroup } from "../data/preprocess.js";
-import { ModelSpecSchema, type ModelSpec } from "../spec/model-spec.js";
+import { ModelSpecSchema, type ModelSpec } from "./index.js";
 import type { NetworkContext } from "../spec/network-context.js";
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/keras/${name}`, import.meta.url), "utf8"));
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../test/fixtures/keras/${name}`, import.meta.url), "utf8"));
 const dims: DimLimits = { maxUnits: 8192, maxInputWidth: 65536 };
 const group = (name: string, width: number, extra: Partial<InputGroup> = {}): InputGroup => ({ name, columns: [], encoding: "onehot", start: 0, width, ...extra });
 
@@ -25,7 +25,7 @@ async function both(raw: unknown, groups: InputGroup[], ctx: NetworkContext) {
   const spec = ModelSpecSchema.parse(raw) as ModelSpec;
   const counted = countSpecParams(spec, groups, ctx, dims);
   assert.deepEqual(counted.errors, []);
-  const network = await buildNetwork(spec, groups, ctx);
+  const network = await familyOf(spec).build(spec, groups, ctx);
   const built = summarize(network.model);
   network.model.dispose();
   const described = await describeNetwork(spec, groups, ctx);

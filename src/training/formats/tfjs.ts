@@ -1,6 +1,5 @@
 import { tf, tfl } from "../engine/tf.js";
 import type { StoredArtifacts } from "./model-json.js";
-import "../families/elm/layers.js"; // registers the ELM's custom layers so stored ELMs load
 
 export type { StoredArtifacts } from "./model-json.js";
 
@@ -21,6 +20,7 @@ export async function toArtifacts(model: tfl.LayersModel): Promise<StoredArtifac
   return { topology: saved.modelTopology as object, weightSpecs: saved.weightSpecs, weightData: Buffer.from(bytes) };
 }
 
+/** A stored network as a tfjs model. Custom layer classes must be registered first (job/runtime.ts does). */
 export async function loadStored(a: StoredArtifacts): Promise<tfl.LayersModel> {
   const buf = a.weightData;
   const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;

@@ -3,7 +3,7 @@ import { familyOf } from "../families/index.js";
 import type { NetworkContext } from "../spec/network-context.js";
 import type { DimLimits, SpecCount } from "../spec/param-count.js";
 import type { InputGroup } from "../data/preprocess.js";
-import type { ModelSpec } from "../spec/model-spec.js";
+import type { ModelSpec } from "../families/index.js";
 
 function checkInputs(groups: InputGroup[], dims: DimLimits, errors: FieldError[]): void {
   for (const g of groups) {

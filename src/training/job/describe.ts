@@ -1,5 +1,5 @@
 import type { InputGroup } from "../data/preprocess.js";
-import type { ModelSpec } from "../spec/model-spec.js";
+import type { ModelSpec } from "../families/index.js";
 import type { NetworkContext } from "../spec/network-context.js";
 import { familyOf } from "../families/index.js";
 import type { NetworkDescription } from "../spec/shape-summary.js";

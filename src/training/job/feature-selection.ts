@@ -10,20 +10,10 @@
  */
 import type { ResolvedColumns } from "../data/columns.js";
 import type { Selected } from "../data/prepare.js";
-import type { FeatureSelectionSpec, PreprocessingSpec } from "../spec/preprocessing.js";
+import type { FeatureScore, FeatureSelectionResult, FeatureSelectionSpec, PreprocessingSpec } from "../spec/preprocessing.js";
+export type { FeatureScore, FeatureSelectionResult };
 import { modelScores } from "./model-scores.js";
 import { SpecError } from "../spec/training-error.js";
-
-export interface FeatureScore {
-  name: string;
-  score: number;
-}
-
-export interface FeatureSelectionResult {
-  method: FeatureSelectionSpec["method"];
-  kept: FeatureScore[];
-  dropped: FeatureScore[];
-}
 
 const BINS = 10;
 

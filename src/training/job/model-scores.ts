@@ -17,7 +17,7 @@ import { encodeParts, type Selected } from "../data/prepare.js";
 import { inputNames } from "../data/preprocess.js";
 import { mulberry32, shuffleInPlace } from "../engine/rng.js";
 import type { PreprocessingSpec } from "../spec/preprocessing.js";
-import type { FeatureScore } from "./feature-selection.js";
+import type { FeatureScore } from "../spec/preprocessing.js";
 
 export function modelScores(sel: Selected, resolved: ResolvedColumns, rows: number[], method: "l1" | "permutation", preprocessing: PreprocessingSpec, seed: number): FeatureScore[] {
   const shuffled = shuffleInPlace([...rows], mulberry32(seed ^ 0x51ed));

@@ -1,10 +1,11 @@
 import type { ColumnProfile } from "../../tables/profile.js";
 import type { Table } from "../../tables/read-table.js";
-import { resolveColumns, type ResolvedColumns } from "../data/columns.js";
+import type { ResolvedColumns } from "../data/columns.js";
+import { resolveColumns } from "./resolve-columns.js";
 import { encodeParts, selectRows, type Part, type Selected } from "../data/prepare.js";
 import { SCALE_FREE_LOSSES } from "../spec/training-options.js";
 import type { FitHooks } from "../engine/fit.js";
-import { fitOnce, type Metrics } from "../train/fit-network.js";
+import { fitOnce, type BuildNetwork, type Metrics } from "../train/fit-network.js";
 import { foldTargetScale, summarize, toArtifacts } from "../formats/tfjs.js";
 import type { JobRequest } from "./job-request.js";
 import { diagnose, priorLoss, type Diagnosis } from "../evaluate/diagnose.js";
@@ -54,6 +55,9 @@ function phaseHooks(hooks: FitHooks) {
  * Trains one job end to end on an in-memory table: columns, split (or k-fold CV and a refit),
  * preprocessing, network, fit, evaluation and export. Knows nothing of HTTP, queues or storage.
  */
+/** The network a request's model family builds. */
+const buildOf = (req: JobRequest): BuildNetwork => (groups, ctx) => familyOf(req.model).build(req.model, groups, ctx);
+
 export function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks, clock = phaseClock()): Promise<TrainOutcome> {
   return withSeededRandom(req.training.seed, () => train(table, req, columns, hooks, clock));
 }
@@ -97,7 +101,7 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   // Checkpoints cover the single fit; a cross-validated job restarts its folds on a retry.
   const { onCheckpoint, checkpointEvery, resume, stopRequested } = hooks;
   const hooksFinal = crossValidation ? phase() : { ...phase(), onCheckpoint, checkpointEvery, resume, stopRequested };
-  const fitted = await fitOnce(data, req, hooksFinal, epochs);
+  const fitted = await fitOnce(data, buildOf(req), req.training, hooksFinal, epochs);
   clock.lap("fit");
   try {
     if (fitted.fit.interrupted) return { status: "interrupted" };
@@ -146,7 +150,7 @@ async function crossValidate(sel: Selected, resolved: ResolvedColumns, req: JobR
     const parts = { train: folds.filter((_, g) => g !== f).flat(), validation: folds[f]!, test: [] };
     const data = encodeParts(sel, resolved, req.preprocessing, parts, scaleTarget(req));
     const hooks = phase(f + 1);
-    const fitted = await fitOnce(data, req, hooks);
+    const fitted = await fitOnce(data, buildOf(req), req.training, hooks);
     try {
       if (fitted.fit.interrupted) return undefined;
       perFold.push({ metrics: fitted.evaluate(data.validation)!, history: fitted.fit.history, epochs: fitted.fit.restoredEpoch ?? fitted.fit.epochsRun });

@@ -1,16 +1,5 @@
 import type { FieldError } from "../../errors.js";
 import type { NodeLayerSpec } from "./layers.js";
-import type { FunctionalSpec } from "../families/functional/spec.js";
-import type { SequentialSpec } from "../families/sequential/spec.js";
-
-/** A network as a graph of named layer nodes; sequential specs become a chain. */
-export interface Graph {
-  inputs: Array<{ name: string; encoding: "onehot" | "index"; width?: number }>;
-  nodes: Array<{ name: string; layer: NodeLayerSpec; inputs: string[] }>;
-  output: string;
-  /** Where each node sits in the request, for error paths (`model.nodes[3]`, `model.layers[1]`). */
-  paths: Map<string, string>;
-}
 
 export const SEQUENTIAL_INPUT = "input";
 const MERGES = new Set(["concatenate", "add", "multiply", "average", "maximum", "minimum"]);
@@ -19,21 +8,11 @@ export function isMerge(layer: NodeLayerSpec): boolean {
   return MERGES.has(layer.type);
 }
 
-export function sequentialGraph(spec: SequentialSpec): Graph {
-  const paths = new Map<string, string>();
-  const nodes = spec.layers.map((layer, i) => {
-    const name = `layer_${i}`;
-    paths.set(name, `model.layers[${i}]`);
-    return { name, layer, inputs: [i === 0 ? SEQUENTIAL_INPUT : `layer_${i - 1}`] };
-  });
-  return { inputs: [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }], nodes, output: nodes.at(-1)?.name ?? SEQUENTIAL_INPUT, paths };
-}
-
-export function functionalGraph(spec: FunctionalSpec): Graph {
-  const paths = new Map<string, string>();
-  spec.inputs.forEach((input, i) => paths.set(input.name, `model.inputs[${i}]`));
-  spec.nodes.forEach((node, i) => paths.set(node.name, `model.nodes[${i}]`));
-  return { inputs: spec.inputs, nodes: spec.nodes, output: spec.outputs[0]!, paths };
+/** A layer graph as a functional spec writes it (the functional family's spec is one). */
+export interface GraphSpec {
+  inputs: Array<{ name: string; encoding?: "onehot" | "index"; width?: number }>;
+  nodes: Array<{ name: string; layer: NodeLayerSpec; inputs: string[] }>;
+  outputs: string[];
 }
 
 /**
@@ -41,7 +20,7 @@ export function functionalGraph(spec: FunctionalSpec): Graph {
  * axis) from the input widths: unknown names, duplicates, cycles, dangling nodes, arity and
  * shape mismatches, each reported at the node. Returns the shapes when there are no errors.
  */
-export function checkGraph(spec: FunctionalSpec, widths?: Map<string, number>): { errors: FieldError[]; shapes: Map<string, number[]> } {
+export function checkGraph(spec: GraphSpec, widths?: Map<string, number>): { errors: FieldError[]; shapes: Map<string, number[]> } {
   const errors: FieldError[] = [];
   const seen = new Map<string, string>();
   const all = [...spec.inputs.map((x, i) => ({ name: x.name, path: `model.inputs[${i}].name` })), ...spec.nodes.map((n, i) => ({ name: n.name, path: `model.nodes[${i}].name` }))];

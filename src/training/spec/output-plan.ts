@@ -1,4 +1,4 @@
-import type { Task } from "../data/columns.js";
+import type { Task } from "./network-context.js";
 import type { LayerSpec } from "./layers.js";
 import type { LossName } from "./training-options.js";
 

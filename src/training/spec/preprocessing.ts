@@ -44,3 +44,15 @@ export const PreprocessingSchema = z.strictObject({
 });
 export type PreprocessingSpec = z.infer<typeof PreprocessingSchema>;
 export const DEFAULT_PREPROCESSING: PreprocessingSpec = PreprocessingSchema.parse({});
+
+/** A feature and its score under preprocessing.featureSelection (higher is more useful). */
+export interface FeatureScore {
+  name: string;
+  score: number;
+}
+
+export interface FeatureSelectionResult {
+  method: FeatureSelectionSpec["method"];
+  kept: FeatureScore[];
+  dropped: FeatureScore[];
+}

@@ -1,16 +1,19 @@
 import { tf, type tfl } from "../engine/tf.js";
 import { buildOptimizer, tfjsLoss, tfjsMetrics } from "../engine/tfjs-builders.js";
 import type { OutputPlan } from "../spec/output-plan.js";
-import { buildNetwork } from "./network.js";
-import { DEFAULT_LOSS, LOSSES_BY_MODE, type LossName } from "../spec/training-options.js";
+import type { Network } from "./network.js";
+import type { InputGroup, NetworkContext } from "../spec/network-context.js";
+import { DEFAULT_LOSS, LOSSES_BY_MODE, type LossName, type TrainingOptions } from "../spec/training-options.js";
 import { fitModel, type FitHooks, type FitOutcome } from "../engine/fit.js";
-import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from "../evaluate/metrics.js";
+import { classificationMetrics, regressionMetrics, type Metrics } from "../evaluate/metrics.js";
 import { inputTensors, predictMatrix } from "../evaluate/predict.js";
 import type { Part, PreparedData } from "../data/prepare.js";
-import type { JobRequest } from "../job/job-request.js";
 import { TrainingError } from "../spec/training-error.js";
 
-export type Metrics = ClassificationMetrics | RegressionMetrics;
+export type { Metrics };
+
+/** Builds the network a family describes over the input groups (the family's `build`). */
+export type BuildNetwork = (groups: InputGroup[], ctx: NetworkContext) => Promise<Network>;
 
 export interface Fitted {
   model: tfl.LayersModel;
@@ -45,8 +48,8 @@ function rowWeights(part: Part, classWeight?: Record<number, number>): Float32Ar
 }
 
 /** Keras's `balanced` weights n / (classes * count), or the given weights by label name. */
-function classWeights(req: JobRequest, labels: string[], train: Part): Record<number, number> | undefined {
-  const spec = req.training.classWeight;
+function classWeights(training: TrainingOptions, labels: string[], train: Part): Record<number, number> | undefined {
+  const spec = training.classWeight;
   if (!spec) return undefined;
   if (spec === "balanced") {
     const counts = labels.map(() => 0);
@@ -58,17 +61,15 @@ function classWeights(req: JobRequest, labels: string[], train: Part): Record<nu
   return Object.fromEntries(labels.map((l, i) => [i, spec[l] ?? 1]));
 }
 
-/** Which losses each output can train with (Keras would fail or learn nonsense otherwise). */
-
 /**
  * Builds, compiles and fits one network on `data.train` (validating on `data.validation` when
  * it has rows). The caller owns the returned model and disposes it.
  */
-export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHooks, epochs = req.training.epochs): Promise<Fitted> {
+export async function fitOnce(data: PreparedData, build: BuildNetwork, training: TrainingOptions, hooks: FitHooks, epochs = training.epochs): Promise<Fitted> {
   const labels = data.preprocessing.target.task === "classification" ? data.preprocessing.target.labels : [];
   const groups = data.preprocessing.groups;
-  const { model, plan, warnings } = await buildNetwork(req.model, groups, { task: data.task, classes: labels.length, loss: req.training.loss, seed: req.training.seed });
-  const loss = req.training.loss ?? DEFAULT_LOSS[plan.mode];
+  const { model, plan, warnings } = await build(groups, { task: data.task, classes: labels.length, loss: training.loss, seed: training.seed });
+  const loss = training.loss ?? DEFAULT_LOSS[plan.mode];
   if (!LOSSES_BY_MODE[plan.mode].has(loss)) {
     model.dispose();
     throw new TrainingError("invalid_loss", `loss ${loss} does not fit a ${plan.mode} output (${plan.units} units); use ${[...LOSSES_BY_MODE[plan.mode]].join(", ")}`);
@@ -82,12 +83,12 @@ export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHoo
   };
   try {
     model.compile({
-      optimizer: buildOptimizer(req.training.optimizer),
+      optimizer: buildOptimizer(training.optimizer),
       loss: tfjsLoss(loss) as string,
-      metrics: tfjsMetrics(req.training.metrics ?? (data.task === "classification" ? ["accuracy"] : ["mae"])),
+      metrics: tfjsMetrics(training.metrics ?? (data.task === "classification" ? ["accuracy"] : ["mae"])),
     });
     const [x, y] = pair(data.train);
-    const classWeight = data.task === "classification" ? classWeights(req, labels, data.train) : undefined;
+    const classWeight = data.task === "classification" ? classWeights(training, labels, data.train) : undefined;
     const fit = await fitModel(
       model,
       {
@@ -96,7 +97,7 @@ export async function fitOnce(data: PreparedData, req: JobRequest, hooks: FitHoo
         ...(data.train.weight ? { sampleWeight: rowWeights(data.train, classWeight) } : { classWeight }),
         loss,
       },
-      { ...req.training, epochs },
+      { ...training, epochs },
       hooks,
     );
     const evaluate = (p: Part): Metrics | undefined => {

@@ -1,4 +1,4 @@
-import type { FeatureSelectionResult } from "../job/feature-selection.js";
+import type { FeatureSelectionResult } from "../spec/preprocessing.js";
 import type { Task } from "../data/columns.js";
 import type { CrossValidationReport } from "../evaluate/cv-report.js";
 import type { Diagnosis } from "../evaluate/diagnose.js";

@@ -2,7 +2,7 @@
 import type { tfl } from "../tf.js";
 import { epochSeed } from "../rng.js";
 import type { LossName, TrainingOptions } from "../../spec/training-options.js";
-import type { EpochLogs, FitData } from "../fit.js";
+import type { EpochLogs, FitData } from "../fit-data.js";
 import { FastTrainer } from "./trainer.js";
 
 export interface FastRun {

@@ -7,7 +7,7 @@
 import { tf, type tfl } from "../tf.js";
 import { fastPlan, OP, type FastPlan } from "./plan.js";
 import type { LossName, OptimizerSpec } from "../../spec/training-options.js";
-import type { EpochLogs } from "../fit.js";
+import type { EpochLogs } from "../fit-data.js";
 import { nativeAddon, type NativeAddon } from "../native.js";
 import { replaceOptimizerState } from "../checkpoint.js";
 

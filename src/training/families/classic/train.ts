@@ -3,7 +3,7 @@ import { tf, tfl } from "../../engine/tf.js";
 import { diagnose } from "../../evaluate/diagnose.js";
 import { classificationMetrics, regressionMetrics } from "../../evaluate/metrics.js";
 import { summarize, toArtifacts } from "../../formats/tfjs.js";
-import type { Metrics } from "../../train/fit-network.js";
+import type { Metrics } from "../../evaluate/metrics.js";
 import type { OutputMode } from "../../spec/output-plan.js";
 import { predictMatrix } from "../../evaluate/predict.js";
 import { encodeParts, type Part } from "../../data/prepare.js";

@@ -1,5 +1,5 @@
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
-import { countElm } from "../../spec/param-count.js";
+import { countElm } from "./count.js";
 import { candidateSizes, ElmSpecSchema, type ElmSpec } from "./spec.js";
 import type { ModelFamily } from "../family.js";
 import { elmOutput } from "../../spec/output-plan.js";
@@ -44,5 +44,6 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
   plannedSteps: (spec) => (typeof spec.hiddenUnits === "number" ? 1 : new Set(spec.hiddenUnits.search).size),
   train: async ({ sel, resolved, req, parts, hooks, warnings, clock }) => (await import("./train-elm.js")).trainElm(sel, resolved, req, parts, hooks, warnings, clock),
   describe: (spec, groups, ctx) => describeElmShape(spec, groups[0]!.width, ctx),
-  build: async (spec, groups, ctx) => (await import("../../train/network.js")).describeElm(spec, groups[0]!.width, ctx),
+  registerLayers: () => import("./layers.js"),
+  build: async (spec, groups, ctx) => (await import("./build.js")).describeElm(spec, groups[0]!.width, ctx),
 };

@@ -6,11 +6,11 @@ import { diagnose } from "../../evaluate/diagnose.js";
 import { classificationMetrics, regressionMetrics } from "../../evaluate/metrics.js";
 import { summarize, toArtifacts } from "../../formats/tfjs.js";
 import type { FitHooks } from "../../engine/fit.js";
-import type { Metrics } from "../../train/fit-network.js";
+import type { Metrics } from "../../evaluate/metrics.js";
 import { predictMatrix } from "../../evaluate/predict.js";
 import { encodeParts, type Part, type Selected } from "../../data/prepare.js";
 import type { ElmSpec } from "./spec.js";
-import type { JobRequest } from "../../job/job-request.js";
+import type { RequestOf } from "../../spec/request.js";
 import type { SplitIndices } from "../../data/split.js";
 import type { TrainOutcome } from "../../train/train-result.js";
 import { plattScaling, temperature } from "./calibrate.js";
@@ -33,8 +33,8 @@ function targetsOf(part: Part, mode: OutputMode, k: number, scale?: { mean: numb
  * closed form, calibrate scores into probabilities, and export a plain TF.js model:
  * Dense(hidden, activation) holding W and b, then Dense(outputs) holding beta.
  */
-export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: JobRequest, parts: SplitIndices, hooks: FitHooks, warnings: string[], clock = phaseClock()): Promise<TrainOutcome> {
-  const spec = req.model as ElmSpec;
+export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: RequestOf<ElmSpec>, parts: SplitIndices, hooks: FitHooks, warnings: string[], clock = phaseClock()): Promise<TrainOutcome> {
+  const spec = req.model;
   if (resolved.groups.length !== 1) throw new Error("an ELM has one input");
   const data = encodeParts(sel, resolved, req.preprocessing, parts, true);
   clock.lap("prepare");

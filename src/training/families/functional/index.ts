@@ -1,4 +1,4 @@
-import { countFunctional } from "../../spec/param-count.js";
+import { countFunctional } from "./count.js";
 import { FunctionalSpecSchema, type FunctionalSpec } from "./spec.js";
 import type { ModelFamily } from "../family.js";
 import { checkGraph, isMerge } from "../../spec/graph.js";
@@ -67,5 +67,5 @@ export const functional: ModelFamily<FunctionalSpec, typeof FunctionalSpecSchema
       return { name: x.name, width: x.width ?? 1 };
     }),
   describe: describeFunctional,
-  build: async (spec, groups, ctx) => (await import("../../train/network.js")).buildFunctional(spec, groups, ctx),
+  build: async (spec, groups, ctx) => (await import("./build.js")).buildFunctional(spec, groups, ctx),
 };

@@ -66,5 +66,5 @@ export const keras: ModelFamily<KerasSpec, typeof KerasSpecSchema> = {
     if (plan.append && last) warnings.push(`the Keras model ends in ${last.type} "${last.name}", which does not fit the target: an output layer (${plan.units} ${plan.mode}) was appended`);
     return { summary: toSummary([...k.rows, ...headRow(plan, k.outputWidth ?? 1)]), outputMode: plan.mode, warnings };
   },
-  build: async (spec, groups, ctx) => (await import("../../train/network.js")).buildKeras(spec.modelTopology, groups, ctx),
+  build: async (spec, groups, ctx) => (await import("./build.js")).buildKeras(spec.modelTopology, groups, ctx),
 };

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { normalizeKeras, setInputWidths } from "./json.js";
 import { SpecError } from "../../spec/training-error.js";
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/keras/${name}`, import.meta.url), "utf8"));
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../../test/fixtures/keras/${name}`, import.meta.url), "utf8"));
 const layersOf = (t: ReturnType<typeof normalizeKeras>) => (t.json.config as { layers: Array<Record<string, any>> }).layers;
 
 describe("normalizeKeras", () => {

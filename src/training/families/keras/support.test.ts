@@ -1,7 +1,7 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../engine/tf.js";
-import "../../formats/tfjs.js"; // registers the ELM's layers, as in a worker
+import "../elm/layers.js"; // registers the ELM's layers, as loading a stored network does (job/runtime.ts)
 import { initializerProblem, TFJS_CLASSES } from "./support.js";
 
 it("lists exactly the classes tfjs's serialization registry holds", () => {

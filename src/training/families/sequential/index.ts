@@ -1,5 +1,5 @@
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
-import { countSequential } from "../../spec/param-count.js";
+import { countSequential } from "./count.js";
 import { SequentialSpecSchema, type SequentialSpec } from "./spec.js";
 import type { ModelFamily } from "../family.js";
 import { outputShape } from "../../spec/graph.js";
@@ -39,5 +39,5 @@ export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema
     return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
   },
   describe: describeSequential,
-  build: async (spec, groups, ctx) => (await import("../../train/network.js")).buildSequentialNetwork(spec, groups, ctx),
+  build: async (spec, groups, ctx) => (await import("./build.js")).buildSequentialNetwork(spec, groups, ctx),
 };

@@ -1,0 +1,13 @@
+import type { ColumnProfile } from "../../tables/profile.js";
+import { resolveColumnsFor, type ResolvedColumns } from "../data/columns.js";
+import type { RequestBase } from "../spec/request.js";
+import { familyOf, type ModelSpec } from "../families/index.js";
+
+type Request = Parameters<typeof resolveColumnsFor>[0] & { model: ModelSpec; crossValidation?: RequestBase["crossValidation"] };
+
+/** resolveColumns with the inputs and request checks of the request's model family. */
+export function resolveColumns(req: Request, columns: ColumnProfile[]): ResolvedColumns {
+  const family = familyOf(req.model);
+  const errors = family.checkRequest?.({ crossValidation: req.crossValidation, training: req.training }) ?? [];
+  return resolveColumnsFor(req, columns, { inputs: family.inputs(req.model), errors });
+}
