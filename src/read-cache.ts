@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { JobListener } from "./jobs/job-listener.js";
+import type { JobListener } from "./job-listener.js";
 import { ByteLru } from "./lru.js";
 
 /** One cached read: whose it is, the response's JSON text and its ETag. */

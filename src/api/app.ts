@@ -14,7 +14,7 @@ import { createDb, type Db } from "../db.js";
 import { createFlowProducer, TrainQueues } from "../queue.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { JobService } from "../jobs/job-service.js";
-import { JobListener } from "../jobs/job-listener.js";
+import { JobListener } from "../job-listener.js";
 import { JobReads } from "../jobs/job-reads.js";
 import { ReadCache } from "../read-cache.js";
 import { ModelReads } from "../models/model-reads.js";

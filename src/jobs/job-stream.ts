@@ -1,7 +1,7 @@
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
-import type { JobListener } from "./job-listener.js";
+import type { JobListener } from "../job-listener.js";
 import type { JobService } from "./job-service.js";
 import { FINAL_STATUSES } from "./job-view.js";
 

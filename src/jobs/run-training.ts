@@ -6,7 +6,7 @@ import type { ColumnProfile } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { TableCache } from "../datasets/table-cache.js";
 import { CheckpointStore } from "./checkpoint-store.js";
-import { WeightStore } from "../models/weight-store.js";
+import { WeightStore } from "../weight-store.js";
 import { remainingStorage } from "../storage-quota.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
 import { specLimits, type Config } from "../config.js";

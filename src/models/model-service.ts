@@ -7,7 +7,7 @@ import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ByteLru } from "../lru.js";
 import { argmax, BASELINE_FORMAT, decodeBaseline, encodeRow, modelJson, ModelSummarySchema, predictBaseline, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
-import { WeightStore } from "./weight-store.js";
+import { WeightStore } from "../weight-store.js";
 import { ownField } from "../tables/jsonl.js";
 import { buildInThread } from "./export-thread.js";
 

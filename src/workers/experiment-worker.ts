@@ -4,7 +4,7 @@ import type { Db } from "../db.js";
 import { delayWhileDatabaseDown } from "./db-retry.js";
 import { Queue } from "bullmq";
 import { ensureQueued, runExperimentStep } from "../experiments/experiment-step.js";
-import { reconcileExperiments } from "../jobs/reconciler.js";
+import { reconcileExperiments } from "../experiments/reconcile.js";
 import { createFlowProducer, EXPERIMENT_QUEUE, redisConnection, type ExperimentPayload } from "../queue.js";
 
 /**
