@@ -88,10 +88,10 @@ async function exportFirst() {
   const preprocessing = {
     version: 2, features: names.map((name) => ({ name, kind: "numeric", scaling: "standardize", missing: "mean", offset: 0, divisor: 1, fill: 0 })),
     inputs: names, groups: [{ name: "input", columns: names, encoding: "onehot", start: 0, width: 4 }],
-    target: { name: "y", task: "classification", labels: ["0", "1", "2"] }, outputMode: "softmax",
+    target: { name: "y", task: "classification", labels: ["0", "1", "2"] }, outputMode: "softmax", task: "classification",
   };
   const pieces = () => Array.from({ length: Math.ceil(a.weightData.length / 2 ** 20) }, (_, i) => Uint8Array.prototype.slice.call(a.weightData, i * 2 ** 20, (i + 1) * 2 ** 20));
-  const task = () => ({ format: "onnx" as const, baseline: false, artifacts: { topology: a.topology, weightSpecs: a.weightSpecs }, pieces: pieces(), preprocessing, meta: { modelId: "m", jobId: "j", target: "y" } });
+  const task = () => ({ format: "onnx" as const, type: "sequential", artifacts: { topology: a.topology, weightSpecs: a.weightSpecs }, pieces: pieces(), preprocessing, meta: { modelId: "m", jobId: "j", target: "y" } });
   const inThread = await watched(() => buildInThread(async () => task()));
   const inline = await watched(() => buildExportFile(task()));
   const size = (o: unknown) => ("file" in (o as object) ? (o as { file: Uint8Array }).file.length : 0);

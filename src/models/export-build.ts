@@ -3,11 +3,12 @@
  * worker thread (export-thread.ts), never on the API's event loop: a 1M-parameter model's first
  * .onnx took ~1 s of it. The thread uses tfjs's pure-JS CPU backend: an export only reads weights.
  */
-import { decodeBaseline, ExportError, onnxBaseline, runtime, type StoredArtifacts } from "../training/index.js";
+import { ExportError, readStoredPreprocessing, runtime, servingOf, type ExportFormat, type StoredArtifacts } from "../training/index.js";
 
 export interface ExportTask {
-  format: "keras" | "onnx";
-  baseline: boolean;
+  format: ExportFormat;
+  /** The model's type (its family asks nothing else of the service). */
+  type: string;
   artifacts: Omit<StoredArtifacts, "weightData">;
   /** The weights' bytes in their stored pieces (joined here, in the thread). */
   pieces: Uint8Array[];
@@ -21,16 +22,11 @@ export type ExportOutcome = { file: Uint8Array } | { refused: string };
 export async function buildExportFile(task: ExportTask): Promise<ExportOutcome> {
   const weightData = Buffer.concat(task.pieces);
   try {
-    if (task.baseline) return { file: onnxBaseline(decodeBaseline(weightData), task.preprocessing as never, task.meta) };
-    const { initBackend, loadStored, kerasArchive, onnxModel, quietCpuBackend } = await runtime();
+    const { initBackend, quietCpuBackend } = await runtime();
     quietCpuBackend();
     await initBackend("cpu");
-    const net = await loadStored({ ...task.artifacts, weightData });
-    try {
-      return { file: task.format === "keras" ? await kerasArchive(net, task.artifacts.topology as never) : onnxModel(net, task.artifacts.topology as never, task.preprocessing as never, task.meta) };
-    } finally {
-      net.dispose();
-    }
+    const file = await servingOf(task.type).export(task.format, { ...task.artifacts, weightData }, readStoredPreprocessing(task.preprocessing), task.meta);
+    return { file };
   } catch (err) {
     if (err instanceof ExportError) return { refused: err.message };
     throw err;

@@ -4,16 +4,13 @@ import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
-import { ByteLru } from "../lru.js";
-import { argmax, BASELINE_FORMAT, decodeBaseline, encodeRow, modelJson, ModelSummarySchema, predictBaseline, runtime, SpecError, type ModelSummary, type OutputMode, type Preprocessing, type StoredArtifacts } from "../training/index.js";
+import { LRUCache } from "lru-cache";
+import { argmax, encodeRow, formatsOf, modelJson, ModelSummarySchema, readStoredPreprocessing, readWeightSpecs, servingOf, SpecError, type ExportFormat, type FormatName, type Predictor, type StoredArtifacts } from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
 import { WeightStore } from "../weight-store.js";
 import { ownField } from "../tables/jsonl.js";
 import { buildInThread } from "./export-thread.js";
 
-
-/** Preprocessing as stored with a model: the fitted encodings plus how to read the output. */
-export type StoredPreprocessing = Preprocessing & { outputMode: OutputMode; task: string };
 
 /** A trained model as clients see it: the response schema (OpenAPI) and the service's type, one definition. */
 export const ModelViewSchema = z.object({
@@ -40,30 +37,21 @@ export const PredictionSchema = z.union([
 ]);
 export type Prediction = z.infer<typeof PredictionSchema>;
 
-/** Baselines with an ONNX export (src/training/formats/onnx-baselines.ts). */
-const ONNX_BASELINES = new Set(["decisionTree", "randomForest", "naiveBayes", "svm"]);
+/** Where each format downloads (the routes in api/routes/models). */
+const FILES: Record<FormatName, string> = { tfjs: "model.json", keras: "model.keras", onnx: "model.onnx", baseline: "baseline.json" };
 
-/** Layers a Keras 3 archive cannot hold (an ELM's sine and RBF nodes): such a model has no .keras. */
-const KERAS_LESS = /"class_name":"Elm(Sine|Rbf)"/;
+/** The model's files, as its family serves them. */
+const formatsOfRow = (m: ModelRow): FormatName[] => formatsOf(m.type, m.topology as object);
 
-function formatsOf(m: ModelRow): ModelView["formats"] {
-  const url = (file: string) => `/v1/models/${m.id}/${file}`;
-  if (isBaseline(m)) {
-    const onnx = ONNX_BASELINES.has((m.topology as { family?: string }).family ?? "");
-    return [{ format: "baseline", url: url("baseline.json") }, ...(onnx ? [{ format: "onnx" as const, url: url("model.onnx") }] : [])];
-  }
-  return [
-    { format: "tfjs", url: url("model.json") },
-    ...(KERAS_LESS.test(JSON.stringify(m.topology)) ? [] : [{ format: "keras" as const, url: url("model.keras") }]),
-    { format: "onnx", url: url("model.onnx") },
-  ];
+function downloads(m: ModelRow): ModelView["formats"] {
+  return formatsOfRow(m).map((format) => ({ format, url: `/v1/models/${m.id}/${FILES[format]}` }));
 }
 
 function toModelView(m: ModelRow): ModelView {
   return {
-    id: m.id, jobId: m.jobId, type: m.type, summary: m.summary as unknown as ModelSummary, metrics: m.metrics as Record<string, unknown>, target: m.target,
+    id: m.id, jobId: m.jobId, type: m.type, summary: ModelSummarySchema.parse(m.summary), metrics: m.metrics as Record<string, unknown>, target: m.target,
     features: m.features as string[], labels: m.labels as string[], preprocessing: m.preprocessing as Record<string, unknown>,
-    formats: formatsOf(m), createdAt: m.createdAt.toISOString(),
+    formats: downloads(m), createdAt: m.createdAt.toISOString(),
   };
 }
 
@@ -72,28 +60,30 @@ type ModelRow = Omit<Model, "weightData">;
 
 const artifactsOf = (m: ModelRow, weightData: Buffer): StoredArtifacts => ({
   topology: m.topology as object,
-  weightSpecs: m.weightSpecs as unknown as StoredArtifacts["weightSpecs"],
+  weightSpecs: readWeightSpecs(m.weightSpecs),
   weightData,
 });
 
-/** A loaded model: TF.js network or classic baseline, scoring encoded rows. */
-interface Predictor {
-  scores(x: Float32Array, n: number, prep: StoredPreprocessing): Promise<{ values: Float32Array; width: number }>;
-  dispose(): void;
+/** The 404 of a file this model does not have, saying which it has. */
+function noFile(m: ModelRow, file: string): AppError {
+  const has = formatsOfRow(m).map((f) => FILES[f]).join(", ");
+  return new AppError("not_found", `model ${m.id} (a ${m.type}) has no ${file}: it downloads as ${has} (GET /v1/models/${m.id}/<file>)`);
 }
 
-const isBaseline = (m: ModelRow) => (m.topology as { format?: string }).format === BASELINE_FORMAT;
-const notNetwork = (m: ModelRow) => new AppError("not_found", `model ${m.id} is a ${m.type} baseline, not a network: it downloads as GET /v1/models/${m.id}/baseline.json`);
+/** Models kept loaded for /predict. */
+const LOADED_MODELS = 16;
 
 /** Trained models: metadata, the TF.js layers-model download, and predictions on raw rows. */
 export class ModelService {
-  /** Loaded models by id, least recently used first (a Map keeps insertion order). */
-  private readonly loaded = new Map<string, Promise<Predictor>>();
+  /** Loaded models by id; the least recently used is disposed past LOADED_MODELS. */
+  private readonly loaded = new LRUCache<string, Promise<Predictor>>({
+    max: LOADED_MODELS,
+    dispose: (entry) => void entry.then((m) => m.dispose(), () => undefined),
+  });
   /** Export files already built (models never change once trained), by `<id>:<format>`, within READ_CACHE_BYTES. */
-  private readonly exports: ByteLru<Buffer>;
+  private readonly exports: LRUCache<string, Buffer>;
   /** Export files being built, by `<id>:<format>`. */
   private readonly building = new Map<string, Promise<Buffer>>();
-  private static readonly CACHE_SIZE = 16;
 
   constructor(
     private readonly db: Db,
@@ -101,7 +91,7 @@ export class ModelService {
     /** Told the cache keys this service changed (the model's, its job's), so cached reads drop at once. */
     private readonly changed: (key: string) => void = () => undefined,
   ) {
-    this.exports = new ByteLru<Buffer>(config.READ_CACHE_BYTES, (b) => b.length);
+    this.exports = new LRUCache<string, Buffer>({ maxSize: Math.max(1, config.READ_CACHE_BYTES), sizeCalculation: (b) => Math.max(1, b.length) });
   }
 
   private async find(tenant: string, id: string): Promise<ModelRow> {
@@ -146,17 +136,14 @@ export class ModelService {
   /** Drops a loaded model (deleted, or its job deleted). */
   forget(id: string): void {
     for (const format of ["keras", "onnx"]) this.exports.delete(`${id}:${format}`);
-    const entry = this.loaded.get(id);
-    if (!entry) return;
-    this.loaded.delete(id);
-    void entry.then((m) => m.dispose(), () => undefined);
+    this.loaded.delete(id); // disposes it
   }
 
   /** model.json with the preprocessing in userDefinedMetadata, as tf.loadLayersModel reads it. */
   async modelJson(tenant: string, id: string): Promise<Record<string, unknown>> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
-    if (isBaseline(m)) throw notNetwork(m);
+    if (!formatsOfRow(m).includes("tfjs")) throw noFile(m, "model.json");
     const v = toModelView(m);
     return modelJson(artifactsOf(m, Buffer.alloc(0)), {
       modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing,
@@ -167,12 +154,12 @@ export class ModelService {
   async weights(tenant: string, id: string): Promise<Buffer> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
-    if (isBaseline(m)) throw notNetwork(m);
+    if (!formatsOfRow(m).includes("tfjs")) throw noFile(m, "weights.bin");
     return this.weightsOf(m);
   }
 
   /** The network in another format (a Keras 3 archive, ONNX), built from the stored TF.js artifacts. */
-  async exportFile(tenant: string, id: string, format: "keras" | "onnx"): Promise<Buffer> {
+  async exportFile(tenant: string, id: string, format: ExportFormat): Promise<Buffer> {
     requireTenant(tenant);
     const m = await this.find(tenant, id); // the tenant's, before anything cached is served
     const key = `${id}:${format}`;
@@ -191,14 +178,15 @@ export class ModelService {
   }
 
   /** Built in a worker thread (export-thread.ts): never on the API's event loop. */
-  private async buildExport(m: ModelRow, format: "keras" | "onnx"): Promise<Buffer> {
-    const baseline = isBaseline(m);
-    if (baseline && format !== "onnx") throw notNetwork(m);
+  private async buildExport(m: ModelRow, format: ExportFormat): Promise<Buffer> {
+    // A model not stored as a network never has a Keras file (404); a network or classic model
+    // that cannot be written in a format its kind has says why with a 409 (ExportError).
+    if (format === "keras" && !formatsOfRow(m).includes("tfjs")) throw noFile(m, FILES[format]);
     const { weightData: _, ...artifacts } = artifactsOf(m, Buffer.alloc(0));
     const outcome = await buildInThread(async () => {
       const pieces = await new WeightStore(this.db.pool).readPieces(m.id);
       if (!pieces) throw new AppError("not_found", `model ${m.id} not found`); // deleted since it was found
-      return { format, baseline, artifacts, pieces, preprocessing: m.preprocessing, meta: { modelId: m.id, jobId: m.jobId, target: m.target } };
+      return { format, type: m.type, artifacts, pieces, preprocessing: m.preprocessing, meta: { modelId: m.id, jobId: m.jobId, target: m.target } };
     });
     if ("refused" in outcome) throw new AppError("conflict", `model ${m.id} cannot be exported as ${format}: ${outcome.refused}`);
     return Buffer.from(outcome.file.buffer, outcome.file.byteOffset, outcome.file.byteLength);
@@ -208,7 +196,7 @@ export class ModelService {
   async baselineJson(tenant: string, id: string): Promise<Record<string, unknown>> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
-    if (!isBaseline(m)) throw new AppError("not_found", `model ${id} is a ${m.type} network: it downloads as GET /v1/models/${id}/model.json (TF.js layers model)`);
+    if (!formatsOfRow(m).includes("baseline")) throw noFile(m, "baseline.json");
     const v = toModelView(m);
     return { ...JSON.parse((await this.weightsOf(m)).toString("utf8")), modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing };
   }
@@ -219,12 +207,12 @@ export class ModelService {
     const m = await this.find(tenant, id);
     // Predictions run on the API's event loop: bounded before any work by rows x parameters (a
     // network's multiply-adds per row; a kNN's stored values, an SVM's support-vector values).
-    const params = Math.max(1, (m.summary as unknown as ModelSummary).totalParams);
+    const params = Math.max(1, ModelSummarySchema.parse(m.summary).totalParams);
     if (rows.length * params > this.config.MAX_PREDICT_OPS) {
       const most = Math.max(1, Math.floor(this.config.MAX_PREDICT_OPS / params));
       throw new AppError("payload_too_large", `rows x parameters is ${rows.length} x ${params}, over MAX_PREDICT_OPS (${this.config.MAX_PREDICT_OPS}): send at most ${most} rows per request to this model`, [{ path: "rows", message: `at most ${most} rows for this model` }]);
     }
-    const prep = m.preprocessing as unknown as StoredPreprocessing;
+    const prep = readStoredPreprocessing(m.preprocessing);
     const width = prep.inputs.length;
     const x = new Float32Array(rows.length * width);
     rows.forEach((row, i) => {
@@ -236,7 +224,7 @@ export class ModelService {
       }
     });
     const model = await this.predictor(m);
-    const { values, width: k } = await model.scores(x, rows.length, prep);
+    const { values, width: k } = await model.scores(x, rows.length);
     if (prep.target.task === "regression") return rows.map((_, i) => ({ value: values[i]! }));
     const labels = prep.target.labels;
     return rows.map((_, i) => ({
@@ -254,28 +242,15 @@ export class ModelService {
 
   private async load(m: ModelRow): Promise<Predictor> {
     const bytes = await this.weightsOf(m);
-    if (isBaseline(m)) {
-      const artifact = decodeBaseline(bytes);
-      return { scores: (x, n) => predictBaseline(artifact, x, n), dispose: () => undefined };
-    }
-    const { initBackend, loadStored, predictMatrix } = await runtime();
-    await initBackend(this.config.TFJS_BACKEND);
-    const net = await loadStored(artifactsOf(m, bytes));
-    return { scores: async (x, n, prep) => predictMatrix(net, x, n, prep.groups, prep.outputMode), dispose: () => net.dispose() };
+    return servingOf(m.type).load(artifactsOf(m, bytes), readStoredPreprocessing(m.preprocessing), this.config.TFJS_BACKEND);
   }
 
   private predictor(m: ModelRow): Promise<Predictor> {
     let entry = this.loaded.get(m.id);
-    if (entry) this.loaded.delete(m.id);
-    else {
+    if (!entry) {
       entry = this.load(m);
       entry.catch(() => this.loaded.delete(m.id));
-    }
-    this.loaded.set(m.id, entry);
-    for (const [oldest, evicted] of this.loaded) {
-      if (this.loaded.size <= ModelService.CACHE_SIZE) break;
-      this.loaded.delete(oldest);
-      void evicted.then((net) => net.dispose(), () => undefined);
+      this.loaded.set(m.id, entry);
     }
     return entry;
   }

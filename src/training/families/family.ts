@@ -13,6 +13,7 @@ import type { RequestOf } from "../spec/request.js";
 import type { SplitIndices } from "../data/split.js";
 import type { TrainOutcome } from "../train/train-result.js";
 import type { NetworkDescription } from "../spec/shape-summary.js";
+import type { Serving } from "../train/network-serving.js";
 
 /** What a family's own training entry gets: the selected rows, the split, the hooks. */
 export interface FamilyTrainRun<S extends { type: string } = { type: string }> {
@@ -69,8 +70,8 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
    * initializer, since the API describes every spec it is sent. Throws SpecError as `build` would.
    */
   describe(spec: S, groups: InputGroup[], ctx: NetworkContext): NetworkDescription | Promise<NetworkDescription>;
-  /** Registers the family's own tfjs layer classes, so its stored networks load (tfjs's class registry). */
-  registerLayers?(): Promise<unknown>;
+  /** The formats of its trained models, how they load to predict and how they export loaded to predict and exported (its flavor). */
+  serving: Serving;
   /** The tfjs network over the input groups, with an output fitting the target. */
   build(spec: S, groups: InputGroup[], ctx: NetworkContext): Promise<Network>;
 }

@@ -1,11 +1,24 @@
 import { createRequire } from "node:module";
 import type { WeightsManifestEntry } from "@tensorflow/tfjs-core/dist/io/types.js";
+import { z } from "zod";
 
 /** What is stored for a trained network: the TF.js layers-model artifacts, as bytes and JSON. */
 export interface StoredArtifacts {
   topology: object;
   weightSpecs: WeightsManifestEntry[];
   weightData: Buffer;
+}
+
+/** tfjs's weight manifest entries as we store them (Model.weightSpecs): names, shapes, dtypes. */
+const WeightSpecsSchema = z.array(z.object({
+  name: z.string(),
+  shape: z.array(z.number().int().min(0)),
+  dtype: z.enum(["float32", "int32", "bool", "string", "complex64"]),
+}));
+
+/** A stored model's weight manifest, parsed (a row from another version fails here, not in tfjs). */
+export function readWeightSpecs(json: unknown): WeightsManifestEntry[] {
+  return WeightSpecsSchema.parse(json);
 }
 
 /** File name of the weights next to model.json; relative, so tf.loadLayersModel(url) finds it. */

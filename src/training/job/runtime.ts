@@ -6,9 +6,7 @@ export { kerasArchive, ExportError } from "../formats/keras3.js";
 export { onnxModel } from "../formats/onnx.js";
 export { setFastPath } from "../engine/native.js";
 import { nativeAddon } from "../engine/native.js";
-import { tf, type tfl } from "../engine/tf.js";
-import { loadStored as loadArtifacts, type StoredArtifacts } from "../formats/tfjs.js";
-import { FAMILIES } from "../families/index.js";
+import { tf } from "../engine/tf.js";
 
 /** Tensors tfjs holds right now (after a job: zero, or a constant the backend keeps). */
 export const liveTensors = (): number => tf.memory().numTensors;
@@ -19,8 +17,3 @@ export const nativeAvailable = (): boolean => nativeAddon() !== null;
 /** Silences tfjs's advice to install tfjs-node, for a thread that builds exports on the pure-JS CPU backend by design. */
 export const quietCpuBackend = (): void => void tf.env().set("PROD", true);
 
-/** A stored network as a tfjs model, once every family's custom layer classes are registered. */
-export async function loadStored(a: StoredArtifacts): Promise<tfl.LayersModel> {
-  await Promise.all(Object.values(FAMILIES).map((f) => f.registerLayers?.()));
-  return loadArtifacts(a);
-}

@@ -6,6 +6,7 @@ import {
   type BaselineSpec,
 } from "./spec.js";
 import type { ModelFamily } from "../family.js";
+import { classicServing } from "./serving.js";
 import { toSummary } from "../../spec/shape-summary.js";
 import type { Task } from "../../data/columns.js";
 
@@ -18,6 +19,8 @@ interface Traits {
   /** Exported as one Dense layer (a TF.js network); else as the classic JSON format. */
   linear?: boolean;
   keepsRows?: boolean;
+  /** Has an ONNX export of its classic model (families/classic/onnx.ts). */
+  onnx?: boolean;
 }
 
 /**
@@ -58,6 +61,7 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
       const rows = [{ name: "output", type: "Dense", outputShape: [null, units], params: ((groups[0]?.width ?? 1) + 1) * units }];
       return { summary: toSummary(rows), outputMode: linearMode(ctx.task, units), warnings: [] };
     },
+    serving: classicServing(traits.onnx === true),
     build: async (_spec, groups, ctx) => {
       const { tfl } = await import("../../engine/tf.js");
       const units = outputs(ctx.classes);
@@ -68,10 +72,10 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
   };
 }
 
-export const svm = baseline("svm", SvmSpecSchema, { keepsRows: true });
+export const svm = baseline("svm", SvmSpecSchema, { keepsRows: true, onnx: true });
 export const logisticRegression = baseline("logisticRegression", LogisticRegressionSpecSchema, { classifierOnly: true, linear: true });
 export const knn = baseline("knn", KnnSpecSchema, { keepsRows: true });
-export const decisionTree = baseline("decisionTree", DecisionTreeSpecSchema, {});
-export const randomForest = baseline("randomForest", RandomForestSpecSchema, {});
-export const naiveBayes = baseline("naiveBayes", NaiveBayesSpecSchema, { classifierOnly: true });
+export const decisionTree = baseline("decisionTree", DecisionTreeSpecSchema, { onnx: true });
+export const randomForest = baseline("randomForest", RandomForestSpecSchema, { onnx: true });
+export const naiveBayes = baseline("naiveBayes", NaiveBayesSpecSchema, { classifierOnly: true, onnx: true });
 export const majority = baseline("majority", MajoritySpecSchema, { linear: true });

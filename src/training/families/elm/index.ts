@@ -1,3 +1,4 @@
+import { networkServing } from "../../train/network-serving.js";
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
 import { countElm } from "./count.js";
 import { candidateSizes, ElmSpecSchema, type ElmSpec } from "./spec.js";
@@ -44,6 +45,10 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
   plannedSteps: (spec) => (typeof spec.hiddenUnits === "number" ? 1 : new Set(spec.hiddenUnits.search).size),
   train: async ({ sel, resolved, req, parts, hooks, warnings, clock }) => (await import("./train-elm.js")).trainElm(sel, resolved, req, parts, hooks, warnings, clock),
   describe: (spec, groups, ctx) => describeElmShape(spec, groups[0]!.width, ctx),
-  registerLayers: () => import("./layers.js"),
+  serving: networkServing({
+    registerLayers: () => import("./layers.js"),
+    // Keras 3 has no layer for an ELM's sine and RBF nodes.
+    kerasLess: (topology) => /"class_name":"Elm(Sine|Rbf)"/.test(JSON.stringify(topology)),
+  }),
   build: async (spec, groups, ctx) => (await import("./build.js")).describeElm(spec, groups[0]!.width, ctx),
 };

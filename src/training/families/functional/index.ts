@@ -1,3 +1,4 @@
+import { networkServing } from "../../train/network-serving.js";
 import { countFunctional } from "./count.js";
 import { FunctionalSpecSchema, type FunctionalSpec } from "./spec.js";
 import type { ModelFamily } from "../family.js";
@@ -67,5 +68,6 @@ export const functional: ModelFamily<FunctionalSpec, typeof FunctionalSpecSchema
       return { name: x.name, width: x.width ?? 1 };
     }),
   describe: describeFunctional,
+  serving: networkServing(),
   build: async (spec, groups, ctx) => (await import("./build.js")).buildFunctional(spec, groups, ctx),
 };

@@ -1,3 +1,4 @@
+import { networkServing } from "../../train/network-serving.js";
 import { countKerasParams } from "./count.js";
 import { normalizeKeras, setInputWidths, type KerasTopology } from "./json.js";
 import { headParams } from "../../spec/param-count.js";
@@ -66,5 +67,6 @@ export const keras: ModelFamily<KerasSpec, typeof KerasSpecSchema> = {
     if (plan.append && last) warnings.push(`the Keras model ends in ${last.type} "${last.name}", which does not fit the target: an output layer (${plan.units} ${plan.mode}) was appended`);
     return { summary: toSummary([...k.rows, ...headRow(plan, k.outputWidth ?? 1)]), outputMode: plan.mode, warnings };
   },
+  serving: networkServing(),
   build: async (spec, groups, ctx) => (await import("./build.js")).buildKeras(spec.modelTopology, groups, ctx),
 };

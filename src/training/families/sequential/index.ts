@@ -1,3 +1,4 @@
+import { networkServing } from "../../train/network-serving.js";
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
 import { countSequential } from "./count.js";
 import { SequentialSpecSchema, type SequentialSpec } from "./spec.js";
@@ -39,5 +40,6 @@ export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema
     return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
   },
   describe: describeSequential,
+  serving: networkServing(),
   build: async (spec, groups, ctx) => (await import("./build.js")).buildSequentialNetwork(spec, groups, ctx),
 };
