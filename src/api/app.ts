@@ -69,6 +69,8 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
   });
+  // The cast: withTypeProvider returns Fastify's instance with the provider's generics, which TypeScript
+  // cannot relate to App (the same instance with the decorations declared in types/fastify.d.ts).
   const app = base.withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -7,7 +7,7 @@ import { remainingStorage } from "../storage-quota.js";
 import type { Dataset } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ingest } from "./ingest.js";
-import { ColumnProfileSchema, type ColumnProfile } from "../tables/profile.js";
+import { ColumnProfileSchema, readProfiles, type ColumnProfile } from "../tables/profile.js";
 import { readTable, type Table } from "../tables/read-table.js";
 import { ChunkStore } from "./chunk-store.js";
 import type { DatasetFormat } from "../tables/sniff.js";
@@ -35,7 +35,7 @@ export function toDatasetView(d: Dataset): DatasetView {
     rows: d.rows,
     sizeBytes: d.sizeBytes,
     sha256: d.sha256,
-    columns: d.columns as unknown as ColumnProfile[],
+    columns: readProfiles(d.columns),
     createdAt: d.createdAt.toISOString(),
   };
 }
@@ -175,7 +175,7 @@ export class DatasetService {
    * pieces fetched one at a time; numeric columns are held as float64.
    */
   async readTable(dataset: Dataset, opts: { only?: ReadonlySet<string>; valuesOnly?: ReadonlySet<string>; maxRows?: number } = {}): Promise<Table> {
-    const profile = dataset.columns as unknown as ColumnProfile[];
+    const profile = readProfiles(dataset.columns);
     const numeric = new Set(profile.filter((c) => c.type === "numeric").map((c) => c.name));
     const chunks = this.chunks.read(dataset.id);
     try {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
-import type { ColumnProfile } from "../tables/profile.js";
+import { readProfiles } from "../tables/profile.js";
 import { estimateInputGroups, JobRequestSchema, resolveColumns, sizingAdvice, type SizingAdvice } from "../training/index.js";
 
 /** The columns and split a job would use: what the advice is computed for (no model). */
@@ -36,7 +36,7 @@ export class AdviceService {
     requireTenant(tenant);
     const dataset = await this.db.dataset.findFirst({ where: { id: body.datasetId, tenant, status: "ready" } });
     if (!dataset) throw new AppError("not_found", `dataset ${body.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
-    const columns = dataset.columns as unknown as ColumnProfile[];
+    const columns = readProfiles(dataset.columns);
     // The inputs a plain MLP on these columns would get (the encoding a job would use).
     const req = JobRequestSchema.parse({ ...body, model: { type: "sequential", layers: [] } });
     const resolved = resolveColumns(req, columns);

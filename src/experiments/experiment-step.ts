@@ -7,7 +7,7 @@ import { drawExperimentPlots } from "../plots/experiment-plots.js";
 import { SpecError } from "../training/index.js";
 import { geneticSettings, nextPopulation, pointOf } from "./candidates.js";
 import { ExperimentRequestSchema, type SearchRequest } from "./experiment-request.js";
-import { loadTrials, report, type ExperimentState, type TrialRow } from "./experiment-view.js";
+import { ExperimentStateSchema, loadTrials, report, type ExperimentState, type TrialRow } from "./experiment-view.js";
 import { keyOf, type Individual } from "./space.js";
 import { enqueueTrials, planTrials, trialRows } from "./trials.js";
 
@@ -32,7 +32,7 @@ export async function runExperimentStep(ctx: StepContext, experimentId: string, 
   if (!exp || exp.status === "succeeded" || exp.status === "failed") return;
   if (generation < exp.generation) return ensureQueued(ctx, exp);
   const req = ExperimentRequestSchema.parse(exp.request);
-  const state = exp.report as unknown as ExperimentState;
+  const state = ExperimentStateSchema.parse(exp.report);
   const trials = await loadTrials(db, exp.id);
   if (exp.cancelRequested || exp.status === "cancelled") return finish(ctx, exp, state, trials, "cancelled");
   if (exp.status === "queued") await db.experiment.updateMany({ where: { id: exp.id, status: "queued" }, data: { status: "running" } });

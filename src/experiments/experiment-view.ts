@@ -4,7 +4,7 @@ import type { Experiment } from "../generated/prisma/client.js";
 import { ExperimentRequestSchema, type ExperimentRequest, type RankMetric } from "./experiment-request.js";
 import { leaderboard, type TrialRecord } from "./leaderboard.js";
 import { specOf, type Individual } from "./space.js";
-import type { TrialInfo } from "./trials.js";
+import { TrialInfoSchema } from "./trials.js";
 
 export const EXPERIMENT_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 
@@ -40,12 +40,16 @@ export const ExperimentViewSchema = z.object({
 export type ExperimentView = z.infer<typeof ExperimentViewSchema>;
 
 /** Bookkeeping kept on the row: the task, the warnings, and (genetic) each generation's population. */
-export interface ExperimentState {
-  task: "classification" | "regression";
-  warnings: string[];
-  generations?: Array<{ generation: number; population: Array<{ key: string; name: string; params: Individual; error?: string }> }>;
-  plots?: string[];
-}
+export const ExperimentStateSchema = z.object({
+  task: z.enum(["classification", "regression"]),
+  warnings: z.array(z.string()),
+  generations: z.array(z.object({
+    generation: z.number().int(),
+    population: z.array(z.object({ key: z.string(), name: z.string(), params: z.record(z.string(), z.unknown()), error: z.string().optional() })),
+  })).optional(),
+  plots: z.array(z.string()).optional(),
+});
+export type ExperimentState = z.infer<typeof ExperimentStateSchema>;
 
 export type TrialRow = TrialRecord & { generation: number; params?: Individual };
 
@@ -63,7 +67,7 @@ export async function loadTrialsOf(db: Db, experimentIds: string[]): Promise<Map
   });
   const byExperiment = new Map<string, TrialRow[]>(experimentIds.map((id) => [id, []]));
   for (const j of jobs) {
-    const t = j.trial as unknown as TrialInfo;
+    const t = TrialInfoSchema.parse(j.trial);
     byExperiment.get(j.experimentId!)!.push({
       jobId: j.id, status: j.status, key: t.key, name: t.name, fold: t.fold, generation: t.generation, params: t.params,
       metrics: j.metrics as Record<string, unknown> | null, error: j.errorMessage,
@@ -103,7 +107,7 @@ export function report(exp: Pick<Experiment, "id">, req: ExperimentRequest, stat
 /** The view of an experiment and its trials. */
 export function toExperimentView(exp: Experiment, trials: TrialRow[]): ExperimentView {
   const req = ExperimentRequestSchema.parse(exp.request);
-  const state = exp.report as unknown as ExperimentState;
+  const state = ExperimentStateSchema.parse(exp.report);
   const r = report(exp, req, state, trials);
   const count = (s: string) => trials.filter((t) => t.status === s).length;
   const started = trials.some((t) => t.status !== "queued");

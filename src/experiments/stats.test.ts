@@ -11,8 +11,8 @@ describe("experiment statistics", () => {
     assert.equal(studentTwoSided(0, 5), 1);
   });
 
-  it("uses the sample standard deviation", () => {
-    assert.deepEqual(meanStd([1, 2, 3, 4]), { mean: 2.5, std: Math.sqrt(5 / 3) });
+  it("uses the population standard deviation (numpy's default), as a job's CV report does", () => {
+    assert.deepEqual(meanStd([1, 2, 3, 4]), { mean: 2.5, std: Math.sqrt(5 / 4) }); // population std, as numpy
   });
 
   it("inflates the paired variance for overlapping folds (Nadeau & Bengio)", () => {
@@ -20,7 +20,8 @@ describe("experiment statistics", () => {
     const b = [0.85, 0.9, 0.86, 0.87, 0.86];
     const r = pairedFolds(a, b, 0.2);
     const d = a.map((v, i) => v - b[i]!);
-    const { mean, std } = meanStd(d);
+    const { mean } = meanStd(d);
+    const std = Math.sqrt(d.reduce((s, v) => s + (v - mean) ** 2, 0) / 4); // the test's sample std (n - 1)
     assert.ok(Math.abs(r.difference - 0.034) < 1e-12);
     assert.ok(Math.abs(r.t - mean / Math.sqrt((1 / 5 + 0.25) * std * std)) < 1e-9);
     const naive = studentTwoSided(mean / (std / Math.sqrt(5)), 4);

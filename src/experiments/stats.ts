@@ -1,13 +1,9 @@
 /** Statistics of a leaderboard: mean and spread over folds, and the paired test of two candidates. */
 
-export function meanStd(values: number[]): { mean: number; std: number } {
-  const n = values.length;
-  if (n === 0) return { mean: NaN, std: NaN };
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  // Sample standard deviation (n - 1), as scikit-learn's cross_val_score users report it.
-  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std };
-}
+import { meanStd } from "../training/index.js";
+
+/** The leaderboard's spread: the service's one convention (population std, numpy's default). */
+export { meanStd };
 
 /** ln Gamma by Lanczos's approximation (g = 7, n = 9; Numerical Recipes 3rd ed., 6.1). */
 function logGamma(x: number): number {
@@ -72,9 +68,11 @@ export function studentTwoSided(t: number, df: number): number {
 export function pairedFolds(a: number[], b: number[], testFraction: number): { difference: number; t: number; pValue: number } {
   const d = a.map((v, i) => v - b[i]!);
   const k = d.length;
-  const { mean, std } = meanStd(d);
+  const { mean } = meanStd(d);
   if (k < 2) return { difference: mean, t: NaN, pValue: NaN };
-  if (std === 0) return { difference: mean, t: mean === 0 ? 0 : Infinity, pValue: mean === 0 ? 1 : 0 };
-  const t = mean / Math.sqrt((1 / k + testFraction / (1 - testFraction)) * std * std);
+  // The test's variance estimate is the sample variance (n - 1), as Nadeau & Bengio define it.
+  const variance = d.reduce((s, v) => s + (v - mean) ** 2, 0) / (k - 1);
+  if (variance === 0) return { difference: mean, t: mean === 0 ? 0 : Infinity, pValue: mean === 0 ? 1 : 0 };
+  const t = mean / Math.sqrt((1 / k + testFraction / (1 - testFraction)) * variance);
   return { difference: mean, t, pValue: studentTwoSided(t, k - 1) };
 }

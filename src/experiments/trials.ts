@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type { FlowProducer } from "bullmq";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
@@ -21,15 +22,16 @@ export interface CandidatePoint {
 }
 
 /** What a trial job records of itself (Job.trial). */
-export interface TrialInfo {
-  name: string;
-  key: string;
-  params?: Individual;
-  generation: number;
-  fold?: number;
+export const TrialInfoSchema = z.object({
+  name: z.string(),
+  key: z.string(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  generation: z.number().int(),
+  fold: z.number().int().optional(),
   /** Search trials skip the per-job plots (hundreds of them); compare trials keep them. */
-  plots: boolean;
-}
+  plots: z.boolean(),
+});
+export type TrialInfo = z.infer<typeof TrialInfoSchema>;
 
 export interface PlannedTrial {
   request: JobRequest;

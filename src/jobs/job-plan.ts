@@ -2,7 +2,7 @@ import { specLimits, type Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, type FieldError } from "../errors.js";
 import type { Dataset } from "../generated/prisma/client.js";
-import type { ColumnProfile } from "../tables/profile.js";
+import { readProfiles } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import {
   checkRequestLimits, describeNetwork, estimateInputGroups, estimateTrainingBytes, familyOf, findLeaks, resolveColumns,
@@ -58,7 +58,7 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   if (familyOf(req.model).keepsRows && dataset.rows > config.MAX_KERNEL_ROWS) {
     throw invalid([{ path: "model.type", message: `a ${req.model.type} pairs up (or keeps) every training row: at most ${config.MAX_KERNEL_ROWS} rows (MAX_KERNEL_ROWS), this dataset has ${dataset.rows}: upload a sample, or use randomForest or logisticRegression` }]);
   }
-  const columns = dataset.columns as unknown as ColumnProfile[];
+  const columns = readProfiles(dataset.columns);
   const resolved = resolveColumns(req, columns);
   const selecting: FieldError[] = !req.preprocessing.featureSelection ? [] : [
     ...(req.crossValidation ? [{ path: "preprocessing.featureSelection", message: "not with crossValidation yet: each fold would need its own selection; use split.validation" }] : []),

@@ -19,7 +19,7 @@ const JOBS_BY_ID = `
 
 /**
  * One page of a tenant's job ids, newest first: $2 rows, $3 a status or null, $4 the cursor (last
- * id seen) or null. Another tenant's id as the cursor is as unknown as a missing one (an empty
+ * id seen) or null. Another tenant's id as the cursor is treated like a missing one (an empty
  * page): its creation time must not show through the page it would start.
  */
 const PAGE_IDS = `

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { isDatabaseUnavailable, lockTenant, type Db } from "../db.js";
 import { AppError } from "../errors.js";
-import type { ColumnProfile } from "../tables/profile.js";
+import { readProfiles } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { TableCache } from "../datasets/table-cache.js";
 import { CheckpointStore } from "./checkpoint-store.js";
@@ -80,7 +80,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const dataset = await db.dataset.findUniqueOrThrow({ where: { id: job.datasetId } });
     const asked = readStoredRequest(job.spec);
     // Only the columns this job reads: features, target and sample weights.
-    const profile = dataset.columns as unknown as ColumnProfile[];
+    const profile = readProfiles(dataset.columns);
     const resolved = resolveColumns(asked, profile);
     // The limits in force now (they may have been lowered since the job was queued): the same check as at creation.
     const target = profile.find((c) => c.name === asked.target);
@@ -99,7 +99,7 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const spec: JobRequest = { ...asked, training: { ...asked.training, maxSeconds } };
     const { trainJob } = await runtime();
     clock.lap("runtime");
-    const outcome = await trainJob(table, spec, dataset.columns as unknown as ColumnProfile[], {
+    const outcome = await trainJob(table, spec, profile, {
       resume,
       checkpointEvery: ctx.config.CHECKPOINT_EVERY_EPOCHS,
       onCheckpoint: async (cp) => void (await checkpoints.save(jobId, job.attempts, cp)),

@@ -23,6 +23,9 @@ export const ColumnProfileSchema = z.object({
 });
 export type ColumnProfile = z.infer<typeof ColumnProfileSchema>;
 
+/** A dataset's stored profile (Dataset.columns) read back through its schema. */
+export const readProfiles = (json: unknown): ColumnProfile[] => z.array(ColumnProfileSchema).parse(json);
+
 /** Values read as missing, besides the empty field (the shared datasets use these). */
 const MISSING = new Set(["", "na", "nan", "null", "?"]);
 const BOOLEAN = new Set(["true", "false", "yes", "no", "t", "f", "y", "n"]);

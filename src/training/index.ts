@@ -38,3 +38,4 @@ export { readStoredPreprocessing, type StoredPreprocessing } from "./data/stored
 export { ExportError } from "./formats/export-error.js";
 export { ONNX_OPSET } from "./formats/onnx.js";
 export { sizingAdvice, type SizingAdvice } from "./job/sizing.js";
+export { meanStd } from "./evaluate/cv-report.js";

@@ -31,6 +31,8 @@ export async function deliver(rawUrl: string, body: string, opts: { secret: stri
   } catch (err) {
     return { error: (err as Error).message };
   }
+  // The cast: LookupFunction types its callback for one address; with `all` Node passes (and
+  // expects) the list form, which @types/node does not overload.
   const pinned: LookupFunction = (_host, options, callback) => {
     if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: dest.address, family: dest.family }]);
     else callback(null, dest.address, dest.family);

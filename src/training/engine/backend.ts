@@ -67,6 +67,12 @@ interface WasmBackend {
  * that is one contiguous range (every batch along the first axis) is copied inside the heap
  * instead; other slices go to the original kernel.
  */
+/** The wasm backend's internals (heap, tensor offsets), which tfjs does not type; checked before use. */
+function wasmInternals(backend: object): WasmBackend {
+  if (!("dataIdMap" in backend) || !("wasm" in backend)) throw new Error("not tfjs's wasm backend");
+  return backend as WasmBackend;
+}
+
 function registerContiguousSlice(): void {
   const original = tf.getKernel("Slice", "wasm");
   if (!original || (original as { contiguous?: boolean }).contiguous) return;
@@ -77,10 +83,10 @@ function registerContiguousSlice(): void {
     contiguous: true,
     kernelFunc: (args: Parameters<tf.KernelFunc>[0]) => {
       const { x } = args.inputs as { x: tf.TensorInfo };
-      const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+      const { begin, size } = args.attrs as { begin: number | number[]; size: number | number[] };
       const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size) as [number[], number[]];
       if (x.dtype === "string" || !tf.slice_util.isSliceContinous(x.shape, b, s)) return original.kernelFunc(args);
-      const wasm = args.backend as unknown as WasmBackend;
+      const wasm = wasmInternals(args.backend);
       const out = wasm.makeOutput(s, x.dtype); // before reading offsets: allocating may grow the heap
       const bytes = tf.util.bytesPerElement(x.dtype as "float32");
       const from = wasm.dataIdMap.get(x.dataId).memoryOffset + tf.slice_util.computeFlatOffset(b, tf.util.computeStrides(x.shape)) * bytes;
@@ -104,8 +110,8 @@ function registerWasmFallbacks(): void {
     backendName: "wasm",
     kernelFunc: ({ inputs, attrs, backend }) => {
       const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
-      const { numSegments } = attrs as unknown as { numSegments: number };
-      const wasm = backend as unknown as WasmBackend;
+      const { numSegments } = attrs as { numSegments: number };
+      const wasm = wasmInternals(backend);
       const rowSize = x.shape.slice(1).reduce((a, b) => a * b, 1);
       const xs = Float32Array.from(wasm.readSync(x.dataId) as Float32Array);
       const ids = Int32Array.from(wasm.readSync(segmentIds.dataId) as Int32Array);

@@ -174,8 +174,10 @@ async function plainEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tens
 async function weightedEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tensor2D, ws: tf.Tensor1D, batchSize: number, deadline: number, validation?: [tf.Tensor2D[], tf.Tensor2D]): Promise<EpochLogs> {
   // A Sequential delegates to an inner LayersModel; fit() sets collectedTrainableWeights before training.
   type Core = { makeTrainFunction(): (data: tf.Tensor[]) => tf.Scalar[]; collectedTrainableWeights?: unknown; trainableWeights: unknown };
-  const outer = model as unknown as Core & { model?: Core };
-  const core = outer.model ?? outer;
+  const inner: unknown = Reflect.get(model, "model");
+  const target: object = inner && typeof inner === "object" ? inner : model;
+  if (!("makeTrainFunction" in target)) throw new Error("tfjs's LayersModel no longer has makeTrainFunction: weighted training needs it");
+  const core = target as Core; // tfjs's internals, checked above
   core.collectedTrainableWeights ??= core.trainableWeights;
   const train = core.makeTrainFunction();
   const names = model.metricsNames;

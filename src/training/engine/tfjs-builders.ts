@@ -26,9 +26,9 @@ function regularizer(r: RegularizerSpec | undefined) {
 }
 
 function initializer(name: string, seed: number): any {
-  const init = tfl.initializers as unknown as Record<string, (args: object) => unknown>;
-  if (name === "zeros" || name === "ones") return init[name]!({});
-  return init[name]!({ seed });
+  // Keras's initializer names are tfjs's factory names (keras-support.ts checks each spec's).
+  const make = Reflect.get(tfl.initializers, name) as (args: object) => unknown;
+  return make(name === "zeros" || name === "ones" ? {} : { seed });
 }
 
 /**
@@ -140,14 +140,15 @@ export function buildOptimizer(spec: OptimizerSpec): tf.Optimizer {
 
 /** The optimizer's current learning rate. */
 export function learningRate(opt: tf.Optimizer): number {
-  return (opt as unknown as { learningRate: number }).learningRate;
+  // Every tfjs optimizer keeps its rate in `learningRate`; the base class's typings leave it out.
+  return Number(Reflect.get(opt, "learningRate"));
 }
 
 /** Changes the rate of a live optimizer (SGD and momentum cache it as a tensor). */
 export function setLearningRate(opt: tf.Optimizer, lr: number): void {
-  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
-  if (o.setLearningRate) o.setLearningRate(lr);
-  else o.learningRate = lr;
+  const set: unknown = Reflect.get(opt, "setLearningRate");
+  if (typeof set === "function") set.call(opt, lr);
+  else Reflect.set(opt, "learningRate", lr);
 }
 
 

@@ -15,16 +15,26 @@ export interface CrossValidationReport {
 
 const SCALARS = ["accuracy", "balancedAccuracy", "loss", "macroF1", "weightedF1", "rocAuc", "logLoss", "mse", "mae", "rmse", "r2"];
 
-/** Mean and std of each scalar metric across folds, as scikit-learn's cross_val_score reports. */
+/**
+ * Mean and standard deviation over folds. The one convention of the service (a job's CV report
+ * and an experiment's leaderboard): the population std, dividing by n, as numpy's `std()` and
+ * scikit-learn's `cv_results_["std_test_score"]` compute it.
+ */
+export function meanStd(values: number[]): { mean: number; std: number } {
+  const n = values.length;
+  if (n === 0) return { mean: NaN, std: NaN };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  return { mean, std: Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / n) };
+}
+
+/** Mean and std (meanStd) of each scalar metric across folds. */
 export function crossValidationReport(metrics: Metrics[], histories: Array<Record<string, number[]>>): CrossValidationReport {
   const mean: Record<string, number> = {};
   const std: Record<string, number> = {};
   for (const key of SCALARS) {
-    const xs = metrics.map((m) => (m as unknown as Record<string, number>)[key]).filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+    const xs = metrics.map((m): unknown => Reflect.get(m, key)).filter((x): x is number => typeof x === "number" && Number.isFinite(x));
     if (xs.length !== metrics.length) continue;
-    const mu = xs.reduce((a, b) => a + b, 0) / xs.length;
-    mean[key] = mu;
-    std[key] = Math.sqrt(xs.reduce((a, x) => a + (x - mu) ** 2, 0) / xs.length);
+    ({ mean: mean[key], std: std[key] } = meanStd(xs));
   }
   return {
     folds: metrics.length,

@@ -36,8 +36,9 @@ function outputShapeOf(l: tfl.layers.Layer): unknown {
   try {
     return l.outputShape;
   } catch {
-    const nodes = (l as unknown as { inboundNodes: Array<{ outputShapes: unknown }> }).inboundNodes;
-    return nodes.at(-1)?.outputShapes ?? null;
+    // tfjs keeps a layer's calls in `inboundNodes`, which its typings leave out.
+    const nodes: unknown = Reflect.get(l, "inboundNodes");
+    return Array.isArray(nodes) ? ((nodes.at(-1) as { outputShapes?: unknown } | undefined)?.outputShapes ?? null) : null;
   }
 }
 

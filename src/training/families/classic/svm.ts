@@ -18,7 +18,10 @@ interface LibSvmClass {
 }
 
 let loading: Promise<LibSvmClass> | undefined;
-/** libsvm 3.22 compiled to WebAssembly (libsvm-js); its module resolves to the class. */
+/**
+ * libsvm 3.22 compiled to WebAssembly (libsvm-js); its module resolves to the class. The cast:
+ * libsvm-js ships no types, so its module is `any`-shaped to TypeScript and typed here once.
+ */
 const libsvm = () => (loading ??= import("libsvm-js").then((m) => (m as unknown as { default: Promise<LibSvmClass> }).default));
 
 const KERNELS = { rbf: "RBF", linear: "LINEAR", polynomial: "POLYNOMIAL", sigmoid: "SIGMOID" } as const;

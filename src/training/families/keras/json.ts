@@ -141,7 +141,9 @@ export function normalizeKeras(raw: unknown): KerasTopology {
       throw invalid(`${base}.config.layers[${i}]`, "expected {class_name, config}");
     }
   });
-  // The parse boundary: from here on the topology is typed (keras-format.ts).
+  // The parse boundary: from here on the topology is typed (keras-format.ts). The cast: the
+  // checks above walk every layer's shape; a zod schema of all Keras layer configs would be a
+  // second copy of keras-format.ts.
   const json = normalizeModel(top) as unknown as KerasModel;
   const layers = json.config.layers;
   const described = layers.map((l, i) => ({
