@@ -1,13 +1,13 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { initBackend } from "../backend.js";
-import { tf, tfl } from "../tf.js";
-import { fitModel, type FitData, type FitOutcome } from "../fit.js";
-import { buildOptimizer, tfjsLoss, tfjsMetrics } from "../tfjs-builders.js";
-import { TrainingOptionsSchema, type LossName } from "../../spec/training-options.js";
-import { mulberry32, withSeededRandom } from "../rng.js";
-import { nativeAddon } from "../native.js";
-import type { Checkpoint } from "../checkpoint.js";
+import { initBackend } from "../src/training/engine/backend.js";
+import { tf, tfl } from "../src/training/engine/tf.js";
+import { fitModel, type FitData, type FitOutcome } from "../src/training/engine/fit.js";
+import { buildOptimizer, tfjsLoss, tfjsMetrics } from "../src/training/engine/tfjs-builders.js";
+import { TrainingOptionsSchema, type LossName } from "../src/training/spec/training-options.js";
+import { mulberry32, withSeededRandom } from "../src/training/engine/rng.js";
+import { nativeAddon } from "../src/training/engine/native.js";
+import type { Checkpoint } from "../src/training/engine/checkpoint.js";
 
 type Layer = { units?: number; activation?: string; rate?: number; l1?: number; l2?: number; leaky?: number; batchNorm?: true };
 

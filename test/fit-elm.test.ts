@@ -1,13 +1,13 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { tf } from "../../engine/tf.js";
-import { initBackend } from "../../engine/backend.js";
-import { ElmSpecSchema } from "./spec.js";
-import { mulberry32 } from "../../engine/rng.js";
-import { fitElm, nativeScores, type ElmData } from "./fit-elm.js";
-import { hiddenModel } from "./hidden.js";
-import { randomLayer } from "./random-layers.js";
-import { nativeAddon, setFastPath } from "../../engine/native.js";
+import { tf } from "../src/training/engine/tf.js";
+import { initBackend } from "../src/training/engine/backend.js";
+import { ElmSpecSchema } from "../src/training/families/elm/spec.js";
+import { mulberry32 } from "../src/training/engine/rng.js";
+import { fitElm, nativeScores, type ElmData } from "../src/training/families/elm/fit-elm.js";
+import { hiddenModel } from "../src/training/families/elm/hidden.js";
+import { randomLayer } from "../src/training/families/elm/random-layers.js";
+import { nativeAddon, setFastPath } from "../src/training/engine/native.js";
 
 /** A small regression problem: y = sin(x0) + x1^2 + noise, 3 inputs, n rows. */
 function problem(n: number, seed = 1): ElmData {
