@@ -5,7 +5,9 @@ import pg from "pg";
 import { parseIntoClientConfig } from "pg-connection-string";
 
 // Prisma does not read .env when a config file exists; real env vars win (Node >= 20.12).
-try { process.loadEnvFile(); } catch {}
+try {
+  process.loadEnvFile();
+} catch {}
 // `prisma generate` (postinstall) connects to nothing but still needs a url to resolve.
 process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/treino";
 process.env.CHECKPOINT_DISABLE ??= "1";
@@ -26,7 +28,9 @@ if (!Result.prototype.__nameAsText) {
 // PrismaPg.connectToShadowDb() in 6.19 (a) points the shadow pool back at the main DB when
 // given a connectionString and (b) drops the shadow DB while still connected. Fixed here.
 class MigratePg extends PrismaPg {
-  constructor(private readonly cfg: pg.PoolConfig) { super(cfg); }
+  constructor(private readonly cfg: pg.PoolConfig) {
+    super(cfg);
+  }
   override async connectToShadowDb() {
     const admin = await this.connect();
     const database = `prisma_shadow_${randomUUID().replace(/-/g, "")}`;
@@ -35,8 +39,11 @@ class MigratePg extends PrismaPg {
     const closeShadow = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await closeShadow();
-      try { await admin.executeScript(`DROP DATABASE IF EXISTS "${database}"`); }
-      finally { await admin.dispose(); }
+      try {
+        await admin.executeScript(`DROP DATABASE IF EXISTS "${database}"`);
+      } finally {
+        await admin.dispose();
+      }
     };
     return shadow;
   }

@@ -20,18 +20,22 @@ export function generatedCsv(mb: number): Readable {
   const target = mb * 1024 * 1024;
   let size = 0;
   let i = 0;
-  return Readable.from((function* () {
-    yield Buffer.from("id,pclass,sex,age,fare,embarked,cabin,survived\n");
-    while (size < target) {
-      const lines: string[] = [];
-      for (let k = 0; k < 2000; k++, i++) {
-        lines.push(`${i},${(i % 3) + 1},${i % 2 ? "male" : "female"},${i % 7 ? (i * 7) % 80 : ""},${((i * 13) % 5000) / 10},${"CQS"[i % 3]},C${i % 997},${i % 2}`);
+  return Readable.from(
+    (function* () {
+      yield Buffer.from("id,pclass,sex,age,fare,embarked,cabin,survived\n");
+      while (size < target) {
+        const lines: string[] = [];
+        for (let k = 0; k < 2000; k++, i++) {
+          lines.push(
+            `${i},${(i % 3) + 1},${i % 2 ? "male" : "female"},${i % 7 ? (i * 7) % 80 : ""},${((i * 13) % 5000) / 10},${"CQS"[i % 3]},C${i % 997},${i % 2}`,
+          );
+        }
+        const chunk = Buffer.from(lines.join("\n") + "\n");
+        size += chunk.length;
+        yield chunk;
       }
-      const chunk = Buffer.from(lines.join("\n") + "\n");
-      size += chunk.length;
-      yield chunk;
-    }
-  })());
+    })(),
+  );
 }
 
 function rssMB(pid: number): { rss: number; peak: number } {
@@ -43,7 +47,17 @@ function rssMB(pid: number): { rss: number; peak: number } {
 export async function benchApiIngest(mb: number) {
   const t0 = performance.now();
   let records = 0;
-  await pipeline(generatedCsv(mb), parse(), new Writable({ objectMode: true, write(_r, _e, done) { records++; done(); } }));
+  await pipeline(
+    generatedCsv(mb),
+    parse(),
+    new Writable({
+      objectMode: true,
+      write(_r, _e, done) {
+        records++;
+        done();
+      },
+    }),
+  );
   const rawSeconds = (performance.now() - t0) / 1000;
 
   const schema = `bench_${randomBytes(4).toString("hex")}`;
@@ -51,12 +65,24 @@ export async function benchApiIngest(mb: number) {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const api = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: `${BASE_URL}?schema=${schema}`, QUEUE_PREFIX: `bench-${schema}`, LOG_LEVEL: "warn", MAX_UPLOAD_BYTES: String(2 ** 31 - 1), MAX_ROWS: "1000000000" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: `${BASE_URL}?schema=${schema}`,
+      QUEUE_PREFIX: `bench-${schema}`,
+      LOG_LEVEL: "warn",
+      MAX_UPLOAD_BYTES: String(2 ** 31 - 1),
+      MAX_ROWS: "1000000000",
+    },
     stdio: ["ignore", process.stderr, "inherit"], // its logs stay out of the JSON report
   });
   try {
     for (let i = 0; i < 100; i++) {
-      const up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      const up = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) break;
       await sleep(200);
     }
@@ -81,7 +107,11 @@ export async function benchApiIngest(mb: number) {
       sizeMB: Math.round(dataset.sizeBytes / 1024 / 1024),
       rows: dataset.rows,
       baseline: { name: "csv-parse alone (in process)", seconds: rawSeconds, mbPerSecond: mb / rawSeconds, records: records - 1 },
-      ours: { name: "POST /v1/datasets to the API process (parse, check, profile, store in Postgres)", seconds: apiSeconds, mbPerSecond: dataset.sizeBytes / 1024 / 1024 / apiSeconds },
+      ours: {
+        name: "POST /v1/datasets to the API process (parse, check, profile, store in Postgres)",
+        seconds: apiSeconds,
+        mbPerSecond: dataset.sizeBytes / 1024 / 1024 / apiSeconds,
+      },
       ratio: rawSeconds / apiSeconds,
       apiRssMB: { idle: Math.round(idle.rss), peak: Math.round(Math.max(sampledPeak, end.peak)), afterUpload: Math.round(end.rss) },
     };

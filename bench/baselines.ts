@@ -48,7 +48,10 @@ function encode(file: string, target: string, drop: string[]) {
   const names = Object.keys(rows[0]!).filter((c) => c !== target && !drop.includes(c));
   const labels = [...new Set(rows.map((r) => r[target]!))].sort();
   const y = Float64Array.from(rows, (r) => labels.indexOf(r[target]!));
-  const order = shuffleInPlace(rows.map((_, i) => i), mulberry32(42));
+  const order = shuffleInPlace(
+    rows.map((_, i) => i),
+    mulberry32(42),
+  );
   const cut = Math.round(rows.length * 0.8);
   const [train, test] = [order.slice(0, cut), order.slice(cut)];
   const columns: Array<(r: Record<string, string>) => number[]> = names.map((c) => {
@@ -78,18 +81,28 @@ async function ours(data: ReturnType<typeof encode>) {
   const fit: FitData = { n: data.train.length, d, k, x: pick(data.x, d, data.train), y: Float64Array.from(data.train, (i) => data.y[i]!) };
   const xt = pick(data.x, d, data.test);
   const n = data.test.length;
-  const accuracy = (p: { values: Float32Array; width: number }) => data.test.reduce((s, i, r) => s + (argmax(p.values, r * p.width, p.width) === data.y[i] ? 1 : 0), 0) / n;
+  const accuracy = (p: { values: Float32Array; width: number }) =>
+    data.test.reduce((s, i, r) => s + (argmax(p.values, r * p.width, p.width) === data.y[i] ? 1 : 0), 0) / n;
   const softmax = (kernel: Float64Array, bias: Float64Array, m: number) => {
     const values = new Float32Array(n * k);
     for (let r = 0; r < n; r++) {
-      const z = Array.from({ length: m }, (_, c) => bias[c]! + Array.from({ length: d }, (_, j) => xt[r * d + j]! * kernel[j * m + c]!).reduce((a, b) => a + b, 0));
+      const z = Array.from(
+        { length: m },
+        (_, c) => bias[c]! + Array.from({ length: d }, (_, j) => xt[r * d + j]! * kernel[j * m + c]!).reduce((a, b) => a + b, 0),
+      );
       if (m === 1) [values[r * 2], values[r * 2 + 1]] = [1 / (1 + Math.exp(z[0]!)), 1 / (1 + Math.exp(-z[0]!))];
       else z.forEach((v, c) => (values[r * k + c] = v)); // argmax of the logits is the softmax's
     }
     return { values, width: k };
   };
-  const models: Record<string, { fit: () => Promise<unknown> | unknown; predict: (m: any) => Promise<{ values: Float32Array; width: number }> | { values: Float32Array; width: number } }> = {
-    randomForest: { fit: () => fitForest(fit, { trees: 100, minSamplesLeaf: 1, maxBins: 64, maxFeatures: Math.round(Math.sqrt(d)), bootstrap: true, seed: 0 }), predict: (m) => predictForest(m, xt, n, d) },
+  const models: Record<
+    string,
+    { fit: () => Promise<unknown> | unknown; predict: (m: any) => Promise<{ values: Float32Array; width: number }> | { values: Float32Array; width: number } }
+  > = {
+    randomForest: {
+      fit: () => fitForest(fit, { trees: 100, minSamplesLeaf: 1, maxBins: 64, maxFeatures: Math.round(Math.sqrt(d)), bootstrap: true, seed: 0 }),
+      predict: (m) => predictForest(m, xt, n, d),
+    },
     svm: { fit: () => fitSvm(fit, SvmSpecSchema.parse({ type: "svm" })), predict: (m) => predictSvm(m, xt, n, d) },
     logisticRegression: { fit: () => fitLogistic(fit, { penalty: "l2", C: 1, maxIter: 1000, tol: 1e-6 }), predict: (m) => softmax(m.kernel, m.bias, m.m) },
     knn: { fit: () => fitNeighbours(fit, 5, "uniform"), predict: (m) => predictNeighbours(m, xt, n) },
@@ -113,10 +126,15 @@ function sklearn(data: ReturnType<typeof encode>): Record<string, { fitSeconds: 
   const script = `${dir}/write.py`;
   writeFileSync(`${dir}/x.f32`, Buffer.from(data.x.buffer));
   writeFileSync(`${dir}/meta.json`, JSON.stringify({ d: data.d, y: Array.from(data.y), train: data.train, test: data.test }));
-  writeFileSync(script, `import json, numpy as np\nm = json.load(open("${dir}/meta.json"))\nx = np.fromfile("${dir}/x.f32", dtype=np.float32).reshape(-1, m["d"])\nnp.savez("${dir}/data.npz", x=x, y=np.array(m["y"], dtype=np.int64), train=np.array(m["train"]), test=np.array(m["test"]))\n`);
+  writeFileSync(
+    script,
+    `import json, numpy as np\nm = json.load(open("${dir}/meta.json"))\nx = np.fromfile("${dir}/x.f32", dtype=np.float32).reshape(-1, m["d"])\nnp.savez("${dir}/data.npz", x=x, y=np.array(m["y"], dtype=np.int64), train=np.array(m["train"]), test=np.array(m["test"]))\n`,
+  );
   try {
     execFileSync(PYTHON, [script]);
-    return JSON.parse(execFileSync(PYTHON, ["-c", SKLEARN, `${dir}/data.npz`], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } }));
+    return JSON.parse(
+      execFileSync(PYTHON, ["-c", SKLEARN, `${dir}/data.npz`], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } }),
+    );
   } catch (err) {
     return `skipped: scikit-learn did not run (apt-get install python3-sklearn): ${(err as Error).message.split("\n")[0]}`;
   }
@@ -132,8 +150,13 @@ export async function benchBaselines() {
     const mine = await ours(data);
     const peer = sklearn(data);
     out[name] = {
-      rows: data.y.length, inputs: data.d, classes: data.k, ours: mine, sklearn: peer,
-      fitRatio: typeof peer === "string" ? null : Object.fromEntries(Object.keys(mine).map((m) => [m, +(mine[m]!.fitSeconds / peer[m]!.fitSeconds).toFixed(2)])),
+      rows: data.y.length,
+      inputs: data.d,
+      classes: data.k,
+      ours: mine,
+      sklearn: peer,
+      fitRatio:
+        typeof peer === "string" ? null : Object.fromEntries(Object.keys(mine).map((m) => [m, +(mine[m]!.fitSeconds / peer[m]!.fitSeconds).toFixed(2)])),
     };
   }
   return out;

@@ -34,7 +34,14 @@ export async function benchElm(n = 20_000, d = 100, units = 1000) {
   for (let i = 0; i < n; i++) t[i * k + Math.floor(r() * k)] = 1;
   const spec = ElmSpecSchema.parse({ type: "elm", hiddenUnits: units, activation: "sigmoid" }); // blockRows: the default, as jobs run
 
-  const fitOn = (rows: number) => fitElm(spec, { inputs: d, k, train: { n: rows, x: x.subarray(0, rows * d), t: t.subarray(0, rows * k) }, score: () => ({ score: 0, loss: 0 }), onCandidate: async () => true });
+  const fitOn = (rows: number) =>
+    fitElm(spec, {
+      inputs: d,
+      k,
+      train: { n: rows, x: x.subarray(0, rows * d), t: t.subarray(0, rows * k) },
+      score: () => ({ score: 0, loss: 0 }),
+      onCandidate: async () => true,
+    });
   await fitOn(n); // warm-up (a worker runs many jobs): thread pools, first-touch pages, JIT; numpy warms up too
   const t0 = performance.now();
   const fit = await fitOn(n);

@@ -21,12 +21,21 @@ async function time<T>(run: () => Promise<T> | T, repeats = 5): Promise<{ ms: nu
 
 export async function benchExports() {
   await initBackend("auto");
-  const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [100], units: 256, activation: "relu" }), tfl.layers.dense({ units: 256, activation: "relu" }), tfl.layers.dense({ units: 10, activation: "softmax" })] });
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [100], units: 256, activation: "relu" }),
+      tfl.layers.dense({ units: 256, activation: "relu" }),
+      tfl.layers.dense({ units: 10, activation: "softmax" }),
+    ],
+  });
   const names = Array.from({ length: 100 }, (_, i) => `x${i}`);
   const prep = {
-    version: 2, features: names.map((name) => ({ name, kind: "numeric", scaling: "standardize", missing: "mean", offset: 0, divisor: 1, fill: 0 })),
-    inputs: names, groups: [{ name: "input", columns: names, encoding: "onehot", start: 0, width: 100 }],
-    target: { name: "y", task: "classification", labels: Array.from({ length: 10 }, (_, i) => String(i)) }, outputMode: "softmax",
+    version: 2,
+    features: names.map((name) => ({ name, kind: "numeric", scaling: "standardize", missing: "mean", offset: 0, divisor: 1, fill: 0 })),
+    inputs: names,
+    groups: [{ name: "input", columns: names, encoding: "onehot", start: 0, width: 100 }],
+    target: { name: "y", task: "classification", labels: Array.from({ length: 10 }, (_, i) => String(i)) },
+    outputMode: "softmax",
   } as unknown as Preprocessing & { outputMode: "softmax" };
   const tfjs = await time(() => toArtifacts(model));
   const keras = await time(() => kerasArchive(model, tfjs.result.topology as never));

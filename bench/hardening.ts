@@ -45,7 +45,10 @@ async function watched<T>(work: () => Promise<T>): Promise<{ ms: number; worstLo
 async function summary() {
   await initBackend("auto");
   const orthogonal = { class_name: "Orthogonal", config: { gain: 1, seed: null } };
-  const layer = (i: number) => ({ class_name: "Dense", config: { name: `dense_${i}`, units: 1024, kernel_initializer: orthogonal, ...(i === 0 ? { batch_input_shape: [null, 1024] } : {}) } });
+  const layer = (i: number) => ({
+    class_name: "Dense",
+    config: { name: `dense_${i}`, units: 1024, kernel_initializer: orthogonal, ...(i === 0 ? { batch_input_shape: [null, 1024] } : {}) },
+  });
   const spec = ModelSpecSchema.parse({ type: "keras", modelTopology: { class_name: "Sequential", config: { name: "s", layers: [layer(0), layer(1)] } } });
   const groups = [{ name: "input", columns: [], encoding: "onehot" as const, start: 0, width: 1024 }];
   const ctx = { task: "regression" as const, classes: 0, seed: 1, keepOutput: true };
@@ -56,12 +59,19 @@ async function summary() {
     net.model.dispose();
     return s;
   });
-  return { params: shapes.result.summary.totalParams, fromShapesMs: shapes.ms, builtWithTfjsMs: built.ms, ratio: +(built.ms / Math.max(shapes.ms, 0.01)).toFixed(0), sameSummary: JSON.stringify(shapes.result.summary) === JSON.stringify(built.result) };
+  return {
+    params: shapes.result.summary.totalParams,
+    fromShapesMs: shapes.ms,
+    builtWithTfjsMs: built.ms,
+    ratio: +(built.ms / Math.max(shapes.ms, 0.01)).toFixed(0),
+    sameSummary: JSON.stringify(shapes.result.summary) === JSON.stringify(built.result),
+  };
 }
 
 /** In a child process: profiles the wide file with or without the per-upload budget; prints peak RSS. */
 async function profileChild(budgeted: boolean) {
-  const columns = 1000, rows = 5000;
+  const columns = 1000,
+    rows = 5000;
   function* lines() {
     yield Buffer.from(Array.from({ length: columns }, (_, c) => `c${c}`).join(",") + "\n");
     for (let r = 0; r < rows; r++) yield Buffer.from(Array.from({ length: columns }, (_, c) => `s${(r * columns + c).toString(36)}`).join(",") + "\n");
@@ -69,33 +79,78 @@ async function profileChild(budgeted: boolean) {
   const before = process.memoryUsage().rss;
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const run = await watched(() => ingest(Readable.from(lines()), { format: "csv", limits: { maxBytes: 1e9, maxRows: 1e7, maxColumns: 2000, maxCells: 1e8, maxLineBytes: 1 << 20 }, onChunk: async () => undefined, ...(budgeted ? {} : { distinctBudget: Infinity }) }));
+  const run = await watched(() =>
+    ingest(Readable.from(lines()), {
+      format: "csv",
+      limits: { maxBytes: 1e9, maxRows: 1e7, maxColumns: 2000, maxCells: 1e8, maxLineBytes: 1 << 20 },
+      onChunk: async () => undefined,
+      ...(budgeted ? {} : { distinctBudget: Infinity }),
+    }),
+  );
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(JSON.stringify({ budgeted, seconds: +(run.ms / 1000).toFixed(1), worstLoopMs: run.worstLoopMs, rssGrowthMB: Math.round((peak - before) / 2 ** 20), distinctKept: run.result.columns.reduce((s: number, c: { distinct: number }) => s + c.distinct, 0) }));
+  console.log(
+    JSON.stringify({
+      budgeted,
+      seconds: +(run.ms / 1000).toFixed(1),
+      worstLoopMs: run.worstLoopMs,
+      rssGrowthMB: Math.round((peak - before) / 2 ** 20),
+      distinctKept: run.result.columns.reduce((s: number, c: { distinct: number }) => s + c.distinct, 0),
+    }),
+  );
 }
 
 function profiler() {
-  const child = (budgeted: boolean) => JSON.parse(execFileSync(process.execPath, ["--import", "tsx", SELF, "--profile", budgeted ? "budgeted" : "unbounded"], { encoding: "utf8", maxBuffer: 1 << 20 }).trim().split("\n").at(-1)!);
+  const child = (budgeted: boolean) =>
+    JSON.parse(
+      execFileSync(process.execPath, ["--import", "tsx", SELF, "--profile", budgeted ? "budgeted" : "unbounded"], { encoding: "utf8", maxBuffer: 1 << 20 })
+        .trim()
+        .split("\n")
+        .at(-1)!,
+    );
   return { columns: 1000, rows: 5000, budgeted: child(true), unbounded: child(false) };
 }
 
 async function exportFirst() {
-  const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 2048, activation: "relu" }), tfl.layers.dense({ units: 2048, activation: "relu" }), tfl.layers.dense({ units: 3, activation: "softmax" })] });
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [4], units: 2048, activation: "relu" }),
+      tfl.layers.dense({ units: 2048, activation: "relu" }),
+      tfl.layers.dense({ units: 3, activation: "softmax" }),
+    ],
+  });
   const a = await toArtifacts(model);
   model.dispose();
   const names = ["a", "b", "c", "d"];
   const preprocessing = {
-    version: 2, features: names.map((name) => ({ name, kind: "numeric", scaling: "standardize", missing: "mean", offset: 0, divisor: 1, fill: 0 })),
-    inputs: names, groups: [{ name: "input", columns: names, encoding: "onehot", start: 0, width: 4 }],
-    target: { name: "y", task: "classification", labels: ["0", "1", "2"] }, outputMode: "softmax", task: "classification",
+    version: 2,
+    features: names.map((name) => ({ name, kind: "numeric", scaling: "standardize", missing: "mean", offset: 0, divisor: 1, fill: 0 })),
+    inputs: names,
+    groups: [{ name: "input", columns: names, encoding: "onehot", start: 0, width: 4 }],
+    target: { name: "y", task: "classification", labels: ["0", "1", "2"] },
+    outputMode: "softmax",
+    task: "classification",
   };
-  const pieces = () => Array.from({ length: Math.ceil(a.weightData.length / 2 ** 20) }, (_, i) => Uint8Array.prototype.slice.call(a.weightData, i * 2 ** 20, (i + 1) * 2 ** 20));
-  const task = () => ({ format: "onnx" as const, type: "sequential", artifacts: { topology: a.topology, weightSpecs: a.weightSpecs }, pieces: pieces(), preprocessing, meta: { modelId: "m", jobId: "j", target: "y" } });
+  const pieces = () =>
+    Array.from({ length: Math.ceil(a.weightData.length / 2 ** 20) }, (_, i) => Uint8Array.prototype.slice.call(a.weightData, i * 2 ** 20, (i + 1) * 2 ** 20));
+  const task = () => ({
+    format: "onnx" as const,
+    type: "sequential",
+    artifacts: { topology: a.topology, weightSpecs: a.weightSpecs },
+    pieces: pieces(),
+    preprocessing,
+    meta: { modelId: "m", jobId: "j", target: "y" },
+  });
   const inThread = await watched(() => buildInThread(async () => task()));
   const inline = await watched(() => buildExportFile(task()));
   const size = (o: unknown) => ("file" in (o as object) ? (o as { file: Uint8Array }).file.length : 0);
-  return { params: 4 * 2048 + 2048 + 2048 * 2048 + 2048 + 2049 * 3, bytes: size(inThread.result), thread: { ms: inThread.ms, worstLoopMs: inThread.worstLoopMs }, inline: { ms: inline.ms, worstLoopMs: inline.worstLoopMs }, sameFile: size(inThread.result) === size(inline.result) };
+  return {
+    params: 4 * 2048 + 2048 + 2048 * 2048 + 2048 + 2049 * 3,
+    bytes: size(inThread.result),
+    thread: { ms: inThread.ms, worstLoopMs: inThread.worstLoopMs },
+    inline: { ms: inline.ms, worstLoopMs: inline.worstLoopMs },
+    sameFile: size(inThread.result) === size(inline.result),
+  };
 }
 
 async function weights() {
@@ -111,7 +166,8 @@ async function weights() {
     const oneWrite = await watched(() => pool.query(`INSERT INTO "${schema}".one VALUES ($1, $2)`, [id, bytes]));
     const oneRead = await watched(async () => (await pool.query<{ data: Buffer }>(`SELECT "data" FROM "${schema}".one WHERE "id" = $1`, [id])).rows[0]!.data);
     const piecesWrite = await watched(async () => {
-      for (let seq = 0; seq * piece < bytes.length; seq++) await pool.query(`INSERT INTO "${schema}".pieces VALUES ($1, $2, $3)`, [id, seq, bytes.subarray(seq * piece, (seq + 1) * piece)]);
+      for (let seq = 0; seq * piece < bytes.length; seq++)
+        await pool.query(`INSERT INTO "${schema}".pieces VALUES ($1, $2, $3)`, [id, seq, bytes.subarray(seq * piece, (seq + 1) * piece)]);
     });
     const piecesRead = await watched(async () => {
       const out: Buffer[] = [];
@@ -123,8 +179,10 @@ async function weights() {
     });
     const pick = (w: { ms: number; worstLoopMs: number }) => ({ ms: w.ms, worstLoopMs: w.worstLoopMs });
     return {
-      bytes: bytes.length, sameBytes: oneRead.result.equals(bytes) && piecesRead.result.equals(bytes),
-      oneValue: { write: pick(oneWrite), read: pick(oneRead) }, pieces: { write: pick(piecesWrite), read: pick(piecesRead) },
+      bytes: bytes.length,
+      sameBytes: oneRead.result.equals(bytes) && piecesRead.result.equals(bytes),
+      oneValue: { write: pick(oneWrite), read: pick(oneRead) },
+      pieces: { write: pick(piecesWrite), read: pick(piecesRead) },
     };
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);

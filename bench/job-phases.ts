@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import { mulberry32 } from "../src/training/engine/rng.js";
 import { createTestEnv, waitForJob, type TestEnv } from "../test/harness.js";
 
-const N = 20_000, D = 100;
+const N = 20_000,
+  D = 100;
 
 /** The peers' data as CSV: x uniform in [-1, 1), class from a weighted sum of the first 10. */
 function referenceCsv(): Buffer {
@@ -24,7 +25,10 @@ function referenceCsv(): Buffer {
 }
 
 async function run(env: TestEnv, datasetId: string, name: string, model: object, training: object) {
-  const res = await env.api().post("/v1/jobs").send({ datasetId, target: "class", split: { test: 0.1, validation: 0 }, model, training });
+  const res = await env
+    .api()
+    .post("/v1/jobs")
+    .send({ datasetId, target: "class", split: { test: 0.1, validation: 0 }, model, training });
   if (res.status !== 202) throw new Error(`${name}: ${res.status} ${res.text}`);
   const job = await waitForJob(env, res.body.id, undefined, 900_000);
   if (job.status !== "succeeded") throw new Error(`${name}: ${job.status} ${JSON.stringify(job.error)}`);
@@ -33,7 +37,11 @@ async function run(env: TestEnv, datasetId: string, name: string, model: object,
   const fit = phases.fit ?? 0;
   const outside = seconds - fit;
   return {
-    name, backend: job.backend, engine: job.metrics.engine ?? "elm", seconds, phases,
+    name,
+    backend: job.backend,
+    engine: job.metrics.engine ?? "elm",
+    seconds,
+    phases,
     outsideFit: { seconds: Math.round(outside * 1000) / 1000, shareOfFit: fit ? Math.round((outside / fit) * 100) / 100 : null },
     testAccuracy: job.metrics.test?.accuracy,
     ...(job.metrics.elm ? { elmSeconds: job.metrics.elm.seconds } : {}),
@@ -47,7 +55,13 @@ export async function benchJobPhases() {
     const csv = referenceCsv();
     const up = await env.api().post("/v1/datasets?name=reference.csv").set("content-type", "text/csv").send(csv);
     if (up.status !== 201) throw new Error(`upload: ${up.status} ${up.text}`);
-    const mlp = { type: "sequential", layers: [{ type: "dense", units: 256, activation: "relu" }, { type: "dense", units: 256, activation: "relu" }] };
+    const mlp = {
+      type: "sequential",
+      layers: [
+        { type: "dense", units: 256, activation: "relu" },
+        { type: "dense", units: 256, activation: "relu" },
+      ],
+    };
     const trainRows = N - Math.round(N * 0.1);
     const jobs = [
       await run(env, up.body.id, "elm 1000 sigmoid", { type: "elm", hiddenUnits: 1000, activation: "sigmoid" }, {}),

@@ -17,7 +17,9 @@ import { nativeAddon } from "../src/training/engine/native.js";
 import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
 import { mulberry32 } from "../src/training/engine/rng.js";
 
-const N = 20_000, D = 100, K = 10;
+const N = 20_000,
+  D = 100,
+  K = 10;
 const PEERS = fileURLToPath(new URL("../../shared/peers/torch_sklearn_numpy.py", import.meta.url));
 
 /** The peers' data: x uniform in [-1, 1), class from a weighted sum of the first 10 features. */
@@ -66,7 +68,8 @@ async function backendRun(epochs: number) {
     out[`tfjsFit_b${batchSize}`] = await time(fit, epochs);
     if (nativeAddon()) {
       const opts = TrainingOptionsSchema.parse({ batchSize });
-      const fast = (m: tfl.LayersModel, e: number) => fitModel(m, { x: [x], y, loss: "categorical_crossentropy" }, { ...opts, epochs: e }, { onEpoch: async () => true });
+      const fast = (m: tfl.LayersModel, e: number) =>
+        fitModel(m, { x: [x], y, loss: "categorical_crossentropy" }, { ...opts, epochs: e }, { onEpoch: async () => true });
       out[`fastPath_b${batchSize}`] = await time(fast, Math.max(epochs, 3));
     }
   }
@@ -78,7 +81,9 @@ function child(backend: string, epochs: number): Record<string, unknown> | strin
   try {
     const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
       env: { ...process.env, BENCH_MLP_CHILD: "1", TFJS_BACKEND: backend, BENCH_MLP_EPOCHS: String(epochs), TF_CPP_MIN_LOG_LEVEL: "2" },
-      encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 900_000,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 900_000,
     });
     return JSON.parse(out.trim().split("\n").at(-1)!);
   } catch (err) {
@@ -96,7 +101,8 @@ function peers(): Record<string, number> | string {
   }
   const text = execFileSync("/usr/bin/python3", [PEERS], { encoding: "utf8", timeout: 900_000 });
   const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^(torch mlp|sklearn MLPClassifier) batch=(\d+).*? (\d+) samples\/s/gm)) out[`${m[1] === "torch mlp" ? "pytorch" : "sklearn"}_b${m[2]}`] = Number(m[3]);
+  for (const m of text.matchAll(/^(torch mlp|sklearn MLPClassifier) batch=(\d+).*? (\d+) samples\/s/gm))
+    out[`${m[1] === "torch mlp" ? "pytorch" : "sklearn"}_b${m[2]}`] = Number(m[3]);
   for (const m of text.matchAll(/^numpy ELM L=1000 float32: .*total ([\d.]+) ms/gm)) out.numpyElmSeconds = Number(m[1]) / 1000;
   return out;
 }
@@ -112,7 +118,8 @@ export async function benchMlp() {
     wasm,
     tensorflow,
     peers: peer,
-    fastPathVsPytorch: typeof peer === "object" ? { b128: ratio(fast.fastPath_b128, peer.pytorch_b128), b512: ratio(fast.fastPath_b512, peer.pytorch_b512) } : null,
+    fastPathVsPytorch:
+      typeof peer === "object" ? { b128: ratio(fast.fastPath_b128, peer.pytorch_b128), b512: ratio(fast.fastPath_b512, peer.pytorch_b512) } : null,
   };
 }
 

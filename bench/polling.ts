@@ -19,7 +19,13 @@ const CONNECTIONS = 20;
 
 async function up(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`nothing answers on port ${port}`);
@@ -32,27 +38,50 @@ function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
 async function load(url: string, headers: Record<string, string> = {}) {
   await autocannon({ url, connections: CONNECTIONS, duration: 1, headers }); // warm-up
   const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
-  return { requestsPerSecond: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, errors: r.errors + r.non2xx - r["3xx"], statuses: { "2xx": r["2xx"], "3xx": r["3xx"] } };
+  return {
+    requestsPerSecond: Math.round(r.requests.average),
+    p50ms: r.latency.p50,
+    p99ms: r.latency.p99,
+    errors: r.errors + r.non2xx - r["3xx"],
+    statuses: { "2xx": r["2xx"], "3xx": r["3xx"] },
+  };
 }
 
 /** A finished classification job with `epochs` epochs of logs and its model, made in SQL. */
 async function seedJob(api: string, schema: string, epochs: number): Promise<{ jobId: string; modelId: string }> {
   const csv = ["a,b,label", ...Array.from({ length: 50 }, (_, i) => `${i % 7},${(i * 3) % 11},${i % 2 ? "x" : "y"}`)].join("\n");
-  const ds = await (await fetch(`${api}/v1/datasets?name=poll.csv`, { method: "POST", headers: { "content-type": "text/csv" }, body: csv })).json() as { id: string };
-  const job = await (await fetch(`${api}/v1/jobs`, {
-    method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify({ datasetId: ds.id, target: "label", model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] }, training: { epochs } }),
-  })).json() as { id: string };
+  const ds = (await (await fetch(`${api}/v1/datasets?name=poll.csv`, { method: "POST", headers: { "content-type": "text/csv" }, body: csv })).json()) as {
+    id: string;
+  };
+  const job = (await (
+    await fetch(`${api}/v1/jobs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        datasetId: ds.id,
+        target: "label",
+        model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] },
+        training: { epochs },
+      }),
+    })
+  ).json()) as { id: string };
   const db = new pg.Client({ connectionString: BASE_URL });
   await db.connect();
   try {
     await db.query(`SET search_path TO "${schema}"`);
     const r = (e: number) => Math.round(1e6 / (e + 2)) / 1e6;
     for (let e = 1; e <= epochs; e++) {
-      await db.query('INSERT INTO "JobEpoch" ("jobId", epoch, logs) VALUES ($1, $2, $3)', [job.id, e, { loss: r(e), val_loss: r(e) * 1.1, acc: 1 - r(e), val_acc: 1 - r(e) * 1.2 }]);
+      await db.query('INSERT INTO "JobEpoch" ("jobId", epoch, logs) VALUES ($1, $2, $3)', [
+        job.id,
+        e,
+        { loss: r(e), val_loss: r(e) * 1.1, acc: 1 - r(e), val_acc: 1 - r(e) * 1.2 },
+      ]);
     }
     const metrics = { test: { n: 10, accuracy: 0.9, loss: 0.3 }, validation: { n: 10, accuracy: 0.9 }, engine: "mlp-native", epochsRun: epochs };
-    await db.query(`UPDATE "Job" SET status = 'succeeded', epoch = $2, metrics = $3, backend = 'tensorflow', "startedAt" = now(), "finishedAt" = now() WHERE id = $1`, [job.id, epochs, metrics]);
+    await db.query(
+      `UPDATE "Job" SET status = 'succeeded', epoch = $2, metrics = $3, backend = 'tensorflow', "startedAt" = now(), "finishedAt" = now() WHERE id = $1`,
+      [job.id, epochs, metrics],
+    );
     const model = await db.query<{ id: string }>(
       `INSERT INTO "Model" (id, tenant, "jobId", type, summary, metrics, target, features, labels, preprocessing, topology, "weightSpecs", "weightData")
        SELECT gen_random_uuid(), tenant, id, 'sequential', '{"layers":[],"totalParams":0}', $2, 'label', '["a","b"]', '["x","y"]', '{}', '{}', '[]', '\\x00' FROM "Job" WHERE id = $1 RETURNING id`,
@@ -68,7 +97,15 @@ export async function benchPolling() {
   const schema = `bench_${randomBytes(4).toString("hex")}`;
   await createSchema(schema);
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const api = start(["src/api/server.ts"], { PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: `${BASE_URL}?schema=${schema}`, QUEUE_PREFIX: `bench-${schema}`, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "0", API_KEYS: "" });
+  const api = start(["src/api/server.ts"], {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: `${BASE_URL}?schema=${schema}`,
+    QUEUE_PREFIX: `bench-${schema}`,
+    LOG_LEVEL: "warn",
+    RATE_LIMIT_PER_MINUTE: "0",
+    API_KEYS: "",
+  });
   let bare: ChildProcess | undefined;
   try {
     await up(port);

@@ -107,16 +107,33 @@ function syntheticCsv(mb: number): Buffer {
 async function benchIngest() {
   const csv = syntheticCsv(CSV_MB);
   const mbs = csv.length / 1024 / 1024;
-  const chunks = (buf: Buffer) => Readable.from((function* () {
-    for (let i = 0; i < buf.length; i += 64 * 1024) yield buf.subarray(i, i + 64 * 1024);
-  })());
+  const chunks = (buf: Buffer) =>
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < buf.length; i += 64 * 1024) yield buf.subarray(i, i + 64 * 1024);
+      })(),
+    );
   const rssBefore = process.memoryUsage().rss;
   let t0 = performance.now();
   let records = 0;
-  await pipeline(chunks(csv), parse({ bom: true }), new Writable({ objectMode: true, write(_r, _e, done) { records++; done(); } }));
+  await pipeline(
+    chunks(csv),
+    parse({ bom: true }),
+    new Writable({
+      objectMode: true,
+      write(_r, _e, done) {
+        records++;
+        done();
+      },
+    }),
+  );
   const raw = (performance.now() - t0) / 1000;
   t0 = performance.now();
-  const result = await ingest(chunks(csv), { format: "csv", limits: { maxBytes: Infinity, maxRows: Infinity, maxColumns: 1000, maxCells: Infinity, maxLineBytes: 1024 * 1024 }, onChunk: async () => undefined });
+  const result = await ingest(chunks(csv), {
+    format: "csv",
+    limits: { maxBytes: Infinity, maxRows: Infinity, maxColumns: 1000, maxCells: Infinity, maxLineBytes: 1024 * 1024 },
+    onChunk: async () => undefined,
+  });
   const ours = (performance.now() - t0) / 1000;
   return {
     sizeMB: Math.round(mbs * 10) / 10,

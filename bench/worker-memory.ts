@@ -29,17 +29,19 @@ const ROWS = Number(process.env.BENCH_MEMORY_ROWS ?? 2_000_000);
 
 /** 20 columns: 14 numbers, 5 categories, a 0/1 target; ~40 bytes a row (2M rows < 100 MiB). */
 function generated(rows: number): Readable {
-  return Readable.from((function* () {
-    yield Buffer.from([...Array.from({ length: 14 }, (_, i) => `n${i}`), "c0", "c1", "c2", "c3", "c4", "y"].join(",") + "\n");
-    for (let start = 0; start < rows; start += 5000) {
-      const lines: string[] = [];
-      for (let i = start; i < Math.min(rows, start + 5000); i++) {
-        const nums = Array.from({ length: 14 }, (_, k) => ((i * (k + 3)) % 97) % 10);
-        lines.push([...nums, "abcde"[i % 5], "xyz"[(i >> 2) % 3], "pq"[i % 2], "uvw"[(i >> 3) % 3], "rs"[(i >> 1) % 2], (nums[0]! + nums[1]!) % 2].join(","));
+  return Readable.from(
+    (function* () {
+      yield Buffer.from([...Array.from({ length: 14 }, (_, i) => `n${i}`), "c0", "c1", "c2", "c3", "c4", "y"].join(",") + "\n");
+      for (let start = 0; start < rows; start += 5000) {
+        const lines: string[] = [];
+        for (let i = start; i < Math.min(rows, start + 5000); i++) {
+          const nums = Array.from({ length: 14 }, (_, k) => ((i * (k + 3)) % 97) % 10);
+          lines.push([...nums, "abcde"[i % 5], "xyz"[(i >> 2) % 3], "pq"[i % 2], "uvw"[(i >> 3) % 3], "rs"[(i >> 1) % 2], (nums[0]! + nums[1]!) % 2].join(","));
+        }
+        yield Buffer.from(lines.join("\n") + "\n");
       }
-      yield Buffer.from(lines.join("\n") + "\n");
-    }
-  })());
+    })(),
+  );
 }
 
 const peakMB = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
@@ -53,7 +55,17 @@ async function readMode(mode: string, datasetId: string) {
   let keep: unknown;
   if (mode === "strings") {
     const all: string[][] = [];
-    await pipeline(Readable.from(new ChunkStore(db.pool).read(datasetId)), parse(), new Writable({ objectMode: true, write(r: string[], _e, done) { all.push(r); done(); } }));
+    await pipeline(
+      Readable.from(new ChunkStore(db.pool).read(datasetId)),
+      parse(),
+      new Writable({
+        objectMode: true,
+        write(r: string[], _e, done) {
+          all.push(r);
+          done();
+        },
+      }),
+    );
     rows = all.length - 1;
     keep = all;
   } else {
@@ -82,7 +94,12 @@ export async function benchWorkerMemory() {
   const config = loadConfig(env);
   const db = createDb(config.DATABASE_URL);
   const queues = new TrainQueues(config, () => undefined);
-  const worker = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/workers/main.ts`], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const worker = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/workers/main.ts`], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let logs = "";
   worker.stdout!.on("data", (d) => (logs += d));
   worker.stderr!.on("data", (d) => (logs += d));
@@ -101,7 +118,10 @@ export async function benchWorkerMemory() {
     let status = "queued";
     for (let i = 0; i < 6000 && !["succeeded", "failed", "cancelled"].includes(status); i++) {
       await sleep(200);
-      trainingPid ??= logs.split("\n").filter((l) => l.includes('"training started"')).map((l) => JSON.parse(l).pid as number)[0];
+      trainingPid ??= logs
+        .split("\n")
+        .filter((l) => l.includes('"training started"'))
+        .map((l) => JSON.parse(l).pid as number)[0];
       if (trainingPid) peak = Math.max(peak, peakMB(trainingPid));
       status = (await db.job.findUniqueOrThrow({ where: { id: job.id } })).status;
     }

@@ -13,7 +13,8 @@ import { endProgress, metricsText, progress, progressLine } from "./output.js";
 export const EXIT = { ok: 0, error: 1, usage: 2, failed: 3, cancelled: 4 } as const;
 const ended = (status: string) => (status === "succeeded" ? EXIT.ok : status === "cancelled" ? EXIT.cancelled : EXIT.failed);
 
-const program = new Command("treino").description("Treino: train neural networks from CSV files")
+const program = new Command("treino")
+  .description("Treino: train neural networks from CSV files")
   .option("--url <url>", "the API", process.env.TREINO_URL ?? "http://localhost:3000")
   .option("--key <key>", "API key (Bearer)", process.env.TREINO_API_KEY)
   .option("--json", "print JSON results instead of text")
@@ -29,7 +30,10 @@ const print = (text: string, value: unknown) => console.log(json() ? JSON.string
 const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"));
 
 const datasets = program.command("datasets").description("upload and list datasets");
-datasets.command("upload <file>").description("upload a CSV (or .jsonl) file").option("--name <name>", "dataset name (default: the file name)")
+datasets
+  .command("upload <file>")
+  .description("upload a CSV (or .jsonl) file")
+  .option("--name <name>", "dataset name (default: the file name)")
   .action(async (file: string, o: { name?: string }) => {
     const ds = await client().uploadDataset(o.name ?? basename(file), readFileSync(file), file.endsWith(".jsonl") ? "application/x-ndjson" : "text/csv");
     print(`${ds.id}  ${ds.name}: ${ds.rows} rows, ${ds.columns.length} columns`, ds);
@@ -41,12 +45,16 @@ datasets.command("list").action(async () => {
 });
 
 const jobs = program.command("jobs").description("create, watch and list training jobs");
-jobs.command("create").description("queue a job from a spec file, or from flags for a Dense network")
+jobs
+  .command("create")
+  .description("queue a job from a spec file, or from flags for a Dense network")
   .option("--spec <file>", "a JSON job request (POST /v1/jobs body)")
-  .option("--dataset <id>").option("--target <column>")
+  .option("--dataset <id>")
+  .option("--target <column>")
   .option("--layers <units>", "hidden Dense widths, e.g. 32,16", "32")
   .option("--activation <name>", "hidden activation", "relu")
-  .option("--epochs <n>", "epochs", "50").option("--batch-size <n>", "batch size", "32")
+  .option("--epochs <n>", "epochs", "50")
+  .option("--batch-size <n>", "batch size", "32")
   .option("--learning-rate <x>", "Adam's learning rate")
   .option("--watch", "follow it to the end (exit code by its outcome)")
   .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -55,9 +63,20 @@ jobs.command("create").description("queue a job from a spec file, or from flags 
     else {
       if (!o.dataset || !o.target) throw new CommanderError(EXIT.usage, "usage", "give --spec file.json, or --dataset and --target");
       body = {
-        datasetId: o.dataset as string, target: o.target as string,
-        model: { type: "sequential", layers: String(o.layers).split(",").filter(Boolean).map((u) => ({ type: "dense", units: Number(u), activation: o.activation as string })) },
-        training: { epochs: Number(o.epochs), batchSize: Number(o.batchSize), ...(o.learningRate ? { optimizer: { type: "adam", learningRate: Number(o.learningRate) } } : {}) },
+        datasetId: o.dataset as string,
+        target: o.target as string,
+        model: {
+          type: "sequential",
+          layers: String(o.layers)
+            .split(",")
+            .filter(Boolean)
+            .map((u) => ({ type: "dense", units: Number(u), activation: o.activation as string })),
+        },
+        training: {
+          epochs: Number(o.epochs),
+          batchSize: Number(o.batchSize),
+          ...(o.learningRate ? { optimizer: { type: "adam", learningRate: Number(o.learningRate) } } : {}),
+        },
       } as JobRequest;
     }
     const job = await client().createJob(body);
@@ -65,14 +84,20 @@ jobs.command("create").description("queue a job from a spec file, or from flags 
     if (!json()) console.log(`job ${job.id} queued`);
     process.exitCode = await watchJob(job.id);
   });
-jobs.command("watch <id>").description("a progress bar and each epoch's metrics until the job ends").action(async (id: string) => {
-  process.exitCode = await watchJob(id);
-});
-jobs.command("list").option("--status <status>").action(async (o: { status?: "queued" | "running" | "succeeded" | "failed" | "cancelled" }) => {
-  const c = client();
-  const page = await c.ok(c.api.GET("/v1/jobs", { params: { query: { limit: 100, status: o.status } } }));
-  print(page.items.map((j) => `${j.id}  ${j.status.padEnd(9)}  ${j.model.type}  ${j.progress.epoch}/${j.progress.epochs}  ${j.target}`).join("\n"), page);
-});
+jobs
+  .command("watch <id>")
+  .description("a progress bar and each epoch's metrics until the job ends")
+  .action(async (id: string) => {
+    process.exitCode = await watchJob(id);
+  });
+jobs
+  .command("list")
+  .option("--status <status>")
+  .action(async (o: { status?: "queued" | "running" | "succeeded" | "failed" | "cancelled" }) => {
+    const c = client();
+    const page = await c.ok(c.api.GET("/v1/jobs", { params: { query: { limit: 100, status: o.status } } }));
+    print(page.items.map((j) => `${j.id}  ${j.status.padEnd(9)}  ${j.model.type}  ${j.progress.epoch}/${j.progress.epochs}  ${j.target}`).join("\n"), page);
+  });
 
 /** Follows a job's event stream: a bar of epochs with the latest metrics; the outcome's exit code. */
 async function watchJob(id: string): Promise<number> {
@@ -86,7 +111,10 @@ async function watchJob(id: string): Promise<number> {
       const job = e.data;
       const test = job.metrics?.test;
       const score = test ? (test.accuracy !== undefined ? `test accuracy ${test.accuracy.toFixed(4)}` : `test R^2 ${test.r2?.toFixed(4)}`) : "";
-      print(`job ${id} ${job.status}${job.error ? `: ${job.error.message}` : ""}${score ? `, ${score}` : ""}${job.modelId ? `, model ${job.modelId}` : ""}`, job);
+      print(
+        `job ${id} ${job.status}${job.error ? `: ${job.error.message}` : ""}${score ? `, ${score}` : ""}${job.modelId ? `, model ${job.modelId}` : ""}`,
+        job,
+      );
       return ended(job.status);
     }
   }
@@ -94,8 +122,11 @@ async function watchJob(id: string): Promise<number> {
 }
 
 const models = program.command("models").description("download trained models");
-models.command("download <id>")
-  .description("into a folder: tfjs (model.json + weights, tf.loadLayersModel('file://<dir>/model.json')), keras (model.keras), onnx (model.onnx); a baseline as baseline.json")
+models
+  .command("download <id>")
+  .description(
+    "into a folder: tfjs (model.json + weights, tf.loadLayersModel('file://<dir>/model.json')), keras (model.keras), onnx (model.onnx); a baseline as baseline.json",
+  )
   .option("--dir <folder>", "where to write", ".")
   .option("--format <format>", "tfjs | keras | onnx", "tfjs")
   .action(async (id: string, o: { dir: string; format: string }) => {
@@ -118,7 +149,10 @@ models.command("download <id>")
   });
 
 const experiments = program.command("experiments").description("compare candidates or search a space");
-experiments.command("create").requiredOption("--spec <file>", "a JSON experiment (POST /v1/experiments body)").option("--watch")
+experiments
+  .command("create")
+  .requiredOption("--spec <file>", "a JSON experiment (POST /v1/experiments body)")
+  .option("--watch")
   .action(async (o: { spec: string; watch?: boolean }) => {
     const exp = await client().createExperiment(readJson(o.spec));
     if (!o.watch) return print(exp.id, exp);
@@ -139,7 +173,9 @@ async function watchExperiment(id: string): Promise<number> {
     if (!json()) progress(progressLine(done, t.total, best));
     if (["succeeded", "failed", "cancelled"].includes(exp.status)) {
       if (!json()) endProgress();
-      const table = exp.leaderboard.map((r) => `${String(r.rank).padStart(3)}. ${r.name.padEnd(32)} ${r.score ? `${r.score.mean.toFixed(4)} ± ${r.score.std.toFixed(4)}` : "-"}`).join("\n");
+      const table = exp.leaderboard
+        .map((r) => `${String(r.rank).padStart(3)}. ${r.name.padEnd(32)} ${r.score ? `${r.score.mean.toFixed(4)} ± ${r.score.std.toFixed(4)}` : "-"}`)
+        .join("\n");
       print(`experiment ${id} ${exp.status}\n${table}`, exp);
       return ended(exp.status);
     }

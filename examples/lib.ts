@@ -22,7 +22,12 @@ export const upload = (name: string) => treino.uploadDataset(name, readFileSync(
 /** Follows a job's events to its end; prints a line every `every` epochs. */
 export async function follow(id: string, every = 10): Promise<JobView> {
   for await (const e of treino.jobEvents(id)) {
-    if (e.event === "epoch" && e.data.epoch % every === 0) console.log(`  epoch ${e.data.epoch}/${e.data.epochs}: ${Object.entries(e.data.logs).map(([k, v]) => `${k} ${Number(v).toFixed(4)}`).join(" ")}`);
+    if (e.event === "epoch" && e.data.epoch % every === 0)
+      console.log(
+        `  epoch ${e.data.epoch}/${e.data.epochs}: ${Object.entries(e.data.logs)
+          .map(([k, v]) => `${k} ${Number(v).toFixed(4)}`)
+          .join(" ")}`,
+      );
   }
   return treino.getJob(id);
 }
@@ -37,7 +42,8 @@ export async function finish(id: string): Promise<ExperimentView> {
 
 export function printLeaderboard(e: ExperimentView): void {
   console.log(`experiment ${e.id} ${e.status}: ${e.evaluation}, ${e.metric}`);
-  for (const r of e.leaderboard) console.log(`  ${String(r.rank).padStart(2)}. ${r.name.padEnd(40)} ${r.score ? `${r.score.mean.toFixed(4)} ± ${r.score.std.toFixed(4)}` : "-"}`);
+  for (const r of e.leaderboard)
+    console.log(`  ${String(r.rank).padStart(2)}. ${r.name.padEnd(40)} ${r.score ? `${r.score.mean.toFixed(4)} ± ${r.score.std.toFixed(4)}` : "-"}`);
   for (const c of e.comparisons) console.log(`  vs ${c.name}: ${c.note}`);
   for (const p of e.plots.filter((f) => f.endsWith(".png"))) console.log(`  plot: ${base}/v1/experiments/${e.id}/plots/${p}`);
 }

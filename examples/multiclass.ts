@@ -6,9 +6,22 @@ import { follow, printJob, treino, upload } from "./lib.js";
 
 const digits = await upload("digits.csv");
 const job = await treino.createJob({
-  datasetId: digits.id, target: "target", task: "classification",
-  model: { type: "sequential", layers: [{ type: "dense", units: 64, activation: "relu" }, { type: "dropout", rate: 0.2 }] },
-  training: { epochs: 80, batchSize: 32, optimizer: { type: "adam", learningRate: 0.003 }, earlyStopping: { monitor: "val_loss", patience: 10, restoreBestWeights: true } },
+  datasetId: digits.id,
+  target: "target",
+  task: "classification",
+  model: {
+    type: "sequential",
+    layers: [
+      { type: "dense", units: 64, activation: "relu" },
+      { type: "dropout", rate: 0.2 },
+    ],
+  },
+  training: {
+    epochs: 80,
+    batchSize: 32,
+    optimizer: { type: "adam", learningRate: 0.003 },
+    earlyStopping: { monitor: "val_loss", patience: 10, restoreBestWeights: true },
+  },
 });
 const done = await follow(job.id, 20);
 printJob(done);

@@ -10,8 +10,13 @@ const drop = (rate: number) => (rate ? [{ type: "dropout", rate } as const] : []
 const net = (l2?: number, dropout = 0) => ({ type: "sequential" as const, layers: [dense(l2), ...drop(dropout), dense(l2), ...drop(dropout)] });
 const stop = { earlyStopping: { monitor: "val_loss", patience: 10, restoreBestWeights: true } };
 const exp = await treino.createExperiment({
-  kind: "compare", datasetId: titanic.id, target: "survived", crossValidation: { folds: 3 }, split: { validation: 0.2 },
-  ignore: ["boat", "body", "name", "ticket", "cabin", "home.dest"], columns: { pclass: "categorical" },
+  kind: "compare",
+  datasetId: titanic.id,
+  target: "survived",
+  crossValidation: { folds: 3 },
+  split: { validation: 0.2 },
+  ignore: ["boat", "body", "name", "ticket", "cabin", "home.dest"],
+  columns: { pclass: "categorical" },
   training: { epochs: 150, batchSize: 32, optimizer: { type: "adam", learningRate: 0.003 } },
   candidates: [
     { name: "plain", model: net() },
@@ -29,5 +34,7 @@ for (const row of done.leaderboard) {
   const d = (job.metrics as { diagnosis?: { verdict: string } } | null)?.diagnosis;
   const h = job.history as Record<string, number[]>;
   const best = Math.min(...(h.val_loss ?? []));
-  console.log(`  ${row.name.padEnd(16)} ${(d?.verdict ?? "-").padEnd(12)} ran ${job.progress.epoch} epochs, val_loss best ${best.toFixed(3)}, last ${h.val_loss?.at(-1)?.toFixed(3)}`);
+  console.log(
+    `  ${row.name.padEnd(16)} ${(d?.verdict ?? "-").padEnd(12)} ran ${job.progress.epoch} epochs, val_loss best ${best.toFixed(3)}, last ${h.val_loss?.at(-1)?.toFixed(3)}`,
+  );
 }

@@ -10,12 +10,16 @@ import { gypRebuild, optionalStep, root } from "./native-build.js";
 const dir = join(root, "native/mlp");
 const say = (msg: string) => console.log(`[mlp] ${msg}`);
 
-optionalStep("mlp", () => {
-  if (process.env.TREINO_SKIP_MLP === "1") return say("skipped (TREINO_SKIP_MLP=1)");
-  const blas = ["/usr/include/cblas.h", "/usr/include/x86_64-linux-gnu/cblas.h", "/usr/include/aarch64-linux-gnu/cblas.h", "/usr/include/openblas/cblas.h"];
-  if (!blas.some(existsSync)) return say("no cblas.h (apt-get install libopenblas-dev); jobs train through tfjs only");
-  const started = Date.now();
-  gypRebuild(dir);
-  rmSync(join(dir, "build/Release/obj.target"), { recursive: true, force: true });
-  say(`fast path built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}, () => rmSync(join(dir, "build"), { recursive: true, force: true }));
+optionalStep(
+  "mlp",
+  () => {
+    if (process.env.TREINO_SKIP_MLP === "1") return say("skipped (TREINO_SKIP_MLP=1)");
+    const blas = ["/usr/include/cblas.h", "/usr/include/x86_64-linux-gnu/cblas.h", "/usr/include/aarch64-linux-gnu/cblas.h", "/usr/include/openblas/cblas.h"];
+    if (!blas.some(existsSync)) return say("no cblas.h (apt-get install libopenblas-dev); jobs train through tfjs only");
+    const started = Date.now();
+    gypRebuild(dir);
+    rmSync(join(dir, "build/Release/obj.target"), { recursive: true, force: true });
+    say(`fast path built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  },
+  () => rmSync(join(dir, "build"), { recursive: true, force: true }),
+);

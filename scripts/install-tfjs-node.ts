@@ -47,7 +47,13 @@ function findWheel(): string | undefined {
   if (process.env.TENSORFLOW_WHEEL) return process.env.TENSORFLOW_WHEEL;
   const dirs = [...(process.env.TENSORFLOW_WHEEL_DIRS ?? "").split(":"), ...pipFindLinks(), "/opt/pypi/files", "/opt/wheels"];
   const wheel = /^tensorflow(_cpu)?-2\.\d+\.\d+-cp\d+-cp\d+-manylinux[^-]*_x86_64\.whl$/;
-  const found = dirs.filter((d) => d && existsSync(d)).flatMap((d) => readdirSync(d).filter((f) => wheel.test(f)).map((f) => join(d, f)));
+  const found = dirs
+    .filter((d) => d && existsSync(d))
+    .flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => wheel.test(f))
+        .map((f) => join(d, f)),
+    );
   // The newest TensorFlow first: names sort by version within one distribution.
   return found.sort().reverse()[0];
 }
@@ -80,7 +86,13 @@ function fromWheel(wheel: string): Libtensorflow {
     say(`extracting libtensorflow from ${wheel}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const members = ["tensorflow/libtensorflow_cc.so.2", "tensorflow/libtensorflow_framework.so.2", "tensorflow/include/tensorflow/*", "tensorflow/include/xla/*", "tensorflow/include/tsl/*"];
+    const members = [
+      "tensorflow/libtensorflow_cc.so.2",
+      "tensorflow/libtensorflow_framework.so.2",
+      "tensorflow/include/tensorflow/*",
+      "tensorflow/include/xla/*",
+      "tensorflow/include/tsl/*",
+    ];
     run("unzip", ["-q", "-o", wheel, ...members, "-d", dir], dir);
     run("touch", ["done"], dir);
   }

@@ -33,7 +33,10 @@ export async function clientTypes(env: NodeJS.ProcessEnv = process.env): Promise
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // A production install (npm ci --omit=dev, the Dockerfile) has no openapi-typescript and needs
   // no types (tsx strips them): nothing to do there.
-  const available = await import("openapi-typescript").then(() => true, () => false);
+  const available = await import("openapi-typescript").then(
+    () => true,
+    () => false,
+  );
   if (!available) console.log("openapi-typescript is not installed (a production install): src/client/openapi.ts not generated");
   else {
     writeFileSync(CLIENT_TYPES, await clientTypes({ ...process.env, LOG_LEVEL: "silent" }));

@@ -15,7 +15,11 @@ export const keyDigest = (key: string): Buffer => createHash("sha256").update(ke
 /** Parses `API_KEYS` (`tenant:key,tenant2:key2`) into the keys' digests with their tenants. */
 function parseApiKeys(raw: string | undefined): ApiKey[] {
   const keys: ApiKey[] = [];
-  for (const [index, pair] of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean).entries()) {
+  for (const [index, pair] of (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .entries()) {
     const at = pair.indexOf(":");
     // The entry may be a key: say which one by position, never by content.
     if (at <= 0 || at === pair.length - 1) throw new Error(`API_KEYS: entry ${index + 1} is not tenant:key`);
@@ -39,7 +43,10 @@ const EnvSchema = z.object({
    */
   HOST: unsetIfEmpty(z.string().min(1).optional()),
   /** Lets an API without API_KEYS listen on a non-loopback HOST. Default false. */
-  ALLOW_OPEN_API: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
+  ALLOW_OPEN_API: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   /** Bearer token for GET /metrics; unset: /metrics is open only when the API is (no API_KEYS). */
   METRICS_TOKEN: unsetIfEmpty(z.string().min(16, "at least 16 characters").optional()),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/treino"),
@@ -77,11 +84,18 @@ const EnvSchema = z.object({
    * a batch's activations, the data); larger jobs are refused at creation. Default: half of this
    * machine's memory (workers are assumed alike).
    */
-  MAX_TRAINING_BYTES: z.coerce.number().int().positive().default(() => Math.floor(totalmem() / 2)),
+  MAX_TRAINING_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(() => Math.floor(totalmem() / 2)),
   /** The operator's key each tenant's webhook signing secret is derived from (16+ characters); unset: webhooks are off. */
   WEBHOOK_SIGNING_KEY: unsetIfEmpty(z.string().min(16, "at least 16 characters").optional()),
   /** Lets webhooks call loopback and private addresses (a receiver on the same network). Default false. */
-  WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   /** Delivery attempts of one webhook, with exponential backoff from WEBHOOK_BACKOFF_MS. Defaults 6, 2000 ms. */
   WEBHOOK_ATTEMPTS: int(6),
   WEBHOOK_BACKOFF_MS: int(2_000),
@@ -96,9 +110,17 @@ const EnvSchema = z.object({
   /** Requests per minute per API key (tenant); 0 turns the limit off. Default 600. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Memory each API process may keep of polled views (jobs, models), dropped on every change (NOTIFY), and again of built export files; 0 turns them off. Default 64 MiB. */
-  READ_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  READ_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
   /** Memory each training process may keep of datasets it read, for later jobs on the same data; 0 turns it off. Default 256 MiB. */
-  TABLE_CACHE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
+  TABLE_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(256 * 1024 * 1024),
   /** Event streams (GET /v1/jobs/:id/events) one tenant may hold open at once, per API process. Default 10. */
   MAX_STREAMS_PER_TENANT: int(10),
   /** Longest an event stream stays open; clients reconnect with Last-Event-ID. Default 300 s. */
@@ -148,8 +170,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The limits a job request is checked against (training/limits.ts), from the configuration. */
 export function specLimits(c: Config): SpecLimits {
   return {
-    maxEpochs: c.MAX_EPOCHS, maxLayers: c.MAX_LAYERS, maxUnits: c.MAX_UNITS, maxParams: c.MAX_PARAMS,
-    maxInputWidth: c.MAX_INPUT_WIDTH, maxJobSeconds: c.MAX_JOB_SECONDS, maxCategories: c.MAX_CATEGORIES,
+    maxEpochs: c.MAX_EPOCHS,
+    maxLayers: c.MAX_LAYERS,
+    maxUnits: c.MAX_UNITS,
+    maxParams: c.MAX_PARAMS,
+    maxInputWidth: c.MAX_INPUT_WIDTH,
+    maxJobSeconds: c.MAX_JOB_SECONDS,
+    maxCategories: c.MAX_CATEGORIES,
   };
 }
 
@@ -166,7 +193,9 @@ export function listenHost(config: Config): { host: string; notice?: string } {
     return { host, notice: keyed ? undefined : `no API_KEYS: listening on ${host} only (loopback); set API_KEYS to serve other machines` };
   }
   if (!config.ALLOW_OPEN_API) {
-    throw new Error(`HOST=${host} without API_KEYS would open the API to anyone on the network: set API_KEYS (tenant:key,...), or ALLOW_OPEN_API=true to do it anyway`);
+    throw new Error(
+      `HOST=${host} without API_KEYS would open the API to anyone on the network: set API_KEYS (tenant:key,...), or ALLOW_OPEN_API=true to do it anyway`,
+    );
   }
   return { host, notice: `ALLOW_OPEN_API: the API is open to anyone who reaches ${host}` };
 }

@@ -54,7 +54,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     const code = String((e as { code?: unknown }).code ?? "");
     if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_PRISMA.has(code) || UNAVAILABLE_NET.has(code)) return true;
     const message = String((e as { message?: unknown }).message ?? "");
-    if (/Connection terminated|connection (is )?(closed|ended)|Client has encountered a connection error|terminating connection due to administrator command|the database system is (starting up|shutting down)/i.test(message)) return true;
+    if (
+      /Connection terminated|connection (is )?(closed|ended)|Client has encountered a connection error|terminating connection due to administrator command|the database system is (starting up|shutting down)/i.test(
+        message,
+      )
+    )
+      return true;
   }
   return false;
 }

@@ -23,7 +23,14 @@ describe("ByteLru", () => {
 describe("TableCache", () => {
   it("reads a dataset once per set of columns, and again once evicted", async () => {
     let reads = 0;
-    const table = tableFromRows(["x", "y"], [["1", "a"], ["2", "b"]], new Set(["x"]));
+    const table = tableFromRows(
+      ["x", "y"],
+      [
+        ["1", "a"],
+        ["2", "b"],
+      ],
+      new Set(["x"]),
+    );
     const read = async () => (reads++, table);
     const cache = new TableCache(table.bytes * 2);
     const cols = new Set(["x", "y"]);

@@ -27,9 +27,11 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     return false;
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code !== "3D000") throw new PreflightError(`Postgres is not reachable at ${where(url, 5432)} (DATABASE_URL): ${(err as Error).message}. ${HOW_TO_START}`);
+    if (code !== "3D000")
+      throw new PreflightError(`Postgres is not reachable at ${where(url, 5432)} (DATABASE_URL): ${(err as Error).message}. ${HOW_TO_START}`);
   }
-  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) throw new PreflightError(`database "${name}" does not exist, and its name is not one this script creates: create it yourself (createdb)`);
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name))
+    throw new PreflightError(`database "${name}" does not exist, and its name is not one this script creates: create it yourself (createdb)`);
   const admin = new URL(url);
   admin.pathname = "/postgres";
   admin.search = "";
@@ -39,7 +41,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     const create = `CREATE DATABASE ${client.escapeIdentifier(name)}`;
     await client.query(create);
   } catch (err) {
-    if ((err as { code?: string }).code !== "42P04") throw new PreflightError(`could not create database "${name}" at ${where(url, 5432)}: ${(err as Error).message}`); // 42P04: created meanwhile
+    if ((err as { code?: string }).code !== "42P04")
+      throw new PreflightError(`could not create database "${name}" at ${where(url, 5432)}: ${(err as Error).message}`); // 42P04: created meanwhile
   } finally {
     await client.end();
   }

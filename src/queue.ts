@@ -81,7 +81,10 @@ export function createFlowProducer(config: Config, onError: (err: Error) => void
 export class TrainQueues {
   private readonly queues = new Map<Device, Queue<TrainPayload>>();
 
-  constructor(private readonly config: Config, private readonly onError: (err: Error) => void) {}
+  constructor(
+    private readonly config: Config,
+    private readonly onError: (err: Error) => void,
+  ) {}
 
   of(device: Device): Queue<TrainPayload> {
     let q = this.queues.get(device);

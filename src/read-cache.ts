@@ -27,7 +27,10 @@ export class ReadCache {
   private readonly inflight = new Map<string, { readers: number; changed: boolean }>();
   private generation = 0;
 
-  constructor(private readonly listener: JobListener, private readonly maxBytes: number) {
+  constructor(
+    private readonly listener: JobListener,
+    private readonly maxBytes: number,
+  ) {
     this.entries = new ByteLru<CachedRead>(maxBytes, (e) => e.json.length, maxBytes / 4);
   }
 
@@ -58,10 +61,12 @@ export class ReadCache {
 
   /** The entry, read with `read` when not cached (undefined when there is no such row). */
   async load(key: string, read: () => Promise<CachedRead | undefined>): Promise<CachedRead | undefined> {
-    return (await this.loadMany([key], async () => {
-      const entry = await read();
-      return new Map(entry ? [[key, entry]] : []);
-    })).get(key);
+    return (
+      await this.loadMany([key], async () => {
+        const entry = await read();
+        return new Map(entry ? [[key, entry]] : []);
+      })
+    ).get(key);
   }
 
   /** Entries for `keys`: cached ones as they are, the rest from one `read(missing)`. */

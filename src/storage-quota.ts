@@ -20,7 +20,10 @@ export async function storageUsage(pool: pg.Pool, tenant: string): Promise<numbe
 export async function remainingStorage(pool: pg.Pool, tenant: string, quota: number, what: string): Promise<number> {
   const used = await storageUsage(pool, tenant);
   if (used >= quota) {
-    throw new AppError("quota_exceeded", `${what}: this tenant stores ${used} bytes, its quota is ${quota} bytes (MAX_STORAGE_BYTES_PER_TENANT); delete datasets or models first`);
+    throw new AppError(
+      "quota_exceeded",
+      `${what}: this tenant stores ${used} bytes, its quota is ${quota} bytes (MAX_STORAGE_BYTES_PER_TENANT); delete datasets or models first`,
+    );
   }
   return quota - used;
 }

@@ -23,7 +23,11 @@ export class WeightStore {
   async write(owner: WeightOwner, bytes: Buffer): Promise<void> {
     for (let seq = 0, at = 0; at < bytes.length || seq === 0; seq++, at += WEIGHT_CHUNK_BYTES) {
       await this.pool.query('INSERT INTO "ModelChunk" ("modelId", "seq", "tenant", "jobId", "data") VALUES ($1, $2, $3, $4, $5)', [
-        owner.modelId, seq, owner.tenant, owner.jobId, bytes.subarray(at, at + WEIGHT_CHUNK_BYTES),
+        owner.modelId,
+        seq,
+        owner.tenant,
+        owner.jobId,
+        bytes.subarray(at, at + WEIGHT_CHUNK_BYTES),
       ]);
     }
   }

@@ -33,9 +33,16 @@ describe("hidden-units advice", () => {
     const body = { datasetId: titanic.id, target: "survived", features: ["pclass", "sex", "age", "embarked"], columns: { pclass: "categorical" } };
     const advice = await env.api().post("/v1/advice/hidden-units").set(A).send(body);
     assert.equal(advice.status, 200, advice.text);
-    const dry = await env.api().post("/v1/models/validate").set(A).send({ ...body, model: { type: "sequential", layers: [{ type: "dense", units: 4 }] } });
+    const dry = await env
+      .api()
+      .post("/v1/models/validate")
+      .set(A)
+      .send({ ...body, model: { type: "sequential", layers: [{ type: "dense", units: 4 }] } });
     assert.equal(dry.status, 200, dry.text);
-    assert.equal(advice.body.inputs, dry.body.inputs.reduce((w: number, g: any) => w + g.width, 0));
+    assert.equal(
+      advice.body.inputs,
+      dry.body.inputs.reduce((w: number, g: any) => w + g.width, 0),
+    );
     assert.ok(advice.body.inputs > 4, "one-hot columns count one input per category");
     assert.equal(advice.body.outputs, 1, "a binary target has one sigmoid output");
   });

@@ -4,7 +4,6 @@ import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { apiProcess as startApi, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
 
-
 describe("API lifecycle: restarts, draining, logs", () => {
   let env: TestEnv;
   before(async () => {
@@ -20,8 +19,14 @@ describe("API lifecycle: restarts, draining, logs", () => {
     const first = await apiProcess();
     const iris = await upload(env, "iris.csv", "super-secret-key-123");
     const res = await fetch(`${first.base}/v1/jobs`, {
-      method: "POST", headers: { ...auth, "content-type": "application/json" },
-      body: JSON.stringify({ datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 8 }] }, training: { epochs: 60, batchSize: 4 } }),
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({
+        datasetId: iris.id,
+        target: "target",
+        model: { type: "sequential", layers: [{ type: "dense", units: 8 }] },
+        training: { epochs: 60, batchSize: 4 },
+      }),
     });
     assert.equal(res.status, 202);
     const job = (await res.json()) as { id: string };
@@ -48,10 +53,13 @@ describe("API lifecycle: restarts, draining, logs", () => {
     const { proc: api, port, exited, logs: output } = await startApi(env, { LOG_LEVEL: "info" });
     const logs = { includes: (t: string) => output().includes(t) };
     const status = new Promise<number>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, method: "POST", path: "/v1/datasets?name=slow", headers: { "content-type": "text/csv", ...auth } }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode!));
-      });
+      const req = request(
+        { host: "127.0.0.1", port, method: "POST", path: "/v1/datasets?name=slow", headers: { "content-type": "text/csv", ...auth } },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode!));
+        },
+      );
       req.on("error", reject);
       (async () => {
         req.write("a,b\n");

@@ -66,7 +66,9 @@ describe("architecture", () => {
   const g = graph();
 
   it("keeps src/training free of HTTP, services, workers, config, db and queue", () => {
-    const bad = [...g].filter(([m]) => m.startsWith("training/")).flatMap(([m, deps]) => deps.filter((d) => !d.startsWith("training/") && !d.startsWith("tables/") && d !== "errors.ts").map((d) => `${m} → ${d}`));
+    const bad = [...g]
+      .filter(([m]) => m.startsWith("training/"))
+      .flatMap(([m, deps]) => deps.filter((d) => !d.startsWith("training/") && !d.startsWith("tables/") && d !== "errors.ts").map((d) => `${m} → ${d}`));
     assert.deepEqual(bad, []);
   });
 
@@ -88,12 +90,16 @@ describe("architecture", () => {
   });
 
   it("keeps the table format (src/tables) below both the upload service and training", () => {
-    const bad = [...g].filter(([m]) => m.startsWith("tables/")).flatMap(([m, deps]) => deps.filter((d) => !d.startsWith("tables/") && d !== "errors.ts").map((d) => `${m} → ${d}`));
+    const bad = [...g]
+      .filter(([m]) => m.startsWith("tables/"))
+      .flatMap(([m, deps]) => deps.filter((d) => !d.startsWith("tables/") && d !== "errors.ts").map((d) => `${m} → ${d}`));
     assert.deepEqual(bad, []);
   });
 
   it("lets everything else reach training through its index only", () => {
-    const bad = [...g].filter(([m]) => !m.startsWith("training/")).flatMap(([m, deps]) => deps.filter((d) => d.startsWith("training/") && d !== "training/index.ts").map((d) => `${m} → ${d}`));
+    const bad = [...g]
+      .filter(([m]) => !m.startsWith("training/"))
+      .flatMap(([m, deps]) => deps.filter((d) => d.startsWith("training/") && d !== "training/index.ts").map((d) => `${m} → ${d}`));
     assert.deepEqual(bad, []);
   });
 
@@ -117,6 +123,6 @@ describe("architecture", () => {
   it("sees type-only and dynamic imports (the checks above would miss cycles otherwise)", () => {
     const families = g.get("training/families/elm/index.ts") ?? [];
     assert.ok(families.includes("training/families/family.ts"), "import type { ModelFamily } is an edge");
-    assert.ok(families.includes("training/families/elm/build.ts"), "await import(\"./build.js\") is an edge");
+    assert.ok(families.includes("training/families/elm/build.ts"), 'await import("./build.js") is an edge');
   });
 });

@@ -34,7 +34,11 @@ describe("baseline families", () => {
     const floor = await train(wine.id, { type: "majority" });
     // 71 of 178 rows are class 1: the floor predicts it for every row.
     assert.ok(floor.metrics.test.accuracy < 0.5, `majority accuracy ${floor.metrics.test.accuracy}`);
-    assert.equal(floor.metrics.test.confusionMatrix.matrix.map((r: number[]) => r[1]).reduce((a: number, b: number) => a + b), floor.metrics.test.n, "every row predicted as the most frequent class");
+    assert.equal(
+      floor.metrics.test.confusionMatrix.matrix.map((r: number[]) => r[1]).reduce((a: number, b: number) => a + b),
+      floor.metrics.test.n,
+      "every row predicted as the most frequent class",
+    );
   });
 
   it("trains an SVM with probabilities and serves it: /predict, baseline.json, no model.json", async () => {
@@ -42,7 +46,10 @@ describe("baseline families", () => {
     assert.ok(done.metrics.test.accuracy >= 0.9, `svm accuracy ${done.metrics.test.accuracy}`);
     assert.ok(done.metrics.baseline.supportVectors > 0);
     const row = { sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 };
-    const pred = await env.api().post(`/v1/models/${done.modelId}/predict`).send({ rows: [row] });
+    const pred = await env
+      .api()
+      .post(`/v1/models/${done.modelId}/predict`)
+      .send({ rows: [row] });
     assert.equal(pred.status, 200, pred.text);
     assert.equal(pred.body.predictions[0].label, "2");
     const probs = Object.values(pred.body.predictions[0].probabilities) as number[];
@@ -63,33 +70,62 @@ describe("baseline families", () => {
     assert.equal(json.status, 200);
     assert.equal(json.body.modelTopology.config.layers.at(-1).class_name, "Dense");
     assert.ok(lr.metrics.baseline.nonZeroWeights < 13 * 3, "L1 zeroes some weights");
-    const forest = await train(wine.id, { type: "randomForest", trees: 50 }, { target: "alcohol", features: ["proline", "color_intensity", "flavanoids", "hue"] });
+    const forest = await train(
+      wine.id,
+      { type: "randomForest", trees: 50 },
+      { target: "alcohol", features: ["proline", "color_intensity", "flavanoids", "hue"] },
+    );
     assert.ok(forest.metrics.test.r2 > 0.3, `forest R^2 ${forest.metrics.test.r2}`);
-    const knn = await train(iris.id, { type: "knn", k: 7, weights: "distance" }, { target: "petal_length", features: ["sepal_length", "sepal_width", "petal_width"] });
+    const knn = await train(
+      iris.id,
+      { type: "knn", k: 7, weights: "distance" },
+      { target: "petal_length", features: ["sepal_length", "sepal_width", "petal_width"] },
+    );
     assert.ok(knn.metrics.test.r2 > 0.8, `kNN R^2 ${knn.metrics.test.r2}`);
     const row = { sepal_length: 6.7, sepal_width: 3.0, petal_width: 2.3 };
-    const pred = await env.api().post(`/v1/models/${knn.modelId}/predict`).send({ rows: [row] });
+    const pred = await env
+      .api()
+      .post(`/v1/models/${knn.modelId}/predict`)
+      .send({ rows: [row] });
     assert.ok(pred.body.predictions[0].value > 4.5 && pred.body.predictions[0].value < 6.5, JSON.stringify(pred.body));
     // Each kNN prediction scans every stored row on the API's event loop: a flood of rows is refused before any work.
-    const flood = await env.api().post(`/v1/models/${knn.modelId}/predict`).send({ rows: new Array(20).fill(row) });
+    const flood = await env
+      .api()
+      .post(`/v1/models/${knn.modelId}/predict`)
+      .send({ rows: new Array(20).fill(row) });
     assert.equal(flood.status, 413);
     assert.match(flood.body.detail, /MAX_PREDICT_OPS.*at most \d+ rows/);
   });
 
   it("refuses what a baseline cannot do, before queueing anything", async () => {
-    const over = await env.api().post("/v1/jobs").send({ datasetId: wine.id, target: "target", model: { type: "svm" } });
+    const over = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: wine.id, target: "target", model: { type: "svm" } });
     assert.equal(over.status, 400);
     assert.match(over.body.errors[0].message, /MAX_KERNEL_ROWS/);
-    const regression = await env.api().post("/v1/jobs").send({ datasetId: wine.id, target: "alcohol", model: { type: "logisticRegression" } });
+    const regression = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: wine.id, target: "alcohol", model: { type: "logisticRegression" } });
     assert.equal(regression.status, 400);
     assert.equal(regression.body.errors[0].path, "model.type");
-    const cv = await env.api().post("/v1/jobs").send({ datasetId: wine.id, target: "target", model: { type: "randomForest" }, crossValidation: { folds: 3 } });
+    const cv = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: wine.id, target: "target", model: { type: "randomForest" }, crossValidation: { folds: 3 } });
     assert.equal(cv.status, 400);
     assert.match(cv.body.errors[0].message, /experiment/);
-    const bad = await env.api().post("/v1/jobs").send({ datasetId: wine.id, target: "target", model: { type: "randomForest", trees: 0 } });
+    const bad = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: wine.id, target: "target", model: { type: "randomForest", trees: 0 } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.errors[0].path, "model.trees");
     const jobs = await env.api().get("/v1/jobs?limit=100");
-    assert.ok(jobs.body.items.every((j: any) => j.status === "succeeded"), "no job was recorded for a refused request");
+    assert.ok(
+      jobs.body.items.every((j: any) => j.status === "succeeded"),
+      "no job was recorded for a refused request",
+    );
   });
 });

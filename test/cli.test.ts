@@ -26,8 +26,12 @@ describe("CLI", () => {
 
   const treino = (...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [`${ROOT}bin/treino.js`, ...args], { cwd: dir, env: { ...process.env, TREINO_URL: api.base, TREINO_API_KEY: "key-cli-0001" }, timeout: 180_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+      execFile(
+        process.execPath,
+        [`${ROOT}bin/treino.js`, ...args],
+        { cwd: dir, env: { ...process.env, TREINO_URL: api.base, TREINO_API_KEY: "key-cli-0001" }, timeout: 180_000 },
+        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
 
   it("uploads, trains with a progress bar, lists, and downloads a model tfjs loads from disk", async () => {
@@ -35,7 +39,23 @@ describe("CLI", () => {
     assert.equal(up.code, 0, up.stderr);
     const dataset = JSON.parse(up.stdout);
     assert.equal(dataset.rows, 150);
-    const run = await treino("jobs", "create", "--dataset", dataset.id, "--target", "target", "--layers", "16", "--epochs", "40", "--batch-size", "16", "--learning-rate", "0.01", "--watch");
+    const run = await treino(
+      "jobs",
+      "create",
+      "--dataset",
+      dataset.id,
+      "--target",
+      "target",
+      "--layers",
+      "16",
+      "--epochs",
+      "40",
+      "--batch-size",
+      "16",
+      "--learning-rate",
+      "0.01",
+      "--watch",
+    );
     assert.equal(run.code, 0, run.stdout + run.stderr);
     // Not a terminal here: one progress line per epoch, each with its metrics.
     const bars = run.stdout.split("\n").filter((l) => /^\[[#.]{24}\] \d+\/40 loss /.test(l));
@@ -49,7 +69,10 @@ describe("CLI", () => {
     const down = await treino("models", "download", done[3]!, "--dir", "iris-model");
     assert.equal(down.code, 0, down.stderr);
     assert.ok(existsSync(`${dir}/iris-model/model.json`) && existsSync(`${dir}/iris-model/weights.bin`));
-    for (const [format, file, magic] of [["keras", "model.keras", "PK"], ["onnx", "model.onnx", "\b"]] as const) {
+    for (const [format, file, magic] of [
+      ["keras", "model.keras", "PK"],
+      ["onnx", "model.onnx", "\b"],
+    ] as const) {
       const other = await treino("models", "download", done[3]!, "--dir", "iris-other", "--format", format);
       assert.equal(other.code, 0, other.stderr);
       assert.equal(readFileSync(`${dir}/iris-other/${file}`).subarray(0, magic.length).toString("latin1"), magic, `${file} starts as a ${format} file`);
@@ -67,7 +90,16 @@ describe("CLI", () => {
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--spec/);
     const ds = JSON.parse((await treino("--json", "datasets", "upload", `${FIXTURES}/iris.csv`, "--name", "iris2")).stdout);
-    writeFileSync(`${dir}/diverge.json`, JSON.stringify({ datasetId: ds.id, target: "petal_width", task: "regression", model: { type: "sequential", layers: [] }, training: { epochs: 300, optimizer: { type: "sgd", learningRate: 10 } } }));
+    writeFileSync(
+      `${dir}/diverge.json`,
+      JSON.stringify({
+        datasetId: ds.id,
+        target: "petal_width",
+        task: "regression",
+        model: { type: "sequential", layers: [] },
+        training: { epochs: 300, optimizer: { type: "sgd", learningRate: 10 } },
+      }),
+    );
     const failed = await treino("jobs", "create", "--spec", "diverge.json", "--watch");
     assert.equal(failed.code, 3, failed.stdout + failed.stderr);
     assert.match(failed.stdout, /failed: loss became/);
@@ -75,7 +107,19 @@ describe("CLI", () => {
 
   it("runs an experiment with --watch and prints its leaderboard", async () => {
     const ds = JSON.parse((await treino("--json", "datasets", "upload", `${FIXTURES}/wine.csv`)).stdout);
-    writeFileSync(`${dir}/compare.json`, JSON.stringify({ kind: "compare", datasetId: ds.id, target: "target", crossValidation: { folds: 2 }, candidates: [{ name: "forest", model: { type: "randomForest", trees: 20 } }, { name: "floor", model: { type: "majority" } }] }));
+    writeFileSync(
+      `${dir}/compare.json`,
+      JSON.stringify({
+        kind: "compare",
+        datasetId: ds.id,
+        target: "target",
+        crossValidation: { folds: 2 },
+        candidates: [
+          { name: "forest", model: { type: "randomForest", trees: 20 } },
+          { name: "floor", model: { type: "majority" } },
+        ],
+      }),
+    );
     const run = await treino("experiments", "create", "--spec", "compare.json", "--watch");
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /experiment \S+ succeeded\n\s+1\. forest\s+0\.9\d+ ± /);

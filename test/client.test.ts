@@ -34,9 +34,15 @@ describe("typed client", () => {
     assert.equal(seen.at(-1), "done");
     const done = await treino.getJob(job.id);
     assert.equal(done.status, "succeeded");
-    const { data } = await treino.api.POST("/v1/models/{id}/predict", { params: { path: { id: done.modelId! } }, body: { rows: [{ sepal_length: 5, sepal_width: 3.4, petal_length: 1.5, petal_width: 0.2 }] } });
+    const { data } = await treino.api.POST("/v1/models/{id}/predict", {
+      params: { path: { id: done.modelId! } },
+      body: { rows: [{ sepal_length: 5, sepal_width: 3.4, petal_length: 1.5, petal_width: 0.2 }] },
+    });
     assert.equal((data!.predictions[0] as { label: string }).label, "0");
     await assert.rejects(treino.getJob("00000000-0000-4000-8000-000000000000"), (err: unknown) => err instanceof ApiError && err.status === 404);
-    await assert.rejects(treinoClient({ baseUrl: api.base, apiKey: "wrong-key-000" }).getJob(job.id), (err: unknown) => err instanceof ApiError && err.status === 401);
+    await assert.rejects(
+      treinoClient({ baseUrl: api.base, apiKey: "wrong-key-000" }).getJob(job.id),
+      (err: unknown) => err instanceof ApiError && err.status === 401,
+    );
   });
 });

@@ -18,7 +18,18 @@ describe("dashboard", { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${C
   before(async () => {
     service = await runningService({ API_KEYS: "alice:key-dashboard-01" });
     ({ env, api } = service);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {
@@ -50,7 +61,7 @@ describe("dashboard", { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${C
     await page.getByRole("button", { name: "Train" }).click();
     await page.waitForURL(/#\/jobs\/[0-9a-f-]{36}$/);
     await page.locator('[data-status="succeeded"]').first().waitFor({ timeout: 120_000 });
-    assert.ok(await page.locator('svg.chart polyline[data-series="val_loss"]').count() === 1, "live learning curves drawn");
+    assert.ok((await page.locator('svg.chart polyline[data-series="val_loss"]').count()) === 1, "live learning curves drawn");
     const plot = page.locator('img[data-plot="learning-curve.svg"]');
     await plot.waitFor();
     assert.ok(await plot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), "the learning-curve plot loaded");
@@ -58,7 +69,8 @@ describe("dashboard", { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${C
     const accuracy = Number(await page.locator("table.metrics tbody td").first().textContent());
     assert.ok(accuracy > 0.8, `test accuracy shown: ${accuracy}`);
     assert.ok((await page.locator("table.summary tbody tr").count()) >= 2, "the model summary");
-    for (const [name, value] of Object.entries({ sepal_length: "5.1", sepal_width: "3.5", petal_length: "1.4", petal_width: "0.2" })) await page.getByLabel(name, { exact: true }).fill(value);
+    for (const [name, value] of Object.entries({ sepal_length: "5.1", sepal_width: "3.5", petal_length: "1.4", petal_width: "0.2" }))
+      await page.getByLabel(name, { exact: true }).fill(value);
     await page.getByRole("button", { name: "Predict" }).click();
     await page.locator("pre.prediction").filter({ hasText: '"label": "0"' }).waitFor();
     await page.screenshot({ path: `${SHOTS}/dashboard-job.png`, fullPage: true });

@@ -34,7 +34,10 @@ describe("datasets", () => {
   it("accepts a raw text/csv body with ?name=", async () => {
     const d = await upload(env, "iris.csv", "key-a");
     assert.equal(d.rows, 150);
-    assert.deepEqual(d.columns.map((c: any) => c.type), ["numeric", "numeric", "numeric", "numeric", "numeric"]);
+    assert.deepEqual(
+      d.columns.map((c: any) => c.type),
+      ["numeric", "numeric", "numeric", "numeric", "numeric"],
+    );
   });
 
   const bad: Array<[string, string, RegExp]> = [
@@ -98,12 +101,19 @@ describe("datasets", () => {
   });
 
   it("replays an upload with the same Idempotency-Key instead of storing it twice", async () => {
-    const send = () => env.api().post("/v1/datasets?name=iris").set(as("key-a")).set("idempotency-key", "k1").set("content-type", "text/csv").send(fixture("iris.csv"));
+    const send = () =>
+      env.api().post("/v1/datasets?name=iris").set(as("key-a")).set("idempotency-key", "k1").set("content-type", "text/csv").send(fixture("iris.csv"));
     const a = await send();
     const b = await send();
     assert.equal(a.status, 201);
     assert.equal(b.body.id, a.body.id);
-    const other = await env.api().post("/v1/datasets?name=wine").set(as("key-a")).set("idempotency-key", "k1").set("content-type", "text/csv").send(fixture("wine.csv"));
+    const other = await env
+      .api()
+      .post("/v1/datasets?name=wine")
+      .set(as("key-a"))
+      .set("idempotency-key", "k1")
+      .set("content-type", "text/csv")
+      .send(fixture("wine.csv"));
     assert.equal(other.status, 409);
   });
 
@@ -117,14 +127,28 @@ describe("datasets", () => {
 
   it("takes JSON Lines by multipart (.jsonl) and semicolon CSV, sniffing the delimiter", async () => {
     const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ x: i / 2, label: i % 2 ? "odd" : "even", extra: i > 20 ? "late" : null }));
-    const jsonl = await env.api().post("/v1/datasets").set(as("key-a")).attach("file", Buffer.from(lines.join("\n")), "rows.jsonl");
+    const jsonl = await env
+      .api()
+      .post("/v1/datasets")
+      .set(as("key-a"))
+      .attach("file", Buffer.from(lines.join("\n")), "rows.jsonl");
     assert.equal(jsonl.status, 201, jsonl.text);
     assert.equal(jsonl.body.format, "jsonl");
-    assert.deepEqual(jsonl.body.columns.map((c: any) => [c.name, c.type, c.missing]), [["x", "numeric", 0], ["label", "categorical", 0], ["extra", "categorical", 21]]);
+    assert.deepEqual(
+      jsonl.body.columns.map((c: any) => [c.name, c.type, c.missing]),
+      [
+        ["x", "numeric", 0],
+        ["label", "categorical", 0],
+        ["extra", "categorical", 21],
+      ],
+    );
     const semi = await env.api().post("/v1/datasets?name=semi").set(as("key-a")).set("content-type", "text/csv").send("a;b\n1,5;x\n2,5;y\n");
     assert.equal(semi.status, 201, semi.text);
     assert.equal(semi.body.delimiter, ";");
-    assert.deepEqual(semi.body.columns.map((c: any) => c.name), ["a", "b"]);
+    assert.deepEqual(
+      semi.body.columns.map((c: any) => c.name),
+      ["a", "b"],
+    );
   });
 
   it("stores a file larger than one storage piece and reads it back whole", async () => {
@@ -138,7 +162,10 @@ describe("datasets", () => {
       const services = (big.app as any).services;
       const table = await services.datasets.readTable(await services.datasets.find("default", res.body.id));
       assert.equal(table.rowCount, 1_000_000);
-      assert.deepEqual(table.header.map((n: string) => table.column(n).get(999_999)), ["1.5", "abc", "7"]);
+      assert.deepEqual(
+        table.header.map((n: string) => table.column(n).get(999_999)),
+        ["1.5", "abc", "7"],
+      );
     } finally {
       await big.close();
     }

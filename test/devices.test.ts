@@ -16,7 +16,12 @@ describe("jobs routed to workers by device", () => {
     iris = await upload(env, "iris.csv");
   });
   after(() => env.close());
-  const spec = (device?: string) => ({ datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] }, training: { epochs: 2, ...(device ? { device } : {}) } });
+  const spec = (device?: string) => ({
+    datasetId: iris.id,
+    target: "target",
+    model: { type: "sequential", layers: [] },
+    training: { epochs: 2, ...(device ? { device } : {}) },
+  });
 
   it("refuses a GPU job while no GPU worker is connected, and keeps no job for it", async () => {
     const res = await env.api().post("/v1/jobs").send(spec("gpu"));

@@ -45,20 +45,32 @@ describe("ELM size search: the refit is the model the search scored", () => {
 
   it("scores each size, refits the best on train + validation, and that model does at least as well there and agrees with a direct fit", async () => {
     const split = { test: 0.2, validation: 0.1, seed: 42 };
-    const search = await train({ split, model: { type: "elm", hiddenUnits: { search: [100, 500, 1000, 2000], by: "validation" }, alpha: 1e-3, activation: "sigmoid" } });
+    const search = await train({
+      split,
+      model: { type: "elm", hiddenUnits: { search: [100, 500, 1000, 2000], by: "validation" }, alpha: 1e-3, activation: "sigmoid" },
+    });
     const chosen = search.metrics.elm.hiddenUnits;
     const at = search.history.hiddenUnits.indexOf(chosen);
     const scored = search.history.val_score[at];
     assert.equal(scored, Math.max(...search.history.val_score), "the best size is chosen");
-    assert.ok(search.metrics.validation.accuracy >= scored, `refit ${search.metrics.validation.accuracy} on the validation rows it was fitted on < search score ${scored}`);
+    assert.ok(
+      search.metrics.validation.accuracy >= scored,
+      `refit ${search.metrics.validation.accuracy} on the validation rows it was fitted on < search score ${scored}`,
+    );
     assert.ok(search.metrics.test.accuracy >= 0.93, `test accuracy ${search.metrics.test.accuracy}`);
 
     // The same size fitted directly on the same rows (train + validation: the test rows are cut first).
     const direct = await train({ split: { ...split, validation: 0 }, model: { type: "elm", hiddenUnits: chosen, alpha: 1e-3, activation: "sigmoid" } });
     assert.equal(direct.metrics.test.n, search.metrics.test.n);
-    assert.ok(Math.abs(direct.metrics.test.accuracy - search.metrics.test.accuracy) <= 2 / search.metrics.test.n, `direct ${direct.metrics.test.accuracy} vs refit ${search.metrics.test.accuracy}`);
-    const rows = Array.from({ length: 12 }, (_, r) => Object.fromEntries(Array.from({ length: 36 }, (_, i) => [`c${i}`, (r + i) % 3 === 0 ? "f" : (r * i) % 5 === 1 && i % 5 === 0 ? "n" : "t"])));
-    const p = async (modelId: string) => (await env.api().post(`/v1/models/${modelId}/predict`).send({ rows })).body.predictions.map((x: any) => x.probabilities.won);
+    assert.ok(
+      Math.abs(direct.metrics.test.accuracy - search.metrics.test.accuracy) <= 2 / search.metrics.test.n,
+      `direct ${direct.metrics.test.accuracy} vs refit ${search.metrics.test.accuracy}`,
+    );
+    const rows = Array.from({ length: 12 }, (_, r) =>
+      Object.fromEntries(Array.from({ length: 36 }, (_, i) => [`c${i}`, (r + i) % 3 === 0 ? "f" : (r * i) % 5 === 1 && i % 5 === 0 ? "n" : "t"])),
+    );
+    const p = async (modelId: string) =>
+      (await env.api().post(`/v1/models/${modelId}/predict`).send({ rows })).body.predictions.map((x: any) => x.probabilities.won);
     // float32 sums of H^T H in another row order, through a system of condition ~1e7: close, not bit-equal.
     const [a, b] = [await p(search.modelId), await p(direct.modelId)];
     a.forEach((v: number, i: number) => assert.ok(Math.abs(v - b[i]) < 1e-2, `row ${i}: ${v} vs ${b[i]}`));

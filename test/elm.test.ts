@@ -26,14 +26,30 @@ describe("Extreme Learning Machines", () => {
     assert.ok(done.metrics.test.accuracy >= 0.99, `accuracy ${done.metrics.test.accuracy}`);
     assert.equal(done.metrics.elm.hiddenUnits, 500);
     const model = (await env.api().get(`/v1/models/${done.modelId}`)).body;
-    assert.deepEqual(model.summary.layers.map((l: any) => [l.type, l.outputShape]), [["Dense", [null, 500]], ["Dense", [null, 1]]]);
+    assert.deepEqual(
+      model.summary.layers.map((l: any) => [l.type, l.outputShape]),
+      [
+        ["Dense", [null, 500]],
+        ["Dense", [null, 1]],
+      ],
+    );
 
     await env.app.listen({ port: 0, host: "127.0.0.1" });
     const base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
     await initBackend((process.env.TFJS_BACKEND as "auto" | undefined) ?? "auto");
     const net = await tfl.loadLayersModel(`${base}/v1/models/${done.modelId}/model.json`);
     const meta = (await env.api().get(`/v1/models/${done.modelId}/model.json`)).body.userDefinedMetadata.preprocessing;
-    const row: Record<string, string> = { "cap-shape": "x", "cap-surface": "s", "cap-color": "n", bruises: "t", odor: "p", "gill-attachment": "f", "gill-spacing": "c", "gill-size": "n", "gill-color": "k" };
+    const row: Record<string, string> = {
+      "cap-shape": "x",
+      "cap-surface": "s",
+      "cap-color": "n",
+      bruises: "t",
+      odor: "p",
+      "gill-attachment": "f",
+      "gill-spacing": "c",
+      "gill-size": "n",
+      "gill-color": "k",
+    };
     // One-hot from the metadata alone; columns the row leaves out take their fill (the mode).
     const x = meta.features.flatMap((f: any) => {
       const v = row[f.name] ?? f.fill;
@@ -41,7 +57,10 @@ describe("Extreme Learning Machines", () => {
       return f.unknown ? [...hot, hot.includes(1) ? 0 : 1] : hot;
     });
     const p = (net.predict(tf.tensor2d([x])) as tf.Tensor).dataSync()[0]!;
-    const served = await env.api().post(`/v1/models/${done.modelId}/predict`).send({ rows: [row] });
+    const served = await env
+      .api()
+      .post(`/v1/models/${done.modelId}/predict`)
+      .send({ rows: [row] });
     assert.equal(served.status, 200, served.text);
     assert.ok(Math.abs(served.body.predictions[0].probabilities[meta.target.labels[1]] - p) < 1e-5);
   });
@@ -71,18 +90,30 @@ describe("Extreme Learning Machines", () => {
     assert.ok(i.metrics.test.accuracy >= 0.9, `iris accuracy ${i.metrics.test.accuracy}`);
     const reg = await train(iris, { target: "petal_width", task: "regression", model: { type: "elm", hiddenUnits: 60, activation: "sine", alpha: 1e-3 } });
     assert.ok(reg.metrics.test.r2 > 0.8, `r2 ${reg.metrics.test.r2}`);
-    assert.ok(reg.warnings.some((x: string) => /ElmSine/.test(x)), reg.warnings.join(" | "));
-    const res = await env.api().post(`/v1/models/${reg.modelId}/predict`).send({ rows: [{ sepal_length: 6.3, sepal_width: 3.3, petal_length: 6.0, target: 2 }] });
+    assert.ok(
+      reg.warnings.some((x: string) => /ElmSine/.test(x)),
+      reg.warnings.join(" | "),
+    );
+    const res = await env
+      .api()
+      .post(`/v1/models/${reg.modelId}/predict`)
+      .send({ rows: [{ sepal_length: 6.3, sepal_width: 3.3, petal_length: 6.0, target: 2 }] });
     assert.equal(res.status, 200, res.text);
     assert.ok(Math.abs(res.body.predictions[0].value - 2.5) < 0.6, `petal width ${res.body.predictions[0].value}`);
   });
 
   it("refuses options an ELM does not have", async () => {
     const iris = await upload(env, "iris.csv");
-    const res = await env.api().post("/v1/jobs").send({ datasetId: iris.id, target: "target", model: { type: "elm", hiddenUnits: 0 } });
+    const res = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: iris.id, target: "target", model: { type: "elm", hiddenUnits: 0 } });
     assert.equal(res.status, 400);
     assert.equal(res.body.errors[0].path, "model.hiddenUnits");
-    const cv = await env.api().post("/v1/jobs").send({ datasetId: iris.id, target: "target", crossValidation: { folds: 3 }, model: { type: "elm" } });
+    const cv = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: iris.id, target: "target", crossValidation: { folds: 3 }, model: { type: "elm" } });
     assert.equal(cv.status, 400);
     assert.equal(cv.body.errors[0].path, "crossValidation");
   });

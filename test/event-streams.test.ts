@@ -25,7 +25,12 @@ async function open(base: string, path: string, headers: Record<string, string>)
         while ((cut = buffer.indexOf("\n\n")) !== -1) {
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
-          const fields = Object.fromEntries(block.split("\n").filter((l) => /^(id|event|data):/.test(l)).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]));
+          const fields = Object.fromEntries(
+            block
+              .split("\n")
+              .filter((l) => /^(id|event|data):/.test(l))
+              .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]),
+          );
           if (fields.event) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data ?? "null") });
         }
       });
@@ -44,19 +49,32 @@ describe("job event streams: capped, bounded in time, fanned out from Postgres n
   const A = { authorization: "Bearer key-a" };
   const B = { authorization: "Bearer key-b" };
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "alice:key-a,bob:key-b", MAX_STREAMS_PER_TENANT: "3", STREAM_MAX_SECONDS: "2", METRICS_TOKEN: "metrics-token-0123456789" });
+    env = await createTestEnv({
+      API_KEYS: "alice:key-a,bob:key-b",
+      MAX_STREAMS_PER_TENANT: "3",
+      STREAM_MAX_SECONDS: "2",
+      METRICS_TOKEN: "metrics-token-0123456789",
+    });
     await env.app.listen({ port: 0, host: "127.0.0.1" });
     base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
     iris = await upload(env, "iris.csv", "key-a");
   });
   after(() => env.close());
-  const reads = async () => Number(/^treino_event_stream_reads_total (\d+)$/m.exec(await (await fetch(`${base}/metrics`, { headers: { authorization: "Bearer metrics-token-0123456789" } })).text())![1]);
+  const reads = async () =>
+    Number(
+      /^treino_event_stream_reads_total (\d+)$/m.exec(
+        await (await fetch(`${base}/metrics`, { headers: { authorization: "Bearer metrics-token-0123456789" } })).text(),
+      )![1],
+    );
 
   it("caps open streams per tenant (429), does not poll while a job waits, and ends each stream in time", async () => {
     const queued = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] } }, "key-a");
     const first = await reads();
     const streams = await Promise.all([1, 2, 3].map(() => open(base, `/v1/jobs/${queued.id}/events`, A)));
-    assert.deepEqual(streams.map((s) => s.status), [200, 200, 200]);
+    assert.deepEqual(
+      streams.map((s) => s.status),
+      [200, 200, 200],
+    );
     const fourth = await open(base, `/v1/jobs/${queued.id}/events`, A);
     assert.equal(fourth.status, 429);
     fourth.close();
@@ -67,7 +85,10 @@ describe("job event streams: capped, bounded in time, fanned out from Postgres n
     assert.ok((await reads()) - first <= 3, `reads ${(await reads()) - first}`);
     await Promise.all(streams.map((s) => s.ended)); // STREAM_MAX_SECONDS
     for (const s of streams) {
-      assert.deepEqual(s.events.map((e) => e.event), ["status", "reconnect"]);
+      assert.deepEqual(
+        s.events.map((e) => e.event),
+        ["status", "reconnect"],
+      );
       assert.equal(s.events[0]!.data.status, "queued");
     }
     const again = await open(base, `/v1/jobs/${queued.id}/events`, A); // the slots were given back
@@ -91,7 +112,11 @@ describe("job event streams: capped, bounded in time, fanned out from Postgres n
 
   it("delivers every epoch once across reconnects with Last-Event-ID, then done", async () => {
     await env.startWorker();
-    const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 16 }] }, training: { epochs: 60, batchSize: 4 } }, "key-a");
+    const job = await createJob(
+      env,
+      { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 16 }] }, training: { epochs: 60, batchSize: 4 } },
+      "key-a",
+    );
     const epochs: number[] = [];
     let last = "0";
     let done: any;
@@ -106,6 +131,9 @@ describe("job event streams: capped, bounded in time, fanned out from Postgres n
     }
     assert.ok(done, "the job ended within the reconnects");
     assert.equal(done.status, "succeeded");
-    assert.deepEqual(epochs, Array.from({ length: 60 }, (_, i) => i + 1));
+    assert.deepEqual(
+      epochs,
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
   });
 });

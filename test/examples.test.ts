@@ -21,8 +21,13 @@ describe("examples", () => {
 
   const run = (name: string) =>
     new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(process.execPath, ["--import", "tsx", `${ROOT}examples/${name}.ts`], { cwd: ROOT, env: { ...process.env, TREINO_URL: api.base, TREINO_API_KEY: "key-examples-1" }, timeout: 300_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr })));
+      execFile(
+        process.execPath,
+        ["--import", "tsx", `${ROOT}examples/${name}.ts`],
+        { cwd: ROOT, env: { ...process.env, TREINO_URL: api.base, TREINO_API_KEY: "key-examples-1" }, timeout: 300_000 },
+        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      ),
+    );
 
   it("multiclass: digits over 95% with a small MLP", async () => {
     const { code, out } = await run("multiclass");

@@ -16,19 +16,34 @@ describe("experiments and a killed worker", () => {
 
   it("finishes every trial on another worker after a SIGKILL, and ends with its report", async () => {
     const first = await env.startWorker();
-    const res = await env.api().post("/v1/experiments").send({
-      kind: "compare", datasetId: iris.id, target: "target", crossValidation: { folds: 2 },
-      training: { epochs: 150, batchSize: 4 },
-      candidates: [
-        { name: "narrow", model: { type: "sequential", layers: [{ type: "dense", units: 4, activation: "relu" }] } },
-        { name: "wide", model: { type: "sequential", layers: [{ type: "dense", units: 32, activation: "relu" }] } },
-      ],
-    });
+    const res = await env
+      .api()
+      .post("/v1/experiments")
+      .send({
+        kind: "compare",
+        datasetId: iris.id,
+        target: "target",
+        crossValidation: { folds: 2 },
+        training: { epochs: 150, batchSize: 4 },
+        candidates: [
+          { name: "narrow", model: { type: "sequential", layers: [{ type: "dense", units: 4, activation: "relu" }] } },
+          { name: "wide", model: { type: "sequential", layers: [{ type: "dense", units: 32, activation: "relu" }] } },
+        ],
+      });
     assert.equal(res.status, 202, res.text);
     const id = res.body.id;
     let running: any;
     for (let i = 0; i < 300; i++) {
-      const trialJobs = await Promise.all(res.body.leaderboard.flatMap((r: any) => r.jobIds).map((j: string) => env.api().get(`/v1/jobs/${j}`).then((r) => r.body)));
+      const trialJobs = await Promise.all(
+        res.body.leaderboard
+          .flatMap((r: any) => r.jobIds)
+          .map((j: string) =>
+            env
+              .api()
+              .get(`/v1/jobs/${j}`)
+              .then((r) => r.body),
+          ),
+      );
       running = trialJobs.find((j: any) => j.status === "running" && j.progress.epoch >= 10);
       if (running) break;
       await sleep(100);

@@ -9,14 +9,24 @@ describe("experiments: tenants and limits", () => {
   const A = "Bearer key-a";
   const B = "Bearer key-b";
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "alice:key-a,bob:key-b", MAX_ACTIVE_EXPERIMENTS_PER_TENANT: "1", MAX_ACTIVE_JOBS_PER_TENANT: "1", MAX_EXPERIMENT_TRIALS: "20" });
+    env = await createTestEnv({
+      API_KEYS: "alice:key-a,bob:key-b",
+      MAX_ACTIVE_EXPERIMENTS_PER_TENANT: "1",
+      MAX_ACTIVE_JOBS_PER_TENANT: "1",
+      MAX_EXPERIMENT_TRIALS: "20",
+    });
     irisA = await upload(env, "iris.csv", "key-a");
   });
   after(() => env.close());
 
   const compare = (datasetId: string) => ({
-    kind: "compare", datasetId, target: "target",
-    candidates: [{ name: "floor", model: { type: "majority" } }, { name: "forest", model: { type: "randomForest", trees: 5 } }],
+    kind: "compare",
+    datasetId,
+    target: "target",
+    candidates: [
+      { name: "floor", model: { type: "majority" } },
+      { name: "forest", model: { type: "randomForest", trees: 5 } },
+    ],
   });
   const post = (auth: string, body: object) => env.api().post("/v1/experiments").set("authorization", auth).send(body);
 
@@ -54,11 +64,22 @@ describe("experiments: tenants and limits", () => {
     const random = await post(B, { kind: "search", method: "random", trials: 10_000, datasetId: irisA.id, target: "target", space: { type: "svm", C: [1] } });
     assert.equal(random.status, 400);
     assert.match(random.body.detail, /10000 trial jobs/);
-    const genetic = await post(B, { kind: "search", method: "genetic", datasetId: irisA.id, target: "target", crossValidation: { folds: 5 }, space: { type: "svm", C: [1, 2] }, genetic: { population: 10, generations: 10 } });
+    const genetic = await post(B, {
+      kind: "search",
+      method: "genetic",
+      datasetId: irisA.id,
+      target: "target",
+      crossValidation: { folds: 5 },
+      space: { type: "svm", C: [1, 2] },
+      genetic: { population: 10, generations: 10 },
+    });
     assert.equal(genetic.status, 400);
     assert.match(genetic.body.detail, /500 trial jobs/);
     const polluting = await post(B, {
-      kind: "search", method: "grid", datasetId: irisA.id, target: "target",
+      kind: "search",
+      method: "grid",
+      datasetId: irisA.id,
+      target: "target",
       space: { type: "spec", model: { type: "majority" }, params: { "model.__proto__.polluted": [1] } },
     });
     assert.equal(polluting.status, 400);

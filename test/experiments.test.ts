@@ -27,7 +27,11 @@ describe("experiments", () => {
 
   it("compares networks and baselines on the same folds: leaderboard, paired tests, plots", async () => {
     const exp = await start({
-      kind: "compare", datasetId: wine.id, target: "target", crossValidation: { folds: 3 }, training,
+      kind: "compare",
+      datasetId: wine.id,
+      target: "target",
+      crossValidation: { folds: 3 },
+      training,
       candidates: [
         { name: "mlp", model: mlp },
         { name: "elm", model: { type: "elm", hiddenUnits: 60 } },
@@ -50,7 +54,16 @@ describe("experiments", () => {
     const floor = done.comparisons.find((c: any) => c.name === "majority");
     assert.ok(floor.pValue < 0.05 && !floor.withinNoise, JSON.stringify(floor));
     // Every candidate was tested on the same rows of each fold.
-    const jobs = await Promise.all(done.leaderboard.flatMap((r: any) => r.jobIds).map((id: string) => env.api().get(`/v1/jobs/${id}`).then((r) => r.body)));
+    const jobs = await Promise.all(
+      done.leaderboard
+        .flatMap((r: any) => r.jobIds)
+        .map((id: string) =>
+          env
+            .api()
+            .get(`/v1/jobs/${id}`)
+            .then((r) => r.body),
+        ),
+    );
     const testRows = new Map<number, Set<number>>();
     for (const j of jobs) (testRows.get(j.split.fold.index) ?? testRows.set(j.split.fold.index, new Set()).get(j.split.fold.index)!).add(j.metrics.test.n);
     assert.deepEqual([...testRows.keys()].sort(), [0, 1, 2]);
@@ -75,15 +88,24 @@ describe("experiments", () => {
     assert.equal(done.evaluation, "split");
     const ids = done.leaderboard.flatMap((r: any) => r.jobIds);
     const ranOn = workers.map((w) => ids.filter((id: string) => w.output().includes(`"msg":"training started","jobId":"${id}"`)).length);
-    assert.ok(ranOn.every((n) => n > 0), `trials per worker: ${ranOn}`);
+    assert.ok(
+      ranOn.every((n) => n > 0),
+      `trials per worker: ${ranOn}`,
+    );
     assert.equal(ranOn[0]! + ranOn[1]!, 12);
   });
 
   it("finds a spec over 0.95 CV accuracy on wine by a seeded genetic search", async () => {
     const body = {
-      kind: "search", method: "genetic", datasetId: wine.id, target: "target", crossValidation: { folds: 3 }, seed: 5,
+      kind: "search",
+      method: "genetic",
+      datasetId: wine.id,
+      target: "target",
+      crossValidation: { folds: 3 },
+      seed: 5,
       space: { type: "mlp", hiddenLayers: [1, 2], units: [2, 4, 8, 16], activation: ["relu", "tanh"], learningRate: [0.001, 0.01, 0.03] },
-      genetic: { population: 4, generations: 3 }, training: { epochs: 30, batchSize: 16 },
+      genetic: { population: 4, generations: 3 },
+      training: { epochs: 30, batchSize: 16 },
     };
     const exp = await start(body);
     const done = await waitFor(exp.id);
@@ -97,8 +119,13 @@ describe("experiments", () => {
 
   it("cancels a whole experiment: no trial is left queued or running", async () => {
     const exp = await start({
-      kind: "search", method: "random", trials: 12, datasetId: wine.id, target: "target",
-      space: { type: "mlp", hiddenLayers: [2], units: [32, 48, 64, 96, 128, 160] }, training: { epochs: 400, batchSize: 8 },
+      kind: "search",
+      method: "random",
+      trials: 12,
+      datasetId: wine.id,
+      target: "target",
+      space: { type: "mlp", hiddenLayers: [2], units: [32, 48, 64, 96, 128, 160] },
+      training: { epochs: 400, batchSize: 8 },
     });
     for (let i = 0; i < 100; i++) {
       const now = (await env.api().get(`/v1/experiments/${exp.id}`)).body;
@@ -124,20 +151,60 @@ describe("experiments", () => {
   it("runs a search on the space the sizing advice returns, as it is", async () => {
     const advice = await env.api().post("/v1/advice/hidden-units").send({ datasetId: iris.id, target: "target" });
     assert.equal(advice.status, 200, advice.text);
-    const exp = await start({ kind: "search", method: "random", trials: 3, datasetId: iris.id, target: "target", space: advice.body.space, training: { epochs: 20 } });
+    const exp = await start({
+      kind: "search",
+      method: "random",
+      trials: 3,
+      datasetId: iris.id,
+      target: "target",
+      space: advice.body.space,
+      training: { epochs: 20 },
+    });
     const done = await waitFor(exp.id);
     assert.equal(done.status, "succeeded");
     assert.equal(done.leaderboard.length, 3);
   });
 
   it("refuses a bad candidate, a grid over the limit and twin names, leaving nothing behind", async () => {
-    const bad = await env.api().post("/v1/experiments").send({ kind: "compare", datasetId: wine.id, target: "target", candidates: [{ name: "a", model: mlp }, { name: "b", model: { type: "sequential", layers: [{ type: "dense", units: 0 }] } }] });
+    const bad = await env
+      .api()
+      .post("/v1/experiments")
+      .send({
+        kind: "compare",
+        datasetId: wine.id,
+        target: "target",
+        candidates: [
+          { name: "a", model: mlp },
+          { name: "b", model: { type: "sequential", layers: [{ type: "dense", units: 0 }] } },
+        ],
+      });
     assert.equal(bad.status, 400);
     assert.match(bad.body.errors[0].path, /^candidates\.1\.model|^candidates\[1\]/);
-    const big = await env.api().post("/v1/experiments").send({ kind: "search", method: "grid", datasetId: wine.id, target: "target", crossValidation: { folds: 5 }, space: { type: "mlp", hiddenLayers: [2], units: [1, 2, 3, 4] } });
+    const big = await env
+      .api()
+      .post("/v1/experiments")
+      .send({
+        kind: "search",
+        method: "grid",
+        datasetId: wine.id,
+        target: "target",
+        crossValidation: { folds: 5 },
+        space: { type: "mlp", hiddenLayers: [2], units: [1, 2, 3, 4] },
+      });
     assert.equal(big.status, 400);
     assert.match(big.body.detail, /80 trial jobs.*MAX_EXPERIMENT_TRIALS/);
-    const twins = await env.api().post("/v1/experiments").send({ kind: "compare", datasetId: wine.id, target: "target", candidates: [{ name: "a", model: mlp }, { name: "a", model: { type: "majority" } }] });
+    const twins = await env
+      .api()
+      .post("/v1/experiments")
+      .send({
+        kind: "compare",
+        datasetId: wine.id,
+        target: "target",
+        candidates: [
+          { name: "a", model: mlp },
+          { name: "a", model: { type: "majority" } },
+        ],
+      });
     assert.equal(twins.status, 400);
     assert.equal(twins.body.errors[0].path, "candidates[1].name");
     const list = await env.api().get("/v1/experiments?limit=100");

@@ -21,7 +21,17 @@ function network(inputs: number, layers: Layer[], loss: LossName, optimizer: unk
     else if (l.batchNorm) m.add(tfl.layers.batchNormalization({ inputShape }));
     else {
       const reg = l.l1 || l.l2 ? tfl.regularizers.l1l2({ l1: l.l1 ?? 0, l2: l.l2 ?? 0 }) : undefined;
-      m.add(tfl.layers.dense({ units: l.units!, activation: l.activation as "relu", inputShape, kernelInitializer: tfl.initializers.glorotUniform({ seed: 7 + i }), biasInitializer: tfl.initializers.randomNormal({ seed: 70 + i, stddev: 0.1 }), kernelRegularizer: reg, biasRegularizer: reg }));
+      m.add(
+        tfl.layers.dense({
+          units: l.units!,
+          activation: l.activation as "relu",
+          inputShape,
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: 7 + i }),
+          biasInitializer: tfl.initializers.randomNormal({ seed: 70 + i, stddev: 0.1 }),
+          kernelRegularizer: reg,
+          biasRegularizer: reg,
+        }),
+      );
     }
   });
   const opts = TrainingOptionsSchema.parse({ optimizer });
@@ -37,11 +47,20 @@ function dataset(n: number, d: number, classes: number, loss: LossName, seed: nu
   let y: tf.Tensor2D;
   if (loss === "categorical_crossentropy") y = tf.cast(tf.oneHot(tf.tensor1d(cls, "int32"), classes), "float32") as tf.Tensor2D;
   else if (loss === "sparse_categorical_crossentropy" || loss === "binary_crossentropy") y = tf.tensor2d(cls, [n, 1]);
-  else y = tf.tensor2d(Array.from({ length: n }, (_, i) => x[i * d]! * 2 - x[i * d + 3]! + 0.1 * r()), [n, 1]);
+  else
+    y = tf.tensor2d(
+      Array.from({ length: n }, (_, i) => x[i * d]! * 2 - x[i * d + 3]! + 0.1 * r()),
+      [n, 1],
+    );
   return { x: tf.tensor2d(x, [n, d]), y, cls };
 }
 
-async function train(fast: boolean, c: Case, extra: Partial<FitData> = {}, hooks: Partial<Parameters<typeof fitModel>[3]> = {}): Promise<{ out: FitOutcome; weights: Float32Array[]; model: tfl.LayersModel }> {
+async function train(
+  fast: boolean,
+  c: Case,
+  extra: Partial<FitData> = {},
+  hooks: Partial<Parameters<typeof fitModel>[3]> = {},
+): Promise<{ out: FitOutcome; weights: Float32Array[]; model: tfl.LayersModel }> {
   const model = network(c.d ?? 6, c.layers, c.loss, c.optimizer, c.metrics ?? []);
   const train = dataset(c.n ?? 300, c.d ?? 6, c.classes ?? 3, c.loss, 1);
   const val = dataset(100, c.d ?? 6, c.classes ?? 3, c.loss, 2);
@@ -60,7 +79,10 @@ interface Case {
   optimizer: unknown;
   metrics?: string[];
   classes?: number;
-  n?: number; d?: number; epochs?: number; batchSize?: number;
+  n?: number;
+  d?: number;
+  epochs?: number;
+  batchSize?: number;
 }
 
 const maxAbsDiff = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((w, i) => Math.max(...w.map((v, k) => Math.abs(v - b[i]![k]!)))));
@@ -70,22 +92,86 @@ function assertAgree(c: Case, a: FitOutcome, b: FitOutcome, wa: Float32Array[], 
   assert.equal(b.engine, "tfjs");
   assert.deepEqual(Object.keys(a.history).sort(), Object.keys(b.history).sort(), `${c.name}: the same logs`);
   for (const [key, values] of Object.entries(b.history)) {
-    values.forEach((v, e) => assert.ok(Math.abs(a.history[key]![e]! - v) <= 2e-4 + 2e-4 * Math.abs(v), `${c.name}: ${key} epoch ${e + 1}: fast ${a.history[key]![e]} vs tfjs ${v}`));
+    values.forEach((v, e) =>
+      assert.ok(Math.abs(a.history[key]![e]! - v) <= 2e-4 + 2e-4 * Math.abs(v), `${c.name}: ${key} epoch ${e + 1}: fast ${a.history[key]![e]} vs tfjs ${v}`),
+    );
   }
   const diff = maxAbsDiff(wa, wb);
   assert.ok(diff < 2e-4, `${c.name}: weights differ by ${diff} after ${a.epochsRun} epochs`);
 }
 
-const hidden: Layer[] = [{ units: 16, activation: "relu" }, { units: 8, activation: "tanh" }];
+const hidden: Layer[] = [
+  { units: 16, activation: "relu" },
+  { units: 8, activation: "tanh" },
+];
 const CASES: Case[] = [
-  { name: "adam, categorical crossentropy, accuracy", layers: [...hidden, { units: 3, activation: "softmax" }], loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] },
-  { name: "sgd, sparse categorical crossentropy", layers: [{ units: 12, activation: "elu" }, { units: 3, activation: "softmax" }], loss: "sparse_categorical_crossentropy", optimizer: { type: "sgd", learningRate: 0.1 }, metrics: ["accuracy"] },
-  { name: "nesterov momentum, binary crossentropy, L1/L2", layers: [{ units: 10, activation: "selu", l1: 0.001, l2: 0.01 }, { units: 1, activation: "sigmoid" }], loss: "binary_crossentropy", optimizer: { type: "sgd", momentum: 0.9, nesterov: true }, metrics: ["accuracy"], classes: 2 },
-  { name: "centered rmsprop, mse, mae metric, leaky relu", layers: [{ units: 10 }, { leaky: 0.2 }, { units: 6, activation: "softplus" }, { units: 1 }], loss: "mean_squared_error", optimizer: { type: "rmsprop", centered: true, momentum: 0.5 }, metrics: ["mae", "mse"] },
-  { name: "adagrad, mae loss, swish and sigmoid", layers: [{ units: 9, activation: "swish" }, { units: 5, activation: "sigmoid" }, { units: 1, activation: "linear" }], loss: "mean_absolute_error", optimizer: { type: "adagrad", learningRate: 0.05 }, metrics: ["mse"] },
-  { name: "plain rmsprop, relu6/softsign, last batch short", layers: [{ units: 7, activation: "relu6" }, { units: 7, activation: "softsign" }, { units: 3, activation: "softmax" }], loss: "categorical_crossentropy", optimizer: "rmsprop", n: 301, batchSize: 64 },
+  {
+    name: "adam, categorical crossentropy, accuracy",
+    layers: [...hidden, { units: 3, activation: "softmax" }],
+    loss: "categorical_crossentropy",
+    optimizer: "adam",
+    metrics: ["accuracy"],
+  },
+  {
+    name: "sgd, sparse categorical crossentropy",
+    layers: [
+      { units: 12, activation: "elu" },
+      { units: 3, activation: "softmax" },
+    ],
+    loss: "sparse_categorical_crossentropy",
+    optimizer: { type: "sgd", learningRate: 0.1 },
+    metrics: ["accuracy"],
+  },
+  {
+    name: "nesterov momentum, binary crossentropy, L1/L2",
+    layers: [
+      { units: 10, activation: "selu", l1: 0.001, l2: 0.01 },
+      { units: 1, activation: "sigmoid" },
+    ],
+    loss: "binary_crossentropy",
+    optimizer: { type: "sgd", momentum: 0.9, nesterov: true },
+    metrics: ["accuracy"],
+    classes: 2,
+  },
+  {
+    name: "centered rmsprop, mse, mae metric, leaky relu",
+    layers: [{ units: 10 }, { leaky: 0.2 }, { units: 6, activation: "softplus" }, { units: 1 }],
+    loss: "mean_squared_error",
+    optimizer: { type: "rmsprop", centered: true, momentum: 0.5 },
+    metrics: ["mae", "mse"],
+  },
+  {
+    name: "adagrad, mae loss, swish and sigmoid",
+    layers: [
+      { units: 9, activation: "swish" },
+      { units: 5, activation: "sigmoid" },
+      { units: 1, activation: "linear" },
+    ],
+    loss: "mean_absolute_error",
+    optimizer: { type: "adagrad", learningRate: 0.05 },
+    metrics: ["mse"],
+  },
+  {
+    name: "plain rmsprop, relu6/softsign, last batch short",
+    layers: [
+      { units: 7, activation: "relu6" },
+      { units: 7, activation: "softsign" },
+      { units: 3, activation: "softmax" },
+    ],
+    loss: "categorical_crossentropy",
+    optimizer: "rmsprop",
+    n: 301,
+    batchSize: 64,
+  },
   // The largest batchSize a spec may ask for, on 300 rows: one batch of all rows (buffers sized to the rows).
-  { name: "batchSize 65,536 on 300 rows", layers: [...hidden, { units: 3, activation: "softmax" }], loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"], batchSize: 65_536 },
+  {
+    name: "batchSize 65,536 on 300 rows",
+    layers: [...hidden, { units: 3, activation: "softmax" }],
+    loss: "categorical_crossentropy",
+    optimizer: "adam",
+    metrics: ["accuracy"],
+    batchSize: 65_536,
+  },
 ];
 
 describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built (no CBLAS)" }, () => {
@@ -96,7 +182,8 @@ describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built 
       const a = await train(true, c);
       const b = await train(false, c);
       assertAgree(c, a.out, b.out, a.weights, b.weights);
-      a.model.dispose(); b.model.dispose();
+      a.model.dispose();
+      b.model.dispose();
     });
   }
 
@@ -111,7 +198,14 @@ describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built 
   });
 
   it("trains with dropout reproducibly, and learns", async () => {
-    const c: Case = { name: "dropout", layers: [{ units: 32, activation: "relu" }, { rate: 0.3 }, { units: 3, activation: "softmax" }], loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"], epochs: 15 };
+    const c: Case = {
+      name: "dropout",
+      layers: [{ units: 32, activation: "relu" }, { rate: 0.3 }, { units: 3, activation: "softmax" }],
+      loss: "categorical_crossentropy",
+      optimizer: "adam",
+      metrics: ["accuracy"],
+      epochs: 15,
+    };
     const [a, b, plain] = [await train(true, c), await train(true, c), await train(false, c)];
     assert.equal(a.out.engine, "mlp-native");
     assert.deepEqual(a.weights, b.weights, "same seed, same masks, same weights");
@@ -125,7 +219,12 @@ describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built 
 
   it("leaves other layers, losses and optimizers to tfjs", async () => {
     const others: Case[] = [
-      { name: "batch norm", layers: [{ units: 8 }, { batchNorm: true }, { units: 3, activation: "softmax" }], loss: "categorical_crossentropy", optimizer: "adam" },
+      {
+        name: "batch norm",
+        layers: [{ units: 8 }, { batchNorm: true }, { units: 3, activation: "softmax" }],
+        loss: "categorical_crossentropy",
+        optimizer: "adam",
+      },
       { name: "huber", layers: [{ units: 4 }, { units: 1 }], loss: "huber", optimizer: "adam" },
       { name: "adamax", layers: [{ units: 4 }, { units: 3, activation: "softmax" }], loss: "categorical_crossentropy", optimizer: "adamax" },
     ];
@@ -140,11 +239,16 @@ describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built 
     const c = { ...CASES[0]!, epochs: 6 };
     const whole = await train(true, c);
     let cp: Checkpoint | undefined;
-    const firstHalf = await train(true, c, {}, {
-      checkpointEvery: 3,
-      onCheckpoint: async (k) => void (cp ??= k),
-      onEpoch: async (e) => e < 2, // stops after epoch 3, once its checkpoint is taken
-    });
+    const firstHalf = await train(
+      true,
+      c,
+      {},
+      {
+        checkpointEvery: 3,
+        onCheckpoint: async (k) => void (cp ??= k),
+        onEpoch: async (e) => e < 2, // stops after epoch 3, once its checkpoint is taken
+      },
+    );
     assert.ok(cp, "a checkpoint after 3 epochs");
     const resumed = await train(true, c, {}, { resume: cp });
     assert.equal(resumed.out.engine, "mlp-native");

@@ -12,7 +12,11 @@ describe("feature selection", () => {
     await env.startWorker();
   });
   after(() => env.close());
-  const base = { target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] }, training: { epochs: 60, batchSize: 16, optimizer: { type: "adam", learningRate: 0.01 } } };
+  const base = {
+    target: "target",
+    model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] },
+    training: { epochs: 60, batchSize: 16, optimizer: { type: "adam", learningRate: 0.01 } },
+  };
 
   it("keeps the best columns by ANOVA F, trains on them alone, and predicts from rows with only those", async () => {
     const job = await createJob(env, { datasetId: wine.id, ...base, preprocessing: { featureSelection: { method: "anova", keep: 5 } } });
@@ -35,13 +39,21 @@ describe("feature selection", () => {
     assert.equal(png.status, 200);
     // A row with only the kept columns is enough.
     const row = Object.fromEntries(fs.kept.map((k: any) => [k.name, 1]));
-    const pred = await env.api().post(`/v1/models/${done.modelId}/predict`).send({ rows: [row] });
+    const pred = await env
+      .api()
+      .post(`/v1/models/${done.modelId}/predict`)
+      .send({ rows: [row] });
     assert.equal(pred.status, 200, pred.text);
     assert.ok(["0", "1", "2"].includes(pred.body.predictions[0].label));
   });
 
   it("keeps a fraction by mutual information, on an ELM too", async () => {
-    const job = await createJob(env, { datasetId: wine.id, target: "target", model: { type: "elm", hiddenUnits: 60 }, preprocessing: { featureSelection: { method: "mutualInformation", keep: 0.5 } } });
+    const job = await createJob(env, {
+      datasetId: wine.id,
+      target: "target",
+      model: { type: "elm", hiddenUnits: 60 },
+      preprocessing: { featureSelection: { method: "mutualInformation", keep: 0.5 } },
+    });
     const done = await waitForJob(env, job.id);
     assert.equal(done.status, "succeeded", JSON.stringify(done.error));
     assert.equal(done.metrics.featureSelection.kept.length, 7, "half of 13, rounded");
@@ -49,10 +61,16 @@ describe("feature selection", () => {
   });
 
   it("refuses it with crossValidation, and a keep that is neither a count nor a fraction", async () => {
-    const cv = await env.api().post("/v1/jobs").send({ datasetId: wine.id, ...base, crossValidation: { folds: 3 }, preprocessing: { featureSelection: { method: "anova", keep: 3 } } });
+    const cv = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: wine.id, ...base, crossValidation: { folds: 3 }, preprocessing: { featureSelection: { method: "anova", keep: 3 } } });
     assert.equal(cv.status, 400);
     assert.equal(cv.body.errors[0].path, "preprocessing.featureSelection");
-    const bad = await env.api().post("/v1/jobs").send({ datasetId: wine.id, ...base, preprocessing: { featureSelection: { method: "anova", keep: 2.5 } } });
+    const bad = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: wine.id, ...base, preprocessing: { featureSelection: { method: "anova", keep: 2.5 } } });
     assert.equal(bad.status, 400);
     assert.match(bad.body.errors[0].path, /preprocessing\.featureSelection\.keep/);
   });

@@ -47,7 +47,9 @@ describe("fitElm", () => {
     const hidden = hiddenModel([randomLayer(spec, "sigmoid", 3, 12, spec.seed)]);
     const h = (hidden.predict(tf.tensor2d(data.x, [200, 3])) as tf.Tensor).arraySync() as number[][];
     hidden.dispose();
-    const hth = Array.from({ length: 12 }, (_, i) => Array.from({ length: 12 }, (_, j) => h.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? 1e-3 : 0)));
+    const hth = Array.from({ length: 12 }, (_, i) =>
+      Array.from({ length: 12 }, (_, j) => h.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? 1e-3 : 0)),
+    );
     const htt = Array.from({ length: 12 }, (_, i) => h.reduce((s, row, r) => s + row[i]! * data.t[r]!, 0));
     const beta = gaussJordan(hth, htt);
     // Small problems are summed in float64 (fit-elm.ts, FLOAT64_WORK), so even this ill-conditioned
@@ -95,41 +97,48 @@ describe("fitElm", () => {
     });
   });
 
-  it("fits a large ELM in BLAS/LAPACK as tfjs and JavaScript do (every node function)", { skip: nativeAddon() ? false : "native addon not built" }, async () => {
-    // 3,000 rows x 300 nodes is past FLOAT64_WORK: H in BLAS, H^T H by ssyrk, the solve by dposv.
-    const data = problem(3000, 7);
-    for (const activation of ["sigmoid", "tanh", "relu", "sine", "hardlim"]) {
-      const spec = ElmSpecSchema.parse({ type: "elm", hiddenUnits: 300, alpha: 1e-2, activation, blockRows: 1000 });
-      const native = (await fitElm(spec, run(data)))!;
-      setFastPath(false);
-      const plain = await fitElm(spec, run(data)).finally(() => setFastPath(true));
-      // Predictions through the exported layers (tfjs), with either solution's weights.
-      const hidden = hiddenModel(native.layers);
-      const h = (hidden.predict(tf.tensor2d(data.x, [3000, 3])) as tf.Tensor).arraySync() as number[][];
-      hidden.dispose();
-      // Reference: the same system in float64 throughout (H from the tfjs layers, Gauss-Jordan).
-      const units = 300;
-      const hth = Array.from({ length: units }, (_, i) => Array.from({ length: units }, (_, j) => h.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? 1e-2 : 0)));
-      const htt = Array.from({ length: units }, (_, i) => h.reduce((s, row, r) => s + row[i]! * data.t[r]!, 0));
-      const exact = gaussJordan(hth, htt);
-      const error = (beta: ArrayLike<number>) => Math.max(...h.map((row, r) => Math.abs(row.reduce((s, v, j) => s + v * (beta[j]! - exact[j]!), 0))));
-      const [ours, theirs] = [error(native.beta), error(plain!.beta)];
-      // The scores calibration uses (BLAS) are the exported layers' (tfjs) up to float32 rounding.
-      const scores = nativeScores(native, data.x, 3000, 3, 1)!;
-      h.forEach((row, r) => {
-        const y = row.reduce((s, v, j) => s + v * native.beta[j]!, 0);
-        assert.ok(Math.abs(scores[r]! - y) < 1e-3 * Math.max(1, Math.abs(y)), `${activation} row ${r}: score ${scores[r]} vs ${y}`);
-      });
-      // Both sum float32 products per block; BLAS's rounding is no worse than tfjs's.
-      assert.ok(ours < Math.max(2 * theirs, 1e-3), `${activation}: off the float64 solution by ${ours} (tfjs path: ${theirs})`);
-    }
-  });
+  it(
+    "fits a large ELM in BLAS/LAPACK as tfjs and JavaScript do (every node function)",
+    { skip: nativeAddon() ? false : "native addon not built" },
+    async () => {
+      // 3,000 rows x 300 nodes is past FLOAT64_WORK: H in BLAS, H^T H by ssyrk, the solve by dposv.
+      const data = problem(3000, 7);
+      for (const activation of ["sigmoid", "tanh", "relu", "sine", "hardlim"]) {
+        const spec = ElmSpecSchema.parse({ type: "elm", hiddenUnits: 300, alpha: 1e-2, activation, blockRows: 1000 });
+        const native = (await fitElm(spec, run(data)))!;
+        setFastPath(false);
+        const plain = await fitElm(spec, run(data)).finally(() => setFastPath(true));
+        // Predictions through the exported layers (tfjs), with either solution's weights.
+        const hidden = hiddenModel(native.layers);
+        const h = (hidden.predict(tf.tensor2d(data.x, [3000, 3])) as tf.Tensor).arraySync() as number[][];
+        hidden.dispose();
+        // Reference: the same system in float64 throughout (H from the tfjs layers, Gauss-Jordan).
+        const units = 300;
+        const hth = Array.from({ length: units }, (_, i) =>
+          Array.from({ length: units }, (_, j) => h.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? 1e-2 : 0)),
+        );
+        const htt = Array.from({ length: units }, (_, i) => h.reduce((s, row, r) => s + row[i]! * data.t[r]!, 0));
+        const exact = gaussJordan(hth, htt);
+        const error = (beta: ArrayLike<number>) => Math.max(...h.map((row, r) => Math.abs(row.reduce((s, v, j) => s + v * (beta[j]! - exact[j]!), 0))));
+        const [ours, theirs] = [error(native.beta), error(plain!.beta)];
+        // The scores calibration uses (BLAS) are the exported layers' (tfjs) up to float32 rounding.
+        const scores = nativeScores(native, data.x, 3000, 3, 1)!;
+        h.forEach((row, r) => {
+          const y = row.reduce((s, v, j) => s + v * native.beta[j]!, 0);
+          assert.ok(Math.abs(scores[r]! - y) < 1e-3 * Math.max(1, Math.abs(y)), `${activation} row ${r}: score ${scores[r]} vs ${y}`);
+        });
+        // Both sum float32 products per block; BLAS's rounding is no worse than tfjs's.
+        assert.ok(ours < Math.max(2 * theirs, 1e-3), `${activation}: off the float64 solution by ${ours} (tfjs path: ${theirs})`);
+      }
+    },
+  );
 
   it("draws the first m nodes of a larger layer exactly as a layer of m nodes", () => {
     const spec = { distribution: "uniform" as const, scale: 1 };
     const big = randomLayer(spec, "sigmoid", 4, 100, 9);
     const small = randomLayer(spec, "sigmoid", 4, 10, 9);
-    for (let i = 0; i < 4; i++) assert.deepEqual(Array.from(big.weights.subarray(i * 100, i * 100 + 10)), Array.from(small.weights.subarray(i * 10, i * 10 + 10)));
+    for (let i = 0; i < 4; i++)
+      assert.deepEqual(Array.from(big.weights.subarray(i * 100, i * 100 + 10)), Array.from(small.weights.subarray(i * 10, i * 10 + 10)));
     assert.deepEqual(Array.from(big.bias.subarray(0, 10)), Array.from(small.bias));
   });
 });

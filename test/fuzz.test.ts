@@ -23,12 +23,24 @@ describe("fuzz: malformed specs and files", () => {
     const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
     const junk = (): unknown =>
       pick<() => unknown>([
-        () => null, () => -1, () => 0, () => 1e308, () => -1e-9, () => NaN, () => "x".repeat(Math.floor(r() * 300)), () => true,
-        () => [], () => [junk()], () => ({}), () => ({ type: pick(["dense", "conv2d", "", "__proto__"]) }), () => "\u0000\ud800",
+        () => null,
+        () => -1,
+        () => 0,
+        () => 1e308,
+        () => -1e-9,
+        () => NaN,
+        () => "x".repeat(Math.floor(r() * 300)),
+        () => true,
+        () => [],
+        () => [junk()],
+        () => ({}),
+        () => ({ type: pick(["dense", "conv2d", "", "__proto__"]) }),
+        () => "\u0000\ud800",
         () => ({ constructor: { prototype: { polluted: 1 } } }),
       ])();
     const valid = () => ({
-      datasetId: iris.id, target: "target",
+      datasetId: iris.id,
+      target: "target",
       model: { type: "sequential", layers: [{ type: "dense", units: 4, activation: "relu" }] },
       training: { epochs: 1 },
     });
@@ -49,7 +61,9 @@ describe("fuzz: malformed specs and files", () => {
         const cell = () => pick(["1", "-0", "1e999", "", '"a,b"', '"say ""hi"""', "é", "NA", "true"]);
         return Buffer.from(["a,b,c", ...Array.from({ length: 1 + Math.floor(r() * 30) }, () => [cell(), cell(), cell()].join(","))].join("\n"));
       }
-      const rows = Array.from({ length: 1 + Math.floor(r() * 30) }, () => Array.from({ length: 1 + Math.floor(r() * 5) }, () => pick(["1", "a", '"q', '""', "", "x,y", "\n", "é", "1e999"])).join(pick([",", ";", "\t"])));
+      const rows = Array.from({ length: 1 + Math.floor(r() * 30) }, () =>
+        Array.from({ length: 1 + Math.floor(r() * 5) }, () => pick(["1", "a", '"q', '""', "", "x,y", "\n", "é", "1e999"])).join(pick([",", ";", "\t"])),
+      );
       if (kind === 1) rows.unshift("a,b,a");
       if (kind === 2) rows.unshift("");
       return Buffer.from(rows.join(pick(["\n", "\r\n", "\r"])));
@@ -66,10 +80,21 @@ describe("fuzz: malformed specs and files", () => {
     const one = async (i: number) => {
       const useCsv = i % 3 === 0;
       const req = useCsv
-        ? env.api().post("/v1/datasets?name=fuzz").set("content-type", pick(["text/csv", "application/x-ndjson", "text/plain"])).send(csv())
+        ? env
+            .api()
+            .post("/v1/datasets?name=fuzz")
+            .set("content-type", pick(["text/csv", "application/x-ndjson", "text/plain"]))
+            .send(csv())
         : r() < 0.1
-          ? env.api().post("/v1/jobs").set("content-type", "application/json").send(JSON.stringify(mutate(valid())).slice(0, Math.floor(r() * 400)))
-          : env.api().post(pick(["/v1/jobs", "/v1/models/validate"])).send(mutate(mutate(valid())));
+          ? env
+              .api()
+              .post("/v1/jobs")
+              .set("content-type", "application/json")
+              .send(JSON.stringify(mutate(valid())).slice(0, Math.floor(r() * 400)))
+          : env
+              .api()
+              .post(pick(["/v1/jobs", "/v1/models/validate"]))
+              .send(mutate(mutate(valid())));
       const res = await req.timeout(20_000);
       if (res.status >= 500) failures.push(`${res.status} ${res.text.slice(0, 200)}`);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);

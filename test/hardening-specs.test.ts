@@ -10,7 +10,13 @@ function kerasDense(units: number[], initializer: unknown, inputWidth = units[0]
       name: "hostile",
       layers: units.map((u, i) => ({
         class_name: "Dense",
-        config: { name: `dense_${i}`, units: u, activation: "relu", kernel_initializer: initializer, ...(i === 0 ? { batch_input_shape: [null, inputWidth] } : {}) },
+        config: {
+          name: `dense_${i}`,
+          units: u,
+          activation: "relu",
+          kernel_initializer: initializer,
+          ...(i === 0 ? { batch_input_shape: [null, inputWidth] } : {}),
+        },
       })),
     },
   };
@@ -33,23 +39,41 @@ describe("hostile model specs cost the API arithmetic, not tensors", () => {
     const dry = await underLoopGuard(env, () => validate({ model }));
     assert.equal(dry.result.status, 200, dry.result.text);
     assert.equal(dry.result.body.summary.totalParams, 2 * (1024 * 1024 + 1024));
-    assert.deepEqual(dry.result.body.summary.layers.map((l: any) => [l.name, l.outputShape]), [["dense_0", [null, 1024]], ["dense_1", [null, 1024]]]);
+    assert.deepEqual(
+      dry.result.body.summary.layers.map((l: any) => [l.name, l.outputShape]),
+      [
+        ["dense_0", [null, 1024]],
+        ["dense_1", [null, 1024]],
+      ],
+    );
     assert.ok(dry.worstMs < LOOP_BUDGET_MS, `dry run held the loop ${dry.worstMs.toFixed(0)} ms (was 10.2 s when the network was built)`);
 
-    const job = await underLoopGuard(env, () => env.api().post("/v1/jobs").send({ datasetId: iris.id, target: "target", model, training: { epochs: 1 } }));
+    const job = await underLoopGuard(env, () =>
+      env
+        .api()
+        .post("/v1/jobs")
+        .send({ datasetId: iris.id, target: "target", model, training: { epochs: 1 } }),
+    );
     assert.equal(job.result.status, 202, job.result.text);
     assert.ok(job.worstMs < LOOP_BUDGET_MS, `job creation held the loop ${job.worstMs.toFixed(0)} ms (was 13.6 s)`);
     const summary = (await env.api().get(`/v1/jobs/${job.result.body.id}`)).body;
     assert.equal(summary.status, "queued");
 
-    const candidates = Array.from({ length: 6 }, (_, i) => ({ name: `c${i}`, model: { type: "keras", modelTopology: kerasDense([1024 + i, 1024], orthogonal) } }));
+    const candidates = Array.from({ length: 6 }, (_, i) => ({
+      name: `c${i}`,
+      model: { type: "keras", modelTopology: kerasDense([1024 + i, 1024], orthogonal) },
+    }));
     const exp = await underLoopGuard(env, () => env.api().post("/v1/experiments").send({ kind: "compare", datasetId: iris.id, target: "target", candidates }));
     assert.equal(exp.result.status, 202, exp.result.text);
     assert.ok(exp.worstMs < LOOP_BUDGET_MS, `planning 6 candidates held the loop ${exp.worstMs.toFixed(0)} ms`);
   });
 
   it("describes glorot/he/truncated-normal Dense(4096) x 2 without building it", async () => {
-    for (const init of ["glorot_uniform", { class_name: "HeNormal", config: { seed: 3 } }, { class_name: "TruncatedNormal", config: { mean: 0, stddev: 0.05 } }]) {
+    for (const init of [
+      "glorot_uniform",
+      { class_name: "HeNormal", config: { seed: 3 } },
+      { class_name: "TruncatedNormal", config: { mean: 0, stddev: 0.05 } },
+    ]) {
       const { result, worstMs } = await underLoopGuard(env, () => validate({ model: { type: "keras", modelTopology: kerasDense([4096, 4096], init, 64) } }));
       assert.equal(result.status, 200, result.text);
       assert.equal(result.body.summary.totalParams, 64 * 4096 + 4096 + 4096 * 4096 + 4096);
@@ -74,8 +98,17 @@ describe("hostile model specs cost the API arithmetic, not tensors", () => {
   });
 
   it("counts the layers of nested models at every depth against MAX_LAYERS", async () => {
-    const nested = (k: number) => ({ class_name: "Sequential", config: { name: `block_${k}`, layers: Array.from({ length: 150 }, (_, i) => ({ class_name: "Dense", config: { name: `b${k}_d${i}`, units: 2 } })) } });
-    const topology = { class_name: "Sequential", config: { name: "towers", layers: [{ class_name: "InputLayer", config: { name: "in", batch_input_shape: [null, 2] } }, ...Array.from({ length: 63 }, (_, k) => nested(k))] } };
+    const nested = (k: number) => ({
+      class_name: "Sequential",
+      config: { name: `block_${k}`, layers: Array.from({ length: 150 }, (_, i) => ({ class_name: "Dense", config: { name: `b${k}_d${i}`, units: 2 } })) },
+    });
+    const topology = {
+      class_name: "Sequential",
+      config: {
+        name: "towers",
+        layers: [{ class_name: "InputLayer", config: { name: "in", batch_input_shape: [null, 2] } }, ...Array.from({ length: 63 }, (_, k) => nested(k))],
+      },
+    };
     const { result, worstMs } = await underLoopGuard(env, () => validate({ model: { type: "keras", modelTopology: topology } }));
     assert.equal(result.status, 400, result.text);
     assert.equal(result.body.errors[0].path, "model.modelTopology");
@@ -89,7 +122,10 @@ describe("hostile model specs cost the API arithmetic, not tensors", () => {
     assert.equal(dry.status, 400, dry.text);
     assert.equal(dry.body.errors[0].path, "training.batchSize");
     assert.match(dry.body.errors[0].message, /about \d+\.\d\d GiB .* more than 8\.00 GiB \(MAX_TRAINING_BYTES\): lower training\.batchSize/);
-    const job = await env.api().post("/v1/jobs").send({ datasetId: iris.id, target: "target", model: { type: "sequential", layers }, training: { batchSize: 65_536 } });
+    const job = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: iris.id, target: "target", model: { type: "sequential", layers }, training: { batchSize: 65_536 } });
     assert.equal(job.status, 400, job.text);
     assert.match(job.body.errors[0].message, /MAX_TRAINING_BYTES/);
     const ok = await validate({ inputWidth: 16, model: { type: "sequential", layers }, training: { batchSize: 32 } });

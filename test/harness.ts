@@ -56,7 +56,9 @@ export async function createSchema(schema: string): Promise<void> {
     await client.query(`CREATE SCHEMA "${schema}"`);
     await client.query(`SET search_path TO "${schema}"`);
     const dir = `${ROOT}prisma/migrations`;
-    for (const m of readdirSync(dir).filter((d) => /^\d+_/.test(d)).sort()) {
+    for (const m of readdirSync(dir)
+      .filter((d) => /^\d+_/.test(d))
+      .sort()) {
       await client.query(readFileSync(`${dir}/${m}/migration.sql`, "utf8"));
     }
   } finally {
@@ -204,7 +206,10 @@ export async function createJob(env: TestEnv, body: Record<string, unknown>, aut
 
 /** Uploads a fixture (or `shared:<name>` from ../shared/datasets) as text/csv; returns the dataset. */
 export async function upload(env: TestEnv, name: string, auth?: string): Promise<any> {
-  const req = env.api().post(`/v1/datasets?name=${name.replace(/^shared:/, "")}`).set("content-type", "text/csv");
+  const req = env
+    .api()
+    .post(`/v1/datasets?name=${name.replace(/^shared:/, "")}`)
+    .set("content-type", "text/csv");
   if (auth) req.set("authorization", `Bearer ${auth}`);
   const res = await req.send(fixture(name));
   if (res.status !== 201) throw new Error(`upload ${name}: ${res.status} ${res.text}`);
@@ -224,13 +229,27 @@ export async function apiProcess(env: TestEnv, extraEnv: Record<string, string |
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", ...extraEnv };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
-  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], {
+    cwd: ROOT,
+    env: childEnv as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let logs = "";
   proc.stdout!.on("data", (d) => (logs += d));
   proc.stderr!.on("data", (d) => (logs += d));
   const exited = new Promise<number | null>((resolve) => proc.once("exit", resolve));
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300 && proc.exitCode === null && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await sleep(100);
+  for (
+    let i = 0;
+    i < 300 &&
+    proc.exitCode === null &&
+    !(await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await sleep(100);
   return { proc, port, base, exited, logs: () => logs };
 }
 
@@ -240,7 +259,8 @@ export async function runningService(overrides: Record<string, string> = {}, wor
   const api = await apiProcess(env);
   for (let i = 0; i < workers; i++) await env.startWorker();
   return {
-    env, api,
+    env,
+    api,
     close: async () => {
       api.proc.kill("SIGTERM");
       await api.exited;
@@ -251,14 +271,16 @@ export async function runningService(overrides: Record<string, string> = {}, wor
 
 /** Process ids whose parent is `pid` (from /proc). */
 export function childrenOf(pid: number): number[] {
-  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid ? [Number(d)] : [];
-    } catch {
-      return []; // ended meanwhile
-    }
-  });
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid ? [Number(d)] : [];
+      } catch {
+        return []; // ended meanwhile
+      }
+    });
 }
 
 /** The API's event loop must never be held longer than this by one request (issue 19). */

@@ -22,12 +22,20 @@ describe("jobs bounded per tenant and in time", () => {
   const B = "Bearer key-b";
   before(async () => {
     env = await createTestEnv({
-      API_KEYS: "alice:key-a,bob:key-b", MAX_ACTIVE_JOBS_PER_TENANT: "5", MAX_RUNNING_JOBS_PER_TENANT: "1", TENANT_DEFER_MS: "300",
+      API_KEYS: "alice:key-a,bob:key-b",
+      MAX_ACTIVE_JOBS_PER_TENANT: "5",
+      MAX_RUNNING_JOBS_PER_TENANT: "1",
+      TENANT_DEFER_MS: "300",
     });
     iris = await upload(env, "iris.csv", "key-a");
   });
   after(() => env.close());
-  const job = (over: Record<string, unknown> = {}) => ({ datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 8 }] }, ...over });
+  const job = (over: Record<string, unknown> = {}) => ({
+    datasetId: iris.id,
+    target: "target",
+    model: { type: "sequential", layers: [{ type: "dense", units: 8 }] },
+    ...over,
+  });
 
   it("counts active jobs atomically: 20 parallel POSTs against a limit of 5 make exactly 5", async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => env.api().post("/v1/jobs").set("authorization", A).send(job())));
@@ -47,11 +55,19 @@ describe("jobs bounded per tenant and in time", () => {
     const a1 = (await env.api().post("/v1/jobs").set("authorization", A).send(slow)).body;
     const a2 = (await env.api().post("/v1/jobs").set("authorization", A).send(slow)).body;
     await sleep(500);
-    const b1 = (await env.api().post("/v1/jobs").set("authorization", B).send({ ...slow, datasetId: bobsData.id, training: { epochs: 5 } })).body;
+    const b1 = (
+      await env
+        .api()
+        .post("/v1/jobs")
+        .set("authorization", B)
+        .send({ ...slow, datasetId: bobsData.id, training: { epochs: 5 } })
+    ).body;
     let bothAliceRunning = false;
     let bobRanWhileAliceBusy = false;
     for (let i = 0; i < 600; i++) {
-      const [x, y, z] = await Promise.all([a1, a2].map((j) => env.api().get(`/v1/jobs/${j.id}`).set("authorization", A)).concat(env.api().get(`/v1/jobs/${b1.id}`).set("authorization", B)));
+      const [x, y, z] = await Promise.all(
+        [a1, a2].map((j) => env.api().get(`/v1/jobs/${j.id}`).set("authorization", A)).concat(env.api().get(`/v1/jobs/${b1.id}`).set("authorization", B)),
+      );
       if (x!.body.status === "running" && y!.body.status === "running") bothAliceRunning = true;
       if (z!.body.status === "succeeded" && [x!.body.status, y!.body.status].includes("running")) bobRanWhileAliceBusy = true;
       if ([x, y, z].every((r) => r!.body.status === "succeeded")) break;
@@ -67,21 +83,41 @@ describe("jobs bounded per tenant and in time", () => {
 
   it("stops a network within the batch where training.maxSeconds runs out, not at the epoch's end (tfjs and the fast path)", async () => {
     // tfjs: a batch-normalized network (not the fast path's) on iris, one row a batch.
-    const slow = job({ model: { type: "sequential", layers: [{ type: "dense", units: 8 }, { type: "batchNormalization" }] }, training: { epochs: 50, batchSize: 1, maxSeconds: 0.02 } });
+    const slow = job({
+      model: { type: "sequential", layers: [{ type: "dense", units: 8 }, { type: "batchNormalization" }] },
+      training: { epochs: 50, batchSize: 1, maxSeconds: 0.02 },
+    });
     // The fast path is ~100x quicker a step: its epoch must be long enough to hold the deadline.
     const many = await env.api().post("/v1/datasets?name=many.csv").set("authorization", A).set("content-type", "text/csv").send(numbers(40_000));
     assert.equal(many.status, 201, many.text);
-    const fast = { datasetId: many.body.id, target: "y", model: { type: "sequential", layers: [{ type: "dense", units: 64, activation: "relu" }] }, training: { epochs: 50, batchSize: 1, maxSeconds: 0.05 } };
-    for (const [spec, budget] of [[slow, 0.02], [fast, 0.05]] as const) {
+    const fast = {
+      datasetId: many.body.id,
+      target: "y",
+      model: { type: "sequential", layers: [{ type: "dense", units: 64, activation: "relu" }] },
+      training: { epochs: 50, batchSize: 1, maxSeconds: 0.05 },
+    };
+    for (const [spec, budget] of [
+      [slow, 0.02],
+      [fast, 0.05],
+    ] as const) {
       const done = await waitForJob(env, (await createJob(env, spec, "key-a")).id, undefined, 60_000, "key-a");
       assert.equal(done.status, "succeeded", JSON.stringify(done.error));
       assert.equal(done.history.loss.length, 1, `${done.metrics.engine}: stopped in the first epoch`);
-      assert.ok(done.warnings.some((w: string) => w.includes(`stopped in epoch 1: training.maxSeconds (${budget} s) ran out`)), done.warnings.join(" | "));
+      assert.ok(
+        done.warnings.some((w: string) => w.includes(`stopped in epoch 1: training.maxSeconds (${budget} s) ran out`)),
+        done.warnings.join(" | "),
+      );
     }
   });
 
   it("fails an ELM that runs out of time between blocks of rows with time_limit", async () => {
-    const done = await waitForJob(env, (await createJob(env, job({ model: { type: "elm", hiddenUnits: 50, blockRows: 1 }, training: { maxSeconds: 0.001 } }), "key-a")).id, undefined, 60_000, "key-a");
+    const done = await waitForJob(
+      env,
+      (await createJob(env, job({ model: { type: "elm", hiddenUnits: 50, blockRows: 1 }, training: { maxSeconds: 0.001 } }), "key-a")).id,
+      undefined,
+      60_000,
+      "key-a",
+    );
     assert.equal(done.status, "failed");
     assert.equal(done.error.code, "time_limit");
   });
@@ -95,20 +131,36 @@ describe("a training process stuck past MAX_JOB_SECONDS", () => {
   after(() => env.close());
 
   /** The worker's training processes (BullMQ's sandboxes): its children running bullmq's main.js. */
-  const trainingProcesses = (workerPid: number) => childrenOf(workerPid).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("bullmq");
-    } catch {
-      return false; // ended meanwhile
-    }
-  });
+  const trainingProcesses = (workerPid: number) =>
+    childrenOf(workerPid).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("bullmq");
+      } catch {
+        return false; // ended meanwhile
+      }
+    });
 
   it("kills a training process stuck past MAX_JOB_SECONDS + grace, fails the job with time_limit, and keeps serving", async () => {
     const worker = await env.startWorker();
     const iris = await upload(env, "iris.csv", "key-c");
     // Stuck by construction: once it trains, its process is stopped (SIGSTOP), so it cannot end on
     // its own however fast the machine is; only the worker's watchdog can end it.
-    const stuck = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 512 }, { type: "dense", units: 512 }] }, training: { epochs: 1000, batchSize: 1 } }, "key-c");
+    const stuck = await createJob(
+      env,
+      {
+        datasetId: iris.id,
+        target: "target",
+        model: {
+          type: "sequential",
+          layers: [
+            { type: "dense", units: 512 },
+            { type: "dense", units: 512 },
+          ],
+        },
+        training: { epochs: 1000, batchSize: 1 },
+      },
+      "key-c",
+    );
     await waitForJob(env, stuck.id, (j) => j.status === "running" && j.progress.epoch >= 1, 60_000, "key-c");
     const pids = trainingProcesses(worker.proc.pid!);
     assert.ok(pids.length >= 1, "the training process was found");
@@ -137,7 +189,12 @@ describe("limits checked again by the worker", () => {
 
   it("fails a job the limits in force refuse when it runs (they were lowered after it was queued), naming the field", async () => {
     const iris = await upload(env, "iris.csv");
-    const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 8 }] }, training: { epochs: 50 } });
+    const job = await createJob(env, {
+      datasetId: iris.id,
+      target: "target",
+      model: { type: "sequential", layers: [{ type: "dense", units: 8 }] },
+      training: { epochs: 50 },
+    });
     await env.startWorker({ MAX_EPOCHS: "10" });
     const done = await waitForJob(env, job.id, undefined, 60_000);
     assert.equal(done.status, "failed");

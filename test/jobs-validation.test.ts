@@ -19,7 +19,12 @@ describe("job creation: validation, limits, tenants", () => {
     training: { epochs: 5 },
     ...over,
   });
-  const post = (body: unknown, key = "key-a") => env.api().post("/v1/jobs").set("authorization", `Bearer ${key}`).send(body as object);
+  const post = (body: unknown, key = "key-a") =>
+    env
+      .api()
+      .post("/v1/jobs")
+      .set("authorization", `Bearer ${key}`)
+      .send(body as object);
 
   async function expect400(body: unknown, path: string, message?: RegExp) {
     const res = await post(body);
@@ -32,10 +37,32 @@ describe("job creation: validation, limits, tenants", () => {
   }
 
   it("points at a layer with 0 units", () =>
-    expect400(job({ model: { type: "sequential", layers: [{ type: "dense", units: 8 }, { type: "dense", units: 0 }] } }), "model.layers[1].units"));
+    expect400(
+      job({
+        model: {
+          type: "sequential",
+          layers: [
+            { type: "dense", units: 8 },
+            { type: "dense", units: 0 },
+          ],
+        },
+      }),
+      "model.layers[1].units",
+    ));
 
   it("points at an unknown layer type", () =>
-    expect400(job({ model: { type: "sequential", layers: [{ type: "dense", units: 8 }, { type: "conv9d", units: 3 }] } }), "model.layers[1].type"));
+    expect400(
+      job({
+        model: {
+          type: "sequential",
+          layers: [
+            { type: "dense", units: 8 },
+            { type: "conv9d", units: 3 },
+          ],
+        },
+      }),
+      "model.layers[1].type",
+    ));
 
   it("points at a misspelt layer field", () =>
     expect400(job({ model: { type: "sequential", layers: [{ type: "dense", unit: 8 }] } }), "model.layers[0].units"));
@@ -110,8 +137,19 @@ describe("job creation: validation, limits, tenants", () => {
     assert.equal(ready.body.postgres, "ok");
     const doc = (await env.api().get("/docs/json")).body;
     const paths = Object.keys(doc.paths);
-    for (const p of ["/v1/datasets", "/v1/datasets/{id}", "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/cancel", "/v1/jobs/{id}/events",
-      "/v1/models/{id}", "/v1/models/{id}/model.json", "/v1/models/{id}/predict", "/health", "/ready"]) {
+    for (const p of [
+      "/v1/datasets",
+      "/v1/datasets/{id}",
+      "/v1/jobs",
+      "/v1/jobs/{id}",
+      "/v1/jobs/{id}/cancel",
+      "/v1/jobs/{id}/events",
+      "/v1/models/{id}",
+      "/v1/models/{id}/model.json",
+      "/v1/models/{id}/predict",
+      "/health",
+      "/ready",
+    ]) {
       assert.ok(paths.includes(p), `OpenAPI lacks ${p}`);
     }
     const body = doc.paths["/v1/jobs"].post.requestBody.content["application/json"].schema;

@@ -24,8 +24,15 @@ describe("Keras parity: training toolbox", () => {
 
   it("reaches >= 0.95 on digits with a 2-hidden-layer MLP, with train and validation curves", async () => {
     const done = await train({
-      datasetId: digits.id, target: "target",
-      model: { type: "sequential", layers: [{ type: "dense", units: 64, activation: "relu" }, { type: "dense", units: 64, activation: "relu" }] },
+      datasetId: digits.id,
+      target: "target",
+      model: {
+        type: "sequential",
+        layers: [
+          { type: "dense", units: 64, activation: "relu" },
+          { type: "dense", units: 64, activation: "relu" },
+        ],
+      },
       training: { epochs: 30, optimizer: { type: "adam", learningRate: 0.003 } },
     });
     assert.ok(done.metrics.test.accuracy >= 0.95, `digits accuracy ${done.metrics.test.accuracy}`);
@@ -35,8 +42,15 @@ describe("Keras parity: training toolbox", () => {
 
   it("is reproducible: the same spec, data and seed give the same weights; another seed does not", async () => {
     const spec = (seed: number) => ({
-      datasetId: wine.id, target: "target",
-      model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }, { type: "dropout", rate: 0.3 }] },
+      datasetId: wine.id,
+      target: "target",
+      model: {
+        type: "sequential",
+        layers: [
+          { type: "dense", units: 16, activation: "relu" },
+          { type: "dropout", rate: 0.3 },
+        ],
+      },
       training: { epochs: 5, seed },
     });
     const [a, b, c] = [await train(spec(11)), await train(spec(11)), await train(spec(12))];
@@ -47,23 +61,37 @@ describe("Keras parity: training toolbox", () => {
 
   it("restoreBestWeights stores the best epoch's weights, not the last", async () => {
     const done = await train({
-      datasetId: wine.id, target: "target", split: { test: 0.2, validation: 0.3 },
+      datasetId: wine.id,
+      target: "target",
+      split: { test: 0.2, validation: 0.3 },
       model: { type: "sequential", layers: [{ type: "dense", units: 256, activation: "relu" }] },
-      training: { epochs: 60, optimizer: { type: "adam", learningRate: 0.03 }, earlyStopping: { monitor: "val_loss", patience: 100, restoreBestWeights: true } },
+      training: {
+        epochs: 60,
+        optimizer: { type: "adam", learningRate: 0.03 },
+        earlyStopping: { monitor: "val_loss", patience: 100, restoreBestWeights: true },
+      },
     });
     const val = done.history.val_loss as number[];
     const best = val.indexOf(Math.min(...val));
     assert.equal(done.metrics.restoredEpoch, best + 1);
     assert.ok(best < val.length - 1, "this run overfits: its best epoch is not the last");
-    assert.ok(Math.abs(done.metrics.validation.loss - val[best]!) < 1e-4, `stored model's val loss ${done.metrics.validation.loss} vs best ${val[best]}, last ${val.at(-1)}`);
+    assert.ok(
+      Math.abs(done.metrics.validation.loss - val[best]!) < 1e-4,
+      `stored model's val loss ${done.metrics.validation.loss} vs best ${val[best]}, last ${val.at(-1)}`,
+    );
     assert.ok(Math.abs(done.metrics.validation.loss - val.at(-1)!) > 1e-3);
   });
 
   it("ReduceLROnPlateau lowers the learning rate, logged per epoch as lr", async () => {
     const done = await train({
-      datasetId: wine.id, target: "target",
+      datasetId: wine.id,
+      target: "target",
       model: { type: "sequential", layers: [{ type: "dense", units: 32, activation: "relu" }] },
-      training: { epochs: 25, optimizer: { type: "sgd", learningRate: 0.5, momentum: 0.9 }, reduceLrOnPlateau: { monitor: "val_loss", factor: 0.5, patience: 2, minLr: 0.001 } },
+      training: {
+        epochs: 25,
+        optimizer: { type: "sgd", learningRate: 0.5, momentum: 0.9 },
+        reduceLrOnPlateau: { monitor: "val_loss", factor: 0.5, patience: 2, minLr: 0.001 },
+      },
     });
     const lr = done.history.lr as number[];
     assert.equal(lr.length, 25);
@@ -78,7 +106,8 @@ describe("Keras parity: training toolbox", () => {
     const csv = [lines[0], ...lines.slice(1).map((l) => l.replace(/,(\d+)$/, (_m, d) => `,${d === "9" ? "nine" : "other"}`))].join("\n");
     const d = await env.api().post("/v1/datasets?name=nines").set("content-type", "text/csv").send(csv);
     const spec = (classWeight?: unknown) => ({
-      datasetId: d.body.id, target: "target",
+      datasetId: d.body.id,
+      target: "target",
       model: { type: "sequential", layers: [] },
       training: { epochs: 2, batchSize: 64, optimizer: { type: "sgd", learningRate: 0.01 }, ...(classWeight ? { classWeight } : {}) },
     });
@@ -93,7 +122,9 @@ describe("Keras parity: training toolbox", () => {
     const csv = [`${lines[0]},w`, ...lines.slice(1).map((l) => `${l},${l.endsWith(",2") ? 0 : 1}`)].join("\n");
     const d = await env.api().post("/v1/datasets?name=weighted").set("content-type", "text/csv").send(csv);
     const spec = (sampleWeight?: string) => ({
-      datasetId: d.body.id, target: "target", ignore: sampleWeight ? [] : ["w"],
+      datasetId: d.body.id,
+      target: "target",
+      ignore: sampleWeight ? [] : ["w"],
       model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }] },
       training: { epochs: 40, optimizer: { type: "adam", learningRate: 0.02 }, ...(sampleWeight ? { sampleWeight } : {}) },
     });
@@ -109,12 +140,21 @@ describe("Keras parity: training toolbox", () => {
 
   it("takes Keras optimizer parameters, losses and metrics by their Keras names", async () => {
     const done = await train({
-      datasetId: wine.id, target: "target",
+      datasetId: wine.id,
+      target: "target",
       model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "selu" }] },
-      training: { epochs: 3, loss: "sparse_categorical_crossentropy", metrics: ["accuracy", "precision"], optimizer: { type: "rmsprop", rho: 0.8, momentum: 0.5, centered: true } },
+      training: {
+        epochs: 3,
+        loss: "sparse_categorical_crossentropy",
+        metrics: ["accuracy", "precision"],
+        optimizer: { type: "rmsprop", rho: 0.8, momentum: 0.5, centered: true },
+      },
     });
     assert.ok(done.history.precision && done.history.val_acc);
-    const bad = await env.api().post("/v1/jobs").send({ datasetId: wine.id, target: "target", model: { type: "sequential", layers: [] }, training: { loss: "huber" } });
+    const bad = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: wine.id, target: "target", model: { type: "sequential", layers: [] }, training: { loss: "huber" } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.errors[0].path, "training.loss");
   });

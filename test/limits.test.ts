@@ -7,15 +7,26 @@ describe("limits and hardening", () => {
   let iris: any;
   before(async () => {
     env = await createTestEnv({
-      API_KEYS: "alice:key-a,bob:key-b", RATE_LIMIT_PER_MINUTE: "14", MAX_ACTIVE_JOBS_PER_TENANT: "2", MAX_JOB_SECONDS: "60", MAX_CATEGORIES: "150",
-      MAX_ROWS: "160", MAX_COLUMNS: "6", MAX_LAYERS: "2",
+      API_KEYS: "alice:key-a,bob:key-b",
+      RATE_LIMIT_PER_MINUTE: "14",
+      MAX_ACTIVE_JOBS_PER_TENANT: "2",
+      MAX_JOB_SECONDS: "60",
+      MAX_CATEGORIES: "150",
+      MAX_ROWS: "160",
+      MAX_COLUMNS: "6",
+      MAX_LAYERS: "2",
     });
     iris = await upload(env, "iris.csv", "key-a");
   });
   after(() => env.close());
 
   const job = (over: Record<string, unknown> = {}) => ({ datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] }, ...over });
-  const post = (body: unknown) => env.api().post("/v1/jobs").set("authorization", "Bearer key-a").send(body as object);
+  const post = (body: unknown) =>
+    env
+      .api()
+      .post("/v1/jobs")
+      .set("authorization", "Bearer key-a")
+      .send(body as object);
 
   it("refuses files over MAX_ROWS or MAX_COLUMNS (413) and specs over MAX_LAYERS (400)", async () => {
     const send = (csv: string) => env.api().post("/v1/datasets?name=big").set("authorization", "Bearer key-a").set("content-type", "text/csv").send(csv);
@@ -25,7 +36,18 @@ describe("limits and hardening", () => {
     const cols = await send("a,b,c,d,e,f,g\n1,2,3,4,5,6,7\n");
     assert.equal(cols.status, 413);
     assert.match(cols.body.detail, /line 1: 7 columns/);
-    const deep = await post(job({ model: { type: "sequential", layers: [{ type: "dense", units: 4 }, { type: "dense", units: 4 }, { type: "dense", units: 4 }] } }));
+    const deep = await post(
+      job({
+        model: {
+          type: "sequential",
+          layers: [
+            { type: "dense", units: 4 },
+            { type: "dense", units: 4 },
+            { type: "dense", units: 4 },
+          ],
+        },
+      }),
+    );
     assert.equal(deep.status, 400);
     assert.equal(deep.body.errors[0].path, "model.layers");
     assert.match(deep.body.errors[0].message, /MAX_LAYERS/);
@@ -52,7 +74,11 @@ describe("limits and hardening", () => {
   });
 
   it("rejects prototype-pollution keys and sends security headers", async () => {
-    const res = await env.api().post("/v1/jobs").set("authorization", "Bearer key-b").set("content-type", "application/json")
+    const res = await env
+      .api()
+      .post("/v1/jobs")
+      .set("authorization", "Bearer key-b")
+      .set("content-type", "application/json")
       .send('{"datasetId": "00000000-0000-4000-8000-000000000000", "__proto__": {"admin": true}}');
     assert.equal(res.status, 400);
     assert.equal(({} as any).admin, undefined);

@@ -12,9 +12,11 @@ export async function loadFromDisk(modelJsonPath: string): Promise<tfl.LayersMod
   const json = JSON.parse(readFileSync(modelJsonPath, "utf8"));
   const files = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths) as string[];
   const bytes = Buffer.concat(files.map((f) => readFileSync(join(dirname(modelJsonPath), f))));
-  return tfl.loadLayersModel(tf.io.fromMemory({
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-    weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-  }));
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
+      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    }),
+  );
 }

@@ -24,9 +24,20 @@ describe("load: polls and submissions against the running service", () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     base = `http://127.0.0.1:${port}`;
     api = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], {
-      cwd: ROOT, env: { ...process.env, ...env.env, PORT: String(port), HOST: "127.0.0.1" }, stdio: "ignore",
+      cwd: ROOT,
+      env: { ...process.env, ...env.env, PORT: String(port), HOST: "127.0.0.1" },
+      stdio: "ignore",
     });
-    for (let i = 0; i < 100 && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await sleep(200);
+    for (
+      let i = 0;
+      i < 100 &&
+      !(await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    )
+      await sleep(200);
   });
   after(async () => {
     api.kill("SIGTERM");
@@ -44,8 +55,14 @@ describe("load: polls and submissions against the running service", () => {
     const submit = async () => {
       for (let i = 0; i < SUBMISSIONS; i++) {
         const res = await fetch(`${base}/v1/jobs`, {
-          method: "POST", headers: { "content-type": "application/json" },
-          body: JSON.stringify({ datasetId: dataset.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 4 }] }, training: { epochs: 1 } }),
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            datasetId: dataset.id,
+            target: "target",
+            model: { type: "sequential", layers: [{ type: "dense", units: 4 }] },
+            training: { epochs: 1 },
+          }),
         });
         if (res.status !== 202) errors.push(`POST ${res.status} ${await res.text()}`);
         else ids.push(((await res.json()) as { id: string }).id);

@@ -29,8 +29,15 @@ describe("model specs bounded before anything is built; real Keras JSON", () => 
     assert.equal(wide.status, 400);
     assert.match(wide.body.errors[0].message, /MAX_INPUT_WIDTH/);
     const emb = await validate({
-      model: { type: "functional", inputs: [{ name: "c", encoding: "index", width: 1 }], outputs: ["f"],
-        nodes: [{ name: "e", layer: { type: "embedding", inputDim: 50_000_000, outputDim: 64 }, inputs: ["c"] }, { name: "f", layer: { type: "flatten" }, inputs: ["e"] }] },
+      model: {
+        type: "functional",
+        inputs: [{ name: "c", encoding: "index", width: 1 }],
+        outputs: ["f"],
+        nodes: [
+          { name: "e", layer: { type: "embedding", inputDim: 50_000_000, outputDim: 64 }, inputs: ["c"] },
+          { name: "f", layer: { type: "flatten" }, inputs: ["e"] },
+        ],
+      },
     });
     assert.equal(emb.status, 400, emb.text);
     assert.equal(emb.body.errors[0].path, "model.nodes[0].layer.inputDim");
@@ -58,11 +65,17 @@ describe("model specs bounded before anything is built; real Keras JSON", () => 
     const res = await validate({ model: { type: "keras", modelTopology: keras("sequential-list.keras21.json") } });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.summary.totalParams, 121);
-    assert.deepEqual(res.body.summary.layers.map((l: any) => l.name), ["dense_1", "dropout_1", "dense_2"]);
+    assert.deepEqual(
+      res.body.summary.layers.map((l: any) => l.name),
+      ["dense_1", "dropout_1", "dense_2"],
+    );
   });
 
   it("says which layer needs image or sequence input, and that datasets here are tables", async () => {
-    for (const [file, layer, rank] of [["conv.keras3.json", "Conv2D", 4], ["lstm.keras3.json", "LSTM", 3]] as const) {
+    for (const [file, layer, rank] of [
+      ["conv.keras3.json", "Conv2D", 4],
+      ["lstm.keras3.json", "LSTM", 3],
+    ] as const) {
       const res = await validate({ model: { type: "keras", modelTopology: keras(file) } });
       assert.equal(res.status, 400, res.text);
       const [err] = res.body.errors;

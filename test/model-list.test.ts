@@ -18,10 +18,23 @@ describe("listing and deleting models and jobs", () => {
 
   it("lists a tenant's models by job and by dataset, and deletes one", async () => {
     const jobs = [];
-    for (const ds of [iris, wine]) jobs.push(await waitForJob(env, (await createJob(env, { datasetId: ds.id, target: "target", model: { type: "logisticRegression" } }, A)).id, undefined, 60_000, A));
+    for (const ds of [iris, wine])
+      jobs.push(
+        await waitForJob(
+          env,
+          (await createJob(env, { datasetId: ds.id, target: "target", model: { type: "logisticRegression" } }, A)).id,
+          undefined,
+          60_000,
+          A,
+        ),
+      );
     const all = (await as(A, env.api().get("/v1/models"))).body;
     assert.equal(all.items.length, 2);
-    assert.deepEqual(all.items.map((m: any) => m.jobId), [jobs[1].id, jobs[0].id], "newest first");
+    assert.deepEqual(
+      all.items.map((m: any) => m.jobId),
+      [jobs[1].id, jobs[0].id],
+      "newest first",
+    );
     const page = (await as(A, env.api().get("/v1/models?limit=1"))).body;
     assert.equal(page.items.length, 1);
     const next = (await as(A, env.api().get(`/v1/models?limit=1&cursor=${page.nextCursor}`))).body;
@@ -45,19 +58,40 @@ describe("listing and deleting models and jobs", () => {
   });
 
   it("deletes a finished job with its model and plots, and a running one after cancelling it", async () => {
-    const done = await waitForJob(env, (await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] }, training: { epochs: 5 } }, A)).id, undefined, 60_000, A);
+    const done = await waitForJob(
+      env,
+      (await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] }, training: { epochs: 5 } }, A)).id,
+      undefined,
+      60_000,
+      A,
+    );
     assert.equal((await as(A, env.api().get(`/v1/jobs/${done.id}/plots/learning-curve.svg`))).status, 200);
     assert.equal((await as("key-b", env.api().delete(`/v1/jobs/${done.id}`))).status, 404);
     assert.equal((await as(A, env.api().delete(`/v1/jobs/${done.id}`))).status, 204);
     for (const path of [`/v1/jobs/${done.id}`, `/v1/jobs/${done.id}/plots/learning-curve.svg`, `/v1/models/${done.modelId}`]) {
       assert.equal((await as(A, env.api().get(path))).status, 404, path);
     }
-    const long = await createJob(env, { datasetId: wine.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 64, activation: "relu" }] }, training: { epochs: 1000, batchSize: 4 } }, A);
+    const long = await createJob(
+      env,
+      {
+        datasetId: wine.id,
+        target: "target",
+        model: { type: "sequential", layers: [{ type: "dense", units: 64, activation: "relu" }] },
+        training: { epochs: 1000, batchSize: 4 },
+      },
+      A,
+    );
     await waitForJob(env, long.id, (j) => j.status === "running" && j.progress.epoch >= 1, 60_000, A);
     assert.equal((await as(A, env.api().delete(`/v1/jobs/${long.id}`))).status, 204);
     assert.equal((await as(A, env.api().get(`/v1/jobs/${long.id}`))).status, 404);
     // The worker lets go of it and takes the next job.
-    const after = await waitForJob(env, (await createJob(env, { datasetId: iris.id, target: "target", model: { type: "majority" } }, A)).id, undefined, 60_000, A);
+    const after = await waitForJob(
+      env,
+      (await createJob(env, { datasetId: iris.id, target: "target", model: { type: "majority" } }, A)).id,
+      undefined,
+      60_000,
+      A,
+    );
     assert.equal(after.status, "succeeded");
   });
 });

@@ -37,7 +37,12 @@ describe("plots: drawn once by the training process, capped, served as stored by
 
   it("answers 404 for a job still running instead of drawing on the API", async () => {
     const iris = await upload(env, "iris.csv");
-    const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 8 }] }, training: { epochs: 300, batchSize: 2 } });
+    const job = await createJob(env, {
+      datasetId: iris.id,
+      target: "target",
+      model: { type: "sequential", layers: [{ type: "dense", units: 8 }] },
+      training: { epochs: 300, batchSize: 2 },
+    });
     await waitForJob(env, job.id, (j) => j.status === "running" && j.progress.epoch >= 2, 60_000);
     const res = await env.api().get(`/v1/jobs/${job.id}/plots/learning-curve.svg`);
     assert.equal(res.status, 404);

@@ -15,7 +15,12 @@ describe("Postgres is the source of truth for jobs", () => {
   });
   after(() => env.close());
 
-  const spec = () => ({ datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 8, activation: "relu" }] }, training: { epochs: 3 } });
+  const spec = () => ({
+    datasetId: iris.id,
+    target: "target",
+    model: { type: "sequential", layers: [{ type: "dense", units: 8, activation: "relu" }] },
+    training: { epochs: 3 },
+  });
 
   it("re-queues jobs that Redis lost (a restart without persistence) and trains them", async () => {
     const a = await createJob(env, spec());
@@ -39,10 +44,12 @@ describe("Postgres is the source of truth for jobs", () => {
     const schema = new URL(env.env.DATABASE_URL!).searchParams.get("schema")!;
     const client = new pg.Client({ connectionString: BASE_URL, options: `-c search_path=${schema}` });
     await client.connect();
-    const row = await client.query<{ id: string }>(
-      `INSERT INTO "Job" ("id", "tenant", "datasetId", "status", "spec", "epochs") VALUES (gen_random_uuid(), 'default', $1, 'queued', $2, 3) RETURNING "id"`,
-      [iris.id, JSON.stringify(JobRequestSchema.parse(spec()))],
-    ).finally(() => client.end());
+    const row = await client
+      .query<{ id: string }>(
+        `INSERT INTO "Job" ("id", "tenant", "datasetId", "status", "spec", "epochs") VALUES (gen_random_uuid(), 'default', $1, 'queued', $2, 3) RETURNING "id"`,
+        [iris.id, JSON.stringify(JobRequestSchema.parse(spec()))],
+      )
+      .finally(() => client.end());
     const job = await waitForJob(env, row.rows[0]!.id, undefined, 60_000);
     assert.equal(job.status, "succeeded", "the reconciler of the running worker queued it");
   });

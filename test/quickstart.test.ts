@@ -16,7 +16,12 @@ const run = promisify(execFile);
 
 /** `npm start`'s entry, as a newcomer runs it; its own process group so everything it spawns stops with it. */
 function start(env: Record<string, string>): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/start.ts`], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/start.ts`], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let out = "";
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (out += d));
@@ -35,7 +40,10 @@ describe("quickstart: npm start on a fresh database, then the README's curl line
     db.pathname = `/${name}`;
     service = start({ DATABASE_URL: db.toString(), PORT: String(port), HOST: "127.0.0.1", API_KEYS: "", QUEUE_PREFIX: `qs${process.pid}` });
     for (let i = 0; i < 300; i++) {
-      const up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      const up = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) return;
       if (service.proc.exitCode !== null) break;
       await sleep(200);

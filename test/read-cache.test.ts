@@ -42,7 +42,11 @@ describe("cached reads: jobs and models as they are now", () => {
   }
 
   it("shows a worker's writes, answers 304 only while nothing changed, and hides other tenants' jobs", async () => {
-    const older = await createJob(env, { datasetId: (await upload(env, "iris.csv", "key-b")).id, target: "target", model: { type: "sequential", layers: [] } }, "key-b");
+    const older = await createJob(
+      env,
+      { datasetId: (await upload(env, "iris.csv", "key-b")).id, target: "target", model: { type: "sequential", layers: [] } },
+      "key-b",
+    );
     const ds = await upload(env, "iris.csv", "key-a");
     const job = await createJob(env, { datasetId: ds.id, target: "target", model: { type: "sequential", layers: [] }, training: { epochs: 3 } }, "key-a");
     const first = await env.api().get(`/v1/jobs/${job.id}`).set(A);
@@ -63,11 +67,17 @@ describe("cached reads: jobs and models as they are now", () => {
     assert.equal(changed.status, 200, "the old ETag no longer matches");
     assert.notEqual(changed.headers.etag, etag);
     const list = await eventually("/v1/jobs", (b) => b.items[0]?.status === "running");
-    assert.deepEqual(list.items.map((j: any) => j.id), [job.id]);
+    assert.deepEqual(
+      list.items.map((j: any) => j.id),
+      [job.id],
+    );
 
     // Tenant b sees nothing of it, cached or not, not even through a list cursor.
     assert.equal((await env.api().get(`/v1/jobs/${job.id}`).set(B)).status, 404);
-    assert.deepEqual((await env.api().get("/v1/jobs").set(B)).body.items.map((j: any) => j.id), [older.id]);
+    assert.deepEqual(
+      (await env.api().get("/v1/jobs").set(B)).body.items.map((j: any) => j.id),
+      [older.id],
+    );
     const page = await env.api().get(`/v1/jobs?cursor=${job.id}`).set(B);
     assert.equal(page.status, 200);
     assert.deepEqual(page.body.items, [], `a's job as b's cursor starts no page (b's older job ${older.id} would show when a's job was made)`);
@@ -92,7 +102,15 @@ describe("cached reads: jobs and models as they are now", () => {
     const url = new URL(env.env.DATABASE_URL!);
     const schema = url.searchParams.get("schema")!;
     url.searchParams.delete("schema");
-    const out = execFileSync("psql", [url.toString(), "-qtAc", `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN treino_jobs') t; UPDATE "${schema}"."Job" SET status = 'failed', "errorCode" = 'x', "errorMessage" = 'y' WHERE id = '${job.id}'`], { encoding: "utf8" });
+    const out = execFileSync(
+      "psql",
+      [
+        url.toString(),
+        "-qtAc",
+        `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN treino_jobs') t; UPDATE "${schema}"."Job" SET status = 'failed', "errorCode" = 'x', "errorMessage" = 'y' WHERE id = '${job.id}'`,
+      ],
+      { encoding: "utf8" },
+    );
     assert.ok(Number(out.trim()) >= 1, "the listener was found and dropped");
     const after = await eventually(`/v1/jobs/${job.id}`, (b) => b.status === "failed");
     assert.deepEqual(after.error, { code: "x", message: "y" });

@@ -18,7 +18,10 @@ describe("with Redis unreachable", () => {
 
   it("refuses a job with 503 and leaves no job row behind", async () => {
     const iris = await upload(env, "iris.csv");
-    const res = await env.api().post("/v1/jobs").send({ datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] } });
+    const res = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: iris.id, target: "target", model: { type: "sequential", layers: [] } });
     assert.equal(res.status, 503, res.text);
     assert.equal(res.body.code, "service_unavailable");
     assert.doesNotMatch(res.body.detail, /127\.0\.0\.1|:1\b|ECONNREFUSED|redis:\/\//i, "the client is not told where Redis lives");

@@ -36,7 +36,13 @@ describe("authentication: deny by default, decided from the matched route", () =
       assert.doesNotMatch(res.text, /"items"/, `${target} must not list anything`);
     }
     // An upload that way makes nothing, under any tenant.
-    const up = await raw(api.port, "POST /%761/datasets?name=x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: 8\r\nConnection: close\r\n\r\na,b\n1,2\n".slice(0, -4));
+    const up = await raw(
+      api.port,
+      "POST /%761/datasets?name=x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: 8\r\nConnection: close\r\n\r\na,b\n1,2\n".slice(
+        0,
+        -4,
+      ),
+    );
     assert.equal(up.status, 401, up.text);
     const n = await env.app.services.datasets.list("alice", { limit: 100 });
     assert.equal(n.items.length, 0);
@@ -103,16 +109,27 @@ describe("open mode (no API_KEYS) and secrets", () => {
   it("starts training processes without the API keys or other secrets in their environment", async () => {
     worker = await env.startWorker({ API_KEYS: "alice:worker-side-key-77", METRICS_TOKEN: "metrics-token-0123456789", STRIPE_SECRET: "shh-42" });
     const iris = await upload(env, "iris.csv");
-    const job = await createJob(env, { datasetId: iris.id, target: "target", model: { type: "sequential", layers: [{ type: "dense", units: 8 }] }, training: { epochs: 400, batchSize: 4 } });
+    const job = await createJob(env, {
+      datasetId: iris.id,
+      target: "target",
+      model: { type: "sequential", layers: [{ type: "dense", units: 8 }] },
+      training: { epochs: 400, batchSize: 4 },
+    });
     await waitForJob(env, job.id, (j) => j.status === "running" && j.progress.epoch >= 1, 60_000);
     let pid: number | undefined;
     for (let i = 0; i < 50 && !pid; i++, await sleep(100)) {
-      const line = worker.output().split("\n").find((l) => l.includes('"training started"'));
+      const line = worker
+        .output()
+        .split("\n")
+        .find((l) => l.includes('"training started"'));
       if (line) pid = JSON.parse(line).pid;
     }
     assert.ok(pid, worker.output());
     const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-    assert.ok(environ.some((e) => e.startsWith("DATABASE_URL=")), "it still has what it needs");
+    assert.ok(
+      environ.some((e) => e.startsWith("DATABASE_URL=")),
+      "it still has what it needs",
+    );
     for (const name of ["API_KEYS", "METRICS_TOKEN", "STRIPE_SECRET"]) assert.ok(!environ.some((e) => e.startsWith(`${name}=`)), `${name} leaked`);
     await env.api().post(`/v1/jobs/${job.id}/cancel`);
   });
@@ -138,13 +155,19 @@ describe("open mode (no API_KEYS) and secrets", () => {
     assert.ok(match, done.error.message);
     assert.doesNotMatch(done.error.message, /quote|csv/i);
     for (let i = 0; i < 20 && !worker.output().includes(match[1]!); i++) await sleep(100);
-    const line = worker.output().split("\n").find((l) => l.includes(match[1]!));
+    const line = worker
+      .output()
+      .split("\n")
+      .find((l) => l.includes(match[1]!));
     assert.ok(line, "the reference is in the worker's log");
     assert.match(JSON.parse(line!).error, /quote/i, "with the real cause");
   });
 
   it("refuses an over-long multipart file name and a Keras JSON nested to overflow the stack, with 400s", async () => {
-    const long = await env.api().post("/v1/datasets").attach("file", Buffer.from("a,b\n1,2\n3,4\n"), "x".repeat(300) + ".csv");
+    const long = await env
+      .api()
+      .post("/v1/datasets")
+      .attach("file", Buffer.from("a,b\n1,2\n3,4\n"), "x".repeat(300) + ".csv");
     assert.equal(long.status, 400, long.text);
     assert.equal(long.body.errors[0].path, "file.filename");
     assert.ok(!(await env.api().get("/v1/datasets")).body.items.some((d: any) => d.name.startsWith("xxx")));
@@ -157,7 +180,10 @@ describe("open mode (no API_KEYS) and secrets", () => {
       assert.equal(res.status, 400, `${url}: ${res.text.slice(0, 300)}`);
       assert.equal(res.body.errors?.[0]?.path, "model.modelTopology");
     }
-    const asString = await env.api().post("/v1/models/validate").send({ inputWidth: 4, model: { type: "keras", modelTopology: topology } });
+    const asString = await env
+      .api()
+      .post("/v1/models/validate")
+      .send({ inputWidth: 4, model: { type: "keras", modelTopology: topology } });
     assert.equal(asString.status, 400, asString.text.slice(0, 300));
   });
 });

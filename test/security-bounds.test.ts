@@ -57,7 +57,8 @@ describe("storage quota per tenant", () => {
     await env.startWorker();
   });
   after(() => env.close());
-  const send = (key: string, body: string) => env.api().post("/v1/datasets?name=q").set("authorization", `Bearer ${key}`).set("content-type", "text/csv").send(body);
+  const send = (key: string, body: string) =>
+    env.api().post("/v1/datasets?name=q").set("authorization", `Bearer ${key}`).set("content-type", "text/csv").send(body);
   const rows = (n: number) => "a,b,c\n" + Array.from({ length: n }, (_, i) => `${i},${i % 7},x${i % 3}`).join("\n") + "\n";
 
   it("refuses an upload past MAX_STORAGE_BYTES_PER_TENANT naming the quota, then anything new, per tenant", async () => {
@@ -68,7 +69,12 @@ describe("storage quota per tenant", () => {
     assert.match(over.body.detail, /larger than the limit of 2704 bytes \(what is left of MAX_STORAGE_BYTES_PER_TENANT, 8000 bytes\)/);
     // A trained model's weights count too, on every path that stores one: a model larger than
     // what is left fails with quota_exceeded and stores nothing; a smaller one is stored.
-    const dense = (units: number) => ({ datasetId: first.body.id, target: "b", model: { type: "sequential", layers: [{ type: "dense", units }] }, training: { epochs: 1 } });
+    const dense = (units: number) => ({
+      datasetId: first.body.id,
+      target: "b",
+      model: { type: "sequential", layers: [{ type: "dense", units }] },
+      training: { epochs: 1 },
+    });
     const big = await waitForJob(env, (await createJob(env, dense(128), "key-a")).id, undefined, 60_000, "key-a");
     assert.equal(big.status, "failed");
     assert.equal(big.error.code, "quota_exceeded");
@@ -83,13 +89,28 @@ describe("storage quota per tenant", () => {
     assert.equal(full.status, 403);
     assert.equal(full.body.code, "quota_exceeded");
     assert.match(full.body.detail, /stores 8000 bytes, its quota is 8000 bytes \(MAX_STORAGE_BYTES_PER_TENANT\)/);
-    const job = await env.api().post("/v1/jobs").set("authorization", "Bearer key-a").send({ datasetId: first.body.id, target: "b", model: { type: "sequential", layers: [] } });
+    const job = await env
+      .api()
+      .post("/v1/jobs")
+      .set("authorization", "Bearer key-a")
+      .send({ datasetId: first.body.id, target: "b", model: { type: "sequential", layers: [] } });
     assert.equal(job.status, 403, job.text);
     assert.equal(job.body.code, "quota_exceeded");
-    const experiment = await env.api().post("/v1/experiments").set("authorization", "Bearer key-a").send({ kind: "compare", datasetId: first.body.id, target: "b", candidates: [{ name: "floor", model: { type: "majority" } }, { name: "tree", model: { type: "decisionTree" } }] });
+    const experiment = await env
+      .api()
+      .post("/v1/experiments")
+      .set("authorization", "Bearer key-a")
+      .send({
+        kind: "compare",
+        datasetId: first.body.id,
+        target: "b",
+        candidates: [
+          { name: "floor", model: { type: "majority" } },
+          { name: "tree", model: { type: "decisionTree" } },
+        ],
+      });
     assert.equal(experiment.status, 403, experiment.text);
     assert.equal(experiment.body.code, "quota_exceeded");
     assert.equal((await send("key-b", rows(600))).status, 201, "another tenant's quota is its own");
-
   });
 });

@@ -47,7 +47,10 @@ describe("end to end: upload, train in a worker process, download, predict", () 
     assert.equal(model.jobId, id);
     assert.deepEqual(model.labels, ["0", "1", "2"]);
     assert.equal(model.summary.totalParams, 4 * 16 + 16 + 16 * 3 + 3);
-    assert.deepEqual(model.summary.layers.map((l: any) => l.type), ["Dense", "Dense"]);
+    assert.deepEqual(
+      model.summary.layers.map((l: any) => l.type),
+      ["Dense", "Dense"],
+    );
 
     // A user's TF.js client: load straight from the URL, encode rows from the metadata alone.
     await env.app.listen({ port: 0, host: "127.0.0.1" });
@@ -73,11 +76,21 @@ describe("end to end: upload, train in a worker process, download, predict", () 
       const best = local[i]!.indexOf(Math.max(...local[i]!));
       assert.equal(p.label, prep.target.labels[best]);
     });
-    assert.deepEqual(served.body.predictions.map((p: any) => p.label), ["0", "1", "2"]);
+    assert.deepEqual(
+      served.body.predictions.map((p: any) => p.label),
+      ["0", "1", "2"],
+    );
 
     // Another tenant sees none of it.
     const bob = { authorization: "Bearer key-b" };
-    for (const path of [`/v1/jobs/${id}`, `/v1/jobs/${id}/events`, `/v1/jobs/${id}/plots/learning-curve.svg`, `/v1/models/${job.modelId}`, `/v1/models/${job.modelId}/model.json`, `/v1/models/${job.modelId}/weights.bin`]) {
+    for (const path of [
+      `/v1/jobs/${id}`,
+      `/v1/jobs/${id}/events`,
+      `/v1/jobs/${id}/plots/learning-curve.svg`,
+      `/v1/models/${job.modelId}`,
+      `/v1/models/${job.modelId}/model.json`,
+      `/v1/models/${job.modelId}/weights.bin`,
+    ]) {
       assert.equal((await env.api().get(path).set(bob)).status, 404, path);
     }
     assert.equal((await env.api().post(`/v1/models/${job.modelId}/predict`).set(bob).send({ rows })).status, 404);
@@ -88,14 +101,25 @@ describe("end to end: upload, train in a worker process, download, predict", () 
     const id = await train("titanic.csv", {
       target: "survived",
       ignore: ["boat", "body", "name", "ticket", "cabin", "home.dest"],
-      model: { type: "sequential", layers: [{ type: "dense", units: 32, activation: "relu", kernelRegularizer: { l2: 1e-4 } }, { type: "dropout", rate: 0.2 }] },
+      model: {
+        type: "sequential",
+        layers: [
+          { type: "dense", units: 32, activation: "relu", kernelRegularizer: { l2: 1e-4 } },
+          { type: "dropout", rate: 0.2 },
+        ],
+      },
       training: { epochs: 30, optimizer: "adam", earlyStopping: { monitor: "val_loss", patience: 5, restoreBestWeights: true } },
     });
-    const events = await env.api().get(`/v1/jobs/${id}/events`).set(auth).buffer(true).parse((res, cb) => {
-      let text = "";
-      res.on("data", (c: Buffer) => (text += c));
-      res.on("end", () => cb(null, text));
-    });
+    const events = await env
+      .api()
+      .get(`/v1/jobs/${id}/events`)
+      .set(auth)
+      .buffer(true)
+      .parse((res, cb) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c));
+        res.on("end", () => cb(null, text));
+      });
     assert.equal(events.status, 200);
     assert.match(String(events.headers["content-type"]), /text\/event-stream/);
     const text = events.body as string;
@@ -110,9 +134,16 @@ describe("end to end: upload, train in a worker process, download, predict", () 
     assert.ok(model.features.includes("sex") && model.features.includes("age"));
     assert.deepEqual(model.summary.layers.at(-1).outputShape, [null, 1], "binary: one sigmoid unit");
     // Raw rows: a missing age and an unseen port of embarkation still predict.
-    const res = await env.api().post(`/v1/models/${job.modelId}/predict`).set(auth).send({
-      rows: [{ pclass: 1, sex: "female", age: 29, fare: 211 }, { pclass: 3, sex: "male", age: null, embarked: "X", fare: 7 }],
-    });
+    const res = await env
+      .api()
+      .post(`/v1/models/${job.modelId}/predict`)
+      .set(auth)
+      .send({
+        rows: [
+          { pclass: 1, sex: "female", age: 29, fare: 211 },
+          { pclass: 3, sex: "male", age: null, embarked: "X", fare: 7 },
+        ],
+      });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.predictions[0].label, "1");
     assert.equal(res.body.predictions[1].label, "0");
@@ -146,6 +177,9 @@ describe("end to end: upload, train in a worker process, download, predict", () 
     assert.match(text, /^treino_job_duration_seconds_count\{status="succeeded"\} 3$/m);
     // Label order is not meaning: look for the +Inf bucket of GET /v1/jobs/:id whatever the order.
     const buckets = text.split("\n").filter((l) => l.startsWith("treino_http_request_duration_seconds_bucket{"));
-    assert.ok(buckets.some((l) => ['method="GET"', 'route="/v1/jobs/:id"', 'status="200"', 'le="+Inf"'].every((p) => l.includes(p)) && / [1-9]\d*$/.test(l)), buckets.slice(0, 3).join("\n"));
+    assert.ok(
+      buckets.some((l) => ['method="GET"', 'route="/v1/jobs/:id"', 'status="200"', 'le="+Inf"'].every((p) => l.includes(p)) && / [1-9]\d*$/.test(l)),
+      buckets.slice(0, 3).join("\n"),
+    );
   });
 });

@@ -14,12 +14,14 @@ function wideDistinct(columns: number, rows: number): { body: Readable; bytes: (
     yield Array.from({ length: columns }, (_, c) => `c${c}`).join(",") + "\n";
     for (let r = 0; r < rows; r++) yield Array.from({ length: columns }, (_, c) => `s${(r * columns + c).toString(36)}`).join(",") + "\n";
   }
-  const body = Readable.from((function* () {
-    for (const line of lines()) {
-      sent += line.length;
-      yield Buffer.from(line);
-    }
-  })());
+  const body = Readable.from(
+    (function* () {
+      for (const line of lines()) {
+        sent += line.length;
+        yield Buffer.from(line);
+      }
+    })(),
+  );
   return { body, bytes: () => sent };
 }
 
@@ -42,12 +44,22 @@ describe("wide uploads: the profiler's memory is bounded per upload", () => {
 
   it("profiles 1,000 columns x 5,000 rows of distinct strings within 300 MB of RSS and no stall over 200 ms", async () => {
     // A first, small upload of the same shape: the process's first-use costs (module loads, JIT) are not the attack's.
-    const warm = await fetch(`${api.base}/v1/datasets?name=warm`, { method: "POST", headers: { "content-type": "text/csv" }, body: wideDistinct(1000, 20).body as never, duplex: "half" } as RequestInit);
+    const warm = await fetch(`${api.base}/v1/datasets?name=warm`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: wideDistinct(1000, 20).body as never,
+      duplex: "half",
+    } as RequestInit);
     assert.equal(warm.status, 201);
     const baseline = peakRss(api.proc.pid!);
     const csv = wideDistinct(1000, 5000);
     await loopDelayMs(api.base); // resets the API's worst delay
-    const res = await fetch(`${api.base}/v1/datasets?name=wide`, { method: "POST", headers: { "content-type": "text/csv" }, body: csv.body as never, duplex: "half" } as RequestInit);
+    const res = await fetch(`${api.base}/v1/datasets?name=wide`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: csv.body as never,
+      duplex: "half",
+    } as RequestInit);
     const worst = await loopDelayMs(api.base);
     const body = await res.json();
     assert.equal(res.status, 201, JSON.stringify(body));

@@ -39,7 +39,12 @@ describe("webhooks: signed, retried, recorded", () => {
   let env: TestEnv;
   let iris: any;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "alice:key-a,bob:key-b", WEBHOOK_SIGNING_KEY: "operator-signing-key-0123456789", WEBHOOK_ALLOW_PRIVATE: "true", WEBHOOK_BACKOFF_MS: "200" });
+    env = await createTestEnv({
+      API_KEYS: "alice:key-a,bob:key-b",
+      WEBHOOK_SIGNING_KEY: "operator-signing-key-0123456789",
+      WEBHOOK_ALLOW_PRIVATE: "true",
+      WEBHOOK_BACKOFF_MS: "200",
+    });
     iris = await upload(env, "iris.csv", "key-a");
     await env.startWorker();
   });
@@ -65,14 +70,24 @@ describe("webhooks: signed, retried, recorded", () => {
         assert.equal(body.job.id, job.id);
         assert.ok(body.job.modelId);
       }
-      assert.equal(verify(secret, String(hook.calls[1]!.headers["treino-signature"]), hook.calls[1]!.body.replace("succeeded", "failed")), false, "a changed body fails the check");
+      assert.equal(
+        verify(secret, String(hook.calls[1]!.headers["treino-signature"]), hook.calls[1]!.body.replace("succeeded", "failed")),
+        false,
+        "a changed body fails the check",
+      );
       let view: any;
       for (let i = 0; i < 50; i++) {
         view = (await env.api().get(`/v1/jobs/${job.id}`).set("authorization", "Bearer key-a")).body;
         if (view.webhook.deliveries.length === 2) break;
         await sleep(100);
       }
-      assert.deepEqual(view.webhook.deliveries.map((d: any) => [d.attempt, d.status, d.delivered]), [[1, 500, false], [2, 204, true]]);
+      assert.deepEqual(
+        view.webhook.deliveries.map((d: any) => [d.attempt, d.status, d.delivered]),
+        [
+          [1, 500, false],
+          [2, 204, true],
+        ],
+      );
     } finally {
       await hook.close();
     }
@@ -81,10 +96,20 @@ describe("webhooks: signed, retried, recorded", () => {
   it("calls back when a queued job is cancelled, and when an experiment ends", async () => {
     const hook = await receiver(0);
     try {
-      const exp = await env.api().post("/v1/experiments").set("authorization", "Bearer key-a").send({
-        kind: "compare", datasetId: iris.id, target: "target", webhookUrl: hook.url,
-        candidates: [{ name: "floor", model: { type: "majority" } }, { name: "forest", model: { type: "randomForest", trees: 10 } }],
-      });
+      const exp = await env
+        .api()
+        .post("/v1/experiments")
+        .set("authorization", "Bearer key-a")
+        .send({
+          kind: "compare",
+          datasetId: iris.id,
+          target: "target",
+          webhookUrl: hook.url,
+          candidates: [
+            { name: "floor", model: { type: "majority" } },
+            { name: "forest", model: { type: "randomForest", trees: 10 } },
+          ],
+        });
       assert.equal(exp.status, 202, exp.text);
       await waitForExperiment(env, exp.body.id, 60_000, "key-a");
       for (let i = 0; i < 100 && hook.calls.length < 1; i++) await sleep(100);
@@ -119,11 +144,26 @@ describe("webhooks: no server-side request forgery", () => {
       ["gopher://example.com/", /only http and https/],
     ];
     for (const [url, why] of cases) {
-      const res = await env.api().post("/v1/jobs").send({ datasetId: iris.id, target: "target", model: { type: "majority" }, webhookUrl: url });
+      const res = await env
+        .api()
+        .post("/v1/jobs")
+        .send({ datasetId: iris.id, target: "target", model: { type: "majority" }, webhookUrl: url });
       assert.equal(res.status, 400, url);
       assert.equal(res.body.errors[0].path, "webhookUrl");
       assert.match(res.body.errors[0].message, why, url);
-      const exp = await env.api().post("/v1/experiments").send({ kind: "compare", datasetId: iris.id, target: "target", webhookUrl: url, candidates: [{ name: "a", model: { type: "majority" } }, { name: "b", model: { type: "knn" } }] });
+      const exp = await env
+        .api()
+        .post("/v1/experiments")
+        .send({
+          kind: "compare",
+          datasetId: iris.id,
+          target: "target",
+          webhookUrl: url,
+          candidates: [
+            { name: "a", model: { type: "majority" } },
+            { name: "b", model: { type: "knn" } },
+          ],
+        });
       assert.equal(exp.status, 400, url);
     }
     assert.deepEqual((await env.api().get("/v1/jobs")).body.items, []);

@@ -31,7 +31,9 @@ describe("workers: failures, cancellation, a killed worker", () => {
 
   it("fails a diverging job at once with error.code loss_nan, without retrying it", async () => {
     const id = await post({
-      datasetId: iris.id, target: "petal_width", task: "regression",
+      datasetId: iris.id,
+      target: "petal_width",
+      task: "regression",
       model: { type: "sequential", layers: [] },
       training: { epochs: 300, optimizer: { type: "sgd", learningRate: 10 } },
     });
@@ -45,7 +47,8 @@ describe("workers: failures, cancellation, a killed worker", () => {
 
   it("cancels a running job within an epoch: it ends cancelled, with no model", async () => {
     const id = await post({
-      datasetId: mushroom.id, target: "class",
+      datasetId: mushroom.id,
+      target: "class",
       model: { type: "sequential", layers: [{ type: "dense", units: 32, activation: "relu" }] },
       training: { epochs: 500, batchSize: 16 },
     });
@@ -62,8 +65,15 @@ describe("workers: failures, cancellation, a killed worker", () => {
   });
 
   const long = (epochs: number) => ({
-    datasetId: iris.id, target: "target",
-    model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }, { type: "dropout", rate: 0.1 }] },
+    datasetId: iris.id,
+    target: "target",
+    model: {
+      type: "sequential",
+      layers: [
+        { type: "dense", units: 16, activation: "relu" },
+        { type: "dropout", rate: 0.1 },
+      ],
+    },
     training: { epochs, batchSize: 4, seed: 9 },
   });
   const weightsOf = async (modelId: string) => (await env.api().get(`/v1/models/${modelId}/weights.bin`).buffer(true).parse(binary)).body as Buffer;

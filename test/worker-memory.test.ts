@@ -24,7 +24,16 @@ describe("a worker's memory over many jobs", () => {
   it(`stays flat over ${JOBS} consecutive jobs: tensor count constant, RSS bounded`, { timeout: 900_000 }, async () => {
     const iris = await upload(env, "iris.csv");
     const specs = [
-      { model: { type: "sequential", layers: [{ type: "dense", units: 16, activation: "relu" }, { type: "dropout", rate: 0.1 }] }, training: { epochs: 3 } },
+      {
+        model: {
+          type: "sequential",
+          layers: [
+            { type: "dense", units: 16, activation: "relu" },
+            { type: "dropout", rate: 0.1 },
+          ],
+        },
+        training: { epochs: 3 },
+      },
       { model: { type: "sequential", layers: [{ type: "dense", units: 8 }, { type: "batchNormalization" }] }, training: { epochs: 3 } },
       { model: { type: "elm", hiddenUnits: 40 } },
       { model: { type: "sequential", layers: [{ type: "dense", units: 4, activation: "tanh" }] }, training: { epochs: 2 }, crossValidation: { folds: 3 } },
@@ -35,7 +44,11 @@ describe("a worker's memory over many jobs", () => {
       assert.equal(done.status, "succeeded", `job ${i}: ${JSON.stringify(done.error)}`);
     }
     // A job is succeeded in Postgres a moment before its process logs "training ended" (after its GC).
-    const reports = () => worker.output().split("\n").filter((l) => l.includes('"training ended"'));
+    const reports = () =>
+      worker
+        .output()
+        .split("\n")
+        .filter((l) => l.includes('"training ended"'));
     for (let i = 0; i < 50 && reports().length < JOBS; i++) await sleep(100);
     const ends = reports().map((l) => JSON.parse(l) as { tensors: number; rssMB: number; pid: number });
     assert.equal(ends.length, JOBS, "one report per job");

@@ -98,7 +98,15 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   await app.register(swaggerUi, { routePrefix: "/docs" });
   await app.register(multipart, { limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
   // A raw CSV body is handed to the route as a stream, never buffered whole.
-  const raw = ["text/csv", "application/csv", "text/plain", "text/tab-separated-values", "application/x-ndjson", "application/jsonl", "application/x-jsonlines"];
+  const raw = [
+    "text/csv",
+    "application/csv",
+    "text/plain",
+    "text/tab-separated-values",
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/x-jsonlines",
+  ];
   app.addContentTypeParser(raw, (_req, payload, done) => done(null, payload));
 
   const db: Db = createDb(config.DATABASE_URL);
@@ -110,7 +118,13 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
   const listener = new JobListener(db.pool);
   const reads = new ReadCache(listener, config.READ_CACHE_BYTES);
   const webhooks = new Webhooks(db, config, (err) => app.log.warn({ err: err.message }, "redis connection error"));
-  const jobs = new JobService(db, queues, config, (id) => reads.forget(id), (id) => webhooks.ended("job", id));
+  const jobs = new JobService(
+    db,
+    queues,
+    config,
+    (id) => reads.forget(id),
+    (id) => webhooks.ended("job", id),
+  );
   const models = new ModelService(db, config, (key) => reads.forget(key));
   // Without LISTEN (Postgres down at start) nothing is cached; it begins once a stream connects it.
   reads.start().catch((err: Error) => app.log.warn({ err: err.message }, "read cache not started: serving every read from Postgres"));
@@ -140,7 +154,31 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
 
   health(app, { db, redisPing: () => queue.count() });
   metrics(app, { db, queue });
-  for (const route of [createDataset, listDatasets, getDataset, deleteDataset, createJob, listJobs, getJob, cancelJob, deleteJob, jobEvents, jobPlot, validateModel, getModel, listDeleteModels, modelFiles, predict, hiddenUnitsAdvice, createExperiment, getExperiment, cancelExperiment, experimentPlot, webhookSecret, dashboard]) {
+  for (const route of [
+    createDataset,
+    listDatasets,
+    getDataset,
+    deleteDataset,
+    createJob,
+    listJobs,
+    getJob,
+    cancelJob,
+    deleteJob,
+    jobEvents,
+    jobPlot,
+    validateModel,
+    getModel,
+    listDeleteModels,
+    modelFiles,
+    predict,
+    hiddenUnitsAdvice,
+    createExperiment,
+    getExperiment,
+    cancelExperiment,
+    experimentPlot,
+    webhookSecret,
+    dashboard,
+  ]) {
     route(app);
   }
   return app;

@@ -21,8 +21,13 @@ export type ExperimentRequest = paths["/v1/experiments"]["post"]["requestBody"][
 
 /** An error answer of the API (application/problem+json). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly problem: { title?: string; detail?: string; errors?: Array<{ path: string; message: string }> }) {
-    super(`${status} ${problem.title ?? ""}: ${problem.detail ?? ""}${problem.errors?.length ? ` (${problem.errors.map((e) => `${e.path}: ${e.message}`).join("; ")})` : ""}`);
+  constructor(
+    readonly status: number,
+    readonly problem: { title?: string; detail?: string; errors?: Array<{ path: string; message: string }> },
+  ) {
+    super(
+      `${status} ${problem.title ?? ""}: ${problem.detail ?? ""}${problem.errors?.length ? ` (${problem.errors.map((e) => `${e.path}: ${e.message}`).join("; ")})` : ""}`,
+    );
   }
 }
 
@@ -70,7 +75,8 @@ export function treinoClient(opts: ClientOptions) {
     createExperiment: (body: ExperimentRequest) => ok(api.POST("/v1/experiments", { body })),
     getExperiment: (id: string) => ok(api.GET("/v1/experiments/{id}", { params: { path: { id } } })),
     /** A model's files: model.json and the weights it names (TF.js layers model), or baseline.json. */
-    modelFile: async (id: string, file: string): Promise<Uint8Array> => new Uint8Array(await (await raw(`/v1/models/${id}/${encodeURIComponent(file)}`)).arrayBuffer()),
+    modelFile: async (id: string, file: string): Promise<Uint8Array> =>
+      new Uint8Array(await (await raw(`/v1/models/${id}/${encodeURIComponent(file)}`)).arrayBuffer()),
     /** A job's events as they come (Server-Sent Events over fetch, so the key goes in a header); ends after `done`. */
     async *jobEvents(id: string, signal?: AbortSignal): AsyncGenerator<JobEvent> {
       let lastId: string | undefined;
@@ -87,7 +93,11 @@ export function treinoClient(opts: ClientOptions) {
           while ((at = buffer.indexOf("\n\n")) >= 0) {
             const block = buffer.slice(0, at);
             buffer = buffer.slice(at + 2);
-            const field = (name: string) => block.split("\n").find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+            const field = (name: string) =>
+              block
+                .split("\n")
+                .find((l) => l.startsWith(`${name}: `))
+                ?.slice(name.length + 2);
             const event = field("event") as JobEvent["event"] | undefined;
             if (!event) continue;
             lastId = field("id") ?? lastId;

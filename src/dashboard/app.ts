@@ -18,11 +18,19 @@ function keyForm(message?: string): void {
   main.replaceChildren(
     h("h2", {}, "API key"),
     h("p", {}, message ?? "This service asks for a key. It stays in this browser (localStorage) and goes in each request's Authorization header."),
-    h("form", { class: "inline", onsubmit: (e) => {
-      e.preventDefault();
-      localStorage.setItem(KEY, input.value.trim());
-      void render();
-    } }, input, h("button", { type: "submit" }, "Save")),
+    h(
+      "form",
+      {
+        class: "inline",
+        onsubmit: (e) => {
+          e.preventDefault();
+          localStorage.setItem(KEY, input.value.trim());
+          void render();
+        },
+      },
+      input,
+      h("button", { type: "submit" }, "Save"),
+    ),
   );
 }
 
@@ -32,7 +40,9 @@ async function render(): Promise<void> {
   const key = localStorage.getItem(KEY) ?? undefined;
   const client = treinoClient({ baseUrl: location.origin, apiKey: key });
   const page: Page = {
-    client, main, signal: leaving.signal,
+    client,
+    main,
+    signal: leaving.signal,
     fetchBytes: async (path) => {
       const res = await fetch(path, { headers: key ? { authorization: `Bearer ${key}` } : {} });
       if (!res.ok) throw new Error(`${path}: ${res.status}`);

@@ -15,9 +15,15 @@ export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLEle
 }
 
 export const table = (head: string[], rows: Child[][], cls = "") =>
-  h("table", { class: cls }, h("thead", {}, h("tr", {}, ...head.map((c) => h("th", {}, c)))), h("tbody", {}, ...rows.map((r) => h("tr", {}, ...r.map((c) => h("td", {}, c))))));
+  h(
+    "table",
+    { class: cls },
+    h("thead", {}, h("tr", {}, ...head.map((c) => h("th", {}, c)))),
+    h("tbody", {}, ...rows.map((r) => h("tr", {}, ...r.map((c) => h("td", {}, c))))),
+  );
 
-export const fmt = (v: unknown, digits = 4) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(digits)) : v === null || v === undefined ? "-" : String(v));
+export const fmt = (v: unknown, digits = 4) =>
+  typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(digits)) : v === null || v === undefined ? "-" : String(v);
 
 const SVG = "http://www.w3.org/2000/svg";
 const s = (tag: string, attrs: Record<string, string | number>) => {
@@ -38,7 +44,10 @@ export function lineChart(series: Record<string, number[]>, width = 560, height 
   const pad = { l: 48, r: 110, t: 10, b: 28 };
   const x = (i: number) => pad.l + (i / (n - 1)) * (width - pad.l - pad.r);
   const y = (v: number) => pad.t + (1 - (v - lo) / (hi - lo || 1)) * (height - pad.t - pad.b);
-  svg.append(s("line", { x1: pad.l, y1: height - pad.b, x2: width - pad.r, y2: height - pad.b, stroke: "#999" }), s("line", { x1: pad.l, y1: pad.t, x2: pad.l, y2: height - pad.b, stroke: "#999" }));
+  svg.append(
+    s("line", { x1: pad.l, y1: height - pad.b, x2: width - pad.r, y2: height - pad.b, stroke: "#999" }),
+    s("line", { x1: pad.l, y1: pad.t, x2: pad.l, y2: height - pad.b, stroke: "#999" }),
+  );
   for (const v of [lo, (lo + hi) / 2, hi]) {
     const t = s("text", { x: pad.l - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 11 });
     t.textContent = Number(v.toPrecision(3)).toString();
@@ -48,7 +57,9 @@ export function lineChart(series: Record<string, number[]>, width = 560, height 
   label.textContent = "epoch";
   svg.append(label);
   names.forEach((name, i) => {
-    const pts = series[name]!.map((v, e) => (Number.isFinite(v) ? `${x(e).toFixed(1)},${y(v).toFixed(1)}` : "")).filter(Boolean).join(" ");
+    const pts = series[name]!.map((v, e) => (Number.isFinite(v) ? `${x(e).toFixed(1)},${y(v).toFixed(1)}` : ""))
+      .filter(Boolean)
+      .join(" ");
     svg.append(s("polyline", { points: pts, fill: "none", stroke: COLORS[i % COLORS.length]!, "stroke-width": 2, "data-series": name }));
     const key = s("text", { x: width - pad.r + 8, y: pad.t + 14 + i * 16, "font-size": 12, fill: COLORS[i % COLORS.length]! });
     key.textContent = name;

@@ -7,12 +7,21 @@ const FINAL = new Set(["succeeded", "failed", "cancelled"]);
 /** #/experiments: compares and searches with their progress. */
 export async function experimentsPage({ client, main }: Page): Promise<void> {
   const page = await client.ok(client.api.GET("/v1/experiments", { params: { query: { limit: 50 } } }));
-  main.append(h("h2", {}, "Experiments"), page.items.length
-    ? table(["experiment", "kind", "status", "trials", "best"], page.items.map((e) => [
-      h("a", { href: `#/experiments/${e.id}` }, e.id.slice(0, 8)), e.method ? `${e.kind} (${e.method})` : e.kind, statusBadge(e.status),
-      `${e.trials.succeeded + e.trials.failed + e.trials.cancelled}/${e.trials.total}`, e.best ? `${e.best.name}: ${fmt(e.best.score?.mean)}` : "-",
-    ]))
-    : h("p", {}, "No experiment yet (POST /v1/experiments, or `npx treino experiments create`)."));
+  main.append(
+    h("h2", {}, "Experiments"),
+    page.items.length
+      ? table(
+          ["experiment", "kind", "status", "trials", "best"],
+          page.items.map((e) => [
+            h("a", { href: `#/experiments/${e.id}` }, e.id.slice(0, 8)),
+            e.method ? `${e.kind} (${e.method})` : e.kind,
+            statusBadge(e.status),
+            `${e.trials.succeeded + e.trials.failed + e.trials.cancelled}/${e.trials.total}`,
+            e.best ? `${e.best.name}: ${fmt(e.best.score?.mean)}` : "-",
+          ]),
+        )
+      : h("p", {}, "No experiment yet (POST /v1/experiments, or `npx treino experiments create`)."),
+  );
 }
 
 /** #/experiments/:id: the leaderboard and comparisons as trials end, then its plots. */
@@ -23,10 +32,25 @@ export async function experimentPage({ client, main, signal, fetchBytes }: Page,
     const e = await client.getExperiment(id);
     const done = e.trials.succeeded + e.trials.failed + e.trials.cancelled;
     body.replaceChildren(
-      h("p", {}, statusBadge(e.status), ` ${e.kind}${e.method ? ` (${e.method})` : ""}, ${e.evaluation}, ranked by ${e.metric}: ${done}/${e.trials.total} trials ended`),
-      table(["#", "candidate", e.metric, "± std", "fit s", "predict ms / 1000 rows", "params"], e.leaderboard.map((r) => [
-        r.rank, r.name, fmt(r.score?.mean), fmt(r.score?.std), fmt(r.fitSeconds?.mean, 2), fmt(r.predictMsPer1000Rows?.mean, 1), fmt(r.parameters),
-      ]), "leaderboard"),
+      h(
+        "p",
+        {},
+        statusBadge(e.status),
+        ` ${e.kind}${e.method ? ` (${e.method})` : ""}, ${e.evaluation}, ranked by ${e.metric}: ${done}/${e.trials.total} trials ended`,
+      ),
+      table(
+        ["#", "candidate", e.metric, "± std", "fit s", "predict ms / 1000 rows", "params"],
+        e.leaderboard.map((r) => [
+          r.rank,
+          r.name,
+          fmt(r.score?.mean),
+          fmt(r.score?.std),
+          fmt(r.fitSeconds?.mean, 2),
+          fmt(r.predictMsPer1000Rows?.mean, 1),
+          fmt(r.parameters),
+        ]),
+        "leaderboard",
+      ),
       ...(e.comparisons.length ? [h("h3", {}, "Best against each"), h("ul", {}, ...e.comparisons.map((c) => h("li", {}, `${c.name}: ${c.note}`)))] : []),
     );
     if (FINAL.has(e.status)) {

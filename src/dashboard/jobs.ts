@@ -11,11 +11,21 @@ export async function jobsPage({ client, main, signal }: Page): Promise<void> {
   main.append(h("h2", {}, "Jobs"), body);
   for (;;) {
     const page = await client.ok(client.api.GET("/v1/jobs", { params: { query: { limit: 100 } } }));
-    body.replaceChildren(page.items.length
-      ? table(["job", "status", "model", "target", "progress", "created"], page.items.map((j) => [
-        h("a", { href: `#/jobs/${j.id}` }, j.id.slice(0, 8)), statusBadge(j.status), String(j.model.type), j.target, `${j.progress.epoch}/${j.progress.epochs}`, new Date(j.createdAt).toLocaleString(),
-      ]))
-      : h("p", {}, "No job yet: open a dataset to train one."));
+    body.replaceChildren(
+      page.items.length
+        ? table(
+            ["job", "status", "model", "target", "progress", "created"],
+            page.items.map((j) => [
+              h("a", { href: `#/jobs/${j.id}` }, j.id.slice(0, 8)),
+              statusBadge(j.status),
+              String(j.model.type),
+              j.target,
+              `${j.progress.epoch}/${j.progress.epochs}`,
+              new Date(j.createdAt).toLocaleString(),
+            ]),
+          )
+        : h("p", {}, "No job yet: open a dataset to train one."),
+    );
     if (!page.items.some((j) => !FINAL.has(j.status))) return;
     await new Promise((r) => setTimeout(r, 2000));
     if (signal.aborted) return;
@@ -32,7 +42,11 @@ export async function jobPage(page: Page, id: string): Promise<void> {
   main.append(h("h2", {}, `Job ${id.slice(0, 8)}`), status, curves, details);
   const history: Record<string, number[]> = { ...(job.history as Record<string, number[]>) };
   const draw = () => {
-    status.replaceChildren(statusBadge(job.status), ` ${String(job.model.type)} on ${job.target}, epoch ${job.progress.epoch}/${job.progress.epochs}`, job.backend ? ` (${job.backend})` : "");
+    status.replaceChildren(
+      statusBadge(job.status),
+      ` ${String(job.model.type)} on ${job.target}, epoch ${job.progress.epoch}/${job.progress.epochs}`,
+      job.backend ? ` (${job.backend})` : "",
+    );
     const losses = Object.fromEntries(Object.entries(history).filter(([k]) => /loss$/.test(k)));
     curves.replaceChildren(...(Object.keys(losses).length ? [lineChart(losses)] : []));
   };
@@ -68,11 +82,19 @@ async function finished({ client, main, fetchBytes }: Page, job: JobView, into: 
     const names = ["accuracy", "balancedAccuracy", "macroF1", "rocAuc", "loss", "r2", "rmse", "mae"].filter((k) => test[k] !== undefined);
     into.append(h("h3", {}, "Test metrics"), table(names, [names.map((k) => fmt(test[k]))], "metrics"));
   }
-  if (m.diagnosis) into.append(h("h3", {}, "Diagnosis"), h("p", { class: "diagnosis" }, h("strong", {}, String(m.diagnosis.verdict).replace("_", " ")), m.diagnosis.hint ? `: ${m.diagnosis.hint}` : ""));
+  if (m.diagnosis)
+    into.append(
+      h("h3", {}, "Diagnosis"),
+      h("p", { class: "diagnosis" }, h("strong", {}, String(m.diagnosis.verdict).replace("_", " ")), m.diagnosis.hint ? `: ${m.diagnosis.hint}` : ""),
+    );
   const plots = h("div", { class: "plots" });
   into.append(h("h3", {}, "Plots"), plots);
   // The plots this job has: curves of epochs, a confusion matrix of a classification's test, selected features' scores.
-  const files = [...(Object.keys(job.history).length ? ["learning-curve.svg"] : []), ...(m.test?.confusionMatrix ? ["confusion-matrix.svg"] : []), ...(m.featureSelection ? ["feature-scores.svg"] : [])];
+  const files = [
+    ...(Object.keys(job.history).length ? ["learning-curve.svg"] : []),
+    ...(m.test?.confusionMatrix ? ["confusion-matrix.svg"] : []),
+    ...(m.featureSelection ? ["feature-scores.svg"] : []),
+  ];
   for (const file of files) {
     try {
       const img = h("img", { alt: file, "data-plot": file }) as HTMLImageElement;
@@ -87,22 +109,45 @@ async function finished({ client, main, fetchBytes }: Page, job: JobView, into: 
   const summary = model.summary;
   into.append(
     h("h3", {}, "Model"),
-    table(["layer", "type", "output shape", "params"], summary.layers.map((l) => [l.name, l.type, JSON.stringify(l.outputShape), l.params]), "summary"),
+    table(
+      ["layer", "type", "output shape", "params"],
+      summary.layers.map((l) => [l.name, l.type, JSON.stringify(l.outputShape), l.params]),
+      "summary",
+    ),
     h("p", {}, `${summary.totalParams} parameters`),
-    h("p", { class: "downloads" }, h("button", { type: "button", onclick: () => void saveModel(client, job.modelId!, main) }, "Download model"), ` (model id ${job.modelId})`),
+    h(
+      "p",
+      { class: "downloads" },
+      h("button", { type: "button", onclick: () => void saveModel(client, job.modelId!, main) }, "Download model"),
+      ` (model id ${job.modelId})`,
+    ),
   );
   const inputs = model.features.map((f) => h("input", { type: "text", name: f, placeholder: f, "aria-label": f }) as HTMLInputElement);
   const answer = h("pre", { class: "prediction" });
-  into.append(h("h3", {}, "Predict"), h("form", { class: "predict", onsubmit: async (e) => {
-    e.preventDefault();
-    const row = Object.fromEntries(inputs.filter((i) => i.value !== "").map((i) => [i.name, Number.isFinite(Number(i.value)) ? Number(i.value) : i.value]));
-    try {
-      const { data } = await client.api.POST("/v1/models/{id}/predict", { params: { path: { id: job.modelId! } }, body: { rows: [row] } });
-      answer.textContent = JSON.stringify(data?.predictions[0], null, 2);
-    } catch (err) {
-      showError(main, err);
-    }
-  } }, ...inputs.map((i) => h("label", {}, i.name, " ", i)), h("button", { type: "submit" }, "Predict")), answer);
+  into.append(
+    h("h3", {}, "Predict"),
+    h(
+      "form",
+      {
+        class: "predict",
+        onsubmit: async (e) => {
+          e.preventDefault();
+          const row = Object.fromEntries(
+            inputs.filter((i) => i.value !== "").map((i) => [i.name, Number.isFinite(Number(i.value)) ? Number(i.value) : i.value]),
+          );
+          try {
+            const { data } = await client.api.POST("/v1/models/{id}/predict", { params: { path: { id: job.modelId! } }, body: { rows: [row] } });
+            answer.textContent = JSON.stringify(data?.predictions[0], null, 2);
+          } catch (err) {
+            showError(main, err);
+          }
+        },
+      },
+      ...inputs.map((i) => h("label", {}, i.name, " ", i)),
+      h("button", { type: "submit" }, "Predict"),
+    ),
+    answer,
+  );
 }
 
 /** model.json and its weights (a TF.js layers model), or baseline.json. */

@@ -13,7 +13,16 @@ export const DASHBOARD_ROUTES = ["/", "/dashboard.js", "/dashboard.css"] as cons
 
 export const DASHBOARD_CSP = {
   useDefaults: false,
-  directives: { defaultSrc: ["'none'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", "data:"], connectSrc: ["'self'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
+  directives: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
 };
 
 export const PAGE = `<!doctype html>
@@ -28,7 +37,16 @@ let bundle: Promise<{ js: string; css: string }> | undefined;
 export function dashboardAssets(): Promise<{ js: string; css: string }> {
   bundle ??= (async () => {
     const esbuild = await import("esbuild");
-    const js = await esbuild.build({ entryPoints: [ENTRY], bundle: true, format: "esm", platform: "browser", target: "es2020", minify: true, write: false, legalComments: "none" });
+    const js = await esbuild.build({
+      entryPoints: [ENTRY],
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2020",
+      minify: true,
+      write: false,
+      legalComments: "none",
+    });
     const css = await esbuild.build({ entryPoints: [CSS], bundle: true, minify: true, write: false });
     return { js: js.outputFiles[0]!.text, css: css.outputFiles[0]!.text };
   })();

@@ -12,7 +12,9 @@ export class ChunkStore {
   async *read(datasetId: string): AsyncGenerator<Buffer> {
     // The next piece is fetched while the reader parses this one.
     const fetch = (seq: number) =>
-      this.pool.query<{ data: Buffer }>('SELECT "data" FROM "DatasetChunk" WHERE "datasetId" = $1 AND "seq" = $2', [datasetId, seq]).then((r) => r.rows[0]?.data);
+      this.pool
+        .query<{ data: Buffer }>('SELECT "data" FROM "DatasetChunk" WHERE "datasetId" = $1 AND "seq" = $2', [datasetId, seq])
+        .then((r) => r.rows[0]?.data);
     let next = fetch(0);
     for (let seq = 0; ; seq++) {
       const data = await next;

@@ -94,8 +94,10 @@ export class DatasetService {
         limits: {
           maxBytes: Math.min(this.config.MAX_UPLOAD_BYTES, room),
           maxBytesName: byQuota ? `what is left of MAX_STORAGE_BYTES_PER_TENANT, ${quota} bytes` : "MAX_UPLOAD_BYTES",
-          maxRows: this.config.MAX_ROWS, maxColumns: this.config.MAX_COLUMNS,
-          maxCells: this.config.MAX_CELLS, maxLineBytes: this.config.MAX_LINE_BYTES,
+          maxRows: this.config.MAX_ROWS,
+          maxColumns: this.config.MAX_COLUMNS,
+          maxCells: this.config.MAX_CELLS,
+          maxLineBytes: this.config.MAX_LINE_BYTES,
         },
         onChunk: (seq, bytes) => this.chunks.write(staged.id, seq, bytes),
       });

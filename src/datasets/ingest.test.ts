@@ -11,13 +11,18 @@ async function roundTrip(text: string | Buffer, format: DatasetFormat = "csv", d
   const stored: Buffer[] = [];
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
   // Feed it in small pieces so that records straddle chunks.
-  const source = Readable.from((function* () {
-    for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
-  })());
+  const source = Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
+    })(),
+  );
   const result = await ingest(source, { format, delimiter, limits, onChunk: async (seq, b) => void (stored[seq] = b) });
   assert.deepEqual(Buffer.concat(stored), bytes, "the stored pieces are the file");
   const numeric = new Set(result.columns.filter((c) => c.type === "numeric").map((c) => c.name));
-  const read = await readTable({ format, delimiter: result.delimiter, columns: result.columns.map((c) => c.name), rows: result.rows, chunks: Readable.from(stored) }, { numeric });
+  const read = await readTable(
+    { format, delimiter: result.delimiter, columns: result.columns.map((c) => c.name), rows: result.rows, chunks: Readable.from(stored) },
+    { numeric },
+  );
   return { result, table: { header: read.header, rows: tableRows(read) } };
 }
 
@@ -43,16 +48,38 @@ describe("ingest", () => {
   it("reads JSON Lines: columns are the union of keys, absent keys are missing", async () => {
     const { result, table } = await roundTrip('{"x": 1, "y": "a"}\n\n{"x": 2.5, "z": true}\n{"y": null, "x": 3}\n', "jsonl");
     assert.equal(result.rows, 3);
-    assert.deepEqual(result.columns.map((c) => [c.name, c.type, c.missing]), [["x", "numeric", 0], ["y", "categorical", 2], ["z", "boolean", 2]]);
+    assert.deepEqual(
+      result.columns.map((c) => [c.name, c.type, c.missing]),
+      [
+        ["x", "numeric", 0],
+        ["y", "categorical", 2],
+        ["z", "boolean", 2],
+      ],
+    );
     assert.deepEqual(table.header, ["x", "y", "z"]);
-    assert.deepEqual(table.rows, [["1", "a", ""], ["2.5", "", "true"], ["3", "", ""]]);
+    assert.deepEqual(table.rows, [
+      ["1", "a", ""],
+      ["2.5", "", "true"],
+      ["3", "", ""],
+    ]);
   });
 
   it("holds canonical numbers as numbers and anything else as its text, losing nothing", async () => {
     const { table } = await roundTrip("a,b,c\n1,01,x\n2.5,2,y\nNA,3,x\n-1e-7,4.0,z\n");
-    assert.deepEqual(table.rows.map((r) => r[0]), ["1", "2.5", "", "-1e-7"], "NA reads as missing, like the profile does");
-    assert.deepEqual(table.rows.map((r) => r[1]), ["01", "2", "3", "4.0"], "a column with 01 or 4.0 keeps its text");
-    assert.deepEqual(table.rows.map((r) => r[2]), ["x", "y", "x", "z"]);
+    assert.deepEqual(
+      table.rows.map((r) => r[0]),
+      ["1", "2.5", "", "-1e-7"],
+      "NA reads as missing, like the profile does",
+    );
+    assert.deepEqual(
+      table.rows.map((r) => r[1]),
+      ["01", "2", "3", "4.0"],
+      "a column with 01 or 4.0 keeps its text",
+    );
+    assert.deepEqual(
+      table.rows.map((r) => r[2]),
+      ["x", "y", "x", "z"],
+    );
   });
 
   it("names the line of bad JSON", async () => {
@@ -64,7 +91,10 @@ describe("ingest", () => {
     const lines = ["id,name,group"];
     for (let i = 0; i < 30; i++) lines.push(`${i},person ${i},${i % 3}`);
     const { result } = await roundTrip(lines.join("\n"));
-    assert.deepEqual(result.columns.map((c) => Boolean(c.identifier)), [true, true, false]);
+    assert.deepEqual(
+      result.columns.map((c) => Boolean(c.identifier)),
+      [true, true, false],
+    );
   });
 
   it("stores large files in pieces of CHUNK_BYTES", async () => {

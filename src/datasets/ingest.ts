@@ -97,7 +97,10 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
   const store = new Transform({
     transform(chunk: Buffer, _enc, done) {
       sizeBytes += chunk.length;
-      if (sizeBytes > limits.maxBytes) return done(new AppError("payload_too_large", `the file is larger than the limit of ${limits.maxBytes} bytes (${limits.maxBytesName ?? "MAX_UPLOAD_BYTES"})`));
+      if (sizeBytes > limits.maxBytes)
+        return done(
+          new AppError("payload_too_large", `the file is larger than the limit of ${limits.maxBytes} bytes (${limits.maxBytesName ?? "MAX_UPLOAD_BYTES"})`),
+        );
       const bad = utf8.push(chunk);
       if (bad) return done(new AppError("invalid_encoding", bad));
       hash.update(chunk);
@@ -115,9 +118,7 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
 
   const budget = new DistinctBudget(opts.distinctBudget);
   const sink = opts.format === "csv" ? new CsvProfileSink(limits, budget) : new JsonProfileSink(limits, budget);
-  const parser = opts.format === "csv"
-    ? parse({ ...csvOptions(delimiter!), max_record_size: limits.maxLineBytes })
-    : jsonLinesParser();
+  const parser = opts.format === "csv" ? parse({ ...csvOptions(delimiter!), max_record_size: limits.maxLineBytes }) : jsonLinesParser();
   try {
     await pipeline(stream, store, lineLengthGuard(limits.maxLineBytes), parser, sink.stream());
   } catch (err) {
@@ -131,7 +132,10 @@ abstract class ProfileSink<R> {
   protected profilers: ColumnProfiler[] = [];
   protected rows = 0;
   /** `budget`: what all columns of this upload may keep of distinct values, together. */
-  constructor(protected readonly limits: IngestLimits, protected readonly budget: DistinctBudget) {}
+  constructor(
+    protected readonly limits: IngestLimits,
+    protected readonly budget: DistinctBudget,
+  ) {}
   protected abstract add(record: R): void;
 
   stream(): Writable {
@@ -163,7 +167,10 @@ abstract class ProfileSink<R> {
   protected checkCells(): void {
     const cells = this.rows * this.profilers.length;
     if (cells > this.limits.maxCells) {
-      throw new AppError("payload_too_large", `line ${this.rows}: ${this.rows} rows x ${this.profilers.length} columns is more than the limit of ${this.limits.maxCells} cells (MAX_CELLS)`);
+      throw new AppError(
+        "payload_too_large",
+        `line ${this.rows}: ${this.rows} rows x ${this.profilers.length} columns is more than the limit of ${this.limits.maxCells} cells (MAX_CELLS)`,
+      );
     }
   }
 

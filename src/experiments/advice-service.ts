@@ -6,7 +6,16 @@ import { readProfiles } from "../tables/profile.js";
 import { estimateInputGroups, JobRequestSchema, resolveColumns, sizingAdvice, type SizingAdvice } from "../training/index.js";
 
 /** The columns and split a job would use: what the advice is computed for (no model). */
-export const AdviceRequestSchema = JobRequestSchema.pick({ datasetId: true, target: true, features: true, ignore: true, task: true, columns: true, preprocessing: true, split: true });
+export const AdviceRequestSchema = JobRequestSchema.pick({
+  datasetId: true,
+  target: true,
+  features: true,
+  ignore: true,
+  task: true,
+  columns: true,
+  preprocessing: true,
+  split: true,
+});
 export type AdviceRequest = z.infer<typeof AdviceRequestSchema>;
 
 const RuleSchema = z.object({
@@ -24,13 +33,17 @@ export const AdviceSchema = z.object({
   trainingRows: z.number().int().describe("N_s: rows the split leaves for training"),
   rules: z.array(RuleSchema),
   depth: z.object({ source: z.string(), hint: z.string() }),
-  space: z.object({ type: z.literal("mlp"), hiddenLayers: z.array(z.number().int()), units: z.array(z.number().int()) })
+  space: z
+    .object({ type: z.literal("mlp"), hiddenLayers: z.array(z.number().int()), units: z.array(z.number().int()) })
     .describe("Candidate layer counts and widths from the rules' sensible values, for a search"),
 });
 
 /** Rules of thumb for a network's hidden size, on one dataset's encoded inputs, outputs and rows. */
 export class AdviceService {
-  constructor(private readonly db: Db, private readonly config: Config) {}
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {}
 
   async hiddenUnits(tenant: string, body: AdviceRequest): Promise<SizingAdvice> {
     requireTenant(tenant);

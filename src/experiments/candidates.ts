@@ -16,14 +16,31 @@ export function plannedTrialCount(req: ExperimentRequest): number {
   return g.population * g.generations * folds;
 }
 
-export const geneticSettings = (req: SearchRequest) => ({ population: 8, generations: 5, tournament: 3, crossover: 0.9, mutation: 0.2, elitism: 1, ...req.genetic });
+export const geneticSettings = (req: SearchRequest) => ({
+  population: 8,
+  generations: 5,
+  tournament: 3,
+  crossover: 0.9,
+  mutation: 0.2,
+  elitism: 1,
+  ...req.genetic,
+});
 
-export const pointOf = (req: SearchRequest, params: Individual): CandidatePoint => ({ name: nameOf(params, req.space) || "the only point", key: keyOf(params), params, ...specOf(req.space, params) });
+export const pointOf = (req: SearchRequest, params: Individual): CandidatePoint => ({
+  name: nameOf(params, req.space) || "the only point",
+  key: keyOf(params),
+  params,
+  ...specOf(req.space, params),
+});
 
 /** Generation 0: the compare's candidates, the grid, the random draws, or the first population. */
 export function firstCandidates(req: ExperimentRequest): CandidatePoint[] {
-  if (req.kind === "compare") return req.candidates.map((c) => ({ name: c.name, key: c.name, model: c.model, training: c.training, preprocessing: c.preprocessing }));
-  const points = req.method === "grid" ? grid(req.space) : sampleDistinct(req.space, req.method === "random" ? (req.trials ?? DEFAULT_RANDOM_TRIALS) : geneticSettings(req).population, req.seed);
+  if (req.kind === "compare")
+    return req.candidates.map((c) => ({ name: c.name, key: c.name, model: c.model, training: c.training, preprocessing: c.preprocessing }));
+  const points =
+    req.method === "grid"
+      ? grid(req.space)
+      : sampleDistinct(req.space, req.method === "random" ? (req.trials ?? DEFAULT_RANDOM_TRIALS) : geneticSettings(req).population, req.seed);
   return points.map((p) => pointOf(req, p));
 }
 

@@ -10,8 +10,20 @@ export const LOWER_IS_BETTER: ReadonlySet<RankMetric> = new Set(["loss", "rmse",
 
 /** What every trial shares: the data, its preprocessing, the split or folds, and training options. */
 const common = {
-  ...JobRequestSchema.pick({ datasetId: true, target: true, features: true, ignore: true, task: true, columns: true, preprocessing: true, split: true, training: true }).shape,
-  crossValidation: z.strictObject({ folds: z.number().int().min(2).max(20), stratify: z.boolean().default(true) }).optional()
+  ...JobRequestSchema.pick({
+    datasetId: true,
+    target: true,
+    features: true,
+    ignore: true,
+    task: true,
+    columns: true,
+    preprocessing: true,
+    split: true,
+    training: true,
+  }).shape,
+  crossValidation: z
+    .strictObject({ folds: z.number().int().min(2).max(20), stratify: z.boolean().default(true) })
+    .optional()
     .describe("Every candidate on the same k folds (one trial job per candidate and fold); else on the same split"),
   metric: RankMetricSchema.optional().describe("What ranks the candidates: accuracy (classification) or r2 (regression) by default"),
   webhookUrl: WebhookUrlSchema,
@@ -48,7 +60,13 @@ export const SearchRequestSchema = z.strictObject({
   space: SpaceSchema,
   trials: z.number().int().min(1).max(10_000).optional().describe("random: how many specs to draw (default 20)"),
   genetic: GeneticSchema.optional().describe("method genetic's settings"),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe("Makes random draws and the genetic search reproducible"),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1)
+    .describe("Makes random draws and the genetic search reproducible"),
 });
 
 export const ExperimentRequestSchema = z.discriminatedUnion("kind", [CompareRequestSchema, SearchRequestSchema]);

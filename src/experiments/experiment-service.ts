@@ -29,16 +29,24 @@ export class ExperimentService {
     // Sized from the request alone, before any candidate is built.
     const planned = plannedTrialCount(req);
     if (planned > this.config.MAX_EXPERIMENT_TRIALS) {
-      throw new AppError("validation_failed", `this experiment would run ${planned} trial jobs (candidates x folds x generations), the limit is ${this.config.MAX_EXPERIMENT_TRIALS} (MAX_EXPERIMENT_TRIALS)`, [{ path: req.kind === "compare" ? "candidates" : "space", message: `${planned} trials is over ${this.config.MAX_EXPERIMENT_TRIALS}` }]);
+      throw new AppError(
+        "validation_failed",
+        `this experiment would run ${planned} trial jobs (candidates x folds x generations), the limit is ${this.config.MAX_EXPERIMENT_TRIALS} (MAX_EXPERIMENT_TRIALS)`,
+        [{ path: req.kind === "compare" ? "candidates" : "space", message: `${planned} trials is over ${this.config.MAX_EXPERIMENT_TRIALS}` }],
+      );
     }
     if (req.kind === "compare") {
       const names = req.candidates.map((c) => c.name);
       const twice = names.find((n, i) => names.indexOf(n) !== i);
-      if (twice) throw new AppError("validation_failed", `two candidates are named "${twice}"`, [{ path: `candidates[${names.lastIndexOf(twice)}].name`, message: "names must be unique" }]);
+      if (twice)
+        throw new AppError("validation_failed", `two candidates are named "${twice}"`, [
+          { path: `candidates[${names.lastIndexOf(twice)}].name`, message: "names must be unique" },
+        ]);
     }
     const limit = this.config.MAX_ACTIVE_EXPERIMENTS_PER_TENANT;
     const countActive = (db: Pick<Db, "experiment">) => db.experiment.count({ where: { tenant, status: { in: ["queued", "running"] } } });
-    const full = (n: number) => new AppError("too_many_requests", `${n} experiments are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_EXPERIMENTS_PER_TENANT)`);
+    const full = (n: number) =>
+      new AppError("too_many_requests", `${n} experiments are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_EXPERIMENTS_PER_TENANT)`);
     const early = await countActive(this.db);
     if (early >= limit) throw full(early);
     // Every trial stores a model: a tenant at its quota starts none, and one without room for
@@ -51,17 +59,34 @@ export class ExperimentService {
     const { trials, warnings, task, modelBytes } = await planTrials(this.db, this.config, tenant, req, candidates, 0, where);
     const expected = Math.round(modelBytes * (planned / Math.max(1, trials.length))); // later generations are sized like the first
     if (expected > room) {
-      throw new AppError("quota_exceeded", `experiment refused: its ${planned} trials would store about ${expected} bytes of models, more than the ${room} bytes left of this tenant's quota of ${quota} bytes (MAX_STORAGE_BYTES_PER_TENANT); delete datasets or models, or plan fewer or smaller candidates`);
+      throw new AppError(
+        "quota_exceeded",
+        `experiment refused: its ${planned} trials would store about ${expected} bytes of models, more than the ${room} bytes left of this tenant's quota of ${quota} bytes (MAX_STORAGE_BYTES_PER_TENANT); delete datasets or models, or plan fewer or smaller candidates`,
+      );
     }
     const state: ExperimentState = {
-      task: task ?? "classification", warnings,
-      generations: req.kind === "search" && req.method === "genetic" ? [{ generation: 0, population: candidates.map((c) => ({ key: c.key, name: c.name, params: c.params! })) }] : undefined,
+      task: task ?? "classification",
+      warnings,
+      generations:
+        req.kind === "search" && req.method === "genetic"
+          ? [{ generation: 0, population: candidates.map((c) => ({ key: c.key, name: c.name, params: c.params! })) }]
+          : undefined,
     };
     const { experiment, rows } = await this.db.$transaction(async (tx) => {
       await lockTenant(tx, "experiments", tenant);
       const active = await countActive(tx);
       if (active >= limit) throw full(active);
-      const experiment = await tx.experiment.create({ data: { tenant, datasetId: req.datasetId, kind: req.kind, status: "queued", request: req as object, report: state as object, webhookUrl: req.webhookUrl } });
+      const experiment = await tx.experiment.create({
+        data: {
+          tenant,
+          datasetId: req.datasetId,
+          kind: req.kind,
+          status: "queued",
+          request: req as object,
+          report: state as object,
+          webhookUrl: req.webhookUrl,
+        },
+      });
       const rows = trialRows(experiment, trials);
       await tx.job.createMany({ data: rows });
       return { experiment, rows };
@@ -84,10 +109,14 @@ export class ExperimentService {
 
   async list(tenant: string, q: PageQuery): Promise<Page<ExperimentView>> {
     requireTenant(tenant);
-    if (q.cursor && !(await this.db.experiment.findFirst({ where: { id: q.cursor, tenant }, select: { id: true } }))) throw new AppError("validation_failed", "cursor is not one of this tenant's experiments", [{ path: "cursor", message: "unknown cursor" }]);
+    if (q.cursor && !(await this.db.experiment.findFirst({ where: { id: q.cursor, tenant }, select: { id: true } })))
+      throw new AppError("validation_failed", "cursor is not one of this tenant's experiments", [{ path: "cursor", message: "unknown cursor" }]);
     const rows = await this.db.experiment.findMany({ where: { tenant }, ...pageArgs(q) });
     const page = toPage(rows, q, (r) => r);
-    const trials = await loadTrialsOf(this.db, page.items.map((e) => e.id));
+    const trials = await loadTrialsOf(
+      this.db,
+      page.items.map((e) => e.id),
+    );
     return { items: page.items.map((e) => toExperimentView(e, trials.get(e.id)!)), nextCursor: page.nextCursor };
   }
 
@@ -102,7 +131,10 @@ export class ExperimentService {
     if (FINAL_STATUSES.has(exp.status)) throw new AppError("conflict", `experiment ${id} already ended ${exp.status}`);
     const now = new Date();
     await this.db.$transaction([
-      this.db.experiment.updateMany({ where: { id, status: { in: ["queued", "running"] } }, data: { status: "cancelled", cancelRequested: true, finishedAt: now } }),
+      this.db.experiment.updateMany({
+        where: { id, status: { in: ["queued", "running"] } },
+        data: { status: "cancelled", cancelRequested: true, finishedAt: now },
+      }),
       this.db.job.updateMany({ where: { experimentId: id, status: "queued" }, data: { status: "cancelled", cancelRequested: true, finishedAt: now } }),
       this.db.job.updateMany({ where: { experimentId: id, status: "running" }, data: { cancelRequested: true } }),
     ]);

@@ -44,7 +44,10 @@ export async function runExperimentStep(ctx: StepContext, experimentId: string, 
 
 /** Re-adds the current generation's flow (a step that died after recording it, or a Redis that lost it). */
 export async function ensureQueued(ctx: StepContext, exp: Pick<Experiment, "id" | "tenant" | "generation">): Promise<void> {
-  const jobs = await ctx.db.job.findMany({ where: { experimentId: exp.id, trial: { path: ["generation"], equals: exp.generation } }, select: { id: true, spec: true } });
+  const jobs = await ctx.db.job.findMany({
+    where: { experimentId: exp.id, trial: { path: ["generation"], equals: exp.generation } },
+    select: { id: true, spec: true },
+  });
   await enqueueTrials(ctx.flows, ctx.config, exp, exp.generation, jobs);
 }
 
@@ -54,7 +57,12 @@ async function breed(ctx: StepContext, exp: Experiment, req: SearchRequest, stat
   const current = state.generations!.at(-1)!;
   const scores = new Map(report(exp, req, state, trials).leaderboard.map((r) => [r.key, r.score?.mean ?? null]));
   const fitness = (ind: Individual) => scores.get(keyOf(ind)) ?? null;
-  const next = nextPopulation(req, current.population.map((p) => p.params), fitness, generation + 1);
+  const next = nextPopulation(
+    req,
+    current.population.map((p) => p.params),
+    fitness,
+    generation + 1,
+  );
   const known = new Set([...scores.keys(), ...state.generations!.flatMap((g) => g.population.map((p) => p.key))]);
   const population: NonNullable<ExperimentState["generations"]>[number]["population"] = [];
   const fresh = [];
@@ -73,7 +81,10 @@ async function breed(ctx: StepContext, exp: Experiment, req: SearchRequest, stat
   const generations = [...state.generations!, { generation: generation + 1, population }];
   const rows = trialRows(exp, fresh);
   await db.$transaction(async (tx) => {
-    const moved = await tx.experiment.updateMany({ where: { id: exp.id, generation, status: { in: ["queued", "running"] } }, data: { generation: generation + 1, report: { ...state, generations } as object } });
+    const moved = await tx.experiment.updateMany({
+      where: { id: exp.id, generation, status: { in: ["queued", "running"] } },
+      data: { generation: generation + 1, report: { ...state, generations } as object },
+    });
     if (moved.count === 1) await tx.job.createMany({ data: rows });
   });
   ctx.log("experiment generation", { experimentId: exp.id, generation: generation + 1, trials: rows.length, reused: population.length - rows.length });
@@ -83,27 +94,47 @@ async function breed(ctx: StepContext, exp: Experiment, req: SearchRequest, stat
 }
 
 /** Ends the experiment: the final report and its plots, stored once. */
-async function finish(ctx: StepContext, exp: Experiment, state: ExperimentState, trials: TrialRow[], status: "succeeded" | "failed" | "cancelled"): Promise<void> {
+async function finish(
+  ctx: StepContext,
+  exp: Experiment,
+  state: ExperimentState,
+  trials: TrialRow[],
+  status: "succeeded" | "failed" | "cancelled",
+): Promise<void> {
   const { db } = ctx;
   const req = ExperimentRequestSchema.parse(exp.request);
   const r = report(exp, req, state, trials);
   // The networks' learning curves: each candidate's first trial (fold 0, or the split).
   const firsts = new Map<string, TrialRow>();
   for (const t of trials) if (t.status === "succeeded" && !firsts.has(t.key)) firsts.set(t.key, t);
-  const ranked = r.leaderboard.map((row) => firsts.get(row.key)).filter((t): t is TrialRow => !!t).slice(0, 25);
+  const ranked = r.leaderboard
+    .map((row) => firsts.get(row.key))
+    .filter((t): t is TrialRow => !!t)
+    .slice(0, 25);
   const epochs = await db.jobEpoch.findMany({ where: { jobId: { in: ranked.map((t) => t.jobId) } }, orderBy: { epoch: "asc" } });
-  const curves = ranked.map((t) => {
-    const history: Record<string, number[]> = {};
-    for (const e of epochs.filter((e) => e.jobId === t.jobId)) {
-      for (const [k, v] of Object.entries(e.logs as Record<string, unknown>)) if (typeof v === "number" && k.endsWith("loss")) (history[k] ??= []).push(v);
-    }
-    return { name: t.name, history };
-  }).filter((c) => (c.history.loss?.length ?? 0) > 1);
+  const curves = ranked
+    .map((t) => {
+      const history: Record<string, number[]> = {};
+      for (const e of epochs.filter((e) => e.jobId === t.jobId)) {
+        for (const [k, v] of Object.entries(e.logs as Record<string, unknown>)) if (typeof v === "number" && k.endsWith("loss")) (history[k] ??= []).push(v);
+      }
+      return { name: t.name, history };
+    })
+    .filter((c) => (c.history.loss?.length ?? 0) > 1);
   const plots = await drawExperimentPlots({ id: exp.id, metric: r.metric, leaderboard: r.leaderboard, curves, generations: r.generations ?? undefined });
   await db.$transaction(async (tx) => {
     const ended = await tx.experiment.updateMany({
-      where: { id: exp.id, status: { in: status === "cancelled" ? ["queued", "running", "cancelled"] : ["queued", "running"] }, finishedAt: status === "cancelled" ? undefined : null },
-      data: { status, finishedAt: exp.finishedAt ?? new Date(), report: { ...state, plots: plots.map((p) => p.file) } as object, errorMessage: status === "failed" ? "every trial failed: see the trials' errors" : null },
+      where: {
+        id: exp.id,
+        status: { in: status === "cancelled" ? ["queued", "running", "cancelled"] : ["queued", "running"] },
+        finishedAt: status === "cancelled" ? undefined : null,
+      },
+      data: {
+        status,
+        finishedAt: exp.finishedAt ?? new Date(),
+        report: { ...state, plots: plots.map((p) => p.file) } as object,
+        errorMessage: status === "failed" ? "every trial failed: see the trials' errors" : null,
+      },
     });
     if (ended.count !== 1) return;
     await tx.experimentPlot.deleteMany({ where: { experimentId: exp.id } });

@@ -20,17 +20,50 @@ export const ExperimentViewSchema = z.object({
   task: z.string(),
   metric: z.string().describe("What ranks the candidates"),
   evaluation: z.string().describe('"5 folds" (each fold\'s test rows) or "split" (the test rows; a search ranks on the validation rows)'),
-  trials: z.object({ total: z.number().int(), queued: z.number().int(), running: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), cancelled: z.number().int() }),
-  leaderboard: z.array(z.object({
-    rank: z.number().int(), name: z.string(), key: z.string(),
-    trials: z.object({ succeeded: z.number().int(), failed: z.number().int(), pending: z.number().int() }),
-    score: StatSchema, metrics: z.record(z.string(), z.object({ mean: z.number(), std: z.number() })),
-    fitSeconds: StatSchema, predictMsPer1000Rows: StatSchema, parameters: z.number().nullable(), jobIds: z.array(z.string()),
-  })),
-  comparisons: z.array(z.object({ name: z.string(), difference: z.number(), t: z.number().optional(), pValue: z.number().optional(), withinNoise: z.boolean(), note: z.string() }))
+  trials: z.object({
+    total: z.number().int(),
+    queued: z.number().int(),
+    running: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    cancelled: z.number().int(),
+  }),
+  leaderboard: z.array(
+    z.object({
+      rank: z.number().int(),
+      name: z.string(),
+      key: z.string(),
+      trials: z.object({ succeeded: z.number().int(), failed: z.number().int(), pending: z.number().int() }),
+      score: StatSchema,
+      metrics: z.record(z.string(), z.object({ mean: z.number(), std: z.number() })),
+      fitSeconds: StatSchema,
+      predictMsPer1000Rows: StatSchema,
+      parameters: z.number().nullable(),
+      jobIds: z.array(z.string()),
+    }),
+  ),
+  comparisons: z
+    .array(
+      z.object({
+        name: z.string(),
+        difference: z.number(),
+        t: z.number().optional(),
+        pValue: z.number().optional(),
+        withinNoise: z.boolean(),
+        note: z.string(),
+      }),
+    )
     .describe("The best against each other candidate: over folds by the corrected resampled t-test (Nadeau & Bengio 2003)"),
-  best: z.object({ name: z.string(), score: StatSchema, request: z.record(z.string(), z.unknown()).describe("A POST /v1/jobs body that trains it on the experiment's split") }).nullable(),
-  generations: z.array(z.object({ generation: z.number().int(), best: z.number().nullable(), mean: z.number().nullable(), population: z.number().int() })).nullable(),
+  best: z
+    .object({
+      name: z.string(),
+      score: StatSchema,
+      request: z.record(z.string(), z.unknown()).describe("A POST /v1/jobs body that trains it on the experiment's split"),
+    })
+    .nullable(),
+  generations: z
+    .array(z.object({ generation: z.number().int(), best: z.number().nullable(), mean: z.number().nullable(), population: z.number().int() }))
+    .nullable(),
   plots: z.array(z.string()).describe("Files under /v1/experiments/:id/plots/ once it has ended"),
   warnings: z.array(z.string()),
   error: z.string().nullable(),
@@ -43,10 +76,14 @@ export type ExperimentView = z.infer<typeof ExperimentViewSchema>;
 export const ExperimentStateSchema = z.object({
   task: z.enum(["classification", "regression"]),
   warnings: z.array(z.string()),
-  generations: z.array(z.object({
-    generation: z.number().int(),
-    population: z.array(z.object({ key: z.string(), name: z.string(), params: z.record(z.string(), z.unknown()), error: z.string().optional() })),
-  })).optional(),
+  generations: z
+    .array(
+      z.object({
+        generation: z.number().int(),
+        population: z.array(z.object({ key: z.string(), name: z.string(), params: z.record(z.string(), z.unknown()), error: z.string().optional() })),
+      }),
+    )
+    .optional(),
   plots: z.array(z.string()).optional(),
 });
 export type ExperimentState = z.infer<typeof ExperimentStateSchema>;
@@ -69,8 +106,15 @@ export async function loadTrialsOf(db: Db, experimentIds: string[]): Promise<Map
   for (const j of jobs) {
     const t = TrialInfoSchema.parse(j.trial);
     byExperiment.get(j.experimentId!)!.push({
-      jobId: j.id, status: j.status, key: t.key, name: t.name, fold: t.fold, generation: t.generation, params: t.params,
-      metrics: j.metrics as Record<string, unknown> | null, error: j.errorMessage,
+      jobId: j.id,
+      status: j.status,
+      key: t.key,
+      name: t.name,
+      fold: t.fold,
+      generation: t.generation,
+      params: t.params,
+      metrics: j.metrics as Record<string, unknown> | null,
+      error: j.errorMessage,
       parameters: (j.model?.summary as { totalParams?: number } | undefined)?.totalParams,
     });
   }
@@ -83,23 +127,47 @@ export const rankMetric = (req: ExperimentRequest, task: string): RankMetric => 
 export function report(exp: Pick<Experiment, "id">, req: ExperimentRequest, state: ExperimentState, trials: TrialRow[]) {
   const metric = rankMetric(req, state.task);
   const board = leaderboard(trials, {
-    metric, task: state.task, folds: req.crossValidation?.folds,
+    metric,
+    task: state.task,
+    folds: req.crossValidation?.folds,
     selectOn: req.kind === "search" && !req.crossValidation ? "validation" : "test",
     testFraction: req.crossValidation ? 1 / req.crossValidation.folds : req.split.test,
   });
   const scores = new Map(board.leaderboard.map((r) => [r.key, r.score?.mean ?? null]));
-  const generations = state.generations?.map((g) => {
-    const values = g.population.map((p) => scores.get(p.key)).filter((v): v is number => typeof v === "number");
-    const lower = metric === "loss" || metric === "rmse" || metric === "mae";
-    return { generation: g.generation, population: g.population.length, best: values.length ? (lower ? Math.min(...values) : Math.max(...values)) : null, mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null };
-  }) ?? null;
+  const generations =
+    state.generations?.map((g) => {
+      const values = g.population.map((p) => scores.get(p.key)).filter((v): v is number => typeof v === "number");
+      const lower = metric === "loss" || metric === "rmse" || metric === "mae";
+      return {
+        generation: g.generation,
+        population: g.population.length,
+        best: values.length ? (lower ? Math.min(...values) : Math.max(...values)) : null,
+        mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null,
+      };
+    }) ?? null;
   let best: ExperimentView["best"] = null;
   if (board.best) {
     const { datasetId, target, features, ignore, task, columns, preprocessing, split, training } = req;
-    const candidate = req.kind === "compare"
-      ? req.candidates.find((c) => c.name === board.best!.key)!
-      : specOf(req.space, trials.find((t) => t.key === board.best!.key)!.params!);
-    best = { name: board.best.name, score: board.best.score, request: { datasetId, target, features, ignore, task, columns, preprocessing: { ...preprocessing, ...candidate.preprocessing }, split, model: candidate.model, training: { ...training, ...candidate.training } } };
+    const candidate =
+      req.kind === "compare"
+        ? req.candidates.find((c) => c.name === board.best!.key)!
+        : specOf(req.space, trials.find((t) => t.key === board.best!.key)!.params!);
+    best = {
+      name: board.best.name,
+      score: board.best.score,
+      request: {
+        datasetId,
+        target,
+        features,
+        ignore,
+        task,
+        columns,
+        preprocessing: { ...preprocessing, ...candidate.preprocessing },
+        split,
+        model: candidate.model,
+        training: { ...training, ...candidate.training },
+      },
+    };
   }
   return { metric, leaderboard: board.leaderboard, comparisons: board.comparisons, best, generations };
 }
@@ -112,13 +180,30 @@ export function toExperimentView(exp: Experiment, trials: TrialRow[]): Experimen
   const count = (s: string) => trials.filter((t) => t.status === s).length;
   const started = trials.some((t) => t.status !== "queued");
   return {
-    id: exp.id, kind: req.kind, method: req.kind === "search" ? req.method : null,
+    id: exp.id,
+    kind: req.kind,
+    method: req.kind === "search" ? req.method : null,
     status: (exp.status === "queued" && started ? "running" : exp.status) as ExperimentView["status"],
-    datasetId: exp.datasetId, task: state.task, metric: r.metric,
+    datasetId: exp.datasetId,
+    task: state.task,
+    metric: r.metric,
     evaluation: req.crossValidation ? `${req.crossValidation.folds} folds` : "split",
-    trials: { total: trials.length, queued: count("queued"), running: count("running"), succeeded: count("succeeded"), failed: count("failed"), cancelled: count("cancelled") },
-    leaderboard: r.leaderboard, comparisons: r.comparisons, best: r.best, generations: r.generations,
-    plots: state.plots ?? [], warnings: state.warnings, error: exp.errorMessage,
-    createdAt: exp.createdAt.toISOString(), finishedAt: exp.finishedAt?.toISOString() ?? null,
+    trials: {
+      total: trials.length,
+      queued: count("queued"),
+      running: count("running"),
+      succeeded: count("succeeded"),
+      failed: count("failed"),
+      cancelled: count("cancelled"),
+    },
+    leaderboard: r.leaderboard,
+    comparisons: r.comparisons,
+    best: r.best,
+    generations: r.generations,
+    plots: state.plots ?? [],
+    warnings: state.warnings,
+    error: exp.errorMessage,
+    createdAt: exp.createdAt.toISOString(),
+    finishedAt: exp.finishedAt?.toISOString() ?? null,
   };
 }

@@ -75,7 +75,10 @@ const stat = (values: Array<number | undefined>): Stat | null => {
  * other: over folds by the corrected resampled t-test, on one split by the binomial standard
  * error of the two accuracies (a rough guide: a split gives no spread of its own).
  */
-export function leaderboard(trials: TrialRecord[], opts: { metric: RankMetric; task: "classification" | "regression"; selectOn: "test" | "validation"; folds?: number; testFraction: number }) {
+export function leaderboard(
+  trials: TrialRecord[],
+  opts: { metric: RankMetric; task: "classification" | "regression"; selectOn: "test" | "validation"; folds?: number; testFraction: number },
+) {
   const lower = LOWER_IS_BETTER.has(opts.metric);
   const byKey = new Map<string, TrialRecord[]>();
   for (const t of trials) byKey.set(t.key, [...(byKey.get(t.key) ?? []), t]);
@@ -95,8 +98,14 @@ export function leaderboard(trials: TrialRecord[], opts: { metric: RankMetric; t
     const perFold = new Map<number, number>();
     done.forEach((t) => finite(scoreOf(t)) && perFold.set(t.fold ?? 0, scoreOf(t)!));
     return {
-      rank: 0, name: ts[0]!.name, key,
-      trials: { succeeded: done.length, failed: ts.filter((t) => t.status === "failed" || t.status === "cancelled").length, pending: ts.filter((t) => t.status === "queued" || t.status === "running").length },
+      rank: 0,
+      name: ts[0]!.name,
+      key,
+      trials: {
+        succeeded: done.length,
+        failed: ts.filter((t) => t.status === "failed" || t.status === "cancelled").length,
+        pending: ts.filter((t) => t.status === "queued" || t.status === "running").length,
+      },
       score: stat(done.map(scoreOf)),
       metrics,
       fitSeconds: stat(done.map((t) => fitSeconds(t.metrics ?? {}))),
@@ -116,21 +125,41 @@ export function leaderboard(trials: TrialRecord[], opts: { metric: RankMetric; t
   function compare(a: (typeof rows)[number], b: (typeof rows)[number], o: typeof opts): Comparison {
     const folds = [...a.perFold.keys()].filter((f) => b.perFold.has(f)).sort((x, y) => x - y);
     if (o.folds && folds.length >= 2) {
-      const r = pairedFolds(folds.map((f) => a.perFold.get(f)!), folds.map((f) => b.perFold.get(f)!), 1 / o.folds);
+      const r = pairedFolds(
+        folds.map((f) => a.perFold.get(f)!),
+        folds.map((f) => b.perFold.get(f)!),
+        1 / o.folds,
+      );
       const withinNoise = !(r.pValue < 0.05);
       return {
-        name: b.name, difference: r.difference, t: r.t, pValue: r.pValue, withinNoise,
-        note: withinNoise ? `within noise: p = ${r.pValue.toFixed(3)} over ${folds.length} folds (corrected resampled t-test)` : `${a.name} is better: p = ${r.pValue.toFixed(3)} over ${folds.length} folds`,
+        name: b.name,
+        difference: r.difference,
+        t: r.t,
+        pValue: r.pValue,
+        withinNoise,
+        note: withinNoise
+          ? `within noise: p = ${r.pValue.toFixed(3)} over ${folds.length} folds (corrected resampled t-test)`
+          : `${a.name} is better: p = ${r.pValue.toFixed(3)} over ${folds.length} folds`,
       };
     }
     const difference = a.score!.mean - b.score!.mean;
-    const n = o.task === "classification" ? (a.metrics.accuracy ? trials.find((t) => t.key === a.key && t.status === "succeeded")?.metrics?.test?.n : undefined) : undefined;
+    const n =
+      o.task === "classification"
+        ? a.metrics.accuracy
+          ? trials.find((t) => t.key === a.key && t.status === "succeeded")?.metrics?.test?.n
+          : undefined
+        : undefined;
     if (o.metric === "accuracy" && n) {
       const p1 = a.score!.mean;
       const p2 = b.score!.mean;
       const se = Math.sqrt((p1 * (1 - p1) + p2 * (1 - p2)) / n);
       const withinNoise = Math.abs(difference) < 2 * se;
-      return { name: b.name, difference, withinNoise, note: `one split of ${n} test rows: ${withinNoise ? "within" : "beyond"} two binomial standard errors (${(2 * se).toFixed(3)}); use crossValidation for a paired test` };
+      return {
+        name: b.name,
+        difference,
+        withinNoise,
+        note: `one split of ${n} test rows: ${withinNoise ? "within" : "beyond"} two binomial standard errors (${(2 * se).toFixed(3)}); use crossValidation for a paired test`,
+      };
     }
     return { name: b.name, difference, withinNoise: false, note: "one split: no spread to test against; use crossValidation for a paired test" };
   }

@@ -4,7 +4,9 @@ import { FeatureSelectionSchema, ModelSpecSchema, mulberry32 } from "../training
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(50);
 /** Feature selection as a dimension of any space: each choice a preprocessing.featureSelection, or null for all columns. */
-const selection = { featureSelection: list(FeatureSelectionSchema.nullable()).optional().describe('e.g. [null, {"method": "anova", "keep": 5}, {"method": "l1", "keep": 0.5}]') };
+const selection = {
+  featureSelection: list(FeatureSelectionSchema.nullable()).optional().describe('e.g. [null, {"method": "anova", "keep": 5}, {"method": "l1", "keep": 0.5}]'),
+};
 const activations = z.enum(["relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "softplus", "linear"]);
 
 /** Search spaces: each field a list of choices. `mlp` is what POST /v1/advice/hidden-units returns. */
@@ -39,12 +41,17 @@ export const SpaceSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("spec"),
     model: ModelSpecSchema.describe("The spec the paths below are set in"),
-    params: z.record(
-      z.string()
-        .regex(/^(model|training|preprocessing)(\.[A-Za-z_]\w*|\[\d{1,4}\])+$/, "a path such as model.layers[0].units, training.optimizer.learningRate or preprocessing.featureSelection")
-        .refine((p) => !/(^|\.)(__proto__|constructor|prototype)(\.|\[|$)/.test(p), "a path through __proto__, constructor or prototype"),
-      list(z.unknown()),
-    )
+    params: z
+      .record(
+        z
+          .string()
+          .regex(
+            /^(model|training|preprocessing)(\.[A-Za-z_]\w*|\[\d{1,4}\])+$/,
+            "a path such as model.layers[0].units, training.optimizer.learningRate or preprocessing.featureSelection",
+          )
+          .refine((p) => !/(^|\.)(__proto__|constructor|prototype)(\.|\[|$)/.test(p), "a path through __proto__, constructor or prototype"),
+        list(z.unknown()),
+      )
       .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 20, "1 to 20 paths")
       .describe('Any spec field: {"model.layers[0].units": [16, 64], "training.optimizer.learningRate": [0.001, 0.01]}'),
   }),
@@ -61,10 +68,19 @@ function genes(space: Space): Array<[string, unknown[]]> {
 }
 
 /** A stable text for an individual: equal points, equal keys (an experiment trains each once). */
-export const keyOf = (ind: Individual) => JSON.stringify(Object.keys(ind).sort().map((k) => [k, ind[k]]));
+export const keyOf = (ind: Individual) =>
+  JSON.stringify(
+    Object.keys(ind)
+      .sort()
+      .map((k) => [k, ind[k]]),
+  );
 
 /** Short readable name of the genes that vary: `layers=64-32 activation=relu learningRate=0.01`. */
-export const nameOf = (ind: Individual, space?: Space) => Object.entries(ind).filter(([k]) => !space || k === "layers" || (genes(space).find(([g]) => g === k)?.[1].length ?? 2) > 1).map(([k, v]) => `${k.replace(/^(model|training|preprocessing)\./, "")}=${show(v)}`).join(" ");
+export const nameOf = (ind: Individual, space?: Space) =>
+  Object.entries(ind)
+    .filter(([k]) => !space || k === "layers" || (genes(space).find(([g]) => g === k)?.[1].length ?? 2) > 1)
+    .map(([k, v]) => `${k.replace(/^(model|training|preprocessing)\./, "")}=${show(v)}`)
+    .join(" ");
 
 function show(v: unknown): string {
   if (Array.isArray(v)) return v.join("-") || "none";
@@ -173,7 +189,10 @@ function modelOf(space: Space, ind: Individual): { model: unknown; training: Rec
         { type: "dense", units, activation: ind.activation, ...(regularizer ? { kernelRegularizer: regularizer } : {}) },
         ...((ind.dropout as number) > 0 ? [{ type: "dropout", rate: ind.dropout }] : []),
       ]);
-      return { model: { type: "sequential", layers }, training: { optimizer: { type: ind.optimizer, learningRate: ind.learningRate }, batchSize: ind.batchSize } };
+      return {
+        model: { type: "sequential", layers },
+        training: { optimizer: { type: ind.optimizer, learningRate: ind.learningRate }, batchSize: ind.batchSize },
+      };
     }
     case "elm":
       return { model: { type: "elm", hiddenUnits: ind.hiddenUnits, activation: ind.activation, alpha: ind.alpha }, training: {} };

@@ -43,7 +43,13 @@ function requestOf(req: ExperimentRequest, c: CandidatePoint, fold?: number): un
   const { datasetId, target, features, ignore, task, columns, preprocessing, split, training } = req;
   const cv = req.crossValidation;
   return {
-    datasetId, target, features, ignore, task, columns, preprocessing: { ...preprocessing, ...c.preprocessing },
+    datasetId,
+    target,
+    features,
+    ignore,
+    task,
+    columns,
+    preprocessing: { ...preprocessing, ...c.preprocessing },
     split: cv ? { ...split, test: 0, stratify: cv.stratify, fold: { index: fold ?? 0, of: cv.folds } } : split,
     model: c.model,
     training: { ...training, ...c.training },
@@ -57,7 +63,15 @@ const prefixed = (prefix: string, errors: FieldError[]) => errors.map((e) => ({ 
  * columns, limits, the network built once) and expands it over the folds. Errors name the
  * candidate (`candidates[2].model...`, or the search point's name). Leaks are looked for once.
  */
-export async function planTrials(db: Db, config: Config, tenant: string, req: ExperimentRequest, candidates: CandidatePoint[], generation: number, where: (i: number) => string): Promise<{ trials: PlannedTrial[]; warnings: string[]; task?: "classification" | "regression"; modelBytes: number }> {
+export async function planTrials(
+  db: Db,
+  config: Config,
+  tenant: string,
+  req: ExperimentRequest,
+  candidates: CandidatePoint[],
+  generation: number,
+  where: (i: number) => string,
+): Promise<{ trials: PlannedTrial[]; warnings: string[]; task?: "classification" | "regression"; modelBytes: number }> {
   const trials: PlannedTrial[] = [];
   // What the trials' models will store: float32 weights (a classic model's own size is not known before its fit).
   let modelBytes = 0;
@@ -69,8 +83,18 @@ export async function planTrials(db: Db, config: Config, tenant: string, req: Ex
   const planned = new Set<string>();
   for (const [i, c] of candidates.entries()) {
     const parsed = JobRequestSchema.safeParse(requestOf(req, c));
-    if (!parsed.success) throw SpecError.of(prefixed(where(i), parsed.error.issues.map((e) => ({ path: e.path.join("."), message: e.message }))));
-    const { split: _split, training: { optimizer: _optimizer, batchSize: _batchSize, ...training }, ...rest } = parsed.data;
+    if (!parsed.success)
+      throw SpecError.of(
+        prefixed(
+          where(i),
+          parsed.error.issues.map((e) => ({ path: e.path.join("."), message: e.message })),
+        ),
+      );
+    const {
+      split: _split,
+      training: { optimizer: _optimizer, batchSize: _batchSize, ...training },
+      ...rest
+    } = parsed.data;
     const key = JSON.stringify({ ...rest, training });
     if (!planned.has(key)) {
       try {
@@ -78,7 +102,8 @@ export async function planTrials(db: Db, config: Config, tenant: string, req: Ex
         if (i === 0) [warnings, task] = [plan.warnings, plan.resolved.task];
         bytesOf.set(key, 4 * plan.network.summary.totalParams);
       } catch (err) {
-        if (err instanceof SpecError || (err instanceof AppError && err.errors && err.code === "validation_failed")) throw SpecError.of(prefixed(where(i), err.errors ?? []));
+        if (err instanceof SpecError || (err instanceof AppError && err.errors && err.code === "validation_failed"))
+          throw SpecError.of(prefixed(where(i), err.errors ?? []));
         throw err;
       }
       planned.add(key);
@@ -100,8 +125,15 @@ export const stepJobId = (experimentId: string, generation: number) => `${experi
 /** The trials' job rows, to insert (in the caller's transaction) before `enqueueTrials`. */
 export function trialRows(experiment: { id: string; tenant: string }, trials: PlannedTrial[]) {
   return trials.map((t) => ({
-    id: randomUUID(), tenant: experiment.tenant, datasetId: t.request.datasetId, status: "queued",
-    spec: t.request as object, epochs: plannedSteps(t.request), warnings: [], experimentId: experiment.id, trial: t.trial as object,
+    id: randomUUID(),
+    tenant: experiment.tenant,
+    datasetId: t.request.datasetId,
+    status: "queued",
+    spec: t.request as object,
+    epochs: plannedSteps(t.request),
+    warnings: [],
+    experimentId: experiment.id,
+    trial: t.trial as object,
   }));
 }
 
@@ -111,12 +143,24 @@ export function trialRows(experiment: { id: string; tenant: string }, trials: Pl
  * they have all ended. A child that fails for good does not hold the parent (ignoreDependencyOnFailure).
  * Ids are the rows' ids: adding the same flow again is a no-op, so a retried step may re-add it.
  */
-export async function enqueueTrials(flows: FlowProducer, config: Config, experiment: { id: string; tenant: string }, generation: number, jobs: Array<{ id: string; spec: unknown }>): Promise<void> {
+export async function enqueueTrials(
+  flows: FlowProducer,
+  config: Config,
+  experiment: { id: string; tenant: string },
+  generation: number,
+  jobs: Array<{ id: string; spec: unknown }>,
+): Promise<void> {
   await flows.add({
     name: "step",
     queueName: EXPERIMENT_QUEUE,
     data: { experimentId: experiment.id, tenant: experiment.tenant, generation },
-    opts: { jobId: stepJobId(experiment.id, generation), attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+    opts: {
+      jobId: stepJobId(experiment.id, generation),
+      attempts: 5,
+      backoff: { type: "exponential", delay: 1000 },
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    },
     children: jobs.map((j) => ({
       name: "train",
       queueName: trainQueueName((j.spec as JobRequest).training.device),

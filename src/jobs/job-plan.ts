@@ -5,8 +5,20 @@ import type { Dataset } from "../generated/prisma/client.js";
 import { readProfiles } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import {
-  checkRequestLimits, describeNetwork, estimateInputGroups, estimateTrainingBytes, familyOf, findLeaks, resolveColumns,
-  SpecError, type InputGroup, type JobRequest, type ModelSummary, type NetworkDescription, type ResolvedColumns, type SpecLimits,
+  checkRequestLimits,
+  describeNetwork,
+  estimateInputGroups,
+  estimateTrainingBytes,
+  familyOf,
+  findLeaks,
+  resolveColumns,
+  SpecError,
+  type InputGroup,
+  type JobRequest,
+  type ModelSummary,
+  type NetworkDescription,
+  type ResolvedColumns,
+  type SpecLimits,
 } from "../training/index.js";
 
 /** Steps the progress counts: epochs (per CV fold and the refit), or an ELM's candidate sizes. */
@@ -43,7 +55,12 @@ export function trainingBytesWithin(config: Config, summary: ModelSummary, train
   const estimated = estimateTrainingBytes(summary, { optimizer: training.optimizer.type, batchSize: training.batchSize, ...data });
   if (estimated <= config.MAX_TRAINING_BYTES) return estimated;
   const gib = (b: number) => `${(b / GIB).toFixed(2)} GiB`;
-  throw invalid([{ path: "training.batchSize", message: `training would need about ${gib(estimated)} of memory (weights, optimizer state, one batch's activations, the data), more than ${gib(config.MAX_TRAINING_BYTES)} (MAX_TRAINING_BYTES): lower training.batchSize, or the model's units or layers` }]);
+  throw invalid([
+    {
+      path: "training.batchSize",
+      message: `training would need about ${gib(estimated)} of memory (weights, optimizer state, one batch's activations, the data), more than ${gib(config.MAX_TRAINING_BYTES)} (MAX_TRAINING_BYTES): lower training.batchSize, or the model's units or layers`,
+    },
+  ]);
 }
 
 /**
@@ -56,14 +73,23 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   const dataset = await db.dataset.findFirst({ where: { id: req.datasetId, tenant, status: "ready" } });
   if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
   if (familyOf(req.model).keepsRows && dataset.rows > config.MAX_KERNEL_ROWS) {
-    throw invalid([{ path: "model.type", message: `a ${req.model.type} pairs up (or keeps) every training row: at most ${config.MAX_KERNEL_ROWS} rows (MAX_KERNEL_ROWS), this dataset has ${dataset.rows}: upload a sample, or use randomForest or logisticRegression` }]);
+    throw invalid([
+      {
+        path: "model.type",
+        message: `a ${req.model.type} pairs up (or keeps) every training row: at most ${config.MAX_KERNEL_ROWS} rows (MAX_KERNEL_ROWS), this dataset has ${dataset.rows}: upload a sample, or use randomForest or logisticRegression`,
+      },
+    ]);
   }
   const columns = readProfiles(dataset.columns);
   const resolved = resolveColumns(req, columns);
-  const selecting: FieldError[] = !req.preprocessing.featureSelection ? [] : [
-    ...(req.crossValidation ? [{ path: "preprocessing.featureSelection", message: "not with crossValidation yet: each fold would need its own selection; use split.validation" }] : []),
-    ...(resolved.groups.length !== 1 ? [{ path: "preprocessing.featureSelection", message: "needs a model with one input" }] : []),
-  ];
+  const selecting: FieldError[] = !req.preprocessing.featureSelection
+    ? []
+    : [
+        ...(req.crossValidation
+          ? [{ path: "preprocessing.featureSelection", message: "not with crossValidation yet: each fold would need its own selection; use split.validation" }]
+          : []),
+        ...(resolved.groups.length !== 1 ? [{ path: "preprocessing.featureSelection", message: "needs a model with one input" }] : []),
+      ];
   if (req.split.fold && req.crossValidation) selecting.push({ path: "split.fold", message: "a job tests on one fold or cross-validates, not both" });
   if (selecting.length) throw invalid(selecting);
   const target = columns.find((c) => c.name === req.target)!;
@@ -72,7 +98,10 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
   const over = checkRequestLimits(req, specLimits(config), groups, ctx);
   if (over.length) throw invalid(over);
   const network = await describeNetwork(req.model, groups, ctx);
-  const estimatedTrainingBytes = trainingBytesWithin(config, network.summary, req.training, { rows: dataset.rows, inputs: groups.reduce((w, g) => w + g.width, 0) });
+  const estimatedTrainingBytes = trainingBytesWithin(config, network.summary, req.training, {
+    rows: dataset.rows,
+    inputs: groups.reduce((w, g) => w + g.width, 0),
+  });
   if (opts.leaks === false) return { dataset, resolved, groups, network, estimatedTrainingBytes, warnings: [...resolved.warnings, ...network.warnings] };
   const only = new Set([req.target, ...resolved.features.map((f) => f.name)]);
   const maxRows = Math.max(100, Math.min(LEAK_SAMPLE_ROWS, Math.floor(LEAK_SAMPLE_CELLS / only.size)));

@@ -41,7 +41,10 @@ function toCached(row: JobRow): CachedRead {
  * finished job is read from Postgres once; a running one once per change (each epoch).
  */
 export class JobReads {
-  constructor(private readonly db: Db, private readonly cache: ReadCache) {}
+  constructor(
+    private readonly db: Db,
+    private readonly cache: ReadCache,
+  ) {}
 
   async get(tenant: string, id: string): Promise<CachedRead> {
     requireTenant(tenant);

@@ -41,7 +41,11 @@ export class JobService {
       if (prior) return { job: prior, replayed: true };
     }
     const limit = this.config.MAX_ACTIVE_JOBS_PER_TENANT;
-    const full = (active: number) => new AppError("too_many_requests", `${active} jobs are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_JOBS_PER_TENANT): wait for one to end`);
+    const full = (active: number) =>
+      new AppError(
+        "too_many_requests",
+        `${active} jobs are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_JOBS_PER_TENANT): wait for one to end`,
+      );
     // An experiment's trials count against its own limits (MAX_EXPERIMENT_TRIALS), not this one.
     const countActive = (db: Pick<Db, "job">) => db.job.count({ where: { tenant, status: { in: ["queued", "running"] }, experimentId: null } });
     // A job ends in a stored model: a tenant at its storage quota trains nothing new.
@@ -60,9 +64,15 @@ export class JobService {
         if (active >= limit) throw full(active);
         return tx.job.create({
           data: {
-            tenant, datasetId: dataset.id, status: "queued", spec: req as object,
+            tenant,
+            datasetId: dataset.id,
+            status: "queued",
+            spec: req as object,
             epochs: plannedSteps(req),
-            warnings, idempotencyKey, requestHash, webhookUrl,
+            warnings,
+            idempotencyKey,
+            requestHash,
+            webhookUrl,
           },
           include: withDetail,
         });
@@ -99,7 +109,11 @@ export class JobService {
       throw new AppError("service_unavailable", "the job queue is unavailable: try again shortly");
     }
     if (workers === 0) {
-      throw new AppError("conflict", `training.device is "${device}" but no ${device} worker is connected: start workers with WORKER_DEVICE=${device} (Dockerfile.gpu), or use device "cpu"`, [{ path: "training.device", message: `no ${device} worker is connected` }]);
+      throw new AppError(
+        "conflict",
+        `training.device is "${device}" but no ${device} worker is connected: start workers with WORKER_DEVICE=${device} (Dockerfile.gpu), or use device "cpu"`,
+        [{ path: "training.device", message: `no ${device} worker is connected` }],
+      );
     }
   }
 
@@ -124,8 +138,13 @@ export class JobService {
     if (!job) throw new AppError("not_found", `job ${id} not found`);
     const res = await this.db.pool.query<{ data: Buffer }>('SELECT "data" FROM "JobPlot" WHERE "jobId" = $1 AND "file" = $2', [id, file]);
     if (res.rows[0]) return res.rows[0].data;
-    if (!FINAL_STATUSES.has(job.status)) throw new AppError("not_found", `job ${id} is ${job.status}: its plots are drawn when it ends (GET /v1/jobs/${id}/events streams the epochs meanwhile)`);
-    const why = file.startsWith("confusion") ? "it is not a finished classification with a test split" : file.startsWith("feature") ? "it selected no features (preprocessing.featureSelection)" : "it has no epochs to plot";
+    if (!FINAL_STATUSES.has(job.status))
+      throw new AppError("not_found", `job ${id} is ${job.status}: its plots are drawn when it ends (GET /v1/jobs/${id}/events streams the epochs meanwhile)`);
+    const why = file.startsWith("confusion")
+      ? "it is not a finished classification with a test split"
+      : file.startsWith("feature")
+        ? "it selected no features (preprocessing.featureSelection)"
+        : "it has no epochs to plot";
     throw new AppError("not_found", `job ${id} has no ${file.replace(/\.\w+$/, "")}: ${why}`);
   }
 
@@ -138,10 +157,14 @@ export class JobService {
     requireTenant(tenant);
     const job = await this.db.job.findFirst({ where: { id, tenant }, select: { status: true, spec: true, model: { select: { id: true } } } });
     if (!job) throw new AppError("not_found", `job ${id} not found`);
-    if (!FINAL_STATUSES.has(job.status)) await this.cancel(tenant, id).catch((err) => {
-      if (!(err instanceof AppError && err.code === "conflict")) throw err; // it ended meanwhile
-    });
-    await this.queues.of(readStoredRequest(job.spec).training.device).remove(id).catch(() => undefined);
+    if (!FINAL_STATUSES.has(job.status))
+      await this.cancel(tenant, id).catch((err) => {
+        if (!(err instanceof AppError && err.code === "conflict")) throw err; // it ended meanwhile
+      });
+    await this.queues
+      .of(readStoredRequest(job.spec).training.device)
+      .remove(id)
+      .catch(() => undefined);
     const { count } = await this.db.job.deleteMany({ where: { id, tenant } });
     if (count === 0) throw new AppError("not_found", `job ${id} not found`);
     this.changed(id);
@@ -162,10 +185,12 @@ export class JobService {
       data: { status: "cancelled", cancelRequested: true, finishedAt: new Date() },
     });
     if (now.count === 1) {
-      await this.queues.of(readStoredRequest(job.spec).training.device).remove(id).catch(() => undefined); // a worker that took it skips it
+      await this.queues
+        .of(readStoredRequest(job.spec).training.device)
+        .remove(id)
+        .catch(() => undefined); // a worker that took it skips it
       await this.ended(id).catch(() => undefined); // its webhook; the job is cancelled whatever Redis says
-    }
-    else await this.db.job.updateMany({ where: { id, status: "running" }, data: { cancelRequested: true } });
+    } else await this.db.job.updateMany({ where: { id, status: "running" }, data: { cancelRequested: true } });
     this.changed(id);
     return this.get(tenant, id);
   }

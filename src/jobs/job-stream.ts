@@ -95,7 +95,11 @@ export class JobStreams {
   private acquire(tenant: string): () => void {
     const limit = this.config.MAX_STREAMS_PER_TENANT;
     const now = this.perTenant.get(tenant) ?? 0;
-    if (now >= limit) throw new AppError("too_many_requests", `${now} event streams are open for this tenant, the limit is ${limit} (MAX_STREAMS_PER_TENANT): close one, or poll GET /v1/jobs/:id`);
+    if (now >= limit)
+      throw new AppError(
+        "too_many_requests",
+        `${now} event streams are open for this tenant, the limit is ${limit} (MAX_STREAMS_PER_TENANT): close one, or poll GET /v1/jobs/:id`,
+      );
     this.perTenant.set(tenant, now + 1);
     let released = false;
     return () => {
@@ -151,7 +155,11 @@ export class JobStreams {
       }
       const left = ends - Date.now();
       if (left <= 0) {
-        sink.send("reconnect", { reason: `streams last at most ${this.config.STREAM_MAX_SECONDS} s (STREAM_MAX_SECONDS); reconnect with Last-Event-ID` }, String(sent));
+        sink.send(
+          "reconnect",
+          { reason: `streams last at most ${this.config.STREAM_MAX_SECONDS} s (STREAM_MAX_SECONDS); reconnect with Last-Event-ID` },
+          String(sent),
+        );
         return;
       }
       // Wait for a notification unless one came while we read; re-read even without one now and then.

@@ -21,16 +21,31 @@ export const JobViewSchema = z.object({
   backend: z.string().nullable().describe("Compute that ran it: wasm, tensorflow, tensorflow-gpu, cpu"),
   progress: z.object({ epoch: z.number().int(), epochs: z.number().int() }),
   history: z.record(z.string(), z.array(z.number())).describe("Keras-style: loss, val_loss, acc, val_acc per epoch"),
-  metrics: z.record(z.string(), z.unknown()).nullable().describe("test and validation metrics; `engine`: mlp-native when the MLP fast path ran the training steps, else tfjs"),
+  metrics: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe("test and validation metrics; `engine`: mlp-native when the MLP fast path ran the training steps, else tfjs"),
   modelId: z.string().uuid().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   warnings: z.array(z.string()),
   attempts: z.number().int(),
   cancelRequested: z.boolean(),
-  webhook: z.object({
-    url: z.string(),
-    deliveries: z.array(z.object({ attempt: z.number().int(), at: z.string(), event: z.string(), status: z.number().int().optional(), error: z.string().optional(), delivered: z.boolean() })),
-  }).nullable().describe("The webhookUrl called when the job ends, and each delivery attempt"),
+  webhook: z
+    .object({
+      url: z.string(),
+      deliveries: z.array(
+        z.object({
+          attempt: z.number().int(),
+          at: z.string(),
+          event: z.string(),
+          status: z.number().int().optional(),
+          error: z.string().optional(),
+          delivered: z.boolean(),
+        }),
+      ),
+    })
+    .nullable()
+    .describe("The webhookUrl called when the job ends, and each delivery attempt"),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

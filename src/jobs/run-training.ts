@@ -10,7 +10,17 @@ import { WeightStore } from "../weight-store.js";
 import { remainingStorage } from "../storage-quota.js";
 import { drawJobPlots, type PlotSource } from "../plots/job-plots.js";
 import { specLimits, type Config } from "../config.js";
-import { checkRequestLimits, estimateInputGroups, phaseClock, readStoredRequest, resolveColumns, runtime, SpecError, TrainingError, type JobRequest } from "../training/index.js";
+import {
+  checkRequestLimits,
+  estimateInputGroups,
+  phaseClock,
+  readStoredRequest,
+  resolveColumns,
+  runtime,
+  SpecError,
+  TrainingError,
+  type JobRequest,
+} from "../training/index.js";
 
 export interface RunContext {
   db: Db;
@@ -84,12 +94,21 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const resolved = resolveColumns(asked, profile);
     // The limits in force now (they may have been lowered since the job was queued): the same check as at creation.
     const target = profile.find((c) => c.name === asked.target);
-    const limitCtx = { task: resolved.task, classes: resolved.task === "classification" ? (target?.distinct ?? 0) : 0, loss: asked.training.loss, seed: asked.training.seed };
+    const limitCtx = {
+      task: resolved.task,
+      classes: resolved.task === "classification" ? (target?.distinct ?? 0) : 0,
+      loss: asked.training.loss,
+      seed: asked.training.seed,
+    };
     const over = checkRequestLimits(asked, specLimits(ctx.config), estimateInputGroups(resolved, profile, asked), limitCtx);
     if (over.length) throw SpecError.of(over);
     const only = new Set([asked.target, ...resolved.features.map((f) => f.name), ...(asked.training.sampleWeight ? [asked.training.sampleWeight] : [])]);
     // Numeric features, a regression target and weights are used as numbers only: no text kept.
-    const valuesOnly = new Set([...resolved.features.filter((f) => f.type === "numeric").map((f) => f.name), ...(resolved.task === "regression" ? [asked.target] : []), ...(asked.training.sampleWeight ? [asked.training.sampleWeight] : [])]);
+    const valuesOnly = new Set([
+      ...resolved.features.filter((f) => f.type === "numeric").map((f) => f.name),
+      ...(resolved.task === "regression" ? [asked.target] : []),
+      ...(asked.training.sampleWeight ? [asked.training.sampleWeight] : []),
+    ]);
     clock.lap("check");
     tables ??= new TableCache(ctx.config.TABLE_CACHE_BYTES);
     const table = await tables.get(dataset.id, only, valuesOnly, () => new DatasetService(db, ctx.config).readTable(dataset, { only, valuesOnly }));
@@ -99,19 +118,25 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const spec: JobRequest = { ...asked, training: { ...asked.training, maxSeconds } };
     const { trainJob } = await runtime();
     clock.lap("runtime");
-    const outcome = await trainJob(table, spec, profile, {
-      resume,
-      checkpointEvery: ctx.config.CHECKPOINT_EVERY_EPOCHS,
-      onCheckpoint: async (cp) => void (await checkpoints.save(jobId, job.attempts, cp)),
-      stopRequested: ctx.stopRequested,
-      onEpoch: async (epoch, logs) => {
-        const [, still] = await db.$transaction([
-          db.jobEpoch.create({ data: { jobId, epoch, logs } }),
-          db.job.updateMany({ where: { ...mine, cancelRequested: false }, data: { epoch: epoch + 1 } }),
-        ]);
-        return still.count === 1;
+    const outcome = await trainJob(
+      table,
+      spec,
+      profile,
+      {
+        resume,
+        checkpointEvery: ctx.config.CHECKPOINT_EVERY_EPOCHS,
+        onCheckpoint: async (cp) => void (await checkpoints.save(jobId, job.attempts, cp)),
+        stopRequested: ctx.stopRequested,
+        onEpoch: async (epoch, logs) => {
+          const [, still] = await db.$transaction([
+            db.jobEpoch.create({ data: { jobId, epoch, logs } }),
+            db.job.updateMany({ where: { ...mine, cancelRequested: false }, data: { epoch: epoch + 1 } }),
+          ]);
+          return still.count === 1;
+        },
       },
-    }, clock);
+      clock,
+    );
     if (outcome.status === "interrupted") {
       const cancelled = await db.job.updateMany({ where: { ...mine, cancelRequested: true }, data: { status: "cancelled", finishedAt: new Date() } });
       if (cancelled.count === 1) return "cancelled";
@@ -122,7 +147,15 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const labels = r.preprocessing.target.task === "classification" ? r.preprocessing.target.labels : [];
     // Drawn here, once, so the API never renders: it serves these bytes. A search's trials (there
     // may be hundreds) skip theirs: the experiment draws its own.
-    const plots = (job.trial as { plots?: boolean } | null)?.plots === false ? [] : await drawJobPlots({ id: jobId, status: "succeeded", history: r.history, metrics: { ...r.metrics, diagnosis: r.diagnosis } as PlotSource["metrics"] });
+    const plots =
+      (job.trial as { plots?: boolean } | null)?.plots === false
+        ? []
+        : await drawJobPlots({
+            id: jobId,
+            status: "succeeded",
+            history: r.history,
+            metrics: { ...r.metrics, diagnosis: r.diagnosis } as PlotSource["metrics"],
+          });
     clock.lap("plots");
     // The model is stored only within the tenant's quota, a trial's as a job's. Its weights go
     // first, in pieces outside any transaction; the short transaction then makes them the model's.
@@ -130,7 +163,10 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const weightData = r.artifacts.weightData;
     const room = await remainingStorage(db.pool, job.tenant, ctx.config.MAX_STORAGE_BYTES_PER_TENANT, "the trained model was not stored");
     if (weightData.length > room) {
-      throw new AppError("quota_exceeded", `the trained model takes ${weightData.length} bytes, more than the ${room} bytes left of this tenant's quota (MAX_STORAGE_BYTES_PER_TENANT): delete datasets or models and train again`);
+      throw new AppError(
+        "quota_exceeded",
+        `the trained model takes ${weightData.length} bytes, more than the ${room} bytes left of this tenant's quota (MAX_STORAGE_BYTES_PER_TENANT): delete datasets or models and train again`,
+      );
     }
     const weights = new WeightStore(db.pool);
     await weights.dropOrphans(jobId);
@@ -140,7 +176,9 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
       const updated = await tx.job.updateMany({
         where: mine,
         data: {
-          status: "succeeded", finishedAt: new Date(), epoch: r.epochsRun,
+          status: "succeeded",
+          finishedAt: new Date(),
+          epoch: r.epochsRun,
           metrics: { ...r.metrics, diagnosis: r.diagnosis, epochsRun: r.epochsRun, restoredEpoch: r.restoredEpoch ?? null } as object,
           warnings: [...new Set([...(job.warnings as string[]), ...r.warnings])],
         },
@@ -148,10 +186,19 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
       if (updated.count !== 1) return false; // cancelled or taken over meanwhile: keep nothing
       await tx.model.create({
         data: {
-          id: modelId, tenant: job.tenant, jobId, type: spec.model.type, summary: r.summary as object, metrics: r.metrics as object,
-          target: spec.target, features: r.preprocessing.features.map((f) => f.name), labels,
+          id: modelId,
+          tenant: job.tenant,
+          jobId,
+          type: spec.model.type,
+          summary: r.summary as object,
+          metrics: r.metrics as object,
+          target: spec.target,
+          features: r.preprocessing.features.map((f) => f.name),
+          labels,
           preprocessing: { ...r.preprocessing, outputMode: r.outputMode, task: r.task } as object,
-          topology: r.artifacts.topology, weightSpecs: r.artifacts.weightSpecs as object[], weightData: null,
+          topology: r.artifacts.topology,
+          weightSpecs: r.artifacts.weightSpecs as object[],
+          weightData: null,
         },
       });
       await tx.jobPlot.createMany({ data: plots.map((p) => ({ jobId, file: p.file, data: new Uint8Array(p.data) })) });

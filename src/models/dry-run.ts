@@ -3,7 +3,16 @@ import { specLimits, type Config } from "../config.js";
 import type { Db } from "../db.js";
 import type { FieldError } from "../errors.js";
 import { invalid, planJob, trainingBytesWithin } from "../jobs/job-plan.js";
-import { checkRequestLimits, describeNetwork, familyOf, JobRequestSchema, ModelSpecSchema, ModelSummarySchema, type InputGroup, type ModelSpec } from "../training/index.js";
+import {
+  checkRequestLimits,
+  describeNetwork,
+  familyOf,
+  JobRequestSchema,
+  ModelSpecSchema,
+  ModelSummarySchema,
+  type InputGroup,
+  type ModelSpec,
+} from "../training/index.js";
 
 /** A dry run: a model spec, with the dataset and target it would train on, or with input widths alone. */
 export const ValidateRequestSchema = JobRequestSchema.partial().extend({
@@ -24,7 +33,9 @@ export type ValidateResult = z.infer<typeof ValidateResultSchema>;
 
 /** Input widths when no dataset says them: `inputWidth`, or what the spec itself declares (its family knows). */
 function declaredWidths(spec: ModelSpec, inputWidth: number | undefined, errors: FieldError[]): InputGroup[] {
-  return familyOf(spec).declaredWidths(spec, inputWidth, errors).map((x) => ({ name: x.name, columns: [], encoding: "onehot" as const, start: 0, width: x.width }));
+  return familyOf(spec)
+    .declaredWidths(spec, inputWidth, errors)
+    .map((x) => ({ name: x.name, columns: [], encoding: "onehot" as const, start: 0, width: x.width }));
 }
 
 /**

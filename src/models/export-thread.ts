@@ -77,13 +77,15 @@ export async function buildInThread(prepare: () => Promise<ExportTask>): Promise
       worker.once("message", onMessage).once("error", reject).once("exit", onExit);
       worker.ref(); // a build in progress keeps the process alive
       worker.postMessage(task, [...new Set(owned)]);
-    }).catch((err: unknown) => {
-      healthy = false;
-      throw err;
-    }).finally(() => {
-      worker.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
-      worker.unref();
-    });
+    })
+      .catch((err: unknown) => {
+        healthy = false;
+        throw err;
+      })
+      .finally(() => {
+        worker.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
+        worker.unref();
+      });
   } finally {
     give(thread, healthy);
   }

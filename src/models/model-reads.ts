@@ -4,7 +4,10 @@ import type { ModelService } from "./model-service.js";
 
 /** GET /v1/models/:id from the ReadCache (key `model:<id>`, dropped when the row changes or goes). */
 export class ModelReads {
-  constructor(private readonly models: ModelService, private readonly cache: ReadCache) {}
+  constructor(
+    private readonly models: ModelService,
+    private readonly cache: ReadCache,
+  ) {}
 
   async get(tenant: string, id: string): Promise<CachedRead> {
     const entry = await this.cache.load(`model:${id}`, async () => {

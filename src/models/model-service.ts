@@ -5,12 +5,25 @@ import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { LRUCache } from "lru-cache";
-import { argmax, encodeRow, formatsOf, modelJson, ModelSummarySchema, readStoredPreprocessing, readWeightSpecs, servingOf, SpecError, type ExportFormat, type FormatName, type Predictor, type StoredArtifacts } from "../training/index.js";
+import {
+  argmax,
+  encodeRow,
+  formatsOf,
+  modelJson,
+  ModelSummarySchema,
+  readStoredPreprocessing,
+  readWeightSpecs,
+  servingOf,
+  SpecError,
+  type ExportFormat,
+  type FormatName,
+  type Predictor,
+  type StoredArtifacts,
+} from "../training/index.js";
 import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-run.js";
 import { WeightStore } from "../weight-store.js";
 import { ownField } from "../tables/jsonl.js";
 import { buildInThread } from "./export-thread.js";
-
 
 /** A trained model as clients see it: the response schema (OpenAPI) and the service's type, one definition. */
 export const ModelViewSchema = z.object({
@@ -24,17 +37,15 @@ export const ModelViewSchema = z.object({
   labels: z.array(z.string()),
   /** A StoredPreprocessing, as JSON. */
   preprocessing: z.record(z.string(), z.unknown()).describe("Feature encodings, input order, labels"),
-  formats: z.array(z.object({ format: z.enum(["tfjs", "keras", "onnx", "baseline"]), url: z.string() }))
+  formats: z
+    .array(z.object({ format: z.enum(["tfjs", "keras", "onnx", "baseline"]), url: z.string() }))
     .describe("The files this model downloads as (MLflow's flavors): TF.js layers model, Keras 3 archive, ONNX, or a baseline's JSON"),
   createdAt: z.string(),
 });
 export type ModelView = z.infer<typeof ModelViewSchema>;
 
 /** One prediction: a label with its class probabilities, or a regression value. */
-export const PredictionSchema = z.union([
-  z.object({ label: z.string(), probabilities: z.record(z.string(), z.number()) }),
-  z.object({ value: z.number() }),
-]);
+export const PredictionSchema = z.union([z.object({ label: z.string(), probabilities: z.record(z.string(), z.number()) }), z.object({ value: z.number() })]);
 export type Prediction = z.infer<typeof PredictionSchema>;
 
 /** Where each format downloads (the routes in api/routes/models). */
@@ -49,9 +60,17 @@ function downloads(m: ModelRow): ModelView["formats"] {
 
 function toModelView(m: ModelRow): ModelView {
   return {
-    id: m.id, jobId: m.jobId, type: m.type, summary: ModelSummarySchema.parse(m.summary), metrics: m.metrics as Record<string, unknown>, target: m.target,
-    features: m.features as string[], labels: m.labels as string[], preprocessing: m.preprocessing as Record<string, unknown>,
-    formats: downloads(m), createdAt: m.createdAt.toISOString(),
+    id: m.id,
+    jobId: m.jobId,
+    type: m.type,
+    summary: ModelSummarySchema.parse(m.summary),
+    metrics: m.metrics as Record<string, unknown>,
+    target: m.target,
+    features: m.features as string[],
+    labels: m.labels as string[],
+    preprocessing: m.preprocessing as Record<string, unknown>,
+    formats: downloads(m),
+    createdAt: m.createdAt.toISOString(),
   };
 }
 
@@ -66,7 +85,9 @@ const artifactsOf = (m: ModelRow, weightData: Buffer): StoredArtifacts => ({
 
 /** The 404 of a file this model does not have, saying which it has. */
 function noFile(m: ModelRow, file: string): AppError {
-  const has = formatsOfRow(m).map((f) => FILES[f]).join(", ");
+  const has = formatsOfRow(m)
+    .map((f) => FILES[f])
+    .join(", ");
   return new AppError("not_found", `model ${m.id} (a ${m.type}) has no ${file}: it downloads as ${has} (GET /v1/models/${m.id}/<file>)`);
 }
 
@@ -78,7 +99,11 @@ export class ModelService {
   /** Loaded models by id; the least recently used is disposed past LOADED_MODELS. */
   private readonly loaded = new LRUCache<string, Promise<Predictor>>({
     max: LOADED_MODELS,
-    dispose: (entry) => void entry.then((m) => m.dispose(), () => undefined),
+    dispose: (entry) =>
+      void entry.then(
+        (m) => m.dispose(),
+        () => undefined,
+      ),
   });
   /** Export files already built (models never change once trained), by `<id>:<format>`, within READ_CACHE_BYTES. */
   private readonly exports: LRUCache<string, Buffer>;
@@ -146,7 +171,12 @@ export class ModelService {
     if (!formatsOfRow(m).includes("tfjs")) throw noFile(m, "model.json");
     const v = toModelView(m);
     return modelJson(artifactsOf(m, Buffer.alloc(0)), {
-      modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing,
+      modelId: v.id,
+      jobId: v.jobId,
+      target: v.target,
+      features: v.features,
+      labels: v.labels,
+      preprocessing: v.preprocessing,
     });
   }
 
@@ -168,10 +198,12 @@ export class ModelService {
     // Concurrent first downloads of one file share its build instead of each building it.
     let building = this.building.get(key);
     if (!building) {
-      building = this.buildExport(m, format).then((file) => {
-        this.exports.set(key, file);
-        return file;
-      }).finally(() => this.building.delete(key));
+      building = this.buildExport(m, format)
+        .then((file) => {
+          this.exports.set(key, file);
+          return file;
+        })
+        .finally(() => this.building.delete(key));
       this.building.set(key, building);
     }
     return building;
@@ -198,7 +230,15 @@ export class ModelService {
     const m = await this.find(tenant, id);
     if (!formatsOfRow(m).includes("baseline")) throw noFile(m, "baseline.json");
     const v = toModelView(m);
-    return { ...JSON.parse((await this.weightsOf(m)).toString("utf8")), modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing };
+    return {
+      ...JSON.parse((await this.weightsOf(m)).toString("utf8")),
+      modelId: v.id,
+      jobId: v.jobId,
+      target: v.target,
+      features: v.features,
+      labels: v.labels,
+      preprocessing: v.preprocessing,
+    };
   }
 
   /** Applies the stored preprocessing to raw rows and runs the network. */
@@ -210,7 +250,11 @@ export class ModelService {
     const params = Math.max(1, ModelSummarySchema.parse(m.summary).totalParams);
     if (rows.length * params > this.config.MAX_PREDICT_OPS) {
       const most = Math.max(1, Math.floor(this.config.MAX_PREDICT_OPS / params));
-      throw new AppError("payload_too_large", `rows x parameters is ${rows.length} x ${params}, over MAX_PREDICT_OPS (${this.config.MAX_PREDICT_OPS}): send at most ${most} rows per request to this model`, [{ path: "rows", message: `at most ${most} rows for this model` }]);
+      throw new AppError(
+        "payload_too_large",
+        `rows x parameters is ${rows.length} x ${params}, over MAX_PREDICT_OPS (${this.config.MAX_PREDICT_OPS}): send at most ${most} rows per request to this model`,
+        [{ path: "rows", message: `at most ${most} rows for this model` }],
+      );
     }
     const prep = readStoredPreprocessing(m.preprocessing);
     const width = prep.inputs.length;
@@ -220,7 +264,11 @@ export class ModelService {
         encodeRow(prep.features, (name) => ownField(row, name), x, i * width);
       } catch (err) {
         if (!(err instanceof SpecError)) throw err;
-        throw new AppError("validation_failed", `rows[${i}]: ${err.detail}`, err.errors.map((e) => ({ path: `rows[${i}].${e.path}`, message: e.message })));
+        throw new AppError(
+          "validation_failed",
+          `rows[${i}]: ${err.detail}`,
+          err.errors.map((e) => ({ path: `rows[${i}].${e.path}`, message: e.message })),
+        );
       }
     });
     const model = await this.predictor(m);

@@ -10,7 +10,11 @@ export const MAX_DRAWN_CLASSES = 20;
 export function topClasses(labels: string[], matrix: number[][]): { labels: string[]; matrix: number[][] } {
   if (labels.length <= MAX_DRAWN_CLASSES) return { labels, matrix };
   const support = matrix.map((row) => row.reduce((a, b) => a + b, 0));
-  const kept = labels.map((_, i) => i).sort((a, b) => support[b]! - support[a]! || a - b).slice(0, MAX_DRAWN_CLASSES - 1).sort((a, b) => a - b);
+  const kept = labels
+    .map((_, i) => i)
+    .sort((a, b) => support[b]! - support[a]! || a - b)
+    .slice(0, MAX_DRAWN_CLASSES - 1)
+    .sort((a, b) => a - b);
   const slot = new Map(kept.map((c, i) => [c, i]));
   const other = kept.length;
   const out = Array.from({ length: other + 1 }, () => new Array<number>(other + 1).fill(0));

@@ -1,7 +1,14 @@
 import type { TopLevelSpec } from "vega-lite";
 import { renderPlot } from "./render.js";
 
-export const EXPERIMENT_PLOT_FILES = ["leaderboard.svg", "leaderboard.png", "learning-curves.svg", "learning-curves.png", "generations.svg", "generations.png"] as const;
+export const EXPERIMENT_PLOT_FILES = [
+  "leaderboard.svg",
+  "leaderboard.png",
+  "learning-curves.svg",
+  "learning-curves.png",
+  "generations.svg",
+  "generations.png",
+] as const;
 export type ExperimentPlotFile = (typeof EXPERIMENT_PLOT_FILES)[number];
 
 /** What an experiment's plots are drawn from. */
@@ -20,7 +27,10 @@ const SHOWN = 25;
 
 /** The ranking metric by candidate: a bar at the mean, an error bar of one standard deviation. */
 function leaderboardSpec(src: ExperimentPlotSource): TopLevelSpec {
-  const values = src.leaderboard.filter((r) => r.score).slice(0, SHOWN).map((r) => ({ name: r.name, mean: r.score!.mean, low: r.score!.mean - r.score!.std, high: r.score!.mean + r.score!.std }));
+  const values = src.leaderboard
+    .filter((r) => r.score)
+    .slice(0, SHOWN)
+    .map((r) => ({ name: r.name, mean: r.score!.mean, low: r.score!.mean - r.score!.std, high: r.score!.mean + r.score!.std }));
   const order = values.map((v) => v.name);
   return {
     $schema: SCHEMA,
@@ -29,8 +39,14 @@ function leaderboardSpec(src: ExperimentPlotSource): TopLevelSpec {
     width: 480,
     height: Math.max(100, 22 * values.length),
     layer: [
-      { mark: "bar", encoding: { y: { field: "name", type: "nominal", sort: order, title: null }, x: { field: "mean", type: "quantitative", title: src.metric } } },
-      { mark: { type: "rule", color: "black" }, encoding: { y: { field: "name", type: "nominal", sort: order }, x: { field: "low", type: "quantitative" }, x2: { field: "high" } } },
+      {
+        mark: "bar",
+        encoding: { y: { field: "name", type: "nominal", sort: order, title: null }, x: { field: "mean", type: "quantitative", title: src.metric } },
+      },
+      {
+        mark: { type: "rule", color: "black" },
+        encoding: { y: { field: "name", type: "nominal", sort: order }, x: { field: "low", type: "quantitative" }, x2: { field: "high" } },
+      },
     ],
   };
 }
@@ -38,7 +54,9 @@ function leaderboardSpec(src: ExperimentPlotSource): TopLevelSpec {
 /** The networks' validation loss (or training loss) by epoch, one line a candidate. */
 function curvesSpec(src: ExperimentPlotSource): TopLevelSpec | undefined {
   const key = src.curves.some((c) => c.history.val_loss?.length) ? "val_loss" : "loss";
-  const values = src.curves.slice(0, SHOWN).flatMap((c) => (c.history[key] ?? []).map((v, epoch) => ({ candidate: c.name, epoch: epoch + 1, value: Number.isFinite(v) ? v : null })));
+  const values = src.curves
+    .slice(0, SHOWN)
+    .flatMap((c) => (c.history[key] ?? []).map((v, epoch) => ({ candidate: c.name, epoch: epoch + 1, value: Number.isFinite(v) ? v : null })));
   if (!values.length) return undefined;
   return {
     $schema: SCHEMA,
@@ -58,7 +76,12 @@ function curvesSpec(src: ExperimentPlotSource): TopLevelSpec | undefined {
 /** A genetic search's best and mean fitness by generation. */
 function generationsSpec(src: ExperimentPlotSource): TopLevelSpec | undefined {
   if (!src.generations?.length) return undefined;
-  const values = src.generations.flatMap((g) => [{ generation: g.generation + 1, series: "best", value: g.best }, { generation: g.generation + 1, series: "mean", value: g.mean }]).filter((v) => v.value !== null);
+  const values = src.generations
+    .flatMap((g) => [
+      { generation: g.generation + 1, series: "best", value: g.best },
+      { generation: g.generation + 1, series: "mean", value: g.mean },
+    ])
+    .filter((v) => v.value !== null);
   return {
     $schema: SCHEMA,
     title: { text: `Genetic search: ${src.metric} by generation (experiment ${src.id.slice(0, 8)})` },
@@ -76,7 +99,11 @@ function generationsSpec(src: ExperimentPlotSource): TopLevelSpec | undefined {
 
 /** Draws an ended experiment's plots once, SVG and PNG, on the worker; the API serves the bytes. */
 export async function drawExperimentPlots(src: ExperimentPlotSource): Promise<Array<{ file: ExperimentPlotFile; data: Buffer }>> {
-  const specs: Array<[string, TopLevelSpec | undefined]> = [["leaderboard", leaderboardSpec(src)], ["learning-curves", curvesSpec(src)], ["generations", generationsSpec(src)]];
+  const specs: Array<[string, TopLevelSpec | undefined]> = [
+    ["leaderboard", leaderboardSpec(src)],
+    ["learning-curves", curvesSpec(src)],
+    ["generations", generationsSpec(src)],
+  ];
   const out: Array<{ file: ExperimentPlotFile; data: Buffer }> = [];
   for (const [name, spec] of specs) {
     if (!spec) continue;

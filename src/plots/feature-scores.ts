@@ -1,15 +1,21 @@
 import type { TopLevelSpec } from "vega-lite";
 
 const SCORE_NAMES: Record<string, string> = {
-  anova: "F statistic", mutualInformation: "mutual information (nats)", l1: "sum of |weights| of an L1 linear model", permutation: "held-out score lost when shuffled (random forest)",
+  anova: "F statistic",
+  mutualInformation: "mutual information (nats)",
+  l1: "sum of |weights| of an L1 linear model",
+  permutation: "held-out score lost when shuffled (random forest)",
 };
 
 /** Feature selection's scores, one bar a column, best first; kept and dropped in two colors. */
-export function featureScoresSpec(selection: { method: string; kept: Array<{ name: string; score: number }>; dropped: Array<{ name: string; score: number }> }, title: string): TopLevelSpec {
-  const values = [
-    ...selection.kept.map((f) => ({ ...f, status: "kept" })),
-    ...selection.dropped.map((f) => ({ ...f, status: "dropped" })),
-  ].map((f) => ({ ...f, score: Number.isFinite(f.score) && f.score < Number.MAX_VALUE ? f.score : null }));
+export function featureScoresSpec(
+  selection: { method: string; kept: Array<{ name: string; score: number }>; dropped: Array<{ name: string; score: number }> },
+  title: string,
+): TopLevelSpec {
+  const values = [...selection.kept.map((f) => ({ ...f, status: "kept" })), ...selection.dropped.map((f) => ({ ...f, status: "dropped" }))].map((f) => ({
+    ...f,
+    score: Number.isFinite(f.score) && f.score < Number.MAX_VALUE ? f.score : null,
+  }));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: title, subtitle: `${SCORE_NAMES[selection.method] ?? selection.method} on the training rows` },

@@ -38,7 +38,11 @@ function specs(job: PlotSource): Array<[PlotName, TopLevelSpec]> {
     out.push(["confusion-matrix", confusionMatrixSpec(shown.labels, shown.matrix, `Confusion matrix on the test set${note} (job ${job.id.slice(0, 8)})`)]);
   }
   const fs = job.metrics.featureSelection;
-  if (fs) out.push(["feature-scores", featureScoresSpec(fs, `Feature selection: ${fs.kept.length} of ${fs.kept.length + fs.dropped.length} columns kept (job ${job.id.slice(0, 8)})`)]);
+  if (fs)
+    out.push([
+      "feature-scores",
+      featureScoresSpec(fs, `Feature selection: ${fs.kept.length} of ${fs.kept.length + fs.dropped.length} columns kept (job ${job.id.slice(0, 8)})`),
+    ]);
   return out;
 }
 

@@ -10,7 +10,11 @@ export async function renderPlot(spec: TopLevelSpec): Promise<Record<PlotFormat,
   try {
     const svg = await view.toSVG();
     // resvg draws text with the system's fonts (DejaVu on Debian: fonts-dejavu-core).
-    const png = new Resvg(svg, { background: "white", fitTo: { mode: "zoom", value: 2 }, font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } }).render();
+    const png = new Resvg(svg, {
+      background: "white",
+      fitTo: { mode: "zoom", value: 2 },
+      font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" },
+    }).render();
     return { svg: Buffer.from(svg), png: png.asPng() };
   } finally {
     view.finalize();

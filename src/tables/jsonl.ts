@@ -28,7 +28,8 @@ export function nestedDeeperThan(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -52,7 +53,8 @@ export function jsonLinesParser(): Transform {
     const t = bytes.toString("utf8").trim();
     if (t === "") return;
     // 300,000 nested arrays parse, but turning them back into a cell's text overflowed the stack (a 500).
-    if (nestedDeeperThan(t, MAX_JSON_DEPTH)) throw new AppError("malformed_jsonl", `line ${line}: values nested more than ${MAX_JSON_DEPTH} levels deep; a row is an object of scalar values`);
+    if (nestedDeeperThan(t, MAX_JSON_DEPTH))
+      throw new AppError("malformed_jsonl", `line ${line}: values nested more than ${MAX_JSON_DEPTH} levels deep; a row is an object of scalar values`);
     let value: unknown;
     try {
       value = JSON.parse(t);

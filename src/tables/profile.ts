@@ -47,7 +47,8 @@ export class DistinctBudget {
 
 /** 53-bit FNV-1a of a string's UTF-16 units (a cheap key for long values; collisions only merge counts). */
 function fnv(s: string): string {
-  let h1 = 0x811c9dc5, h2 = 0x01000193;
+  let h1 = 0x811c9dc5,
+    h2 = 0x01000193;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 16777619);
@@ -103,7 +104,10 @@ export class ColumnProfiler {
   private repeats = 0;
 
   /** `budget`: shared by every column of one upload (DistinctBudget). */
-  constructor(readonly name: string, private readonly budget = new DistinctBudget()) {}
+  constructor(
+    readonly name: string,
+    private readonly budget = new DistinctBudget(),
+  ) {}
 
   /** `n` rows with no value (JSON Lines rows read before this key first appeared). */
   addMissing(n: number): void {

@@ -48,7 +48,11 @@ class NumberOrCodeColumn implements TableColumn {
   private index = new Map<string, number>();
 
   /** valuesOnly: the column is read as numbers only (not as text), so no canonical check. */
-  constructor(size: number, numeric: boolean, private readonly valuesOnly = false) {
+  constructor(
+    size: number,
+    numeric: boolean,
+    private readonly valuesOnly = false,
+  ) {
     if (numeric || valuesOnly) this.numbers = new Float64Array(size);
     else this.codes = new Int32Array(size);
   }
@@ -132,7 +136,9 @@ export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promi
   let slots: Array<NumberOrCodeColumn | undefined> = [];
   const layout = (names: string[]) => {
     header = names;
-    slots = names.map((n) => (opts.only && !opts.only.has(n) ? undefined : new NumberOrCodeColumn(size, opts.numeric?.has(n) ?? false, opts.valuesOnly?.has(n) ?? false)));
+    slots = names.map((n) =>
+      opts.only && !opts.only.has(n) ? undefined : new NumberOrCodeColumn(size, opts.numeric?.has(n) ?? false, opts.valuesOnly?.has(n) ?? false),
+    );
   };
   if (header) layout(header);
   let row = 0;
@@ -145,8 +151,7 @@ export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promi
     if (row >= size) return false;
     if (Array.isArray(record)) {
       for (let i = 0; i < slots.length; i++) slots[i]?.set(row, record[i] ?? "");
-    }
-    else slots.forEach((c, i) => c?.set(row, jsonField(ownField(record, header![i]!))));
+    } else slots.forEach((c, i) => c?.set(row, jsonField(ownField(record, header![i]!))));
     row++;
     return row < size;
   };

@@ -24,7 +24,11 @@ export interface Delivery {
  * request's own DNS lookup is replaced by that answer). No redirects are followed. Resolves with
  * the status, or the error; a 2xx is a delivery.
  */
-export async function deliver(rawUrl: string, body: string, opts: { secret: string; event: string; allowPrivate: boolean; timeoutMs: number }): Promise<Delivery> {
+export async function deliver(
+  rawUrl: string,
+  body: string,
+  opts: { secret: string; event: string; allowPrivate: boolean; timeoutMs: number },
+): Promise<Delivery> {
   let dest;
   try {
     dest = await checkDestination(rawUrl, opts.allowPrivate);
@@ -34,7 +38,8 @@ export async function deliver(rawUrl: string, body: string, opts: { secret: stri
   // The cast: LookupFunction types its callback for one address; with `all` Node passes (and
   // expects) the list form, which @types/node does not overload.
   const pinned: LookupFunction = (_host, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: dest.address, family: dest.family }]);
+    if ((options as { all?: boolean }).all)
+      (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: dest.address, family: dest.family }]);
     else callback(null, dest.address, dest.family);
   };
   const timestamp = Math.floor(Date.now() / 1000);
@@ -54,12 +59,21 @@ export async function deliver(rawUrl: string, body: string, opts: { secret: stri
       clearTimeout(deadline);
       resolve(d);
     };
-    const req = (dest.url.protocol === "https:" ? https : http).request(dest.url, { method: "POST", headers, lookup: pinned, timeout: opts.timeoutMs }, (res) => {
-      res.resume(); // the receiver's answer is not read
-      res.on("end", () => settle({ status: res.statusCode }));
-      res.on("error", (err) => settle({ status: res.statusCode, error: err.message }));
-      res.on("close", () => settle({ status: res.statusCode, error: res.complete ? undefined : `the answer was cut off (no complete answer within ${opts.timeoutMs} ms, WEBHOOK_TIMEOUT_MS)` }));
-    });
+    const req = (dest.url.protocol === "https:" ? https : http).request(
+      dest.url,
+      { method: "POST", headers, lookup: pinned, timeout: opts.timeoutMs },
+      (res) => {
+        res.resume(); // the receiver's answer is not read
+        res.on("end", () => settle({ status: res.statusCode }));
+        res.on("error", (err) => settle({ status: res.statusCode, error: err.message }));
+        res.on("close", () =>
+          settle({
+            status: res.statusCode,
+            error: res.complete ? undefined : `the answer was cut off (no complete answer within ${opts.timeoutMs} ms, WEBHOOK_TIMEOUT_MS)`,
+          }),
+        );
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
     req.on("error", (err) => settle({ error: err.message }));
     req.end(body);

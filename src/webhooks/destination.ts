@@ -14,7 +14,23 @@ import { within } from "../timeout.js";
 const PRIVATE_V4 = new BlockList();
 const PRIVATE_V6 = new BlockList();
 // 192.88.99.0/24: the old 6to4 relay anycast, which relays to whatever IPv4 the packet names.
-for (const [net, bits] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.88.99.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4]] as const) {
+for (const [net, bits] of [
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.88.99.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const) {
   PRIVATE_V4.addSubnet(net, bits, "ipv4");
 }
 // Besides loopback, unique-local, link-local and multicast: every form that embeds or reaches an
@@ -22,8 +38,19 @@ for (const [net, bits] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], 
 // 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16, Teredo and the IETF block 2001::/23), the
 // deprecated site-local fec0::/10, discard-only 100::/64 and documentation 2001:db8::/32.
 for (const [net, bits] of [
-  ["::", 96], ["::ffff:0:0", 96], ["::ffff:0:0:0", 96], ["64:ff9b::", 96], ["64:ff9b:1::", 48], ["100::", 64], ["2001::", 23], ["2001:db8::", 32],
-  ["2002::", 16], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8],
+  ["::", 96],
+  ["::ffff:0:0", 96],
+  ["::ffff:0:0:0", 96],
+  ["64:ff9b::", 96],
+  ["64:ff9b:1::", 48],
+  ["100::", 64],
+  ["2001::", 23],
+  ["2001:db8::", 32],
+  ["2002::", 16],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["fec0::", 10],
+  ["ff00::", 8],
 ] as const) {
   PRIVATE_V6.addSubnet(net, bits, "ipv6");
 }
@@ -66,12 +93,17 @@ export async function checkDestination(raw: string, allowPrivate: boolean): Prom
     try {
       addresses = await within(lookup(host, { all: true, verbatim: true }), LOOKUP_TIMEOUT_MS, "lookup");
     } catch (err) {
-      throw new DestinationError(/timed out/.test((err as Error).message) ? `${host} did not resolve within ${LOOKUP_TIMEOUT_MS} ms` : `${host} does not resolve`);
+      throw new DestinationError(
+        /timed out/.test((err as Error).message) ? `${host} did not resolve within ${LOOKUP_TIMEOUT_MS} ms` : `${host} does not resolve`,
+      );
     }
   }
   if (!allowPrivate) {
     const bad = addresses.find((a) => isPrivateAddress(a.address));
-    if (bad) throw new DestinationError(`${host} is a loopback, private or reserved address (${bad.address}): webhooks go to public addresses only (WEBHOOK_ALLOW_PRIVATE)`);
+    if (bad)
+      throw new DestinationError(
+        `${host} is a loopback, private or reserved address (${bad.address}): webhooks go to public addresses only (WEBHOOK_ALLOW_PRIVATE)`,
+      );
   }
   const first = addresses[0];
   if (!first) throw new DestinationError(`${host} does not resolve`);

@@ -3,7 +3,10 @@ import type { Config } from "../config.js";
 import { AppError } from "../errors.js";
 import { checkDestination, DestinationError } from "./destination.js";
 
-export const WebhookUrlSchema = z.string().max(2000).optional()
+export const WebhookUrlSchema = z
+  .string()
+  .max(2000)
+  .optional()
   .describe("Called with a signed POST when it ends (see GET /v1/webhooks/secret); http(s), public addresses only unless WEBHOOK_ALLOW_PRIVATE");
 
 /** Refuses (400, path webhookUrl) a URL webhooks may not call, or any URL while webhooks are off. */

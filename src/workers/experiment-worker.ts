@@ -29,7 +29,9 @@ export function startExperimentWorker(config: Config, db: Db, log: (msg: string,
     prefix: config.QUEUE_PREFIX,
     concurrency: 2,
   });
-  worker.on("failed", (job, err) => log("experiment step failed", { experimentId: job?.data.experimentId, attemptsMade: job?.attemptsMade, error: err.message }));
+  worker.on("failed", (job, err) =>
+    log("experiment step failed", { experimentId: job?.data.experimentId, attemptsMade: job?.attemptsMade, error: err.message }),
+  );
   worker.on("error", (err) => log("experiment worker error", { error: err.message }));
   return {
     worker,

@@ -30,7 +30,13 @@ const reconcile = () =>
   ]).catch((err) => log("reconcile failed", { error: String(err) }));
 await reconcile();
 const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_MS);
-log("worker ready", { backend, device: config.WORKER_DEVICE, queue: `${config.QUEUE_PREFIX}:${trainQueueName(config.WORKER_DEVICE)}`, concurrency: config.WORKER_CONCURRENCY, pid: process.pid });
+log("worker ready", {
+  backend,
+  device: config.WORKER_DEVICE,
+  queue: `${config.QUEUE_PREFIX}:${trainQueueName(config.WORKER_DEVICE)}`,
+  concurrency: config.WORKER_CONCURRENCY,
+  pid: process.pid,
+});
 
 let closing = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

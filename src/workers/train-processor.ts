@@ -30,17 +30,24 @@ export default async function trainProcessor(job: SandboxedJob<TrainPayload>, to
   const ctx = await context;
   const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   // One JSON line per event, with the job id (the worker pipes this process's stdout to its own).
-  const log = (msg: string, extra: object = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, jobId: job.data.jobId, attempt: job.attemptsMade + 1, pid: process.pid, ...extra }));
+  const log = (msg: string, extra: object = {}) =>
+    console.log(JSON.stringify({ time: new Date().toISOString(), msg, jobId: job.data.jobId, attempt: job.attemptsMade + 1, pid: process.pid, ...extra }));
   let result: RunResult;
   try {
     // The worker cancels its jobs when it shuts down (SIGTERM): checkpoint and hand the job back.
-    result = await runTraining({
-      ...ctx, log, stopRequested: () => signal?.aborted ?? false,
-      onClaimed: async () => {
-        log("training started", { backend: ctx.backend });
-        await job.updateProgress({ pid: process.pid }); // the worker's watchdog kills by this pid
+    result = await runTraining(
+      {
+        ...ctx,
+        log,
+        stopRequested: () => signal?.aborted ?? false,
+        onClaimed: async () => {
+          log("training started", { backend: ctx.backend });
+          await job.updateProgress({ pid: process.pid }); // the worker's watchdog kills by this pid
+        },
       },
-    }, job.data.jobId, finalAttempt);
+      job.data.jobId,
+      finalAttempt,
+    );
   } catch (err) {
     // Postgres went away (a restart): the job is tried again shortly, from its checkpoint; the
     // attempt's writes are fenced, so it stores its model once.

@@ -27,7 +27,12 @@ export function trainingEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proces
  * up on a job (last attempt failed, or it stalled too often because its worker died), the job
  * is marked failed in Postgres so that it never stays `running`.
  */
-export function startTrainWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void, ended: (jobId: string) => Promise<void> = async () => undefined): Worker<TrainPayload> {
+export function startTrainWorker(
+  config: Config,
+  db: Db,
+  log: (msg: string, extra?: object) => void,
+  ended: (jobId: string) => Promise<void> = async () => undefined,
+): Worker<TrainPayload> {
   const worker = new Worker<TrainPayload>(trainQueueName(config.WORKER_DEVICE), PROCESSOR, {
     connection: redisConnection(config, "worker"),
     prefix: config.QUEUE_PREFIX,
@@ -52,7 +57,8 @@ export function startTrainWorker(config: Config, db: Db, log: (msg: string, extr
   });
   // A job that ended (succeeded, failed, cancelled) sends its webhook.
   worker.on("completed", (job, result) => {
-    if (result === "succeeded" || result === "failed" || result === "cancelled") void ended(job.data.jobId).catch((e) => log("webhook not queued", { jobId: job.data.jobId, error: String(e) }));
+    if (result === "succeeded" || result === "failed" || result === "cancelled")
+      void ended(job.data.jobId).catch((e) => log("webhook not queued", { jobId: job.data.jobId, error: String(e) }));
   });
   worker.on("error", (err) => log("worker error", { error: err.message }));
   const stopWatchdog = startWatchdog(worker, db, (config.MAX_JOB_SECONDS + config.JOB_KILL_GRACE_SECONDS) * 1000, log);

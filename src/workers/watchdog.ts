@@ -39,7 +39,12 @@ export function startWatchdog(worker: Worker<TrainPayload>, db: Db, limitMs: num
       void db.job
         .updateMany({
           where: { id: jobId, status: { in: ["queued", "running"] } },
-          data: { status: "failed", finishedAt: new Date(), errorCode: "time_limit", errorMessage: `training ran ${seconds} s, past MAX_JOB_SECONDS and its grace period, and was stopped` },
+          data: {
+            status: "failed",
+            finishedAt: new Date(),
+            errorCode: "time_limit",
+            errorMessage: `training ran ${seconds} s, past MAX_JOB_SECONDS and its grace period, and was stopped`,
+          },
         })
         .catch((err) => log("could not mark job failed", { jobId, error: String(err) }))
         .finally(() => {

@@ -27,7 +27,11 @@ async function payload(db: Db, p: WebhookPayload): Promise<{ url: string; event:
   }
   const exp = await db.experiment.findUnique({ where: { id: p.id } });
   if (!exp?.webhookUrl) return undefined;
-  return { url: exp.webhookUrl, event: `experiment.${exp.status}`, body: JSON.stringify({ event: `experiment.${exp.status}`, experiment: toExperimentView(exp, await loadTrials(db, exp.id)) }) };
+  return {
+    url: exp.webhookUrl,
+    event: `experiment.${exp.status}`,
+    body: JSON.stringify({ event: `experiment.${exp.status}`, experiment: toExperimentView(exp, await loadTrials(db, exp.id)) }),
+  };
 }
 
 /** One delivery attempt (a worker's webhook processor): recorded on the row; throws to be retried. */
@@ -35,12 +39,27 @@ export async function deliverWebhook(db: Db, config: Config, p: WebhookPayload, 
   if (!config.WEBHOOK_SIGNING_KEY) return;
   const what = await payload(db, p);
   if (!what) return; // the row was deleted meanwhile
-  const result = await deliver(what.url, what.body, { secret: tenantSecret(config.WEBHOOK_SIGNING_KEY, p.tenant), event: what.event, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, timeoutMs: config.WEBHOOK_TIMEOUT_MS });
+  const result = await deliver(what.url, what.body, {
+    secret: tenantSecret(config.WEBHOOK_SIGNING_KEY, p.tenant),
+    event: what.event,
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+  });
   const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
-  const entry = JSON.stringify([{ attempt, at: new Date().toISOString(), event: what.event, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error } : {}), delivered: ok }]);
-  const sql = p.kind === "job"
-    ? 'UPDATE "Job" SET "webhookDeliveries" = "webhookDeliveries" || $1::jsonb WHERE id = $2::uuid'
-    : 'UPDATE "Experiment" SET "webhookDeliveries" = "webhookDeliveries" || $1::jsonb WHERE id = $2::uuid';
+  const entry = JSON.stringify([
+    {
+      attempt,
+      at: new Date().toISOString(),
+      event: what.event,
+      ...(result.status !== undefined ? { status: result.status } : {}),
+      ...(result.error ? { error: result.error } : {}),
+      delivered: ok,
+    },
+  ]);
+  const sql =
+    p.kind === "job"
+      ? 'UPDATE "Job" SET "webhookDeliveries" = "webhookDeliveries" || $1::jsonb WHERE id = $2::uuid'
+      : 'UPDATE "Experiment" SET "webhookDeliveries" = "webhookDeliveries" || $1::jsonb WHERE id = $2::uuid';
   await db.pool.query(sql, [entry, p.id]);
   if (!ok) throw new Error(`webhook ${what.url}: ${result.error ?? `HTTP ${result.status}`}`);
 }

@@ -51,7 +51,12 @@ export function registerAuth(app: FastifyInstance, limiter: RateLimiter) {
     if (isMetrics(req)) {
       if (metricsToken ? sameSecret(bearer(req) ?? "", metricsToken) : keys.length === 0) return;
       reply.header("www-authenticate", 'Bearer realm="treino-metrics"');
-      return sendProblem(reply, 401, "unauthorized", metricsToken ? "send Authorization: Bearer <METRICS_TOKEN>" : "/metrics needs METRICS_TOKEN set on the server when API keys are in use");
+      return sendProblem(
+        reply,
+        401,
+        "unauthorized",
+        metricsToken ? "send Authorization: Bearer <METRICS_TOKEN>" : "/metrics needs METRICS_TOKEN set on the server when API keys are in use",
+      );
     }
     if (keys.length === 0) {
       req.tenant = "default";

@@ -5,9 +5,18 @@ import { AppError, ErrorCodes, formatPath, type ErrorCode, type FieldError } fro
 import { SpecError } from "../../training/index.js";
 
 const TITLES: Record<number, string> = {
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
-  413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
-  500: "Internal Server Error", 503: "Service Unavailable",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /** Sends one problem+json body; every error response of the API goes through here. */
@@ -20,7 +29,10 @@ export function sendProblem(reply: FastifyReply, status: number, code: string, d
 
 /** `/model/layers/2/units` (JSON pointer) to `model.layers[2].units`. */
 function pointerToPath(pointer: string): string {
-  const keys = pointer.split("/").slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k.replace(/~1/g, "/").replace(/~0/g, "~")));
+  const keys = pointer
+    .split("/")
+    .slice(1)
+    .map((k) => (/^\d+$/.test(k) ? Number(k) : k.replace(/~1/g, "/").replace(/~0/g, "~")));
   return formatPath(keys);
 }
 

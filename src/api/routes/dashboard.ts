@@ -5,6 +5,16 @@ import type { App } from "../context.js";
 export default function dashboard(app: App) {
   const hidden = { hide: true } as const;
   app.get("/", { schema: hidden }, (_req, reply) => reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(PAGE));
-  app.get("/dashboard.js", { schema: hidden }, async (_req, reply) => reply.type("text/javascript; charset=utf-8").header("cache-control", "no-cache").send((await dashboardAssets()).js));
-  app.get("/dashboard.css", { schema: hidden }, async (_req, reply) => reply.type("text/css; charset=utf-8").header("cache-control", "no-cache").send((await dashboardAssets()).css));
+  app.get("/dashboard.js", { schema: hidden }, async (_req, reply) =>
+    reply
+      .type("text/javascript; charset=utf-8")
+      .header("cache-control", "no-cache")
+      .send((await dashboardAssets()).js),
+  );
+  app.get("/dashboard.css", { schema: hidden }, async (_req, reply) =>
+    reply
+      .type("text/css; charset=utf-8")
+      .header("cache-control", "no-cache")
+      .send((await dashboardAssets()).css),
+  );
 }

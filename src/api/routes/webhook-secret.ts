@@ -8,7 +8,8 @@ import { problems } from "../schemas/problem.js";
 export default function webhookSecret(app: App) {
   app.get("/v1/webhooks/secret", {
     schema: {
-      tags: ["webhooks"], summary: "This tenant's webhook signing secret and the signature scheme",
+      tags: ["webhooks"],
+      summary: "This tenant's webhook signing secret and the signature scheme",
       response: { 200: z.object({ secret: z.string(), header: z.string(), scheme: z.string() }), ...problems(401, 404) },
     },
     handler: (req) => {
@@ -17,7 +18,7 @@ export default function webhookSecret(app: App) {
       return {
         secret: tenantSecret(key, req.tenant),
         header: SIGNATURE_HEADER,
-        scheme: "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>; refuse a t older than 5 minutes",
+        scheme: 't=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; refuse a t older than 5 minutes',
       };
     },
   });

@@ -5,7 +5,10 @@ import { PredictionSchema } from "../../models/model-service.js";
 export { ModelViewSchema as ModelSchema } from "../../models/model-service.js";
 
 export const PredictRequestSchema = z.strictObject({
-  rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).min(1).max(1000)
+  rows: z
+    .array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])))
+    .min(1)
+    .max(1000)
     .describe("Raw column values, as in the CSV; missing columns are imputed"),
 });
 

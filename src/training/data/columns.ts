@@ -41,10 +41,19 @@ export interface DeclaredModel {
 }
 
 /** Maps columns to model inputs: `inputs` when given, else every feature to the single input. */
-function groupColumns(req: ColumnsRequest, declared: DeclaredInput[], names: string[], byName: Map<string, ColumnProfile>, errors: FieldError[]): ColumnGroup[] {
+function groupColumns(
+  req: ColumnsRequest,
+  declared: DeclaredInput[],
+  names: string[],
+  byName: Map<string, ColumnProfile>,
+  errors: FieldError[],
+): ColumnGroup[] {
   if (!req.inputs) {
     if (declared.length > 1) {
-      errors.push({ path: "inputs", message: `the model has inputs ${declared.map((d) => `"${d.name}"`).join(", ")}: map columns to each with "inputs": {"<input>": ["col", ...]}` });
+      errors.push({
+        path: "inputs",
+        message: `the model has inputs ${declared.map((d) => `"${d.name}"`).join(", ")}: map columns to each with "inputs": {"<input>": ["col", ...]}`,
+      });
       return [];
     }
     return [{ name: declared[0]!.name, columns: names, encoding: declared[0]!.encoding }];
@@ -52,7 +61,8 @@ function groupColumns(req: ColumnsRequest, declared: DeclaredInput[], names: str
   if (req.features) errors.push({ path: "features", message: 'give either "features" or "inputs" (which names the features)' });
   const seen = new Map<string, string>();
   for (const [input, cols] of Object.entries(req.inputs)) {
-    if (!declared.some((d) => d.name === input)) errors.push({ path: `inputs.${input}`, message: `the model has no input "${input}"; it has ${declared.map((d) => `"${d.name}"`).join(", ")}` });
+    if (!declared.some((d) => d.name === input))
+      errors.push({ path: `inputs.${input}`, message: `the model has no input "${input}"; it has ${declared.map((d) => `"${d.name}"`).join(", ")}` });
     cols.forEach((c, j) => {
       const path = `inputs.${input}[${j}]`;
       if (!byName.has(c)) errors.push({ path, message: `unknown column "${c}"` });
@@ -134,7 +144,8 @@ export function resolveColumnsFor(req: ColumnsRequest, columns: ColumnProfile[],
   if (weight) {
     const w = byName.get(weight);
     if (!w) errors.push({ path: "training.sampleWeight", message: `unknown column "${weight}"` });
-    else if (w.type !== "numeric" || (w.min ?? 0) < 0) errors.push({ path: "training.sampleWeight", message: `"${weight}" must be a numeric column of weights >= 0` });
+    else if (w.type !== "numeric" || (w.min ?? 0) < 0)
+      errors.push({ path: "training.sampleWeight", message: `"${weight}" must be a numeric column of weights >= 0` });
     else if (weight === req.target) errors.push({ path: "training.sampleWeight", message: "the target cannot be the weights" });
   }
   errors.push(...model.errors);
@@ -160,10 +171,12 @@ export function resolveColumnsFor(req: ColumnsRequest, columns: ColumnProfile[],
   if (ids.length) warnings.push(`${ids.join(", ")}: a different value in every row; if it is an identifier, add it to "ignore"`);
   if (errors.length === 0 && names.length === 0) errors.push({ path: "features", message: "no feature columns are left to learn from" });
 
-  const features = names.filter((n) => byName.has(n)).map((name) => {
-    const type = byName.get(name)!.type;
-    return { name, type: type === "text" ? ("categorical" as const) : type, ...(indexed.has(name) ? { asIndex: true } : {}) };
-  });
+  const features = names
+    .filter((n) => byName.has(n))
+    .map((name) => {
+      const type = byName.get(name)!.type;
+      return { name, type: type === "text" ? ("categorical" as const) : type, ...(indexed.has(name) ? { asIndex: true } : {}) };
+    });
   for (const f of features) errors.push(...checkSettings(f.name, f.type, columnSettings(f.name, f.type, req.preprocessing)));
   if (errors.length) throw SpecError.of(errors);
   return { task, features, groups, targetType: target!.type, warnings };

@@ -12,14 +12,32 @@ describe("findLeaks", () => {
   const table = tableFromRows(["after", "noise", "survived", "y"], rows);
 
   it("flags a column that alone predicts the class almost perfectly, not an unrelated one", () => {
-    const resolved = { task: "classification" as const, targetType: "numeric" as const, warnings: [], groups: [], features: [{ name: "after", type: "categorical" as const }, { name: "noise", type: "numeric" as const }] };
+    const resolved = {
+      task: "classification" as const,
+      targetType: "numeric" as const,
+      warnings: [],
+      groups: [],
+      features: [
+        { name: "after", type: "categorical" as const },
+        { name: "noise", type: "numeric" as const },
+      ],
+    };
     const warnings = findLeaks(table, "survived", resolved);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /"after" alone predicts "survived" for 100\.0% of rows/);
   });
 
   it("flags a feature that explains a regression target's variance", () => {
-    const resolved = { task: "regression" as const, targetType: "numeric" as const, warnings: [], groups: [], features: [{ name: "survived", type: "categorical" as const }, { name: "noise", type: "numeric" as const }] };
+    const resolved = {
+      task: "regression" as const,
+      targetType: "numeric" as const,
+      warnings: [],
+      groups: [],
+      features: [
+        { name: "survived", type: "categorical" as const },
+        { name: "noise", type: "numeric" as const },
+      ],
+    };
     const warnings = findLeaks(table, "y", resolved);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /"survived" alone explains/);

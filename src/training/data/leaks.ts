@@ -9,7 +9,10 @@ const BINS = 10;
 /** Group key of a value: the category itself, or the quantile bin of a number; missing is a group too. */
 function grouper(values: string[], numeric: boolean): (v: string) => string {
   if (!numeric) return (v) => (isMissing(v) ? "\u2205" : v.trim());
-  const xs = values.filter((v) => !isMissing(v)).map((v) => parseNumber(v)!).sort((a, b) => a - b);
+  const xs = values
+    .filter((v) => !isMissing(v))
+    .map((v) => parseNumber(v)!)
+    .sort((a, b) => a - b);
   const cuts = Array.from({ length: BINS - 1 }, (_, i) => xs[Math.floor(((i + 1) * xs.length) / BINS)]!);
   return (v) => {
     if (isMissing(v)) return "\u2205";
@@ -62,7 +65,10 @@ export function findLeaks(table: Table, target: string, resolved: ResolvedColumn
   }
   if (rows.length < 20) return [];
   const labels = rows.map((r) => t.get(r).trim());
-  const majority = purity(labels.map(() => ""), labels);
+  const majority = purity(
+    labels.map(() => ""),
+    labels,
+  );
   const ys = resolved.task === "regression" ? labels.map((l) => parseNumber(l)!) : [];
   const warnings: string[] = [];
   for (const f of resolved.features) {
@@ -74,12 +80,16 @@ export function findLeaks(table: Table, target: string, resolved: ResolvedColumn
     if (resolved.task === "classification") {
       const p = purity(groups, labels);
       if (p >= SUSPICIOUS && p > majority + 0.02) {
-        warnings.push(`possible leak: "${f.name}" alone predicts "${target}" for ${(p * 100).toFixed(1)}% of rows (the majority class alone: ${(majority * 100).toFixed(1)}%); if it is only known after the outcome, add it to "ignore"`);
+        warnings.push(
+          `possible leak: "${f.name}" alone predicts "${target}" for ${(p * 100).toFixed(1)}% of rows (the majority class alone: ${(majority * 100).toFixed(1)}%); if it is only known after the outcome, add it to "ignore"`,
+        );
       }
     } else {
       const r2 = etaSquared(groups, ys);
       if (r2 >= SUSPICIOUS) {
-        warnings.push(`possible leak: "${f.name}" alone explains ${(r2 * 100).toFixed(1)}% of the variance of "${target}"; if it is derived from the target, add it to "ignore"`);
+        warnings.push(
+          `possible leak: "${f.name}" alone explains ${(r2 * 100).toFixed(1)}% of the variance of "${target}"; if it is derived from the target, add it to "ignore"`,
+        );
       }
     }
   }

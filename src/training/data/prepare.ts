@@ -58,7 +58,8 @@ export function selectRows(table: Table, target: string, resolved: ResolvedColum
     if (dropIf.every((c) => !isMissing(c.get(i)))) kept.push(i);
   }
   if (kept.length < usable) warnings.push(`${usable - kept.length} rows with a missing value in a "missing: drop" column were left out`);
-  if (kept.length < 10) throw new SpecError(`only ${kept.length} rows have a target value; at least 10 are needed`, [{ path: "target", message: "too few rows with a value" }]);
+  if (kept.length < 10)
+    throw new SpecError(`only ${kept.length} rows have a target value; at least 10 are needed`, [{ path: "target", message: "too few rows with a value" }]);
   let truth: Float64Array;
   let labels: string[] = [];
   if (resolved.task === "classification") {

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { encodeRows, fitFeatures, inputNames, rowsOf, sortLabels, type FeatureEncoding } from "./preprocess.js";
 import { PreprocessingSchema } from "../spec/preprocessing.js";
 
-const encode = (features: FeatureEncoding[], rows: Array<Record<string, unknown>>) => Array.from(encodeRows({ features, inputs: inputNames(features) }, rowsOf(rows)));
+const encode = (features: FeatureEncoding[], rows: Array<Record<string, unknown>>) =>
+  Array.from(encodeRows({ features, inputs: inputNames(features) }, rowsOf(rows)));
 
 describe("preprocessing", () => {
   const train = rowsOf([
@@ -12,13 +13,17 @@ describe("preprocessing", () => {
     { age: "", sex: "female", vip: "" },
     { age: "90", sex: "female", vip: "no" },
   ]);
-  const cols = [{ name: "age", type: "numeric" as const }, { name: "sex", type: "categorical" as const }, { name: "vip", type: "boolean" as const }];
+  const cols = [
+    { name: "age", type: "numeric" as const },
+    { name: "sex", type: "categorical" as const },
+    { name: "vip", type: "boolean" as const },
+  ];
 
   it("standardizes with the training mean and std and imputes the mean by default", () => {
     const [age] = fitFeatures(cols, train);
     assert.ok(age?.kind === "numeric");
     assert.equal(age.offset, 50);
-    assert.ok(Math.abs(age.divisor - Math.sqrt(((30 ** 2) + (10 ** 2) + (40 ** 2)) / 3)) < 1e-9);
+    assert.ok(Math.abs(age.divisor - Math.sqrt((30 ** 2 + 10 ** 2 + 40 ** 2) / 3)) < 1e-9);
     assert.equal(age.fill, 50);
     assert.equal(encode([age], [{ age: null }])[0], 0);
   });
@@ -55,7 +60,10 @@ describe("preprocessing", () => {
   it("makes a value required where the column was trained with missing: drop", () => {
     const [age] = fitFeatures(cols, train, PreprocessingSchema.parse({ numeric: { missing: "drop" } }));
     assert.equal(age!.fill, null);
-    assert.throws(() => encode([age!], [{ age: null }]), (e: any) => e.errors?.[0]?.path === "age");
+    assert.throws(
+      () => encode([age!], [{ age: null }]),
+      (e: any) => e.errors?.[0]?.path === "age",
+    );
   });
 
   it("encodes booleans as 0/1 with the majority for missing", () => {
@@ -65,7 +73,10 @@ describe("preprocessing", () => {
 
   it("refuses a value of the wrong kind, naming the column", () => {
     const [age] = fitFeatures(cols, train);
-    assert.throws(() => encode([age!], [{ age: "old" }]), (e: any) => e.errors?.[0]?.path === "age");
+    assert.throws(
+      () => encode([age!], [{ age: "old" }]),
+      (e: any) => e.errors?.[0]?.path === "age",
+    );
   });
 
   it("orders numeric labels numerically", () => {

@@ -16,9 +16,7 @@ export type FeatureEncoding =
   | { name: string; kind: "categorical"; missing: string; categories: string[]; unknown: boolean; fill: string | null; asIndex?: boolean }
   | { name: string; kind: "boolean"; missing: string; fill: 0 | 1 | null };
 
-export type TargetEncoding =
-  | { name: string; task: "classification"; labels: string[] }
-  | { name: string; task: "regression" };
+export type TargetEncoding = { name: string; task: "classification"; labels: string[] } | { name: string; task: "regression" };
 
 /**
  * One model input: a contiguous range of the encoded columns. A single-input model has one
@@ -86,7 +84,8 @@ export function checkSettings(name: string, kind: FeatureKind, s: ColumnSettings
   }
   if (s.missing === "constant") {
     if (s.constant === undefined) errors.push({ path: `${path}.constant`, message: `missing "constant" needs a constant for "${name}"` });
-    else if (kind === "numeric" && typeof s.constant !== "number") errors.push({ path: `${path}.constant`, message: `"${name}" is numeric: the constant must be a number` });
+    else if (kind === "numeric" && typeof s.constant !== "number")
+      errors.push({ path: `${path}.constant`, message: `"${name}" is numeric: the constant must be a number` });
   }
   return errors;
 }
@@ -149,7 +148,11 @@ export function fitFeatures(
       const [offset, divisor] = s.scaling === "standardize" ? [mean, std || 1] : s.scaling === "minmax" ? [min, max - min || 1] : [0, 1];
       // Only the fill in use is computed: a median sorts the column, a mode counts it.
       const fills: Record<ColumnSettings["missing"], () => number | null> = {
-        mean: () => mean, median: () => (xs.length ? median(xs) : 0), mode: () => modeOf(xs), constant: () => Number(s.constant ?? 0), drop: () => null,
+        mean: () => mean,
+        median: () => (xs.length ? median(xs) : 0),
+        mode: () => modeOf(xs),
+        constant: () => Number(s.constant ?? 0),
+        drop: () => null,
       };
       return { name, kind: "numeric", scaling: s.scaling, missing: s.missing, offset, divisor, fill: fills[s.missing]() };
     }
@@ -157,10 +160,22 @@ export function fitFeatures(
     if (type === "boolean") {
       const truthy = (v: string) => TRUE_VALUES.has(v.toLowerCase());
       const ones = present.filter(truthy).length;
-      const fill = s.missing === "drop" ? null : s.missing === "constant" ? (truthy(String(s.constant)) ? 1 : 0) : ones * 2 >= present.length && present.length > 0 ? 1 : 0;
+      const fill =
+        s.missing === "drop"
+          ? null
+          : s.missing === "constant"
+            ? truthy(String(s.constant))
+              ? 1
+              : 0
+            : ones * 2 >= present.length && present.length > 0
+              ? 1
+              : 0;
       return { name, kind: "boolean", missing: s.missing, fill };
     }
-    const categories = counts.slice(0, s.maxCategories).map(([v]) => v).sort();
+    const categories = counts
+      .slice(0, s.maxCategories)
+      .map(([v]) => v)
+      .sort();
     const fill = s.missing === "drop" ? null : s.missing === "constant" ? String(s.constant) : (counts[0]?.[0] ?? "");
     return { name, kind: "categorical", missing: s.missing, categories, unknown: s.unknownBucket, fill, ...(asIndex ? { asIndex } : {}) };
   });
@@ -197,7 +212,9 @@ function text(value: unknown): string | undefined {
 }
 
 function required(name: string): SpecError {
-  return new SpecError(`"${name}" is required: the model was trained with missing: drop for it`, [{ path: name, message: "required (trained with missing: drop)" }]);
+  return new SpecError(`"${name}" is required: the model was trained with missing: drop for it`, [
+    { path: name, message: "required (trained with missing: drop)" },
+  ]);
 }
 
 /**
@@ -224,7 +241,8 @@ function encodeValue(f: FeatureEncoding, value: unknown, out: Float32Array, k: n
       x = f.fill;
     } else {
       const parsed = parseNumber(s);
-      if (parsed === undefined) throw new SpecError(`"${f.name}" must be a number`, [{ path: f.name, message: `expected a number, got ${JSON.stringify(value)}` }]);
+      if (parsed === undefined)
+        throw new SpecError(`"${f.name}" must be a number`, [{ path: f.name, message: `expected a number, got ${JSON.stringify(value)}` }]);
       x = parsed;
     }
     out[k] = (x - f.offset) / f.divisor;

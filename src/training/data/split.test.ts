@@ -22,7 +22,10 @@ describe("splitRows", () => {
   it("uses every row exactly once", () => {
     const s = splitRows(200, { test: 0.25, validation: 0.15, seed: 1, strata: labels });
     const all = [...s.train, ...s.validation, ...s.test].sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: 200 }, (_, i) => i));
+    assert.deepEqual(
+      all,
+      Array.from({ length: 200 }, (_, i) => i),
+    );
   });
 
   it("is reproducible by seed and changes with it", () => {
@@ -35,7 +38,10 @@ describe("splitRows", () => {
     const rows = Array.from({ length: 200 }, (_, i) => i);
     const folds = kFolds(rows, 5, 9, labels);
     assert.equal(folds.length, 5);
-    assert.deepEqual(folds.flat().sort((a, b) => a - b), rows);
+    assert.deepEqual(
+      folds.flat().sort((a, b) => a - b),
+      rows,
+    );
     for (const f of folds) {
       assert.equal(f.length, 40);
       assert.equal(f.filter((i) => labels[i] === 1).length, 4);
@@ -54,6 +60,9 @@ describe("splitRows", () => {
       assert.equal(p.validation.length, 16, "validation is a fraction of the other folds");
       tested.push(...p.test);
     }
-    assert.deepEqual(tested.sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i));
+    assert.deepEqual(
+      tested.sort((a, b) => a - b),
+      Array.from({ length: 200 }, (_, i) => i),
+    );
   });
 });

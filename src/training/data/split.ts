@@ -70,6 +70,11 @@ export function foldSplit(n: number, fold: { index: number; of: number }, opts: 
   const all = Array.from({ length: n }, (_, i) => i);
   const folds = kFolds(all, fold.of, opts.seed, opts.strata);
   const rest = folds.filter((_, f) => f !== fold.index).flat();
-  const inner = splitRows(rest.length, { test: 0, validation: opts.validation, seed: opts.seed, strata: opts.strata ? rest.map((i) => opts.strata![i]!) : undefined });
+  const inner = splitRows(rest.length, {
+    test: 0,
+    validation: opts.validation,
+    seed: opts.seed,
+    strata: opts.strata ? rest.map((i) => opts.strata![i]!) : undefined,
+  });
   return { train: inner.train.map((i) => rest[i]!), validation: inner.validation.map((i) => rest[i]!), test: folds[fold.index]! };
 }

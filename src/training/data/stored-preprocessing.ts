@@ -5,8 +5,24 @@ import type { Preprocessing } from "./preprocess.js";
 
 const missing = z.string();
 const FeatureEncodingSchema = z.discriminatedUnion("kind", [
-  z.object({ name: z.string(), kind: z.literal("numeric"), scaling: z.string(), missing, offset: z.number(), divisor: z.number(), fill: z.number().nullable() }),
-  z.object({ name: z.string(), kind: z.literal("categorical"), missing, categories: z.array(z.string()), unknown: z.boolean(), fill: z.string().nullable(), asIndex: z.boolean().optional() }),
+  z.object({
+    name: z.string(),
+    kind: z.literal("numeric"),
+    scaling: z.string(),
+    missing,
+    offset: z.number(),
+    divisor: z.number(),
+    fill: z.number().nullable(),
+  }),
+  z.object({
+    name: z.string(),
+    kind: z.literal("categorical"),
+    missing,
+    categories: z.array(z.string()),
+    unknown: z.boolean(),
+    fill: z.string().nullable(),
+    asIndex: z.boolean().optional(),
+  }),
   z.object({ name: z.string(), kind: z.literal("boolean"), missing, fill: z.union([z.literal(0), z.literal(1)]).nullable() }),
 ]);
 const ScoreSchema = z.object({ name: z.string(), score: z.number() });
@@ -20,7 +36,16 @@ export const StoredPreprocessingSchema = z.object({
   version: z.literal(2),
   features: z.array(FeatureEncodingSchema),
   inputs: z.array(z.string()),
-  groups: z.array(z.object({ name: z.string(), columns: z.array(z.string()), encoding: z.enum(["onehot", "index"]), start: z.number().int(), width: z.number().int(), vocabulary: z.number().int().optional() })),
+  groups: z.array(
+    z.object({
+      name: z.string(),
+      columns: z.array(z.string()),
+      encoding: z.enum(["onehot", "index"]),
+      start: z.number().int(),
+      width: z.number().int(),
+      vocabulary: z.number().int().optional(),
+    }),
+  ),
   target: z.discriminatedUnion("task", [
     z.object({ name: z.string(), task: z.literal("classification"), labels: z.array(z.string()) }),
     z.object({ name: z.string(), task: z.literal("regression") }),

@@ -9,7 +9,10 @@ describe("EarlyStopping (Keras rule)", () => {
     const es = new EarlyStopping(spec);
     const losses = [1.0, 0.8, 0.9, 0.85];
     const verdicts = losses.map((v, epoch) => es.update(epoch, { val_loss: v }));
-    assert.deepEqual(verdicts.map((v) => v.stop), [false, false, false, true]);
+    assert.deepEqual(
+      verdicts.map((v) => v.stop),
+      [false, false, false, true],
+    );
     assert.equal(es.bestEpoch, 1);
   });
 

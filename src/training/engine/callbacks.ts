@@ -15,7 +15,11 @@ export class Monitor {
   best = Infinity;
   bestEpoch = -1;
 
-  constructor(monitor: string, mode: "auto" | "min" | "max", private readonly minDelta: number) {
+  constructor(
+    monitor: string,
+    mode: "auto" | "min" | "max",
+    private readonly minDelta: number,
+  ) {
     this.key = logKey(monitor);
     const max = mode === "max" || (mode === "auto" && /acc|auc|precision|recall|r2/.test(this.key));
     this.sign = max ? -1 : 1;

@@ -19,7 +19,13 @@ export interface Checkpoint {
 }
 
 /** Captures model weights, optimizer state and best weights (for restoreBestWeights). */
-export async function captureCheckpoint(model: tfl.LayersModel, epoch: number, history: Record<string, number[]>, callbacks: CallbackState, best?: tf.Tensor[]): Promise<Checkpoint> {
+export async function captureCheckpoint(
+  model: tfl.LayersModel,
+  epoch: number,
+  history: Record<string, number[]>,
+  callbacks: CallbackState,
+  best?: tf.Tensor[],
+): Promise<Checkpoint> {
   const slots = await model.optimizer.getWeights();
   const named: Array<{ name: string; tensor: tf.Tensor }> = [
     ...model.getWeights().map((tensor, i) => ({ name: `model/${i}`, tensor })),
@@ -35,11 +41,17 @@ export async function captureCheckpoint(model: tfl.LayersModel, epoch: number, h
 export async function restoreCheckpoint(model: tfl.LayersModel, cp: Checkpoint): Promise<tf.Tensor[] | undefined> {
   const bytes = cp.data.buffer.slice(cp.data.byteOffset, cp.data.byteOffset + cp.data.byteLength) as ArrayBuffer;
   const map = tf.io.decodeWeights(bytes, cp.weightSpecs);
-  const take = (prefix: string) => Object.keys(map).filter((k) => k.startsWith(prefix)).sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length))).map((k) => map[k]!);
+  const take = (prefix: string) =>
+    Object.keys(map)
+      .filter((k) => k.startsWith(prefix))
+      .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)))
+      .map((k) => map[k]!);
   model.setWeights(take("model/"));
   tf.dispose(take("model/"));
   // Order matters to tfjs optimizers (slots are matched by position), and encodeWeights kept it.
-  const slots = Object.keys(map).filter((k) => k.startsWith("optimizer/")).map((k) => ({ name: k.slice("optimizer/".length), tensor: map[k]! }));
+  const slots = Object.keys(map)
+    .filter((k) => k.startsWith("optimizer/"))
+    .map((k) => ({ name: k.slice("optimizer/".length), tensor: map[k]! }));
   if (slots.length) await replaceOptimizerState(model.optimizer, slots);
   const best = take("best/");
   return best.length ? best : undefined;

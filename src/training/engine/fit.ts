@@ -75,7 +75,9 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
     const callbacks = {
       lr: learningRate(model.optimizer),
       ...(stopper ? { stopper: { best: finite(stopper.monitor.best), bestEpoch: stopper.monitor.bestEpoch, wait: stopper.wait } } : {}),
-      ...(reducer ? { reducer: { best: finite(reducer.monitor.best), bestEpoch: reducer.monitor.bestEpoch, wait: reducer.wait, cooldown: reducer.cooldown } } : {}),
+      ...(reducer
+        ? { reducer: { best: finite(reducer.monitor.best), bestEpoch: reducer.monitor.bestEpoch, wait: reducer.wait, cooldown: reducer.cooldown } }
+        : {}),
     };
     await hooks.onCheckpoint(await captureCheckpoint(model, epoch, history, callbacks, best));
   };
@@ -88,7 +90,10 @@ export async function fitModel(model: tfl.LayersModel, data: FitData, opts: Trai
       if (opts.shuffle) shuffleInPlace(order, mulberry32(epochSeed(opts.seed ^ 0x5bd1e995, epoch)));
       // maxSeconds is checked at every batch's end: a slow epoch cannot overrun it by much.
       const deadline = opts.maxSeconds !== undefined ? started + opts.maxSeconds * 1000 : Infinity;
-      const logs = typeof fast === "string" ? await tfjsEpoch(model, data, order, opts.batchSize, deadline) : await fast.epoch(order, epoch, learningRate(model.optimizer), deadline);
+      const logs =
+        typeof fast === "string"
+          ? await tfjsEpoch(model, data, order, opts.batchSize, deadline)
+          : await fast.epoch(order, epoch, learningRate(model.optimizer), deadline);
       const lr = learningRate(model.optimizer);
       if (reducer) {
         logs.lr = lr; // the rate this epoch trained with, as Keras's History records it
@@ -171,7 +176,15 @@ async function plainEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tens
  * that function: loss = mean(weight * loss) + regularizers, as Keras's sample_weight. Logs are
  * batch-size-weighted means, like fit's.
  */
-async function weightedEpoch(model: tfl.LayersModel, xs: tf.Tensor2D[], ys: tf.Tensor2D, ws: tf.Tensor1D, batchSize: number, deadline: number, validation?: [tf.Tensor2D[], tf.Tensor2D]): Promise<EpochLogs> {
+async function weightedEpoch(
+  model: tfl.LayersModel,
+  xs: tf.Tensor2D[],
+  ys: tf.Tensor2D,
+  ws: tf.Tensor1D,
+  batchSize: number,
+  deadline: number,
+  validation?: [tf.Tensor2D[], tf.Tensor2D],
+): Promise<EpochLogs> {
   // A Sequential delegates to an inner LayersModel; fit() sets collectedTrainableWeights before training.
   type Core = { makeTrainFunction(): (data: tf.Tensor[]) => tf.Scalar[]; collectedTrainableWeights?: unknown; trainableWeights: unknown };
   const inner: unknown = Reflect.get(model, "model");

@@ -8,7 +8,17 @@ import { fileURLToPath } from "node:url";
 
 export interface NativeAddon {
   create(spec: object): object;
-  trainBatch(h: object, x: Float32Array, y: Float32Array, w: Float32Array | null, order: Int32Array, start: number, size: number, lr: number, out: Float64Array): void;
+  trainBatch(
+    h: object,
+    x: Float32Array,
+    y: Float32Array,
+    w: Float32Array | null,
+    order: Int32Array,
+    start: number,
+    size: number,
+    lr: number,
+    out: Float64Array,
+  ): void;
   evaluate(h: object, x: Float32Array, y: Float32Array, n: number, out: Float64Array): void;
   reseed(h: object, seed: number): void;
   iterations(h: object): number;

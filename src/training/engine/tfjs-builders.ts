@@ -9,10 +9,7 @@ import type { LossName, MetricSchema, OptimizerSpec } from "../spec/training-opt
 import type { OutputPlan } from "../spec/output-plan.js";
 import { namer } from "../spec/shape-summary.js";
 
-
 type MetricName = z.infer<typeof MetricSchema>;
-
-
 
 const ACTIVATION_ALIASES: Partial<Record<Activation, string>> = { silu: "swish", hard_sigmoid: "hardSigmoid" };
 function activation(a: Activation): any {
@@ -93,7 +90,9 @@ function buildLayer(spec: NodeLayerSpec, name: string, seed: number, inputShape?
       return tfl.layers.reshape({ ...base, targetShape: spec.targetShape });
     case "embedding":
       return tfl.layers.embedding({
-        ...base, inputDim: spec.inputDim ?? 2, outputDim: spec.outputDim,
+        ...base,
+        inputDim: spec.inputDim ?? 2,
+        outputDim: spec.outputDim,
         embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
         embeddingsRegularizer: regularizer(spec.embeddingsRegularizer),
       });
@@ -111,8 +110,12 @@ export function buildSequential(spec: { layers: LayerSpec[] }, inputs: number, p
   });
   if (plan.append) {
     const out: LayerSpec = {
-      type: "dense", units: plan.units, activation: plan.mode, useBias: true,
-      kernelInitializer: "glorotUniform", biasInitializer: "zeros",
+      type: "dense",
+      units: plan.units,
+      activation: plan.mode,
+      useBias: true,
+      kernelInitializer: "glorotUniform",
+      biasInitializer: "zeros",
     };
     model.add(buildLayer(out, "output", seed + 101 * spec.layers.length, spec.layers.length === 0 ? [inputs] : undefined));
   }
@@ -150,7 +153,6 @@ export function setLearningRate(opt: tf.Optimizer, lr: number): void {
   if (typeof set === "function") set.call(opt, lr);
   else Reflect.set(opt, "learningRate", lr);
 }
-
 
 /** Huber loss, delta 1 as Keras's default: quadratic below delta, linear above (Huber 1964). */
 function huber(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {

@@ -29,7 +29,11 @@ export function diagnose(history: Record<string, number[]>, baselineLoss: number
   const loss = history.loss ?? [];
   const val = history.val_loss ?? [];
   if (val.length < 2 || loss.length < 2) {
-    return { verdict: "unknown", hint: "Too few epochs or no validation split to read the curves: keep split.validation > 0 and train a few epochs.", evidence: {} };
+    return {
+      verdict: "unknown",
+      hint: "Too few epochs or no validation split to read the curves: keep split.validation > 0 and train a few epochs.",
+      evidence: {},
+    };
   }
   const last = val.length - 1;
   const minVal = Math.min(...val);
@@ -41,8 +45,15 @@ export function diagnose(history: Record<string, number[]>, baselineLoss: number
   const from = val[Math.max(0, Math.floor(last * 0.8) - 1)]!;
   const recentDrop = (from - finalVal) / Math.max(from, 1e-8);
   const evidence = {
-    epochs: val.length, bestEpoch: bestEpoch + 1, finalLoss: finalTrain, finalValLoss: finalVal, minValLoss: minVal,
-    valLossRise: rise, accuracyGap: accGap, baselineLoss, recentValLossDrop: recentDrop,
+    epochs: val.length,
+    bestEpoch: bestEpoch + 1,
+    finalLoss: finalTrain,
+    finalValLoss: finalVal,
+    minValLoss: minVal,
+    valLossRise: rise,
+    accuracyGap: accGap,
+    baselineLoss,
+    recentValLossDrop: recentDrop,
   };
   if ((rise > RISE && bestEpoch < last * 0.8) || accGap > ACC_GAP) {
     return {

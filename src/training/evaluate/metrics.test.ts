@@ -10,7 +10,13 @@ describe("metrics", () => {
     assert.ok(Math.abs(m.accuracy - 2 / 3) < 1e-12);
     const expected = -(Math.log(0.9) + Math.log(0.8) + Math.log(0.4)) / 3;
     assert.ok(Math.abs(m.loss - expected) < 1e-6);
-    assert.deepEqual(m.confusionMatrix, { labels: ["no", "yes"], matrix: [[1, 0], [1, 1]] });
+    assert.deepEqual(m.confusionMatrix, {
+      labels: ["no", "yes"],
+      matrix: [
+        [1, 0],
+        [1, 1],
+      ],
+    });
     assert.equal(m.perClass[1]!.recall, 0.5);
     assert.equal(m.perClass[1]!.precision, 1);
   });
@@ -23,7 +29,7 @@ describe("metrics", () => {
     assert.ok(Math.abs(m.rocAuc! - 0.75) < 1e-9);
     assert.equal(m.accuracy, 0.8);
     assert.equal(m.balancedAccuracy, (3 / 4 + 1) / 2);
-    assert.ok(Math.abs(m.weightedF1 - (4 * (2 * 1 * 0.75 / 1.75) + 1 * (2 * 0.5 * 1 / 1.5)) / 5) < 1e-9);
+    assert.ok(Math.abs(m.weightedF1 - (4 * ((2 * 1 * 0.75) / 1.75) + 1 * ((2 * 0.5 * 1) / 1.5)) / 5) < 1e-9);
   });
 
   it("averages tied ranks in ROC AUC", () => {

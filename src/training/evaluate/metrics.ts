@@ -55,16 +55,28 @@ export function classificationMetrics(probs: Float32Array, truth: Float64Array, 
   const metrics: ClassificationMetrics = {
     n,
     accuracy: safe(correct, n),
-    balancedAccuracy: safe(present.reduce((s, c) => s + c.recall, 0), present.length),
+    balancedAccuracy: safe(
+      present.reduce((s, c) => s + c.recall, 0),
+      present.length,
+    ),
     loss: safe(logLoss, n),
     perClass,
-    macroF1: safe(perClass.reduce((s, c) => s + c.f1, 0), k),
-    weightedF1: safe(perClass.reduce((s, c) => s + c.f1 * c.support, 0), n),
+    macroF1: safe(
+      perClass.reduce((s, c) => s + c.f1, 0),
+      k,
+    ),
+    weightedF1: safe(
+      perClass.reduce((s, c) => s + c.f1 * c.support, 0),
+      n,
+    ),
     confusionMatrix: { labels, matrix },
   };
   if (k === 2) {
     metrics.logLoss = metrics.loss;
-    metrics.rocAuc = rocAuc(Float64Array.from({ length: n }, (_, i) => probs[i * 2 + 1]!), truth);
+    metrics.rocAuc = rocAuc(
+      Float64Array.from({ length: n }, (_, i) => probs[i * 2 + 1]!),
+      truth,
+    );
   }
   return metrics;
 }
@@ -76,7 +88,7 @@ export function classificationMetrics(probs: Float32Array, truth: Float64Array, 
 export function rocAuc(scores: Float64Array, truth: Float64Array): number {
   const order = Array.from(scores.keys()).sort((a, b) => scores[a]! - scores[b]!);
   const ranks = new Float64Array(scores.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && scores[order[j + 1]!] === scores[order[i]!]) j++;
     for (let t = i; t <= j; t++) ranks[order[t]!] = (i + j) / 2 + 1; // average rank of a tie
@@ -97,7 +109,10 @@ export function rocAuc(scores: Float64Array, truth: Float64Array): number {
 
 export function regressionMetrics(pred: Float32Array, truth: Float64Array): RegressionMetrics {
   const n = truth.length;
-  const mean = safe(truth.reduce((a, b) => a + b, 0), n);
+  const mean = safe(
+    truth.reduce((a, b) => a + b, 0),
+    n,
+  );
   let se = 0;
   let ae = 0;
   let ss = 0;

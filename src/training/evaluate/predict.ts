@@ -9,7 +9,13 @@ const PREDICT_ROWS = 16_384;
  * Runs the network on encoded rows. Classification returns class probabilities [n, K] (a sigmoid
  * unit p becomes [1 - p, p]); regression returns the values [n, 1].
  */
-export function predictMatrix(model: tfl.LayersModel, x: Float32Array, n: number, groups: InputGroup[], mode: OutputMode): { values: Float32Array; width: number } {
+export function predictMatrix(
+  model: tfl.LayersModel,
+  x: Float32Array,
+  n: number,
+  groups: InputGroup[],
+  mode: OutputMode,
+): { values: Float32Array; width: number } {
   if (n === 0) return { values: new Float32Array(0), width: mode === "linear" ? 1 : 0 };
   const inputs = groups.reduce((w, g) => w + g.width, 0);
   // In pieces: the backend (a wasm heap never shrinks) holds one piece of rows at a time, not all.

@@ -4,8 +4,16 @@ import { FAMILIES, familyOf, ModelSpecSchema } from "./index.js";
 
 const examples = {
   sequential: { type: "sequential", layers: [{ type: "dense", units: 4 }] },
-  functional: { type: "functional", inputs: [{ name: "a", width: 3 }], nodes: [{ name: "h", layer: { type: "dense", units: 2 }, inputs: ["a"] }], outputs: ["h"] },
-  keras: { type: "keras", modelTopology: { class_name: "Sequential", config: { layers: [{ class_name: "Dense", config: { name: "d", units: 2, batch_input_shape: [null, 3] } }] } } },
+  functional: {
+    type: "functional",
+    inputs: [{ name: "a", width: 3 }],
+    nodes: [{ name: "h", layer: { type: "dense", units: 2 }, inputs: ["a"] }],
+    outputs: ["h"],
+  },
+  keras: {
+    type: "keras",
+    modelTopology: { class_name: "Sequential", config: { layers: [{ class_name: "Dense", config: { name: "d", units: 2, batch_input_shape: [null, 3] } }] } },
+  },
   elm: { type: "elm", hiddenUnits: { search: [5, 10] } },
   svm: { type: "svm", C: 10 },
   logisticRegression: { type: "logisticRegression", penalty: "l1" },
@@ -36,15 +44,28 @@ describe("model families", () => {
       const errors: Array<{ path: string; message: string }> = [];
       const widths = family.declaredWidths(spec, 3, errors);
       assert.deepEqual(errors, [], `${type} declared widths`);
-      assert.ok(widths.every((w) => w.width === 3), `${type}: ${JSON.stringify(widths)}`);
+      assert.ok(
+        widths.every((w) => w.width === 3),
+        `${type}: ${JSON.stringify(widths)}`,
+      );
     }
     const elm = ModelSpecSchema.parse(examples.elm);
     assert.equal(familyOf(elm).plannedSteps?.(elm), 2, "an ELM's steps are its candidate sizes");
-    assert.deepEqual(familyOf(elm).checkRequest?.({ training: { loss: "mse" } }).map((e) => e.path), ["training.loss"]);
+    assert.deepEqual(
+      familyOf(elm)
+        .checkRequest?.({ training: { loss: "mse" } })
+        .map((e) => e.path),
+      ["training.loss"],
+    );
     assert.equal(familyOf(ModelSpecSchema.parse(examples.sequential)).plannedSteps, undefined, "networks count epochs");
     const forest = ModelSpecSchema.parse(examples.randomForest);
     assert.equal(familyOf(forest).plannedSteps?.(forest), 1, "a baseline trains in one step");
-    assert.deepEqual(familyOf(forest).checkRequest?.({ crossValidation: { folds: 3 } }).map((e) => e.path), ["crossValidation"]);
+    assert.deepEqual(
+      familyOf(forest)
+        .checkRequest?.({ crossValidation: { folds: 3 } })
+        .map((e) => e.path),
+      ["crossValidation"],
+    );
     assert.equal(familyOf(ModelSpecSchema.parse(examples.svm)).keepsRows, true);
   });
 });

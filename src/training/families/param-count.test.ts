@@ -14,7 +14,14 @@ import type { NetworkContext } from "../spec/network-context.js";
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../test/fixtures/keras/${name}`, import.meta.url), "utf8"));
 const dims: DimLimits = { maxUnits: 8192, maxInputWidth: 65536 };
-const group = (name: string, width: number, extra: Partial<InputGroup> = {}): InputGroup => ({ name, columns: [], encoding: "onehot", start: 0, width, ...extra });
+const group = (name: string, width: number, extra: Partial<InputGroup> = {}): InputGroup => ({
+  name,
+  columns: [],
+  encoding: "onehot",
+  start: 0,
+  width,
+  ...extra,
+});
 
 /**
  * The spec's arithmetic count, and tfjs's countParams() of the network built from it; the summary
@@ -43,8 +50,27 @@ describe("parameter counts from the spec alone", () => {
   it("matches tfjs for sequential stacks of every layer kind, with and without an appended head", async () => {
     const specs = [
       { type: "sequential", layers: [] },
-      { type: "sequential", layers: [{ type: "dense", units: 32, activation: "leakyRelu" }, { type: "batchNormalization" }, { type: "dropout", rate: 0.2 }, { type: "dense", units: 7, useBias: false }, { type: "layerNormalization" }] },
-      { type: "sequential", layers: [{ type: "dense", units: 12 }, { type: "reshape", targetShape: [3, 4] }, { type: "dense", units: 5 }, { type: "flatten" }, { type: "gaussianNoise", stddev: 0.1 }, { type: "batchNormalization", center: false }] },
+      {
+        type: "sequential",
+        layers: [
+          { type: "dense", units: 32, activation: "leakyRelu" },
+          { type: "batchNormalization" },
+          { type: "dropout", rate: 0.2 },
+          { type: "dense", units: 7, useBias: false },
+          { type: "layerNormalization" },
+        ],
+      },
+      {
+        type: "sequential",
+        layers: [
+          { type: "dense", units: 12 },
+          { type: "reshape", targetShape: [3, 4] },
+          { type: "dense", units: 5 },
+          { type: "flatten" },
+          { type: "gaussianNoise", stddev: 0.1 },
+          { type: "batchNormalization", center: false },
+        ],
+      },
       { type: "sequential", layers: [{ type: "dense", units: 3, activation: "softmax" }] },
     ];
     for (const spec of specs) {
@@ -104,7 +130,10 @@ describe("parameter counts from the spec alone", () => {
   });
 
   it("refuses image and sequence layers with the input rank they need, at the layer's path", () => {
-    for (const [name, layer, rank] of [["conv.keras3.json", "Conv2D", 4], ["lstm.keras3.json", "LSTM", 3]] as const) {
+    for (const [name, layer, rank] of [
+      ["conv.keras3.json", "Conv2D", 4],
+      ["lstm.keras3.json", "LSTM", 3],
+    ] as const) {
       const spec = ModelSpecSchema.parse({ type: "keras", modelTopology: fixture(name) });
       const keras = normalizeKeras((spec as { modelTopology: unknown }).modelTopology);
       const { errors } = countSpecParams(spec, [group(keras.inputNames[0]!, 784)], binary, dims);
@@ -119,7 +148,15 @@ describe("parameter counts from the spec alone", () => {
     const { params, errors } = countSpecParams(huge, [group("input", 8192)], binary, dims);
     assert.equal(params, 4 * (8192 * 8192 + 8192) + 8193);
     assert.deepEqual(errors, []);
-    const wide = ModelSpecSchema.parse({ type: "functional", inputs: [{ name: "c", encoding: "index" }], nodes: [{ name: "e", layer: { type: "embedding", inputDim: 10_000_000, outputDim: 100_000 }, inputs: ["c"] }, { name: "f", layer: { type: "flatten" }, inputs: ["e"] }], outputs: ["f"] });
+    const wide = ModelSpecSchema.parse({
+      type: "functional",
+      inputs: [{ name: "c", encoding: "index" }],
+      nodes: [
+        { name: "e", layer: { type: "embedding", inputDim: 10_000_000, outputDim: 100_000 }, inputs: ["c"] },
+        { name: "f", layer: { type: "flatten" }, inputs: ["e"] },
+      ],
+      outputs: ["f"],
+    });
     const over = countSpecParams(wide, [group("c", 1, { encoding: "index", vocabulary: 4 }), group("x", 100_000)], binary, dims);
     assert.deepEqual(over.errors.map((e) => e.path).sort(), ["inputWidth", "model.nodes[0].layer.inputDim", "model.nodes[0].layer.outputDim"]);
   });

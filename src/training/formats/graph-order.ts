@@ -35,5 +35,8 @@ export function kerasLayerOrder(layers: GraphLayer[], outputs: string[]): string
 
 /** Keras's naming.to_snake_case: "BatchNormalization" -> "batch_normalization", "InputLayer" -> "input_layer". */
 export function snakeCase(name: string): string {
-  return name.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+  return name
+    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toLowerCase();
 }

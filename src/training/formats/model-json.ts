@@ -10,11 +10,13 @@ export interface StoredArtifacts {
 }
 
 /** tfjs's weight manifest entries as we store them (Model.weightSpecs): names, shapes, dtypes. */
-const WeightSpecsSchema = z.array(z.object({
-  name: z.string(),
-  shape: z.array(z.number().int().min(0)),
-  dtype: z.enum(["float32", "int32", "bool", "string", "complex64"]),
-}));
+const WeightSpecsSchema = z.array(
+  z.object({
+    name: z.string(),
+    shape: z.array(z.number().int().min(0)),
+    dtype: z.enum(["float32", "int32", "bool", "string", "complex64"]),
+  }),
+);
 
 /** A stored model's weight manifest, parsed (a row from another version fails here, not in tfjs). */
 export function readWeightSpecs(json: unknown): WeightsManifestEntry[] {

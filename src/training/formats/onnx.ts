@@ -85,7 +85,11 @@ const ACT: Record<string, (g: Graph, x: string) => string> = {
   swish: (g, x) => g.op("Mul", [x, g.op("Sigmoid", [x])]),
   mish: (g, x) => g.op("Mul", [x, g.op("Tanh", [g.op("Softplus", [x])])]),
   // gelu(x) = x / 2 (1 + erf(x / sqrt 2)), as tfjs computes it.
-  gelu: (g, x) => g.op("Mul", [g.op("Mul", [x, g.constFloat("half", [0.5], [])]), g.op("Add", [g.op("Erf", [g.op("Div", [x, g.constFloat("sqrt2", [Math.SQRT2], [])])]), g.constFloat("one", [1], [])])]),
+  gelu: (g, x) =>
+    g.op("Mul", [
+      g.op("Mul", [x, g.constFloat("half", [0.5], [])]),
+      g.op("Add", [g.op("Erf", [g.op("Div", [x, g.constFloat("sqrt2", [Math.SQRT2], [])])]), g.constFloat("one", [1], [])]),
+    ]),
 };
 
 const activate = (g: Graph, name: string | undefined, x: string, at: string) => {
@@ -109,14 +113,21 @@ function layerOps(g: Graph, l: StoredLayer, inputs: string[], weight: (suffix: s
       if (c.use_bias) y = g.op("Add", [y, w("bias")]);
       return activate(g, c.activation, y, at);
     }
-    case "Dropout": case "GaussianNoise": case "GaussianDropout": case "AlphaDropout":
+    case "Dropout":
+    case "GaussianNoise":
+    case "GaussianDropout":
+    case "AlphaDropout":
       return x; // inference: the identity
-    case "Activation": return activate(g, c.activation, x, at);
-    case "LeakyReLU": return g.op("LeakyRelu", [x], { alpha: { f: c.alpha ?? 0.3 } });
+    case "Activation":
+      return activate(g, c.activation, x, at);
+    case "LeakyReLU":
+      return g.op("LeakyRelu", [x], { alpha: { f: c.alpha ?? 0.3 } });
     case "BatchNormalization": {
       // y = (x - mean) / sqrt(var + eps) * gamma + beta, folded into one scale and one shift.
-      const mean = weight("moving_mean").values, variance = weight("moving_variance").values;
-      const gamma = c.scale ? weight("gamma").values : mean.map(() => 1), beta = c.center ? weight("beta").values : mean.map(() => 0);
+      const mean = weight("moving_mean").values,
+        variance = weight("moving_variance").values;
+      const gamma = c.scale ? weight("gamma").values : mean.map(() => 1),
+        beta = c.center ? weight("beta").values : mean.map(() => 0);
       const scale = variance.map((v, i) => gamma[i]! / Math.sqrt(v + c.epsilon));
       const shift = mean.map((m, i) => beta[i]! - m * scale[i]!);
       return g.op("Add", [g.op("Mul", [x, g.constFloat("bn_scale", scale, [scale.length])]), g.constFloat("bn_shift", shift, [shift.length])]);
@@ -124,18 +135,42 @@ function layerOps(g: Graph, l: StoredLayer, inputs: string[], weight: (suffix: s
     case "LayerNormalization": {
       const width = (c.scale ? weight("gamma") : weight("beta")).shape;
       const ones = new Float32Array(width[0]!).fill(1);
-      return g.op("LayerNormalization", [x, c.scale ? w("gamma") : g.constFloat("ones", ones, width), c.center ? w("beta") : g.constFloat("zeros", ones.map(() => 0), width)], { axis: -1, epsilon: { f: c.epsilon } });
+      return g.op(
+        "LayerNormalization",
+        [
+          x,
+          c.scale ? w("gamma") : g.constFloat("ones", ones, width),
+          c.center
+            ? w("beta")
+            : g.constFloat(
+                "zeros",
+                ones.map(() => 0),
+                width,
+              ),
+        ],
+        { axis: -1, epsilon: { f: c.epsilon } },
+      );
     }
-    case "Flatten": return g.op("Flatten", [x], { axis: 1 });
-    case "Reshape": return g.op("Reshape", [x, g.constInt("shape", [-1, ...(c.target_shape as number[])])]);
-    case "Embedding": return g.op("Gather", [w("embeddings"), g.op("Cast", [x], { to: 7 })]);
-    case "Concatenate": return g.op("Concat", inputs, { axis: c.axis ?? -1 });
-    case "Add": return g.op("Sum", inputs);
-    case "Multiply": return g.op("Mul", inputs);
-    case "Average": return g.op("Mean", inputs);
-    case "Maximum": return g.op("Max", inputs);
-    case "Minimum": return g.op("Min", inputs);
-    case "ElmSine": return g.op("Sin", [x]);
+    case "Flatten":
+      return g.op("Flatten", [x], { axis: 1 });
+    case "Reshape":
+      return g.op("Reshape", [x, g.constInt("shape", [-1, ...(c.target_shape as number[])])]);
+    case "Embedding":
+      return g.op("Gather", [w("embeddings"), g.op("Cast", [x], { to: 7 })]);
+    case "Concatenate":
+      return g.op("Concat", inputs, { axis: c.axis ?? -1 });
+    case "Add":
+      return g.op("Sum", inputs);
+    case "Multiply":
+      return g.op("Mul", inputs);
+    case "Average":
+      return g.op("Mean", inputs);
+    case "Maximum":
+      return g.op("Max", inputs);
+    case "Minimum":
+      return g.op("Min", inputs);
+    case "ElmSine":
+      return g.op("Sin", [x]);
     case "ElmRbf": {
       // exp(-gamma ||x - c||^2), with ||x - c||^2 = |x|^2 - 2 x c + |c|^2 (clipped at 0), as the layer computes it.
       const centers = weight("centers");
@@ -155,27 +190,54 @@ function layerOps(g: Graph, l: StoredLayer, inputs: string[], weight: (suffix: s
  * An ONNX model of the service's preprocessing followed by `body`: the raw columns in, the
  * encoded model inputs handed to `body`, whose result is the output (probabilities or value).
  */
-export function onnxWithPreprocessing(prep: Preprocessing, meta: Record<string, string>, body: (g: Graph, groups: string[], labels: string[]) => string): Buffer {
+export function onnxWithPreprocessing(
+  prep: Preprocessing,
+  meta: Record<string, string>,
+  body: (g: Graph, groups: string[], labels: string[]) => string,
+): Buffer {
   const g = new Graph();
   const inputs: ValueInfo[] = prep.features.map((f) => ({ name: f.name, type: f.kind === "categorical" ? "string" : "float", shape: ["N", 1] }));
   const encoded = new Map(prep.features.map((f) => [f.name, encodeFeature(g, f, f.name)]));
   // Each model input: its columns' encodings side by side (one column needs no Concat).
-  const groups = prep.groups.map((grp) => (grp.columns.length === 1 ? encoded.get(grp.columns[0]!)! : g.op("Concat", grp.columns.map((c) => encoded.get(c)!), { axis: 1 })));
+  const groups = prep.groups.map((grp) =>
+    grp.columns.length === 1
+      ? encoded.get(grp.columns[0]!)!
+      : g.op(
+          "Concat",
+          grp.columns.map((c) => encoded.get(c)!),
+          { axis: 1 },
+        ),
+  );
   const labels = prep.target.task === "classification" ? prep.target.labels : [];
   const classify = prep.target.task === "classification";
   const outputName = classify ? "probabilities" : "value";
   g.nodes.push({ op: "Identity", inputs: [body(g, groups, labels)], outputs: [outputName] });
   return encodeModel({
-    graphName: "treino", nodes: g.nodes, initializers: g.initializers, inputs,
+    graphName: "treino",
+    nodes: g.nodes,
+    initializers: g.initializers,
+    inputs,
     outputs: [{ name: outputName, type: "float", shape: ["N", classify ? labels.length : 1] }],
-    opsets: [{ domain: "", version: ONNX_OPSET }, { domain: "ai.onnx.ml", version: 3 }],
-    producer: "treino", docString: "Inputs: one per feature column ([N, 1]; float, NaN when missing; categories as strings). Output: probabilities in labels order, or value.",
+    opsets: [
+      { domain: "", version: ONNX_OPSET },
+      { domain: "ai.onnx.ml", version: 3 },
+    ],
+    producer: "treino",
+    docString: "Inputs: one per feature column ([N, 1]; float, NaN when missing; categories as strings). Output: probabilities in labels order, or value.",
     metadata: { ...meta, labels: JSON.stringify(labels), preprocessing: JSON.stringify(prep) },
   });
 }
 
 /** The ONNX model's bytes for a loaded TF.js network, its stored topology and its preprocessing. */
-export function onnxModel(model: tfl.LayersModel, topology: { class_name: string; config: { layers: StoredLayer[]; input_layers?: Array<[string, number, number]>; output_layers?: Array<[string, number, number]> } }, prep: Preprocessing & { outputMode: OutputMode }, meta: Record<string, string>): Buffer {
+export function onnxModel(
+  model: tfl.LayersModel,
+  topology: {
+    class_name: string;
+    config: { layers: StoredLayer[]; input_layers?: Array<[string, number, number]>; output_layers?: Array<[string, number, number]> };
+  },
+  prep: Preprocessing & { outputMode: OutputMode },
+  meta: Record<string, string>,
+): Buffer {
   const weights = new Map(model.weights.map((w) => [w.originalName ?? w.name, w]));
   const weightOf = (layer: string) => (suffix: string) => {
     const v = weights.get(`${layer}/${suffix}`);
@@ -194,11 +256,21 @@ export function onnxModel(model: tfl.LayersModel, topology: { class_name: string
       for (const l of stored) {
         const name = (l.name ?? l.config.name) as string;
         if (l.class_name === "InputLayer") continue;
-        out.set(name, layerOps(g, l, (l.inbound_nodes?.[0] ?? []).map((n) => out.get(n[0])!), weightOf(name)));
+        out.set(
+          name,
+          layerOps(
+            g,
+            l,
+            (l.inbound_nodes?.[0] ?? []).map((n) => out.get(n[0])!),
+            weightOf(name),
+          ),
+        );
       }
       last = out.get(topology.config.output_layers![0]![0])!;
     }
     // A sigmoid unit answers [1 - p, p], as /predict does.
-    return prep.target.task === "classification" && prep.outputMode === "sigmoid" ? g.op("Concat", [g.op("Sub", [g.constFloat("one", [1], []), last]), last], { axis: 1 }) : last;
+    return prep.target.task === "classification" && prep.outputMode === "sigmoid"
+      ? g.op("Concat", [g.op("Sub", [g.constFloat("one", [1], []), last]), last], { axis: 1 })
+      : last;
   });
 }

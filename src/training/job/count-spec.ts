@@ -8,7 +8,10 @@ import type { ModelSpec } from "../families/index.js";
 function checkInputs(groups: InputGroup[], dims: DimLimits, errors: FieldError[]): void {
   for (const g of groups) {
     if (g.width > dims.maxInputWidth) {
-      errors.push({ path: g.columns.length ? "features" : "inputWidth", message: `input "${g.name}" is ${g.width} wide once encoded, more than ${dims.maxInputWidth} (MAX_INPUT_WIDTH): use fewer columns or cap categories` });
+      errors.push({
+        path: g.columns.length ? "features" : "inputWidth",
+        message: `input "${g.name}" is ${g.width} wide once encoded, more than ${dims.maxInputWidth} (MAX_INPUT_WIDTH): use fewer columns or cap categories`,
+      });
     }
   }
 }

@@ -56,11 +56,18 @@ describe("feature scores", () => {
   it("scores by a fitted model: l1 zeroes the noise, permutation finds what the forest relies on", () => {
     const random = mulberry32(11);
     const n = 600;
-    const data = Array.from({ length: n }, () => ({ signal: random() * 2 - 1, weak: random() * 2 - 1, noise: random() * 2 - 1, shade: ["a", "b", "c"][Math.floor(random() * 3)]! }));
+    const data = Array.from({ length: n }, () => ({
+      signal: random() * 2 - 1,
+      weak: random() * 2 - 1,
+      noise: random() * 2 - 1,
+      shade: ["a", "b", "c"][Math.floor(random() * 3)]!,
+    }));
     const truth = Float64Array.from(data, (r) => (r.signal + 0.3 * r.weak > 0 ? 1 : 0));
     const names = ["signal", "weak", "noise", "shade"];
     const resolved = {
-      task: "classification", targetType: "categorical", warnings: [],
+      task: "classification",
+      targetType: "categorical",
+      warnings: [],
       features: names.map((name) => ({ name, type: name === "shade" ? "categorical" : "numeric" })),
       groups: [{ name: SEQUENTIAL_INPUT, columns: names, encoding: "onehot" }],
     } as unknown as ResolvedColumns;

@@ -19,7 +19,9 @@ const BINS = 10;
 
 /** One-way ANOVA F of values x across groups g (0..k-1); 0 when undefined (one group, no spread). */
 export function anovaF(x: ArrayLike<number>, g: ArrayLike<number>, k: number): number {
-  const count = new Float64Array(k), sum = new Float64Array(k), squares = new Float64Array(k);
+  const count = new Float64Array(k),
+    sum = new Float64Array(k),
+    squares = new Float64Array(k);
   for (let i = 0; i < x.length; i++) {
     count[g[i]!]!++;
     sum[g[i]!]! += x[i]!;
@@ -30,10 +32,13 @@ export function anovaF(x: ArrayLike<number>, g: ArrayLike<number>, k: number): n
 
 /** ANOVA F from each group's count, sum and sum of squares. */
 function groupsF(count: ArrayLike<number>, sum: ArrayLike<number>, squares: ArrayLike<number>): number {
-  let n = 0, total = 0, groups = 0;
-  for (let c = 0; c < count.length; c++) (n += count[c]!), (total += sum[c]!), (groups += count[c]! > 0 ? 1 : 0);
+  let n = 0,
+    total = 0,
+    groups = 0;
+  for (let c = 0; c < count.length; c++) ((n += count[c]!), (total += sum[c]!), (groups += count[c]! > 0 ? 1 : 0));
   const mean = total / n;
-  let between = 0, within = 0;
+  let between = 0,
+    within = 0;
   for (let c = 0; c < count.length; c++) {
     if (!count[c]) continue;
     between += count[c]! * (sum[c]! / count[c]! - mean) ** 2;
@@ -41,17 +46,20 @@ function groupsF(count: ArrayLike<number>, sum: ArrayLike<number>, squares: Arra
   }
   if (groups < 2 || n <= groups) return 0;
   if (within === 0) return between > 0 ? Number.MAX_VALUE : 0;
-  return (between / (groups - 1)) / (within / (n - groups));
+  return between / (groups - 1) / (within / (n - groups));
 }
 
 /** F of the regression y ~ x: r^2 / (1 - r^2) (n - 2); 0 when either is constant. */
 export function regressionF(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) (mx += x[i]!), (my += y[i]!);
+  let mx = 0,
+    my = 0;
+  for (let i = 0; i < n; i++) ((mx += x[i]!), (my += y[i]!));
   mx /= n;
   my /= n;
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
     sxy += (x[i]! - mx) * (y[i]! - my);
     sxx += (x[i]! - mx) ** 2;
@@ -75,8 +83,9 @@ function bestIndicatorF(codes: Int32Array, categories: number, y: Float64Array, 
   const n = codes.length;
   let best = 0;
   if (classes) {
-    const joint = new Float64Array(categories * classes), perClass = new Float64Array(classes);
-    for (let i = 0; i < n; i++) (joint[codes[i]! * classes + y[i]!]!++), perClass[y[i]!]!++;
+    const joint = new Float64Array(categories * classes),
+      perClass = new Float64Array(classes);
+    for (let i = 0; i < n; i++) (joint[codes[i]! * classes + y[i]!]!++, perClass[y[i]!]!++);
     for (let c = 0; c < categories; c++) {
       // x is 0/1: a class's sum of x is its count in this category, and so is its sum of squares.
       const ones = joint.subarray(c * classes, (c + 1) * classes);
@@ -84,9 +93,11 @@ function bestIndicatorF(codes: Int32Array, categories: number, y: Float64Array, 
     }
     return best;
   }
-  const count = new Float64Array(categories), sumY = new Float64Array(categories);
-  let total = 0, squares = 0;
-  for (let i = 0; i < n; i++) (count[codes[i]!]!++), (sumY[codes[i]!]! += y[i]!), (total += y[i]!), (squares += y[i]! * y[i]!);
+  const count = new Float64Array(categories),
+    sumY = new Float64Array(categories);
+  let total = 0,
+    squares = 0;
+  for (let i = 0; i < n; i++) (count[codes[i]!]!++, (sumY[codes[i]!]! += y[i]!), (total += y[i]!), (squares += y[i]! * y[i]!));
   const mean = total / n;
   for (let c = 0; c < categories; c++) {
     const m = count[c]!;
@@ -98,7 +109,9 @@ function bestIndicatorF(codes: Int32Array, categories: number, y: Float64Array, 
 /** Mutual information (nats) of two discrete codes from their joint counts. */
 export function mutualInformation(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
-  const joint = new Map<number, number>(), pa = new Map<number, number>(), pb = new Map<number, number>();
+  const joint = new Map<number, number>(),
+    pa = new Map<number, number>(),
+    pb = new Map<number, number>();
   let nb = 0; // a loop, not Math.max(...b): spreading a million values overflows the stack
   for (let i = 0; i < n; i++) nb = Math.max(nb, b[i]! + 1);
   for (let i = 0; i < n; i++) {
@@ -109,7 +122,8 @@ export function mutualInformation(a: ArrayLike<number>, b: ArrayLike<number>): n
   }
   let mi = 0;
   for (const [key, c] of joint) {
-    const x = Math.floor(key / nb), y = key % nb;
+    const x = Math.floor(key / nb),
+      y = key % nb;
     mi += (c / n) * Math.log((c * n) / (pa.get(x)! * pb.get(y)!));
   }
   return Math.max(mi, 0);
@@ -130,7 +144,13 @@ export function quantileBins(x: ArrayLike<number>, bins = BINS): Int32Array {
  * Scores every feature on the training rows (indices into sel's rows); rows missing it are left out.
  * `l1` and `permutation` fit a model on the encoded rows (model-scores.ts), hence the preprocessing.
  */
-export function scoreFeatures(sel: Selected, resolved: ResolvedColumns, rows: number[], method: FeatureSelectionSpec["method"], fitting?: { preprocessing: PreprocessingSpec; seed: number }): FeatureScore[] {
+export function scoreFeatures(
+  sel: Selected,
+  resolved: ResolvedColumns,
+  rows: number[],
+  method: FeatureSelectionSpec["method"],
+  fitting?: { preprocessing: PreprocessingSpec; seed: number },
+): FeatureScore[] {
   if (method === "l1" || method === "permutation") {
     if (!fitting) throw new Error(`${method} scores need the preprocessing to encode with`);
     return modelScores(sel, resolved, rows, method, fitting.preprocessing, fitting.seed);
@@ -171,8 +191,13 @@ function categoryCodes(values: string[]): { codes: Int32Array; count: number } {
 }
 
 /** Keeps the `keep` best (a count, or a fraction of the features, at least one); ties keep column order. */
-export function selectFeatures(resolved: ResolvedColumns, scores: FeatureScore[], spec: FeatureSelectionSpec): { resolved: ResolvedColumns; result: FeatureSelectionResult } {
-  if (resolved.groups.length !== 1) throw new SpecError("featureSelection needs a model with one input", [{ path: "preprocessing.featureSelection", message: "the model has several inputs" }]);
+export function selectFeatures(
+  resolved: ResolvedColumns,
+  scores: FeatureScore[],
+  spec: FeatureSelectionSpec,
+): { resolved: ResolvedColumns; result: FeatureSelectionResult } {
+  if (resolved.groups.length !== 1)
+    throw new SpecError("featureSelection needs a model with one input", [{ path: "preprocessing.featureSelection", message: "the model has several inputs" }]);
   const k = spec.keep < 1 ? Math.max(1, Math.round(spec.keep * scores.length)) : Math.min(spec.keep, scores.length);
   const ranked = scores.map((s, i) => ({ ...s, i })).sort((a, b) => b.score - a.score || a.i - b.i);
   const keptNames = new Set(ranked.slice(0, k).map((s) => s.name));

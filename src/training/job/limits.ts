@@ -80,7 +80,8 @@ function checkJobLimits(req: LimitedRequest, limits: SpecLimits): FieldError[] {
     errors.push({ path: "preprocessing.categorical.maxCategories", message: `at most ${limits.maxCategories} (MAX_CATEGORIES)` });
   }
   for (const [name, c] of Object.entries(pre?.columns ?? {})) {
-    if ((c.maxCategories ?? 0) > limits.maxCategories) errors.push({ path: `preprocessing.columns.${name}.maxCategories`, message: `at most ${limits.maxCategories} (MAX_CATEGORIES)` });
+    if ((c.maxCategories ?? 0) > limits.maxCategories)
+      errors.push({ path: `preprocessing.columns.${name}.maxCategories`, message: `at most ${limits.maxCategories} (MAX_CATEGORIES)` });
   }
   return errors;
 }
@@ -96,7 +97,8 @@ export function checkLimits(req: LimitedRequest, limits: SpecLimits, params?: nu
     errors.push({ path: familyOf(req.model).layersPath, message: `at most ${limits.maxLayers} layers (MAX_LAYERS)` });
   }
   for (const l of layers) {
-    if (l.units !== undefined && l.units > limits.maxUnits) errors.push({ path: l.path.endsWith("hiddenUnits") ? l.path : `${l.path}.units`, message: `at most ${limits.maxUnits} units (MAX_UNITS)` });
+    if (l.units !== undefined && l.units > limits.maxUnits)
+      errors.push({ path: l.path.endsWith("hiddenUnits") ? l.path : `${l.path}.units`, message: `at most ${limits.maxUnits} units (MAX_UNITS)` });
   }
   if (errors.length === 0 && params !== undefined && params > limits.maxParams) {
     errors.push({ path: "model", message: `${params} parameters, more than ${limits.maxParams} (MAX_PARAMS)` });

@@ -19,13 +19,32 @@ import { mulberry32, shuffleInPlace } from "../engine/rng.js";
 import type { PreprocessingSpec } from "../spec/preprocessing.js";
 import type { FeatureScore } from "../spec/preprocessing.js";
 
-export function modelScores(sel: Selected, resolved: ResolvedColumns, rows: number[], method: "l1" | "permutation", preprocessing: PreprocessingSpec, seed: number): FeatureScore[] {
+export function modelScores(
+  sel: Selected,
+  resolved: ResolvedColumns,
+  rows: number[],
+  method: "l1" | "permutation",
+  preprocessing: PreprocessingSpec,
+  seed: number,
+): FeatureScore[] {
   const shuffled = shuffleInPlace([...rows], mulberry32(seed ^ 0x51ed));
   const held = method === "permutation" ? Math.max(1, Math.floor(shuffled.length / 4)) : 0;
-  const data = encodeParts(sel, resolved, { ...preprocessing, featureSelection: undefined }, { train: shuffled.slice(held), validation: shuffled.slice(0, held), test: [] }, true);
+  const data = encodeParts(
+    sel,
+    resolved,
+    { ...preprocessing, featureSelection: undefined },
+    { train: shuffled.slice(held), validation: shuffled.slice(0, held), test: [] },
+    true,
+  );
   const k = sel.task === "classification" ? sel.labels.length : 0;
   const scale = data.targetScale;
-  const asFit = (p: typeof data.train): FitData => ({ n: p.n, d: data.inputs, x: p.x, k, y: scale ? p.truth.map((v) => (v - scale.mean) / scale.std) : p.truth });
+  const asFit = (p: typeof data.train): FitData => ({
+    n: p.n,
+    d: data.inputs,
+    x: p.x,
+    k,
+    y: scale ? p.truth.map((v) => (v - scale.mean) / scale.std) : p.truth,
+  });
   // Each column's range of encoded inputs (one input group: the features in layout order).
   const byName = new Map(data.preprocessing.features.map((f) => [f.name, f]));
   let start = 0;
@@ -42,21 +61,32 @@ export function modelScores(sel: Selected, resolved: ResolvedColumns, rows: numb
       return { name, score: s };
     });
   }
-  const forest = fitForest(asFit(data.train), { trees: 50, minSamplesLeaf: 1, maxBins: 32, maxFeatures: Math.max(1, Math.round(k ? Math.sqrt(data.inputs) : data.inputs / 3)), bootstrap: true, seed });
+  const forest = fitForest(asFit(data.train), {
+    trees: 50,
+    minSamplesLeaf: 1,
+    maxBins: 32,
+    maxFeatures: Math.max(1, Math.round(k ? Math.sqrt(data.inputs) : data.inputs / 3)),
+    bootstrap: true,
+    seed,
+  });
   const hold = data.validation;
   const truth = asFit(hold).y;
   const score = (x: Float32Array) => {
     const { values, width } = predictForest(forest, x, hold.n, data.inputs);
     if (k) return truth.reduce((hits, t, i) => hits + (argmax(values, i * width, width) === t ? 1 : 0), 0) / hold.n;
     const mean = truth.reduce((a, b) => a + b, 0) / hold.n;
-    let se = 0, ss = 0;
+    let se = 0,
+      ss = 0;
     truth.forEach((t, i) => ((se += (values[i]! - t) ** 2), (ss += (t - mean) ** 2)));
     return ss ? 1 - se / ss : 0;
   };
   const base = score(hold.x);
   const random = mulberry32(seed ^ 0x9e37);
   return ranges.map(({ name, from, to }) => {
-    const order = shuffleInPlace(Array.from({ length: hold.n }, (_, i) => i), random);
+    const order = shuffleInPlace(
+      Array.from({ length: hold.n }, (_, i) => i),
+      random,
+    );
     const x = hold.x.slice();
     for (let i = 0; i < hold.n; i++) for (let j = from; j < to; j++) x[i * data.inputs + j] = hold.x[order[i]! * data.inputs + j]!;
     return { name, score: base - score(x) };

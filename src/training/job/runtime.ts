@@ -16,4 +16,3 @@ export const nativeAvailable = (): boolean => nativeAddon() !== null;
 
 /** Silences tfjs's advice to install tfjs-node, for a thread that builds exports on the pure-JS CPU backend by design. */
 export const quietCpuBackend = (): void => void tf.env().set("PROD", true);
-

@@ -2,7 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sizingAdvice, sizingRules } from "./sizing.js";
 
-const close = (a: number | null | undefined, b: number, what: string) => assert.ok(a !== null && a !== undefined && Math.abs(a - b) < 1e-3 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+const close = (a: number | null | undefined, b: number, what: string) =>
+  assert.ok(a !== null && a !== undefined && Math.abs(a - b) < 1e-3 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
 
 describe("hidden-unit rules of thumb", () => {
   it("computes each formula for N_i = 10, N_o = 3, N_s = 1000 (values worked out by hand)", () => {
@@ -40,8 +41,15 @@ describe("hidden-unit rules of thumb", () => {
     const advice = sizingAdvice({ inputs: 100, outputs: 1, rows: 5000, maxUnits: 8192 });
     assert.deepEqual(advice.space.hiddenLayers, [1, 2]);
     assert.ok(advice.space.units.length >= 2 && advice.space.units.length <= 8, String(advice.space.units));
-    assert.ok(advice.space.units.every((u) => Number.isInteger(u) && u >= 1 && u <= 8192), String(advice.space.units));
-    assert.deepEqual([...advice.space.units].sort((a, b) => a - b), advice.space.units, "ascending");
+    assert.ok(
+      advice.space.units.every((u) => Number.isInteger(u) && u >= 1 && u <= 8192),
+      String(advice.space.units),
+    );
+    assert.deepEqual(
+      [...advice.space.units].sort((a, b) => a - b),
+      advice.space.units,
+      "ascending",
+    );
     assert.ok(advice.space.units.includes(4999), "Tamura & Tateishi's N - 1 is within MAX_UNITS and kept");
     assert.match(advice.depth.source, /Lippmann/);
   });

@@ -45,30 +45,54 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 export function sizingRules({ inputs: ni, outputs: no, rows: ns, maxUnits }: SizingInput): SizingRule[] {
   const n = ni;
   const pow2 = 2 ** n;
-  const huge = (x: number | null) => (x !== null && x > maxUnits ? `past MAX_UNITS (${maxUnits}) for ${n} inputs: this rule stops making sense at this width` : undefined);
+  const huge = (x: number | null) =>
+    x !== null && x > maxUnits ? `past MAX_UNITS (${maxUnits}) for ${n} inputs: this rule stops making sense at this width` : undefined;
   const hagan = [2, 10].map((alpha) => ns / (alpha * (ni + no)));
   const rules: SizingRule[] = [
-    { name: "between inputs and outputs", source: "rule of thumb (Heaton 2008)", formula: "N_o <= N_h <= N_i", value: null, range: [Math.min(ni, no), Math.max(ni, no)] },
+    {
+      name: "between inputs and outputs",
+      source: "rule of thumb (Heaton 2008)",
+      formula: "N_o <= N_h <= N_i",
+      value: null,
+      range: [Math.min(ni, no), Math.max(ni, no)],
+    },
     { name: "two thirds of the inputs plus the outputs", source: "rule of thumb (Heaton 2008)", formula: "2/3 N_i + N_o", value: (2 / 3) * ni + no },
     { name: "under twice the inputs", source: "rule of thumb (Heaton 2008)", formula: "N_h < 2 N_i", value: null, range: [1, 2 * ni - 1] },
     {
-      name: "samples per weight", source: "Hagan, Demuth, Beale & De Jesus, Neural Network Design, 2nd ed., 2014",
-      formula: "N_s / (alpha (N_i + N_o)), alpha 2..10", value: null, range: [hagan[1]!, hagan[0]!],
+      name: "samples per weight",
+      source: "Hagan, Demuth, Beale & De Jesus, Neural Network Design, 2nd ed., 2014",
+      formula: "N_s / (alpha (N_i + N_o)), alpha 2..10",
+      value: null,
+      range: [hagan[1]!, hagan[0]!],
       ...(hagan[0]! < 1 ? { note: `fewer than ${2 * (ni + no)} training rows: not even one hidden neuron at alpha 2` } : {}),
     },
     { name: "Li, Chow & Yu 1995", source: "Sheela & Deepa 2013, Table 1", formula: "(sqrt(1 + 8n) - 1) / 2", value: (Math.sqrt(1 + 8 * n) - 1) / 2 },
-    { name: "Tamura & Tateishi 1997", source: "Sheela & Deepa 2013, Table 1", formula: "N - 1 (N training samples; three-layer network that fits every sample)", value: ns - 1 },
-    { name: "Zhang, Ma & Yang 2003", source: "Sheela & Deepa 2013, Table 1", formula: "2^n / n + 1", value: finite(pow2 / n + 1) },
-    { name: "Jinchuan & Xinzhe 2008", source: "Sheela & Deepa 2013, Table 1", formula: "(N_in + sqrt(N_p)) / L (L = 1 hidden layer)", value: ni + Math.sqrt(ns) },
     {
-      name: "Xu & Chen 2008", source: "Sheela & Deepa 2013, Table 1", formula: "C_f (N / (d log N))^0.5",
+      name: "Tamura & Tateishi 1997",
+      source: "Sheela & Deepa 2013, Table 1",
+      formula: "N - 1 (N training samples; three-layer network that fits every sample)",
+      value: ns - 1,
+    },
+    { name: "Zhang, Ma & Yang 2003", source: "Sheela & Deepa 2013, Table 1", formula: "2^n / n + 1", value: finite(pow2 / n + 1) },
+    {
+      name: "Jinchuan & Xinzhe 2008",
+      source: "Sheela & Deepa 2013, Table 1",
+      formula: "(N_in + sqrt(N_p)) / L (L = 1 hidden layer)",
+      value: ni + Math.sqrt(ns),
+    },
+    {
+      name: "Xu & Chen 2008",
+      source: "Sheela & Deepa 2013, Table 1",
+      formula: "C_f (N / (d log N))^0.5",
       value: ns > 1 ? finite(Math.sqrt(ns / (n * Math.log(ns)))) : null,
       note: "C_f (the first absolute moment of the target function's Fourier magnitudes) is unknown here: taken as 1",
     },
     { name: "Shibata & Ikeda 2009", source: "Sheela & Deepa 2013, Table 1", formula: "sqrt(N_i N_o)", value: Math.sqrt(ni * no) },
     { name: "Hunter, Yu, Pukish, Kolbusz & Wilamowski 2012", source: "Sheela & Deepa 2013, Table 1", formula: "2^n - 1", value: finite(pow2 - 1) },
     {
-      name: "Sheela & Deepa 2013", source: "Sheela & Deepa 2013 (their proposed estimate)", formula: "(4n^2 + 3) / (n^2 - 8)",
+      name: "Sheela & Deepa 2013",
+      source: "Sheela & Deepa 2013 (their proposed estimate)",
+      formula: "(4n^2 + 3) / (n^2 - 8)",
       value: n * n - 8 > 0 ? (4 * n * n + 3) / (n * n - 8) : null,
       ...(n * n - 8 <= 0 ? { note: "n^2 - 8 <= 0 for n <= 2 inputs: no value" } : {}),
     },
@@ -82,7 +106,10 @@ export function sizingRules({ inputs: ni, outputs: no, rows: ns, maxUnits }: Siz
 /** Rules, the depth hint, and a search space from their sensible values (1..maxUnits, at most 8). */
 export function sizingAdvice(input: SizingInput): SizingAdvice {
   const rules = sizingRules(input);
-  const values = rules.flatMap((r) => (r.range ? r.range : [r.value])).filter((v): v is number => v !== null && v >= 1 && v <= input.maxUnits).map((v) => Math.round(v));
+  const values = rules
+    .flatMap((r) => (r.range ? r.range : [r.value]))
+    .filter((v): v is number => v !== null && v >= 1 && v <= input.maxUnits)
+    .map((v) => Math.round(v));
   const distinct = [...new Set(values)].sort((a, b) => a - b);
   // At most 8, spread over the range: the smallest, the largest, and evenly between.
   const units = distinct.length <= 8 ? distinct : [...new Set(Array.from({ length: 8 }, (_, i) => distinct[Math.round((i * (distinct.length - 1)) / 7)]!))];
@@ -91,7 +118,10 @@ export function sizingAdvice(input: SizingInput): SizingAdvice {
     outputs: input.outputs,
     trainingRows: input.rows,
     rules,
-    depth: { source: "Lippmann, An introduction to computing with neural nets, IEEE ASSP Magazine, 1987", hint: "two hidden layers suffice for any decision region: try 1, then 2, rarely more" },
+    depth: {
+      source: "Lippmann, An introduction to computing with neural nets, IEEE ASSP Magazine, 1987",
+      hint: "two hidden layers suffice for any decision region: try 1, then 2, rarely more",
+    },
     space: { type: "mlp", hiddenLayers: [1, 2], units: units.length ? units : [Math.max(1, Math.min(input.maxUnits, input.inputs))] },
   };
 }

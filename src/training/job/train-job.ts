@@ -56,7 +56,10 @@ function phaseHooks(hooks: FitHooks) {
  * preprocessing, network, fit, evaluation and export. Knows nothing of HTTP, queues or storage.
  */
 /** The network a request's model family builds. */
-const buildOf = (req: JobRequest): BuildNetwork => (groups, ctx) => familyOf(req.model).build(req.model, groups, ctx);
+const buildOf =
+  (req: JobRequest): BuildNetwork =>
+  (groups, ctx) =>
+    familyOf(req.model).build(req.model, groups, ctx);
 
 export function trainJob(table: Table, req: JobRequest, columns: ColumnProfile[], hooks: FitHooks, clock = phaseClock()): Promise<TrainOutcome> {
   return withSeededRandom(req.training.seed, () => train(table, req, columns, hooks, clock));
@@ -73,7 +76,9 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
     : splitRows(sel.truth.length, { test: req.split.test, validation: req.split.validation, seed: req.split.seed, strata });
   // Feature selection sees the training rows only (job creation refuses it with crossValidation).
   const fs = req.preprocessing.featureSelection;
-  const chosen = fs ? selectFeatures(all, scoreFeatures(sel, all, parts.train, fs.method, { preprocessing: req.preprocessing, seed: req.split.seed }), fs) : undefined;
+  const chosen = fs
+    ? selectFeatures(all, scoreFeatures(sel, all, parts.train, fs.method, { preprocessing: req.preprocessing, seed: req.split.seed }), fs)
+    : undefined;
   const resolved = chosen?.resolved ?? all;
   const withSelection = <T extends TrainOutcome>(outcome: T): T => {
     if (outcome.status !== "succeeded" || !chosen) return outcome;
@@ -105,7 +110,14 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   clock.lap("fit");
   try {
     if (fitted.fit.interrupted) return { status: "interrupted" };
-    const metrics = { test: fitted.evaluate(data.test), validation: fitted.evaluate(data.validation), crossValidation, engine: fitted.fit.engine, phases: clock.phases, ...(fitted.fit.resumedAt ? { resumedAtEpoch: fitted.fit.resumedAt } : {}) };
+    const metrics = {
+      test: fitted.evaluate(data.test),
+      validation: fitted.evaluate(data.validation),
+      crossValidation,
+      engine: fitted.fit.engine,
+      phases: clock.phases,
+      ...(fitted.fit.resumedAt ? { resumedAtEpoch: fitted.fit.resumedAt } : {}),
+    };
     clock.lap("evaluate");
     if (data.targetScale) foldTargetScale(fitted.model, data.targetScale);
     if (data.validation.n === 0 && !crossValidation && req.training.earlyStopping?.monitor.startsWith("val_")) {
@@ -159,7 +171,10 @@ async function crossValidate(sel: Selected, resolved: ResolvedColumns, req: JobR
       fitted.dispose();
     }
   }
-  const report = crossValidationReport(perFold.map((p) => p.metrics), perFold.map((p) => p.history));
+  const report = crossValidationReport(
+    perFold.map((p) => p.metrics),
+    perFold.map((p) => p.history),
+  );
   const refitEpochs = req.training.earlyStopping ? Math.max(1, Math.round(perFold.reduce((s, p) => s + p.epochs, 0) / k)) : req.training.epochs;
   return { report: { ...report, refitEpochs }, refitEpochs };
 }

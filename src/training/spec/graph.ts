@@ -23,7 +23,10 @@ export interface GraphSpec {
 export function checkGraph(spec: GraphSpec, widths?: Map<string, number>): { errors: FieldError[]; shapes: Map<string, number[]> } {
   const errors: FieldError[] = [];
   const seen = new Map<string, string>();
-  const all = [...spec.inputs.map((x, i) => ({ name: x.name, path: `model.inputs[${i}].name` })), ...spec.nodes.map((n, i) => ({ name: n.name, path: `model.nodes[${i}].name` }))];
+  const all = [
+    ...spec.inputs.map((x, i) => ({ name: x.name, path: `model.inputs[${i}].name` })),
+    ...spec.nodes.map((n, i) => ({ name: n.name, path: `model.nodes[${i}].name` })),
+  ];
   for (const { name, path } of all) {
     if (seen.has(name)) errors.push({ path, message: `"${name}" is already the name of ${seen.get(name)}` });
     else seen.set(name, path.replace(/\.name$/, ""));
@@ -35,7 +38,8 @@ export function checkGraph(spec: GraphSpec, widths?: Map<string, number>): { err
       if (!byName.has(src) && !inputNames.has(src)) errors.push({ path: `model.nodes[${i}].inputs[${j}]`, message: `no input or node is named "${src}"` });
     });
     if (isMerge(n.layer) && n.inputs.length < 2) errors.push({ path: `model.nodes[${i}].inputs`, message: `${n.layer.type} merges two or more inputs` });
-    if (!isMerge(n.layer) && n.inputs.length !== 1) errors.push({ path: `model.nodes[${i}].inputs`, message: `${n.layer.type} takes exactly one input; merge them first (concatenate, add, ...)` });
+    if (!isMerge(n.layer) && n.inputs.length !== 1)
+      errors.push({ path: `model.nodes[${i}].inputs`, message: `${n.layer.type} takes exactly one input; merge them first (concatenate, add, ...)` });
   });
   spec.outputs.forEach((o, k) => {
     if (!byName.has(o) && !inputNames.has(o)) errors.push({ path: `model.outputs[${k}]`, message: `no node is named "${o}"` });
@@ -69,7 +73,9 @@ export function checkGraph(spec: GraphSpec, widths?: Map<string, number>): { err
   };
   spec.outputs.forEach(visit);
   spec.nodes.forEach((n, i) => !used.has(n.name) && errors.push({ path: `model.nodes[${i}]`, message: `"${n.name}" does not lead to the output (dangling)` }));
-  spec.inputs.forEach((x, i) => !used.has(x.name) && errors.push({ path: `model.inputs[${i}]`, message: `input "${x.name}" is not used on the way to the output` }));
+  spec.inputs.forEach(
+    (x, i) => !used.has(x.name) && errors.push({ path: `model.inputs[${i}]`, message: `input "${x.name}" is not used on the way to the output` }),
+  );
   if (errors.length || !widths) return { errors, shapes: new Map() };
 
   const shapes = new Map<string, number[]>(spec.inputs.map((x) => [x.name, [widths.get(x.name) ?? x.width ?? 1]]));
@@ -96,17 +102,24 @@ export function outputShape(layer: NodeLayerSpec, ins: number[][]): number[] | s
       return [...first!.slice(0, -1), layer.units];
     case "concatenate": {
       const lead = first!.slice(0, -1).join("x");
-      if (ins.some((s) => s.slice(0, -1).join("x") !== lead)) return `concatenate needs inputs that differ only in the last axis, got ${ins.map((s) => `[${s}]`).join(", ")}`;
+      if (ins.some((s) => s.slice(0, -1).join("x") !== lead))
+        return `concatenate needs inputs that differ only in the last axis, got ${ins.map((s) => `[${s}]`).join(", ")}`;
       return [...first!.slice(0, -1), ins.reduce((a, s) => a + s.at(-1)!, 0)];
     }
-    case "add": case "multiply": case "average": case "maximum": case "minimum": {
+    case "add":
+    case "multiply":
+    case "average":
+    case "maximum":
+    case "minimum": {
       if (ins.some((s) => s.join("x") !== first!.join("x"))) return `${layer.type} needs inputs of one shape, got ${ins.map((s) => `[${s}]`).join(", ")}`;
       return first!;
     }
     case "flatten":
       return [size(first!)];
     case "reshape":
-      return size(layer.targetShape) === size(first!) ? layer.targetShape : `reshape to [${layer.targetShape}] needs ${size(layer.targetShape)} values, its input has ${size(first!)}`;
+      return size(layer.targetShape) === size(first!)
+        ? layer.targetShape
+        : `reshape to [${layer.targetShape}] needs ${size(layer.targetShape)} values, its input has ${size(first!)}`;
     case "embedding":
       return [...first!, layer.outputDim];
     default:

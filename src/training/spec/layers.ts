@@ -8,8 +8,24 @@ import { z } from "zod";
 /** Keras activation names; snake_case aliases are accepted as Keras writes them. */
 export const ActivationSchema = z
   .enum([
-    "linear", "relu", "relu6", "elu", "selu", "gelu", "swish", "silu", "mish", "tanh", "sigmoid",
-    "hardSigmoid", "hard_sigmoid", "softmax", "softplus", "softsign", "leakyRelu", "leaky_relu",
+    "linear",
+    "relu",
+    "relu6",
+    "elu",
+    "selu",
+    "gelu",
+    "swish",
+    "silu",
+    "mish",
+    "tanh",
+    "sigmoid",
+    "hardSigmoid",
+    "hard_sigmoid",
+    "softmax",
+    "softplus",
+    "softsign",
+    "leakyRelu",
+    "leaky_relu",
   ])
   .describe("Keras activation name");
 export type Activation = z.infer<typeof ActivationSchema>;
@@ -24,12 +40,25 @@ export type RegularizerSpec = z.infer<typeof RegularizerSchema>;
 
 export const InitializerSchema = z
   .enum([
-    "glorotUniform", "glorotNormal", "heUniform", "heNormal", "leCunUniform", "leCunNormal",
-    "zeros", "ones", "randomNormal", "randomUniform", "truncatedNormal",
+    "glorotUniform",
+    "glorotNormal",
+    "heUniform",
+    "heNormal",
+    "leCunUniform",
+    "leCunNormal",
+    "zeros",
+    "ones",
+    "randomNormal",
+    "randomUniform",
+    "truncatedNormal",
   ])
   .describe("Keras initializer name (camelCase)");
 
-const name = z.string().regex(/^[A-Za-z][\w.-]{0,63}$/).optional().describe("Layer name, unique in the model");
+const name = z
+  .string()
+  .regex(/^[A-Za-z][\w.-]{0,63}$/)
+  .optional()
+  .describe("Layer name, unique in the model");
 
 export const DenseSchema = z.strictObject({
   type: z.literal("dense"),

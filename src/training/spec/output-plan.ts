@@ -31,7 +31,6 @@ export function planOutput(layers: LayerSpec[], task: Task, classes: number, los
   return classes === 2 && !twoWay ? { mode: "sigmoid", units: 1, append: true } : { mode: "softmax", units: classes, append: true };
 }
 
-
 /**
  * An ELM's output: one score per class (softmax) for several classes, one score (sigmoid) for
  * two, one value for regression. The rule its fit, its exported model and its parameter count share.

@@ -55,11 +55,9 @@ export function checkDims(layer: NodeLayerSpec, path: string, dims: DimLimits, e
   if (layer.type === "reshape") layer.targetShape.forEach((d, i) => over(`targetShape[${i}]`, d, dims.maxUnits, "MAX_UNITS"));
 }
 
-
 /** The output head appended for the target, if any: (width + 1) x units. */
 export function headParams(layers: LayerSpec[], width: number, ctx: NetworkContext): number {
   if (ctx.keepOutput) return 0;
   const plan = planOutput(layers, ctx.task, ctx.classes, ctx.loss);
   return plan.append ? (width + 1) * plan.units : 0;
 }
-

@@ -16,9 +16,15 @@ export type ColumnPreprocessing = z.infer<typeof ColumnPreprocessingSchema>;
 
 /** Columns scored against the target on the training rows; the best `keep` go to the network. */
 export const FeatureSelectionSchema = z.strictObject({
-  method: z.enum(["anova", "mutualInformation", "l1", "permutation"])
-    .describe("anova: the F statistic (scikit-learn's f_classif / f_regression); mutualInformation: I(column; target) from counts; l1: |weights| of an L1-penalized linear model; permutation: the held-out score a random forest loses when the column is shuffled"),
-  keep: z.number().positive().refine((k) => k < 1 || Number.isInteger(k), "a count (1, 2, ...) or a fraction below 1")
+  method: z
+    .enum(["anova", "mutualInformation", "l1", "permutation"])
+    .describe(
+      "anova: the F statistic (scikit-learn's f_classif / f_regression); mutualInformation: I(column; target) from counts; l1: |weights| of an L1-penalized linear model; permutation: the held-out score a random forest loses when the column is shuffled",
+    ),
+  keep: z
+    .number()
+    .positive()
+    .refine((k) => k < 1 || Number.isInteger(k), "a count (1, 2, ...) or a fraction below 1")
     .describe("How many columns to keep: a count, or a fraction of the features (0.5 keeps half)"),
 });
 export type FeatureSelectionSpec = z.infer<typeof FeatureSelectionSchema>;
@@ -40,7 +46,9 @@ export const PreprocessingSchema = z.strictObject({
     })
     .default({ missing: "mode", maxCategories: 100, unknownBucket: true }),
   columns: z.record(z.string(), ColumnPreprocessingSchema).default({}).describe("Per-column settings by column name"),
-  featureSelection: FeatureSelectionSchema.optional().describe("Keep the columns that score best against the target on the training rows (one-input models, no crossValidation)"),
+  featureSelection: FeatureSelectionSchema.optional().describe(
+    "Keep the columns that score best against the target on the training rows (one-input models, no crossValidation)",
+  ),
 });
 export type PreprocessingSpec = z.infer<typeof PreprocessingSchema>;
 export const DEFAULT_PREPROCESSING: PreprocessingSpec = PreprocessingSchema.parse({});

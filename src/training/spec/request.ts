@@ -10,13 +10,16 @@ import { PreprocessingSchema } from "./preprocessing.js";
 export const RequestBaseSchema = z.strictObject({
   datasetId: z.string().uuid(),
   target: z.string().min(1).describe("Column to predict"),
-  features: z.array(z.string().min(1)).min(1).optional()
-    .describe("Columns to learn from; default all but target, `ignore` and text columns"),
+  features: z.array(z.string().min(1)).min(1).optional().describe("Columns to learn from; default all but target, `ignore` and text columns"),
   ignore: z.array(z.string().min(1)).default([]),
   task: z.enum(["classification", "regression"]).optional().describe("Inferred from the target when absent"),
-  inputs: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional()
+  inputs: z
+    .record(z.string(), z.array(z.string().min(1)).min(1))
+    .optional()
     .describe('Columns per model input, for a model with several inputs: {"<input name>": ["col", ...]}'),
-  columns: z.record(z.string(), z.enum(["numeric", "categorical", "boolean", "text"])).default({})
+  columns: z
+    .record(z.string(), z.enum(["numeric", "categorical", "boolean", "text"]))
+    .default({})
     .describe('Column type overrides, e.g. {"pclass": "categorical"}'),
   preprocessing: PreprocessingSchema.default(() => PreprocessingSchema.parse({})),
   split: SplitSchema.default({ test: 0.2, validation: 0.1, stratify: true, seed: 42 }),

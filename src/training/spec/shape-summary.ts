@@ -29,10 +29,24 @@ export interface SummaryRow {
 
 /** tfjs class names of our spec's layer types. */
 const CLASS: Record<NodeLayerSpec["type"], string> = {
-  dense: "Dense", dropout: "Dropout", activation: "Activation", batchNormalization: "BatchNormalization",
-  layerNormalization: "LayerNormalization", gaussianNoise: "GaussianNoise", gaussianDropout: "GaussianDropout",
-  alphaDropout: "AlphaDropout", leakyRelu: "LeakyReLU", flatten: "Flatten", reshape: "Reshape", embedding: "Embedding",
-  concatenate: "Concatenate", add: "Add", multiply: "Multiply", average: "Average", maximum: "Maximum", minimum: "Minimum",
+  dense: "Dense",
+  dropout: "Dropout",
+  activation: "Activation",
+  batchNormalization: "BatchNormalization",
+  layerNormalization: "LayerNormalization",
+  gaussianNoise: "GaussianNoise",
+  gaussianDropout: "GaussianDropout",
+  alphaDropout: "AlphaDropout",
+  leakyRelu: "LeakyReLU",
+  flatten: "Flatten",
+  reshape: "Reshape",
+  embedding: "Embedding",
+  concatenate: "Concatenate",
+  add: "Add",
+  multiply: "Multiply",
+  average: "Average",
+  maximum: "Maximum",
+  minimum: "Minimum",
 };
 
 /** Keras-style names: dense, dense_1, ... (tfjs-builders' namer, which the built network uses). */

@@ -5,20 +5,31 @@ const lr = z.number().gt(0).max(10).optional().describe("Default: Keras's for th
 /** Keras optimizers with Keras's parameter names and defaults (https://keras.io/api/optimizers/). */
 export const OptimizerSchema = z.discriminatedUnion("type", [
   z.strictObject({
-    type: z.literal("sgd"), learningRate: lr,
-    momentum: z.number().min(0).lt(1).default(0), nesterov: z.boolean().default(false),
+    type: z.literal("sgd"),
+    learningRate: lr,
+    momentum: z.number().min(0).lt(1).default(0),
+    nesterov: z.boolean().default(false),
   }),
   z.strictObject({
-    type: z.literal("adam"), learningRate: lr,
-    beta1: z.number().gt(0).lt(1).default(0.9), beta2: z.number().gt(0).lt(1).default(0.999), epsilon: z.number().gt(0).default(1e-7),
+    type: z.literal("adam"),
+    learningRate: lr,
+    beta1: z.number().gt(0).lt(1).default(0.9),
+    beta2: z.number().gt(0).lt(1).default(0.999),
+    epsilon: z.number().gt(0).default(1e-7),
   }),
   z.strictObject({
-    type: z.literal("adamax"), learningRate: lr,
-    beta1: z.number().gt(0).lt(1).default(0.9), beta2: z.number().gt(0).lt(1).default(0.999), epsilon: z.number().gt(0).default(1e-7),
+    type: z.literal("adamax"),
+    learningRate: lr,
+    beta1: z.number().gt(0).lt(1).default(0.9),
+    beta2: z.number().gt(0).lt(1).default(0.999),
+    epsilon: z.number().gt(0).default(1e-7),
   }),
   z.strictObject({
-    type: z.literal("rmsprop"), learningRate: lr,
-    rho: z.number().gt(0).lt(1).default(0.9), momentum: z.number().min(0).lt(1).default(0), epsilon: z.number().gt(0).default(1e-7),
+    type: z.literal("rmsprop"),
+    learningRate: lr,
+    rho: z.number().gt(0).lt(1).default(0.9),
+    momentum: z.number().min(0).lt(1).default(0),
+    epsilon: z.number().gt(0).default(1e-7),
     centered: z.boolean().default(false),
   }),
   z.strictObject({ type: z.literal("adagrad"), learningRate: lr, initialAccumulatorValue: z.number().gt(0).default(0.1) }),
@@ -29,7 +40,19 @@ export type OptimizerSpec = z.infer<typeof OptimizerSchema>;
 /** Keras loss names (snake_case, as in model.compile(loss=...)). Default: by task and output. */
 export const LOSSES = {
   classification: ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence"],
-  regression: ["mean_squared_error", "mse", "mean_absolute_error", "mae", "huber", "log_cosh", "mean_absolute_percentage_error", "mape", "mean_squared_logarithmic_error", "msle", "poisson"],
+  regression: [
+    "mean_squared_error",
+    "mse",
+    "mean_absolute_error",
+    "mae",
+    "huber",
+    "log_cosh",
+    "mean_absolute_percentage_error",
+    "mape",
+    "mean_squared_logarithmic_error",
+    "msle",
+    "poisson",
+  ],
 } as const;
 export const LossSchema = z.enum([...LOSSES.classification, ...LOSSES.regression]);
 export type LossName = z.infer<typeof LossSchema>;
@@ -53,8 +76,18 @@ export const SCALE_FREE_LOSSES: ReadonlySet<LossName> = new Set(["mean_squared_e
 
 /** Keras metric names; logged per epoch under tfjs's names (`accuracy` is logged as `acc`). */
 export const MetricSchema = z.enum([
-  "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy", "precision", "recall",
-  "mae", "mse", "mape", "mean_absolute_error", "mean_squared_error", "cosine_similarity",
+  "accuracy",
+  "binary_accuracy",
+  "categorical_accuracy",
+  "sparse_categorical_accuracy",
+  "precision",
+  "recall",
+  "mae",
+  "mse",
+  "mape",
+  "mean_absolute_error",
+  "mean_squared_error",
+  "cosine_similarity",
 ]);
 
 const monitor = z.string().default("val_loss").describe("Metric watched: loss, val_loss, acc, val_acc, ...");
@@ -97,8 +130,17 @@ export const TrainingOptionsSchema = z.strictObject({
     .optional()
     .describe("`balanced` (n / (classes * count)) or weights by label name"),
   shuffle: z.boolean().default(true),
-  device: z.enum(["cpu", "gpu"]).default("cpu").describe("Which workers train it: cpu, or gpu (workers started with WORKER_DEVICE=gpu; 409 while none is connected)"),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42).describe("Seeds initializers, shuffling, dropout: same spec + data + seed = same weights on one backend"),
+  device: z
+    .enum(["cpu", "gpu"])
+    .default("cpu")
+    .describe("Which workers train it: cpu, or gpu (workers started with WORKER_DEVICE=gpu; 409 while none is connected)"),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42)
+    .describe("Seeds initializers, shuffling, dropout: same spec + data + seed = same weights on one backend"),
 });
 export type TrainingOptions = z.infer<typeof TrainingOptionsSchema>;
 
@@ -107,9 +149,18 @@ export const SplitSchema = z
     test: z.number().min(0).lt(1).default(0.2).describe("Fraction of all rows held out for the test"),
     validation: z.number().min(0).lt(1).default(0.1).describe("Fraction of all rows for validation"),
     stratify: z.boolean().default(true).describe("Keep class proportions in every part"),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
-    fold: z.strictObject({ index: z.number().int().min(0), of: z.number().int().min(2).max(20) }).optional()
-      .describe("Test on fold `index` of `of` (k-fold over all rows with this seed, stratified as asked) instead of a `test` fraction: an experiment's trials use it, so every candidate sees the same folds"),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
+    fold: z
+      .strictObject({ index: z.number().int().min(0), of: z.number().int().min(2).max(20) })
+      .optional()
+      .describe(
+        "Test on fold `index` of `of` (k-fold over all rows with this seed, stratified as asked) instead of a `test` fraction: an experiment's trials use it, so every candidate sees the same folds",
+      ),
   })
   .refine((s) => s.test + s.validation <= 0.8, {
     message: "test + validation must leave at least 20% of rows to train on",

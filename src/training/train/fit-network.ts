@@ -57,7 +57,8 @@ function classWeights(training: TrainingOptions, labels: string[], train: Part):
     return Object.fromEntries(counts.map((c, i) => [i, c === 0 ? 1 : train.n / (labels.length * c)]));
   }
   const unknown = Object.keys(spec).filter((l) => !labels.includes(l));
-  if (unknown.length) throw new TrainingError("invalid_class_weight", `classWeight names unknown labels ${unknown.join(", ")}; labels are ${labels.join(", ")}`);
+  if (unknown.length)
+    throw new TrainingError("invalid_class_weight", `classWeight names unknown labels ${unknown.join(", ")}; labels are ${labels.join(", ")}`);
   return Object.fromEntries(labels.map((l, i) => [i, spec[l] ?? 1]));
 }
 
@@ -72,7 +73,10 @@ export async function fitOnce(data: PreparedData, build: BuildNetwork, training:
   const loss = training.loss ?? DEFAULT_LOSS[plan.mode];
   if (!LOSSES_BY_MODE[plan.mode].has(loss)) {
     model.dispose();
-    throw new TrainingError("invalid_loss", `loss ${loss} does not fit a ${plan.mode} output (${plan.units} units); use ${[...LOSSES_BY_MODE[plan.mode]].join(", ")}`);
+    throw new TrainingError(
+      "invalid_loss",
+      `loss ${loss} does not fit a ${plan.mode} output (${plan.units} units); use ${[...LOSSES_BY_MODE[plan.mode]].join(", ")}`,
+    );
   }
   const tensors: tf.Tensor[] = [];
   const pair = (p: Part): [tf.Tensor2D[], tf.Tensor2D] => {
@@ -92,7 +96,8 @@ export async function fitOnce(data: PreparedData, build: BuildNetwork, training:
     const fit = await fitModel(
       model,
       {
-        x, y,
+        x,
+        y,
         validation: data.validation.n > 0 ? pair(data.validation) : undefined,
         ...(data.train.weight ? { sampleWeight: rowWeights(data.train, classWeight) } : { classWeight }),
         loss,

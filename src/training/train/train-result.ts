@@ -14,7 +14,17 @@ export interface TrainResult {
   preprocessing: Preprocessing;
   summary: ModelSummary;
   artifacts: StoredArtifacts;
-  metrics: { test?: Metrics; validation?: Metrics; crossValidation?: CrossValidationReport; elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> }; baseline?: { family: string; fitSeconds: number; predictMsPer1000Rows?: number } & Record<string, unknown>; resumedAtEpoch?: number; engine?: "mlp-native" | "tfjs"; phases?: Record<string, number>; featureSelection?: FeatureSelectionResult };
+  metrics: {
+    test?: Metrics;
+    validation?: Metrics;
+    crossValidation?: CrossValidationReport;
+    elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> };
+    baseline?: { family: string; fitSeconds: number; predictMsPer1000Rows?: number } & Record<string, unknown>;
+    resumedAtEpoch?: number;
+    engine?: "mlp-native" | "tfjs";
+    phases?: Record<string, number>;
+    featureSelection?: FeatureSelectionResult;
+  };
   diagnosis: Diagnosis;
   history: Record<string, number[]>;
   epochsRun: number;

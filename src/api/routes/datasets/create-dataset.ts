@@ -46,7 +46,10 @@ export default function createDataset(app: App) {
         const given = typeof value === "string" && value.trim() ? value : part.filename || undefined;
         if (name === undefined && given !== undefined) {
           const checked = NameSchema.safeParse(given);
-          if (!checked.success) throw new AppError("validation_failed", `name: ${checked.error.issues[0]!.message}`, [{ path: value ? "name" : "file.filename", message: checked.error.issues[0]!.message }]);
+          if (!checked.success)
+            throw new AppError("validation_failed", `name: ${checked.error.issues[0]!.message}`, [
+              { path: value ? "name" : "file.filename", message: checked.error.issues[0]!.message },
+            ]);
           name = checked.data;
         }
         filename = part.filename;
@@ -68,7 +71,10 @@ export default function createDataset(app: App) {
         delimiter: req.query.delimiter,
         idempotencyKey: req.headers["idempotency-key"],
       });
-      return reply.code(replayed ? 200 : 201).header("location", `/v1/datasets/${dataset.id}`).send(dataset);
+      return reply
+        .code(replayed ? 200 : 201)
+        .header("location", `/v1/datasets/${dataset.id}`)
+        .send(dataset);
     },
   });
 }

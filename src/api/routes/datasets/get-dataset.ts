@@ -4,7 +4,12 @@ import { IdParamsSchema, problems } from "../../schemas/problem.js";
 
 export default function getDataset(app: App) {
   app.get("/v1/datasets/:id", {
-    schema: { tags: ["datasets"], summary: "A dataset and its column profile", params: IdParamsSchema, response: { 200: DatasetSchema, ...problems(400, 401, 404) } },
+    schema: {
+      tags: ["datasets"],
+      summary: "A dataset and its column profile",
+      params: IdParamsSchema,
+      response: { 200: DatasetSchema, ...problems(400, 401, 404) },
+    },
     handler: (req) => app.services.datasets.get(req.tenant, req.params.id),
   });
 }

@@ -5,7 +5,12 @@ import { problems } from "../../schemas/problem.js";
 
 export default function listDatasets(app: App) {
   app.get("/v1/datasets", {
-    schema: { tags: ["datasets"], summary: "List datasets, newest first", querystring: PageQuerySchema, response: { 200: DatasetListSchema, ...problems(400, 401) } },
+    schema: {
+      tags: ["datasets"],
+      summary: "List datasets, newest first",
+      querystring: PageQuerySchema,
+      response: { 200: DatasetListSchema, ...problems(400, 401) },
+    },
     handler: (req) => app.services.datasets.list(req.tenant, req.query),
   });
 }

@@ -10,9 +10,15 @@ import type { App } from "../../context.js";
 export default function jobEvents(app: App) {
   app.get("/v1/jobs/:id/events", {
     schema: {
-      tags: ["jobs"], summary: "Stream a job's progress (text/event-stream: status, epoch, done, reconnect)",
+      tags: ["jobs"],
+      summary: "Stream a job's progress (text/event-stream: status, epoch, done, reconnect)",
       params: IdParamsSchema,
-      headers: z.object({ "last-event-id": z.string().regex(/^\d{1,9}$/).optional() }),
+      headers: z.object({
+        "last-event-id": z
+          .string()
+          .regex(/^\d{1,9}$/)
+          .optional(),
+      }),
       response: problems(400, 401, 404, 429),
     },
     handler: async (req, reply) => {

@@ -8,7 +8,8 @@ import { problems } from "../../schemas/problem.js";
 export default function listJobs(app: App) {
   app.get("/v1/jobs", {
     schema: {
-      tags: ["jobs"], summary: "List jobs, newest first",
+      tags: ["jobs"],
+      summary: "List jobs, newest first",
       querystring: PageQuerySchema.extend({ status: z.enum(JOB_STATUSES).optional() }),
       response: { 200: JobListSchema, ...problems(400, 401) },
     },

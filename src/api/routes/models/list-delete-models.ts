@@ -8,7 +8,8 @@ import { IdParamsSchema, problems } from "../../schemas/problem.js";
 export default function listDeleteModels(app: App) {
   app.get("/v1/models", {
     schema: {
-      tags: ["models"], summary: "List trained models, newest first",
+      tags: ["models"],
+      summary: "List trained models, newest first",
       querystring: PageQuerySchema.extend({ jobId: z.string().uuid().optional(), datasetId: z.string().uuid().optional() }),
       response: { 200: z.object({ items: z.array(ModelSchema), nextCursor: z.string().nullable() }), ...problems(400, 401) },
     },
@@ -16,8 +17,10 @@ export default function listDeleteModels(app: App) {
   });
   app.delete("/v1/models/:id", {
     schema: {
-      tags: ["models"], summary: "Delete a model and its weights (its job stays)",
-      params: IdParamsSchema, response: { 204: z.null().describe("Deleted"), ...problems(400, 401, 404) },
+      tags: ["models"],
+      summary: "Delete a model and its weights (its job stays)",
+      params: IdParamsSchema,
+      response: { 204: z.null().describe("Deleted"), ...problems(400, 401, 404) },
     },
     handler: async (req, reply) => {
       await app.services.models.delete(req.tenant, req.params.id);

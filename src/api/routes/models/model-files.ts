@@ -8,38 +8,58 @@ import { IdParamsSchema, problems } from "../../schemas/problem.js";
 export default function modelFiles(app: App) {
   app.get("/v1/models/:id/model.json", {
     schema: {
-      tags: ["models"], summary: "TF.js layers-model JSON; preprocessing in userDefinedMetadata",
-      params: IdParamsSchema, response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404) },
+      tags: ["models"],
+      summary: "TF.js layers-model JSON; preprocessing in userDefinedMetadata",
+      params: IdParamsSchema,
+      response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404) },
     },
     handler: (req) => app.services.models.modelJson(req.tenant, req.params.id),
   });
   app.get("/v1/models/:id/model.keras", {
     schema: {
-      tags: ["models"], summary: "The network as a Keras 3 archive: keras.saving.load_model('model.keras') opens it with no custom code",
-      description: "Inputs are the encoded features (preprocessing.inputs order, as model.json's). 409 for a layer with no Keras 3 equivalent (an ELM's sine or RBF nodes).",
-      params: IdParamsSchema, response: { 200: z.unknown().describe("application/zip (.keras)"), ...problems(400, 401, 404, 409) },
+      tags: ["models"],
+      summary: "The network as a Keras 3 archive: keras.saving.load_model('model.keras') opens it with no custom code",
+      description:
+        "Inputs are the encoded features (preprocessing.inputs order, as model.json's). 409 for a layer with no Keras 3 equivalent (an ELM's sine or RBF nodes).",
+      params: IdParamsSchema,
+      response: { 200: z.unknown().describe("application/zip (.keras)"), ...problems(400, 401, 404, 409) },
     },
-    handler: async (req, reply) => reply.type("application/zip").header("content-disposition", 'attachment; filename="model.keras"').send(await app.services.models.exportFile(req.tenant, req.params.id, "keras")),
+    handler: async (req, reply) =>
+      reply
+        .type("application/zip")
+        .header("content-disposition", 'attachment; filename="model.keras"')
+        .send(await app.services.models.exportFile(req.tenant, req.params.id, "keras")),
   });
   app.get("/v1/models/:id/model.onnx", {
     schema: {
-      tags: ["models"], summary: `The network as ONNX (opset ${ONNX_OPSET}, ai.onnx.ml 3) with its preprocessing as ONNX ops: raw columns in, probabilities (or value) out`,
-      description: "Inputs: one per feature column, [N, 1]: float for numbers and booleans (NaN when missing), string for categories. Output `probabilities` [N, classes] in labels order (metadata `labels`), or `value` [N, 1].",
-      params: IdParamsSchema, response: { 200: z.unknown().describe("application/octet-stream (ONNX ModelProto)"), ...problems(400, 401, 404, 409) },
+      tags: ["models"],
+      summary: `The network as ONNX (opset ${ONNX_OPSET}, ai.onnx.ml 3) with its preprocessing as ONNX ops: raw columns in, probabilities (or value) out`,
+      description:
+        "Inputs: one per feature column, [N, 1]: float for numbers and booleans (NaN when missing), string for categories. Output `probabilities` [N, classes] in labels order (metadata `labels`), or `value` [N, 1].",
+      params: IdParamsSchema,
+      response: { 200: z.unknown().describe("application/octet-stream (ONNX ModelProto)"), ...problems(400, 401, 404, 409) },
     },
-    handler: async (req, reply) => reply.type("application/octet-stream").header("content-disposition", 'attachment; filename="model.onnx"').send(await app.services.models.exportFile(req.tenant, req.params.id, "onnx")),
+    handler: async (req, reply) =>
+      reply
+        .type("application/octet-stream")
+        .header("content-disposition", 'attachment; filename="model.onnx"')
+        .send(await app.services.models.exportFile(req.tenant, req.params.id, "onnx")),
   });
   app.get("/v1/models/:id/baseline.json", {
     schema: {
-      tags: ["models"], summary: "A classic baseline (svm, knn, decisionTree, randomForest, naiveBayes) as JSON, with its preprocessing",
-      description: "The format is in the README (Baselines): libsvm's model text for an SVM, flat trees for forests, the rows for kNN, means and variances for naive Bayes.",
-      params: IdParamsSchema, response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404) },
+      tags: ["models"],
+      summary: "A classic baseline (svm, knn, decisionTree, randomForest, naiveBayes) as JSON, with its preprocessing",
+      description:
+        "The format is in the README (Baselines): libsvm's model text for an SVM, flat trees for forests, the rows for kNN, means and variances for naive Bayes.",
+      params: IdParamsSchema,
+      response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404) },
     },
     handler: (req) => app.services.models.baselineJson(req.tenant, req.params.id),
   });
   app.get("/v1/models/:id/:file", {
     schema: {
-      tags: ["models"], summary: `The binary weights named in model.json (${WEIGHTS_FILE})`,
+      tags: ["models"],
+      summary: `The binary weights named in model.json (${WEIGHTS_FILE})`,
       params: IdParamsSchema.extend({ file: z.string() }),
       response: { 200: z.unknown().describe("application/octet-stream: little-endian float32 weights"), ...problems(400, 401, 404) },
     },

@@ -30,7 +30,11 @@ export async function fastRun(model: tfl.LayersModel, data: FitData, loss: LossN
   const x = data.x[0]!.dataSync() as Float32Array;
   const y = data.y.dataSync() as Float32Array;
   const w = data.sampleWeight ?? (data.classWeight ? classWeightsPerRow(y, data.y.shape[1], data.classWeight) : null);
-  const val = data.validation && { x: data.validation[0][0]!.dataSync() as Float32Array, y: data.validation[1].dataSync() as Float32Array, n: data.validation[1].shape[0] };
+  const val = data.validation && {
+    x: data.validation[0][0]!.dataSync() as Float32Array,
+    y: data.validation[1].dataSync() as Float32Array,
+    n: data.validation[1].shape[0],
+  };
   return {
     trainer,
     async epoch(order, epoch, lr, deadline) {

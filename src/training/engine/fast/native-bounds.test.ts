@@ -8,10 +8,29 @@ import { nativeAddon } from "../native.js";
  */
 describe("native addon: the N-API boundary", { skip: nativeAddon() ? false : "the native addon is not built (no OpenBLAS): nothing to check" }, () => {
   const lib = nativeAddon()!;
-  const dense = (input: number, units: number, extra: object = {}) => ({ kind: 0, activation: 0, units, kernel: new Float32Array(input * units), bias: new Float32Array(units), slots: [], ...extra });
-  const spec = (extra: object = {}, op: object = dense(3, 2)) => ({ input: 3, outUnits: 2, loss: 3, maxBatch: 4, seed: 1, optimizer: { type: 0 }, ops: [op], ...extra });
+  const dense = (input: number, units: number, extra: object = {}) => ({
+    kind: 0,
+    activation: 0,
+    units,
+    kernel: new Float32Array(input * units),
+    bias: new Float32Array(units),
+    slots: [],
+    ...extra,
+  });
+  const spec = (extra: object = {}, op: object = dense(3, 2)) => ({
+    input: 3,
+    outUnits: 2,
+    loss: 3,
+    maxBatch: 4,
+    seed: 1,
+    optimizer: { type: 0 },
+    ops: [op],
+    ...extra,
+  });
   const net = () => lib.create(spec());
-  const x = new Float32Array(5 * 3), y = new Float32Array(5 * 2), out = new Float64Array(4);
+  const x = new Float32Array(5 * 3),
+    y = new Float32Array(5 * 2),
+    out = new Float64Array(4);
 
   it("trains a batch of valid rows", () => {
     lib.trainBatch(net(), x, y, null, Int32Array.from([0, 4]), 0, 2, 0.1, out);
@@ -19,7 +38,11 @@ describe("native addon: the N-API boundary", { skip: nativeAddon() ? false : "th
   });
 
   it("refuses an order index before or past the rows", () => {
-    for (const order of [[-1, 0], [0, 5], [0, -2147483648]]) {
+    for (const order of [
+      [-1, 0],
+      [0, 5],
+      [0, -2147483648],
+    ]) {
       assert.throws(() => lib.trainBatch(net(), x, y, null, Int32Array.from(order), 0, 2, 0.1, out), /row out of range/, JSON.stringify(order));
     }
   });
@@ -42,9 +65,15 @@ describe("native addon: the N-API boundary", { skip: nativeAddon() ? false : "th
     assert.throws(() => lib.create(spec({}, dense(3, 2, { kernel: new Float64Array(6) }))), /kernel/);
     // Adam reads two slots per weight: none given, or a short one, is refused (it was read past its end).
     assert.throws(() => lib.create(spec({ optimizer: { type: 2 } })), /slots/);
-    const short = [[new Float32Array(6), new Float32Array(2)], [new Float32Array(6), new Float32Array(1)]];
+    const short = [
+      [new Float32Array(6), new Float32Array(2)],
+      [new Float32Array(6), new Float32Array(1)],
+    ];
     assert.throws(() => lib.create(spec({ optimizer: { type: 2 } }, dense(3, 2, { slots: short }))), /bias slot/);
-    const ok = [[new Float32Array(6), new Float32Array(2)], [new Float32Array(6), new Float32Array(2)]];
+    const ok = [
+      [new Float32Array(6), new Float32Array(2)],
+      [new Float32Array(6), new Float32Array(2)],
+    ];
     assert.ok(lib.create(spec({ optimizer: { type: 2 } }, dense(3, 2, { slots: ok }))));
     assert.throws(() => lib.create(spec({ loss: 9 })), /loss/);
     assert.throws(() => lib.create(spec({}, dense(3, 2, { activation: 99 }))), /activation/);

@@ -9,8 +9,13 @@ import type { LossName, OptimizerSpec } from "../../spec/training-options.js";
 export const OP = { dense: 0, dropout: 1, activation: 2 } as const;
 const ACT = ["linear", "relu", "relu6", "sigmoid", "tanh", "elu", "selu", "softplus", "softsign", "swish", "softmax", "leaky"];
 const LOSS: Partial<Record<LossName, number>> = {
-  categorical_crossentropy: 0, sparse_categorical_crossentropy: 1, binary_crossentropy: 2,
-  mean_squared_error: 3, mse: 3, mean_absolute_error: 4, mae: 4,
+  categorical_crossentropy: 0,
+  sparse_categorical_crossentropy: 1,
+  binary_crossentropy: 2,
+  mean_squared_error: 3,
+  mse: 3,
+  mean_absolute_error: 4,
+  mae: 4,
 };
 const OPTIMIZER = { sgd: 0, momentum: 1, adam: 2, rmsprop: 3, adagrad: 4 } as const;
 /** Log names tfjs gives each metric, and which of the addon's outputs [loss, acc, mae, mse] it is. */
@@ -23,7 +28,10 @@ export interface OpPlan {
   activation: number;
   alpha?: number;
   rate?: number;
-  l1?: number; l2?: number; biasL1?: number; biasL2?: number;
+  l1?: number;
+  l2?: number;
+  biasL1?: number;
+  biasL2?: number;
 }
 
 export interface FastPlan {
@@ -51,14 +59,18 @@ export function fastPlan(model: tfl.LayersModel, loss: LossName, opt: OptimizerS
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     const inbound = layer.inboundNodes.flatMap((n) => n.inboundLayers.map((l) => l.name));
-    if (cls === "InputLayer") { previous = layer.name; continue; }
+    if (cls === "InputLayer") {
+      previous = layer.name;
+      continue;
+    }
     if (previous !== undefined && (inbound.length !== 1 || inbound[0] !== previous)) return "not a chain of layers";
     if (!layer.trainable) return "a frozen layer";
     previous = layer.name;
     const c = layer.getConfig() as Config;
     if (cls === "Dense") {
       const act = ACT.indexOf(String(c.activation));
-      const k = l1l2(c.kernelRegularizer), b = l1l2(c.biasRegularizer);
+      const k = l1l2(c.kernelRegularizer),
+        b = l1l2(c.biasRegularizer);
       if (act < 0 || !k || !b || c.activityRegularizer) return `Dense ${layer.name} (activation ${c.activation} or its regularizers)`;
       ops.push({ kind: OP.dense, layer, activation: act, l1: k.l1, l2: k.l2, biasL1: b.l1, biasL2: b.l2 });
     } else if (cls === "Dropout") {

@@ -21,7 +21,16 @@ export class FastTrainer {
   private readonly weights: Float32Array[] = [];
   private readonly slots: Float32Array[][];
 
-  private constructor(private readonly model: tfl.LayersModel, private readonly plan: FastPlan, lib: NativeAddon, opt: OptimizerSpec, maxBatch: number, iterations: number, restored: Float32Array[] | undefined, inputWidth: number) {
+  private constructor(
+    private readonly model: tfl.LayersModel,
+    private readonly plan: FastPlan,
+    lib: NativeAddon,
+    opt: OptimizerSpec,
+    maxBatch: number,
+    iterations: number,
+    restored: Float32Array[] | undefined,
+    inputWidth: number,
+  ) {
     const kinds = slotKinds(plan, opt);
     this.slots = kinds.map(() => []);
     const ops = plan.ops.map((op) => {
@@ -29,12 +38,25 @@ export class FastTrainer {
       const tensors = op.layer!.getWeights();
       const ws = tensors.map((t) => Float32Array.from(t.dataSync() as Float32Array));
       this.weights.push(...ws);
-      const slots = kinds.map((fill, k) => ws.map((w) => {
-        const s = new Float32Array(w.length).fill(fill);
-        this.slots[k]!.push(s);
-        return s;
-      }));
-      return { kind: op.kind, activation: op.activation, units: tensors[0]!.shape[1], kernel: ws[0], bias: ws[1] ?? null, l1: op.l1, l2: op.l2, biasL1: op.biasL1, biasL2: op.biasL2, slots };
+      const slots = kinds.map((fill, k) =>
+        ws.map((w) => {
+          const s = new Float32Array(w.length).fill(fill);
+          this.slots[k]!.push(s);
+          return s;
+        }),
+      );
+      return {
+        kind: op.kind,
+        activation: op.activation,
+        units: tensors[0]!.shape[1],
+        kernel: ws[0],
+        bias: ws[1] ?? null,
+        l1: op.l1,
+        l2: op.l2,
+        biasL1: op.biasL1,
+        biasL2: op.biasL2,
+        slots,
+      };
     });
     // A resumed run's optimizer state, as tfjs's getWeights listed it: per slot kind, every variable.
     if (restored) this.slots.flat().forEach((s, i) => s.set(restored[i]!));
@@ -62,7 +84,16 @@ export class FastTrainer {
   }
 
   /** One epoch over `order` (rows of x/y, already shuffled); stops early after a batch past the deadline. */
-  async epoch(x: Float32Array, y: Float32Array, w: Float32Array | null, order: Int32Array, batchSize: number, lr: number, deadline: number, seed: number): Promise<EpochLogs> {
+  async epoch(
+    x: Float32Array,
+    y: Float32Array,
+    w: Float32Array | null,
+    order: Int32Array,
+    batchSize: number,
+    lr: number,
+    deadline: number,
+    seed: number,
+  ): Promise<EpochLogs> {
     const lib = nativeAddon()!;
     lib.reseed(this.handle, seed);
     const sums = new Float64Array(4);
@@ -105,7 +136,9 @@ export class FastTrainer {
     const kinds = SLOT_NAMES[this.plan.optimizer.type]!.slice(0, this.slots.length);
     const named = [
       { name: "iter", tensor: tf.scalar(nativeAddon()!.iterations(this.handle), "int32") },
-      ...kinds.flatMap((kind, k) => this.slots[k]!.map((s, i) => ({ name: `${names[i]}/${kind}`, tensor: tf.tensor(s.slice(), this.model.trainableWeights[i]!.shape as number[]) }))),
+      ...kinds.flatMap((kind, k) =>
+        this.slots[k]!.map((s, i) => ({ name: `${names[i]}/${kind}`, tensor: tf.tensor(s.slice(), this.model.trainableWeights[i]!.shape as number[]) })),
+      ),
     ];
     await replaceOptimizerState(this.model.optimizer, named);
   }
@@ -114,10 +147,15 @@ export class FastTrainer {
 /** The optimizer's slots per variable and each one's starting value (tfjs creates them so). */
 function slotKinds(plan: FastPlan, opt: OptimizerSpec): number[] {
   switch (plan.optimizer.type) {
-    case 1: return [0];
-    case 2: return [0, 0];
-    case 3: return plan.optimizer.centered ? [0, 0, 0] : [0, 0];
-    case 4: return [opt.type === "adagrad" ? opt.initialAccumulatorValue : 0.1];
-    default: return [];
+    case 1:
+      return [0];
+    case 2:
+      return [0, 0];
+    case 3:
+      return plan.optimizer.centered ? [0, 0, 0] : [0, 0];
+    case 4:
+      return [opt.type === "adagrad" ? opt.initialAccumulatorValue : 0.1];
+    default:
+      return [];
   }
 }

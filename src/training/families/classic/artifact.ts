@@ -29,10 +29,12 @@ export type BaselineArtifact = BaselineModel & {
 
 /** Typed arrays as plain number arrays (kNN's rows as base64 float32: they are most of its size). */
 export function encodeBaseline(a: BaselineArtifact): Buffer {
-  return Buffer.from(JSON.stringify(a, (key, value) => {
-    if (key === "x" && value instanceof Float32Array) return { float32: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
-    return ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value;
-  }));
+  return Buffer.from(
+    JSON.stringify(a, (key, value) => {
+      if (key === "x" && value instanceof Float32Array) return { float32: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+      return ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value;
+    }),
+  );
 }
 
 export function decodeBaseline(bytes: Buffer): BaselineArtifact {
@@ -62,6 +64,10 @@ function raw(a: BaselineArtifact, x: Float32Array, n: number): Promise<Scores> |
     case "randomForest":
       return predictForest(a.model, x, n, a.inputs);
     case "naiveBayes":
-      return predictNaiveBayes({ ...a.model, priors: Float64Array.from(a.model.priors), mean: Float64Array.from(a.model.mean), variance: Float64Array.from(a.model.variance) }, x, n);
+      return predictNaiveBayes(
+        { ...a.model, priors: Float64Array.from(a.model.priors), mean: Float64Array.from(a.model.mean), variance: Float64Array.from(a.model.variance) },
+        x,
+        n,
+      );
   }
 }

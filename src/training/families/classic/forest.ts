@@ -143,7 +143,9 @@ function growTree(data: FitData, rows: Int32Array, cuts: Float32Array[], bins: U
         if (size - leftCount < opts.minSamplesLeaf) break;
         let score: number;
         if (classify) {
-          let lw = 0, ls = 0, rs = 0;
+          let lw = 0,
+            ls = 0,
+            rs = 0;
           for (let c = 0; c < per; c++) {
             lw += left[c]!;
             ls += left[c]! ** 2;

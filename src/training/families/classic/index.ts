@@ -2,7 +2,13 @@ import type { z } from "zod";
 import type { FieldError } from "../../../errors.js";
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
 import {
-  DecisionTreeSpecSchema, KnnSpecSchema, LogisticRegressionSpecSchema, MajoritySpecSchema, NaiveBayesSpecSchema, RandomForestSpecSchema, SvmSpecSchema,
+  DecisionTreeSpecSchema,
+  KnnSpecSchema,
+  LogisticRegressionSpecSchema,
+  MajoritySpecSchema,
+  NaiveBayesSpecSchema,
+  RandomForestSpecSchema,
+  SvmSpecSchema,
   type BaselineSpec,
 } from "./spec.js";
 import type { ModelFamily } from "../family.js";
@@ -38,7 +44,11 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
     layersPath: "model",
     keepsRows: traits.keepsRows,
     countParams: (_spec, groups, ctx, _dims, errors: FieldError[]) => {
-      if (traits.classifierOnly && ctx.task === "regression") errors.push({ path: "model.type", message: `${type} is a classifier and this target is numeric (regression): use svm, knn, decisionTree, randomForest or majority, or set task: "classification"` });
+      if (traits.classifierOnly && ctx.task === "regression")
+        errors.push({
+          path: "model.type",
+          message: `${type} is a classifier and this target is numeric (regression): use svm, knn, decisionTree, randomForest or majority, or set task: "classification"`,
+        });
       // Linear models: the kernel and bias. Others are sized by their data (MAX_KERNEL_ROWS, trees' depth).
       return traits.linear ? ((groups[0]?.width ?? 1) + 1) * outputs(ctx.classes) : 0;
     },
@@ -47,7 +57,14 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
       return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
     },
     checkRequest: (req) => [
-      ...(req.crossValidation ? [{ path: "crossValidation", message: `a ${type} job trains once: cross-validate it in an experiment (POST /v1/experiments with crossValidation), where each fold is a job` }] : []),
+      ...(req.crossValidation
+        ? [
+            {
+              path: "crossValidation",
+              message: `a ${type} job trains once: cross-validate it in an experiment (POST /v1/experiments with crossValidation), where each fold is a job`,
+            },
+          ]
+        : []),
       ...(req.training?.loss ? [{ path: "training.loss", message: `a ${type} takes no loss` }] : []),
     ],
     plannedSteps: () => 1,
@@ -55,7 +72,11 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
     describe: (_spec, groups, ctx) => {
       const units = outputs(ctx.classes);
       if (!traits.linear) {
-        return { summary: { layers: [{ name: type, type, outputShape: [null, units], params: 0 }], totalParams: 0, trainableParams: 0 }, outputMode: ctx.task === "regression" ? "linear" : "softmax", warnings: [] };
+        return {
+          summary: { layers: [{ name: type, type, outputShape: [null, units], params: 0 }], totalParams: 0, trainableParams: 0 },
+          outputMode: ctx.task === "regression" ? "linear" : "softmax",
+          warnings: [],
+        };
       }
       // Linear models are one Dense layer, as `build` makes them.
       const rows = [{ name: "output", type: "Dense", outputShape: [null, units], params: ((groups[0]?.width ?? 1) + 1) * units }];

@@ -27,7 +27,8 @@ export function fitLogistic(data: FitData, opts: Options): LinearModel {
   const weightSum = data.weight ? data.weight.reduce((a, b) => a + b, 0) : n;
   const lambda = opts.penalty === "none" ? 0 : 1 / (opts.C * weightSum);
   const size = (d + 1) * m; // kernel [d, m], then the bias [m]
-  const smooth = (theta: Float64Array, grad?: Float64Array) => loss(data, m, theta, weightSum, grad) + (opts.penalty === "l2" ? l2(theta, d * m, lambda, grad) : 0);
+  const smooth = (theta: Float64Array, grad?: Float64Array) =>
+    loss(data, m, theta, weightSum, grad) + (opts.penalty === "l2" ? l2(theta, d * m, lambda, grad) : 0);
   const prox = (v: Float64Array, step: number) => {
     if (opts.penalty !== "l1") return v;
     const t = lambda * step;
@@ -47,7 +48,10 @@ export function fitLogistic(data: FitData, opts: Options): LinearModel {
     const fy = smooth(momentum, grad.fill(0));
     let next: Float64Array = momentum;
     for (;;) {
-      next = prox(momentum.map((v, j) => v - grad[j]! / lipschitz), 1 / lipschitz);
+      next = prox(
+        momentum.map((v, j) => v - grad[j]! / lipschitz),
+        1 / lipschitz,
+      );
       let lin = 0;
       let dist = 0;
       for (let j = 0; j < size; j++) {
@@ -74,7 +78,12 @@ export function fitLogistic(data: FitData, opts: Options): LinearModel {
     if (done) break;
     lipschitz = Math.max(1e-6, lipschitz / 1.5); // let the step grow again
   }
-  return { kernel: Float64Array.from(theta.subarray(0, d * m)), bias: Float64Array.from(theta.subarray(d * m)), m, iterations: Math.min(iter + 1, opts.maxIter) };
+  return {
+    kernel: Float64Array.from(theta.subarray(0, d * m)),
+    bias: Float64Array.from(theta.subarray(d * m)),
+    m,
+    iterations: Math.min(iter + 1, opts.maxIter),
+  };
 }
 
 /** Scores x W + b of row i into `out` (m values). */

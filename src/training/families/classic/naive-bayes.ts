@@ -29,8 +29,9 @@ export function fitNaiveBayes(data: FitData, varSmoothing: number): GaussianNb {
   const total = count.reduce((a, b) => a + b, 0);
   let largest = 0;
   for (let j = 0; j < d; j++) {
-    let s = 0, s2 = 0;
-    for (let c = 0; c < k; c++) (s += mean[c * d + j]!), (s2 += sq[c * d + j]!);
+    let s = 0,
+      s2 = 0;
+    for (let c = 0; c < k; c++) ((s += mean[c * d + j]!), (s2 += sq[c * d + j]!));
     largest = Math.max(largest, s2 / total - (s / total) ** 2);
   }
   for (let c = 0; c < k; c++) {

@@ -11,7 +11,15 @@ export interface Neighbours {
   weights: "uniform" | "distance";
 }
 
-export const fitNeighbours = (data: FitData, k: number, weights: Neighbours["weights"]): Neighbours => ({ n: data.n, d: data.d, x: data.x, y: data.y, classes: data.k, k: Math.min(k, data.n), weights });
+export const fitNeighbours = (data: FitData, k: number, weights: Neighbours["weights"]): Neighbours => ({
+  n: data.n,
+  d: data.d,
+  x: data.x,
+  y: data.y,
+  classes: data.k,
+  k: Math.min(k, data.n),
+  weights,
+});
 
 /**
  * k nearest neighbours by Euclidean distance, brute force: class votes (or the mean), each

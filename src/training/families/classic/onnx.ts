@@ -13,7 +13,15 @@ import { onnxWithPreprocessing, type Graph } from "../../formats/onnx.js";
 
 function forest(g: Graph, x: string, a: Extract<BaselineArtifact, { family: "decisionTree" | "randomForest" }>, classes: number): string {
   const { trees, width } = a.model;
-  const nodes = { treeids: [] as number[], nodeids: [] as number[], featureids: [] as number[], values: [] as number[], modes: [] as string[], trueids: [] as number[], falseids: [] as number[] };
+  const nodes = {
+    treeids: [] as number[],
+    nodeids: [] as number[],
+    featureids: [] as number[],
+    values: [] as number[],
+    modes: [] as string[],
+    trueids: [] as number[],
+    falseids: [] as number[],
+  };
   const leaves = { treeids: [] as number[], nodeids: [] as number[], ids: [] as number[], weights: [] as number[] };
   trees.forEach((t, ti) => {
     t.feature.forEach((f, ni) => {
@@ -35,28 +43,60 @@ function forest(g: Graph, x: string, a: Extract<BaselineArtifact, { family: "dec
     });
   });
   const common = {
-    nodes_treeids: nodes.treeids, nodes_nodeids: nodes.nodeids, nodes_featureids: nodes.featureids, nodes_values: { floats: nodes.values },
-    nodes_modes: nodes.modes, nodes_truenodeids: nodes.trueids, nodes_falsenodeids: nodes.falseids, post_transform: "NONE",
+    nodes_treeids: nodes.treeids,
+    nodes_nodeids: nodes.nodeids,
+    nodes_featureids: nodes.featureids,
+    nodes_values: { floats: nodes.values },
+    nodes_modes: nodes.modes,
+    nodes_truenodeids: nodes.trueids,
+    nodes_falsenodeids: nodes.falseids,
+    post_transform: "NONE",
   };
   if (classes) {
     const label = g.fresh("label");
     const probs = g.fresh("probabilities");
     g.nodes.push({
-      op: "TreeEnsembleClassifier", domain: "ai.onnx.ml", inputs: [x], outputs: [label, probs],
-      attrs: { ...common, class_treeids: leaves.treeids, class_nodeids: leaves.nodeids, class_ids: leaves.ids, class_weights: { floats: leaves.weights }, classlabels_int64s: Array.from({ length: classes }, (_, i) => i) },
+      op: "TreeEnsembleClassifier",
+      domain: "ai.onnx.ml",
+      inputs: [x],
+      outputs: [label, probs],
+      attrs: {
+        ...common,
+        class_treeids: leaves.treeids,
+        class_nodeids: leaves.nodeids,
+        class_ids: leaves.ids,
+        class_weights: { floats: leaves.weights },
+        classlabels_int64s: Array.from({ length: classes }, (_, i) => i),
+      },
     });
     return probs;
   }
-  return g.op("TreeEnsembleRegressor", [x], { ...common, n_targets: 1, target_treeids: leaves.treeids, target_nodeids: leaves.nodeids, target_ids: leaves.ids, target_weights: { floats: leaves.weights }, aggregate_function: "SUM" }, "ai.onnx.ml");
+  return g.op(
+    "TreeEnsembleRegressor",
+    [x],
+    {
+      ...common,
+      n_targets: 1,
+      target_treeids: leaves.treeids,
+      target_nodeids: leaves.nodeids,
+      target_ids: leaves.ids,
+      target_weights: { floats: leaves.weights },
+      aggregate_function: "SUM",
+    },
+    "ai.onnx.ml",
+  );
 }
 
 function naiveBayes(g: Graph, x: string, a: Extract<BaselineArtifact, { family: "naiveBayes" }>): string {
   const { k, d, priors, mean, variance } = a.model;
-  const quad = new Float32Array(d * k), lin = new Float32Array(d * k), bias = new Float32Array(k);
+  const quad = new Float32Array(d * k),
+    lin = new Float32Array(d * k),
+    bias = new Float32Array(k);
   for (let c = 0; c < k; c++) {
     let b = Math.log(priors[c]! || 1e-300);
     for (let j = 0; j < d; j++) {
-      const v = variance[c * d + j]!, m = mean[c * d + j]!;
+      const v = variance[c * d + j]!,
+        m = mean[c * d + j]!;
       quad[j * k + c] = -1 / (2 * v);
       lin[j * k + c] = m / v;
       b -= (m * m) / (2 * v) + 0.5 * Math.log(2 * Math.PI * v);
@@ -64,7 +104,10 @@ function naiveBayes(g: Graph, x: string, a: Extract<BaselineArtifact, { family: 
     bias[c] = b;
   }
   const x2 = g.op("Mul", [x, x]);
-  const logits = g.op("Add", [g.op("Add", [g.op("MatMul", [x2, g.constFloat("quad", quad, [d, k])]), g.op("MatMul", [x, g.constFloat("lin", lin, [d, k])])]), g.constFloat("bias", bias, [k])]);
+  const logits = g.op("Add", [
+    g.op("Add", [g.op("MatMul", [x2, g.constFloat("quad", quad, [d, k])]), g.op("MatMul", [x, g.constFloat("lin", lin, [d, k])])]),
+    g.constFloat("bias", bias, [k]),
+  ]);
   return g.op("Softmax", [logits], { axis: -1 });
 }
 
@@ -95,8 +138,17 @@ export function readLibsvm(text: string, d: number) {
     vectors.push(...row);
   }
   return {
-    kernel: header.get("kernel_type")?.[0] ?? "rbf", gamma: nums("gamma")[0] ?? 0, coef0: nums("coef0")[0] ?? 0, degree: nums("degree")[0] ?? 3,
-    rho: nums("rho"), labels: nums("label"), perClass: nums("nr_sv"), probA: nums("probA"), probB: nums("probB"), vectors, coefs,
+    kernel: header.get("kernel_type")?.[0] ?? "rbf",
+    gamma: nums("gamma")[0] ?? 0,
+    coef0: nums("coef0")[0] ?? 0,
+    degree: nums("degree")[0] ?? 3,
+    rho: nums("rho"),
+    labels: nums("label"),
+    perClass: nums("nr_sv"),
+    probA: nums("probA"),
+    probB: nums("probB"),
+    vectors,
+    coefs,
   };
 }
 
@@ -109,23 +161,40 @@ export function readLibsvm(text: string, d: number) {
 function svm(g: Graph, x: string, a: Extract<BaselineArtifact, { family: "svm" }>, d: number): string {
   const m = readLibsvm(a.model.libsvm, d);
   const kernel = { rbf: "RBF", linear: "LINEAR", polynomial: "POLY", sigmoid: "SIGMOID" }[m.kernel] ?? "RBF";
-  const common = { kernel_type: kernel, kernel_params: { floats: [m.gamma, m.coef0, m.degree] }, support_vectors: { floats: m.vectors }, post_transform: "NONE" };
+  const common = {
+    kernel_type: kernel,
+    kernel_params: { floats: [m.gamma, m.coef0, m.degree] },
+    support_vectors: { floats: m.vectors },
+    post_transform: "NONE",
+  };
   if (!a.model.classes) {
-    return g.op("SVMRegressor", [x], { ...common, coefficients: { floats: m.coefs[0]! }, rho: { floats: m.rho.map((r) => -r) }, n_supports: m.coefs[0]!.length }, "ai.onnx.ml");
+    return g.op(
+      "SVMRegressor",
+      [x],
+      { ...common, coefficients: { floats: m.coefs[0]! }, rho: { floats: m.rho.map((r) => -r) }, n_supports: m.coefs[0]!.length },
+      "ai.onnx.ml",
+    );
   }
   const binary = m.labels.length === 2;
   const label = g.fresh("label");
   const scores = g.fresh("scores");
   g.nodes.push({
-    op: "SVMClassifier", domain: "ai.onnx.ml", inputs: [x], outputs: [label, scores],
+    op: "SVMClassifier",
+    domain: "ai.onnx.ml",
+    inputs: [x],
+    outputs: [label, scores],
     attrs: {
-      ...common, classlabels_ints: m.labels, vectors_per_class: m.perClass,
-      coefficients: { floats: m.coefs.flat() }, rho: { floats: m.rho.map((r) => -r) },
+      ...common,
+      classlabels_ints: m.labels,
+      vectors_per_class: m.perClass,
+      coefficients: { floats: m.coefs.flat() },
+      rho: { floats: m.rho.map((r) => -r) },
       ...(a.model.probability && !binary ? { prob_a: { floats: m.probA }, prob_b: { floats: m.probB } } : {}),
     },
   });
   // Without probability estimates the service answers the decision one-hot: so does the export.
-  if (!a.model.probability) return g.op("Squeeze", [g.op("OneHot", [label, g.constInt("depth", [a.model.classes]), g.constFloat("onoff", [0, 1], [2])], { axis: -1 })]);
+  if (!a.model.probability)
+    return g.op("Squeeze", [g.op("OneHot", [label, g.constInt("depth", [a.model.classes]), g.constFloat("onoff", [0, 1], [2])], { axis: -1 })]);
   const order = Array.from({ length: a.model.classes }, (_, c) => m.labels.indexOf(c));
   if (!binary) return g.op("Gather", [scores, g.constInt("order", order)], { axis: 1 });
   // Two classes: libsvm's Platt step on its decision value f (svm.cpp sigmoid_predict,

@@ -6,19 +6,29 @@ import { z } from "zod";
  * GaussianNB, DummyClassifier): a learner who knows those finds the same knobs here.
  */
 const version = { specVersion: z.literal(1).default(1) };
-const seed = z.number().int().min(0).max(2 ** 31 - 1).default(7);
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1)
+  .default(7);
 
 export const SvmSpecSchema = z.strictObject({
   type: z.literal("svm"),
   ...version,
   kernel: z.enum(["rbf", "linear", "polynomial", "sigmoid"]).default("rbf"),
   C: z.number().gt(0).max(1e6).default(1).describe("Cost of a margin violation (libsvm -c)"),
-  gamma: z.union([z.literal("scale"), z.number().gt(0).max(1e6)]).default("scale")
+  gamma: z
+    .union([z.literal("scale"), z.number().gt(0).max(1e6)])
+    .default("scale")
     .describe('Kernel width; "scale" is 1 / (inputs * variance of the inputs), scikit-learn\'s default'),
   degree: z.number().int().min(1).max(10).default(3).describe("Polynomial kernel's degree"),
   coef0: z.number().min(-1e6).max(1e6).default(0),
   epsilon: z.number().min(0).max(1e3).default(0.1).describe("Regression (epsilon-SVR): the tube's half width, on the standardized target"),
-  probability: z.boolean().default(true).describe("libsvm's probability estimates (Platt, with an internal 5-fold CV: about 5x the training time); else one-hot decisions"),
+  probability: z
+    .boolean()
+    .default(true)
+    .describe("libsvm's probability estimates (Platt, with an internal 5-fold CV: about 5x the training time); else one-hot decisions"),
 });
 export type SvmSpec = z.infer<typeof SvmSpecSchema>;
 
@@ -43,7 +53,13 @@ export type KnnSpec = z.infer<typeof KnnSpecSchema>;
 const treeParams = {
   maxDepth: z.number().int().min(1).max(64).optional().describe("Unlimited when absent"),
   minSamplesLeaf: z.number().int().min(1).max(1_000_000).default(1),
-  maxBins: z.number().int().min(2).max(255).default(64).describe("Thresholds tried per input: quantile cut points (histogram trees, as LightGBM and scikit-learn's HistGradientBoosting)"),
+  maxBins: z
+    .number()
+    .int()
+    .min(2)
+    .max(255)
+    .default(64)
+    .describe("Thresholds tried per input: quantile cut points (histogram trees, as LightGBM and scikit-learn's HistGradientBoosting)"),
 };
 
 export const DecisionTreeSpecSchema = z.strictObject({ type: z.literal("decisionTree"), ...version, ...treeParams, seed });
@@ -54,7 +70,9 @@ export const RandomForestSpecSchema = z.strictObject({
   ...version,
   ...treeParams,
   trees: z.number().int().min(1).max(2000).default(100).describe("n_estimators"),
-  maxFeatures: z.union([z.enum(["sqrt", "log2", "all"]), z.number().gt(0).max(1)]).optional()
+  maxFeatures: z
+    .union([z.enum(["sqrt", "log2", "all"]), z.number().gt(0).max(1)])
+    .optional()
     .describe("Inputs tried per split: sqrt for classification, all for regression by default, or a fraction"),
   bootstrap: z.boolean().default(true),
   seed,
@@ -68,7 +86,8 @@ export const NaiveBayesSpecSchema = z.strictObject({
 });
 export type NaiveBayesSpec = z.infer<typeof NaiveBayesSpecSchema>;
 
-export const MajoritySpecSchema = z.strictObject({ type: z.literal("majority"), ...version })
+export const MajoritySpecSchema = z
+  .strictObject({ type: z.literal("majority"), ...version })
   .describe("The floor: the training rows' class frequencies (or mean) for every row");
 export type MajoritySpec = z.infer<typeof MajoritySpecSchema>;
 

@@ -36,7 +36,11 @@ export async function trainBaseline({ sel, resolved, req, parts, hooks, warnings
   const k = sel.labels.length;
   const scale = data.targetScale;
   const train: FitData = {
-    n: data.train.n, d: data.inputs, x: data.train.x, k, weight: data.train.weight,
+    n: data.train.n,
+    d: data.inputs,
+    x: data.train.x,
+    k,
+    weight: data.train.weight,
     y: scale ? data.train.truth.map((v) => (v - scale.mean) / scale.std) : data.train.truth,
   };
   const started = performance.now();
@@ -47,7 +51,8 @@ export async function trainBaseline({ sel, resolved, req, parts, hooks, warnings
     if (fitted.kind === "tfjs") fitted.model.dispose();
     return { status: "interrupted" };
   }
-  const artifact: BaselineArtifact | undefined = fitted.kind === "classic" ? { ...fitted.model, format: BASELINE_FORMAT, version: 1, task: data.task, inputs: data.inputs, targetScale: scale } : undefined;
+  const artifact: BaselineArtifact | undefined =
+    fitted.kind === "classic" ? { ...fitted.model, format: BASELINE_FORMAT, version: 1, task: data.task, inputs: data.inputs, targetScale: scale } : undefined;
   const outputMode: OutputMode = fitted.kind === "tfjs" ? fitted.mode : data.task === "classification" ? "softmax" : "linear";
   const scores = async (p: Part): Promise<Scores> =>
     fitted.kind === "tfjs" ? predictMatrix(fitted.model, p.x, p.n, data.preprocessing.groups, fitted.mode) : predictBaseline(artifact!, p.x, p.n);
@@ -61,11 +66,17 @@ export async function trainBaseline({ sel, resolved, req, parts, hooks, warnings
     const test = await evaluate(data.test);
     const validation = await evaluate(data.validation);
     const evaluated = data.test.n + data.validation.n;
-    const baseline = { family: spec.type, fitSeconds, ...(evaluated ? { predictMsPer1000Rows: ((performance.now() - evalStart) / evaluated) * 1000 } : {}), ...fitted.facts };
+    const baseline = {
+      family: spec.type,
+      fitSeconds,
+      ...(evaluated ? { predictMsPer1000Rows: ((performance.now() - evalStart) / evaluated) * 1000 } : {}),
+      ...fitted.facts,
+    };
     clock.lap("evaluate");
-    const artifacts: StoredArtifacts = fitted.kind === "tfjs"
-      ? await toArtifacts(fitted.model)
-      : { topology: { format: BASELINE_FORMAT, family: spec.type }, weightSpecs: [], weightData: encodeBaseline(artifact!) };
+    const artifacts: StoredArtifacts =
+      fitted.kind === "tfjs"
+        ? await toArtifacts(fitted.model)
+        : { topology: { format: BASELINE_FORMAT, family: spec.type }, weightSpecs: [], weightData: encodeBaseline(artifact!) };
     clock.lap("export");
     return {
       status: "succeeded",
@@ -94,11 +105,16 @@ async function fit(spec: BaselineSpec, data: FitData, targetScale?: { mean: numb
       if (k === 0) return dense(d, 1, "linear", new Float64Array(d), Float64Array.of(targetScale?.mean ?? mean(data.y)), {});
       const p = classPriors(data.y, k, data.weight).map((v) => Math.max(v, 1e-7));
       // The class frequencies as the output's bias over a zero kernel: softmax(log p) = p.
-      return k === 2 ? dense(d, 1, "sigmoid", new Float64Array(d), Float64Array.of(Math.log(p[1]! / p[0]!)), {}) : dense(d, k, "softmax", new Float64Array(d * k), p.map(Math.log), {});
+      return k === 2
+        ? dense(d, 1, "sigmoid", new Float64Array(d), Float64Array.of(Math.log(p[1]! / p[0]!)), {})
+        : dense(d, k, "softmax", new Float64Array(d * k), p.map(Math.log), {});
     }
     case "logisticRegression": {
       const m = fitLogistic(data, spec);
-      return dense(d, m.m, m.m === 1 ? "sigmoid" : "softmax", m.kernel, m.bias, { iterations: m.iterations, nonZeroWeights: m.kernel.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0) });
+      return dense(d, m.m, m.m === 1 ? "sigmoid" : "softmax", m.kernel, m.bias, {
+        iterations: m.iterations,
+        nonZeroWeights: m.kernel.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0),
+      });
     }
     case "svm": {
       const model = await fitSvm(data, spec);
@@ -108,9 +124,10 @@ async function fit(spec: BaselineSpec, data: FitData, targetScale?: { mean: numb
       return { kind: "classic", model: { family: "knn", model: fitNeighbours(data, spec.k, spec.weights) }, facts: { params: data.n * d } };
     case "decisionTree":
     case "randomForest": {
-      const forest = spec.type === "decisionTree"
-        ? fitForest(data, { ...spec, trees: 1, maxFeatures: d, bootstrap: false })
-        : fitForest(data, { ...spec, maxFeatures: featuresPerSplit(spec.maxFeatures, d, k > 0) });
+      const forest =
+        spec.type === "decisionTree"
+          ? fitForest(data, { ...spec, trees: 1, maxFeatures: d, bootstrap: false })
+          : fitForest(data, { ...spec, maxFeatures: featuresPerSplit(spec.maxFeatures, d, k > 0) });
       const nodes = forestNodes(forest);
       return { kind: "classic", model: { family: spec.type, model: forest }, facts: { nodes, params: nodes } };
     }

@@ -10,7 +10,10 @@ import { candidateSizes, type ElmSpec } from "./spec.js";
 export function describeElm(spec: ElmSpec, inputs: number, ctx: NetworkContext): Network {
   const plan: OutputPlan = { ...elmOutput(ctx.task, ctx.classes), append: false };
   let width = inputs;
-  const layers = [...spec.layers.map((l) => ({ units: l.units, activation: l.activation ?? spec.activation })), { units: candidateSizes(spec).at(-1)!, activation: spec.activation }].map((l): RandomLayer => {
+  const layers = [
+    ...spec.layers.map((l) => ({ units: l.units, activation: l.activation ?? spec.activation })),
+    { units: candidateSizes(spec).at(-1)!, activation: spec.activation },
+  ].map((l): RandomLayer => {
     const layer = { activation: l.activation, inputs: width, units: l.units, weights: new Float32Array(width * l.units), bias: new Float32Array(l.units) };
     width = l.units;
     return layer;

@@ -10,7 +10,11 @@ export function plattScaling(scores: Float64Array, labels: ArrayLike<number>): {
   let a = 1;
   let c = 0;
   for (let iter = 0; iter < 50; iter++) {
-    let ga = 0, gc = 0, haa = 0, hac = 0, hcc = 0;
+    let ga = 0,
+      gc = 0,
+      haa = 0,
+      hac = 0,
+      hcc = 0;
     for (let i = 0; i < scores.length; i++) {
       const p = sigmoid(a * scores[i]! + c);
       const r = p - labels[i]!;

@@ -6,7 +6,10 @@ import { candidateSizes, type ElmSpec } from "./spec.js";
 
 /** Random layers (kernel and bias, or RBF centres and widths: the same count) and the output. */
 export function countElm(spec: ElmSpec, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits, errors: FieldError[]): number {
-  const hidden = [...spec.layers.map((l, i) => ({ units: l.units, path: `model.layers[${i}].units` })), { units: candidateSizes(spec).at(-1)!, path: "model.hiddenUnits" }];
+  const hidden = [
+    ...spec.layers.map((l, i) => ({ units: l.units, path: `model.layers[${i}].units` })),
+    { units: candidateSizes(spec).at(-1)!, path: "model.hiddenUnits" },
+  ];
   let width = groups[0]?.width ?? 1;
   let params = 0;
   for (const h of hidden) {

@@ -172,7 +172,8 @@ const CHECK_ROWS = 4096;
  */
 function solvePrimal(a: Float64Array, b: Float64Array, units: number, k: number, m: number, alpha: number) {
   const sol = solveRidge(leadingBlock(a, units, m), m, leadingBlock(b, k, m, k), k, alpha);
-  if (!sol) throw new TrainingError("elm_singular", `the ELM's ${m}-node system stays singular even with a larger alpha; raise alpha or change the activation/scale`);
+  if (!sol)
+    throw new TrainingError("elm_singular", `the ELM's ${m}-node system stays singular even with a larger alpha; raise alpha or change the activation/scale`);
   return sol;
 }
 
@@ -206,7 +207,13 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
   // Small problems keep tfjs's own H, summed in float64: exact to the exported model's float32
   // (FLOAT64_WORK); large ones compute H in BLAS, where float32 rounding is noise against the fit's.
   const large = (run.train.n + (run.validation?.n ?? 0)) * units * units > FLOAT64_WORK;
-  const pass: HiddenPass = { model: hidden, inputs, blockRows: spec.blockRows, deadline: run.deadline ?? Infinity, native: large ? nativeHidden(layers) : undefined };
+  const pass: HiddenPass = {
+    model: hidden,
+    inputs,
+    blockRows: spec.blockRows,
+    deadline: run.deadline ?? Infinity,
+    native: large ? nativeHidden(layers) : undefined,
+  };
   seconds.randomWeights = clock() - t0;
   try {
     const search = typeof spec.hiddenUnits === "number" ? undefined : spec.hiddenUnits;
@@ -240,7 +247,8 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
       equations ??= await normalEquations(pass, all, units, undefined, head);
       seconds.hiddenAndGram = clock() - t0;
     }
-    const solve = (alpha: number) => (hAll ? solveDual(hAll, all.n, units, all.t, k, best, alpha) : solvePrimal(equations!.a, equations!.b, units, k, best, alpha));
+    const solve = (alpha: number) =>
+      hAll ? solveDual(hAll, all.n, units, all.t, k, best, alpha) : solvePrimal(equations!.a, equations!.b, units, k, best, alpha);
     t0 = clock();
     let solution = solve(spec.alpha);
     seconds.solve = clock() - t0;
@@ -248,7 +256,15 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
     // ridge until it is, so the model users get is the one that was solved (and scored).
     t0 = clock();
     const checkN = Math.min(all.n, CHECK_ROWS);
-    const hCheck = hAll ? hAll.subarray(0, checkN * units) : (head ?? (await hiddenOf(pass, all, units, Array.from({ length: checkN }, (_, i) => i))));
+    const hCheck = hAll
+      ? hAll.subarray(0, checkN * units)
+      : (head ??
+        (await hiddenOf(
+          pass,
+          all,
+          units,
+          Array.from({ length: checkN }, (_, i) => i),
+        )));
     const warnings: string[] = [];
     for (let raise = 0; raise < 8 && float32Error(hCheck, checkN, units, best, solution.x, k) > FLOAT32_TOLERANCE; raise++) {
       solution = solve(Math.max(solution.alpha * 10, 1e-8));
@@ -285,7 +301,14 @@ function addInto(target: Equations, e: Equations): Equations {
  * returns the normal equations over all of `pool` when it summed them anyway (primal form),
  * so the refit does not compute H^T H a second time.
  */
-async function scoreSizes(spec: ElmSpec, run: ElmRun, pass: HiddenPass, sizes: number[], folds: number, pool: ElmData): Promise<{ results: Map<number, { score: number; loss: number }>; all?: Equations }> {
+async function scoreSizes(
+  spec: ElmSpec,
+  run: ElmRun,
+  pass: HiddenPass,
+  sizes: number[],
+  folds: number,
+  pool: ElmData,
+): Promise<{ results: Map<number, { score: number; loss: number }>; all?: Equations }> {
   const { k } = run;
   const units = sizes.at(-1)!;
   const results = new Map<number, { score: number; loss: number }>();
@@ -298,13 +321,23 @@ async function scoreSizes(spec: ElmSpec, run: ElmRun, pass: HiddenPass, sizes: n
     const rows = Array.from({ length: val.n }, (_, i) => i);
     for (const m of sizes) {
       const beta = a ? solvePrimal(a, b!, units, k, m, spec.alpha).x : solveDual(hTrain!, run.train.n, units, run.train.t, k, m, spec.alpha).x;
-      results.set(m, run.score(predict32(hVal, val.n, units, m, beta, k), rows.map((i) => run.train.n + i)));
+      results.set(
+        m,
+        run.score(
+          predict32(hVal, val.n, units, m, beta, k),
+          rows.map((i) => run.train.n + i),
+        ),
+      );
     }
     const all = a && pool.n >= units ? addInto({ a: Float64Array.from(a), b: Float64Array.from(b!) }, await normalEquations(pass, val, units)) : undefined;
     return { results, all };
   }
   // k-fold: per-fold normal equations; a fold's model uses the others' sums.
-  const perFold = kFolds(Array.from({ length: pool.n }, (_, i) => i), folds, spec.seed);
+  const perFold = kFolds(
+    Array.from({ length: pool.n }, (_, i) => i),
+    folds,
+    spec.seed,
+  );
   const eqs: Equations[] = [];
   for (const rows of perFold) eqs.push(await normalEquations(pass, pool, units, rows));
   const all = eqs.reduce((sum, e) => addInto(sum, e), { a: new Float64Array(units * units), b: new Float64Array(units * k) });

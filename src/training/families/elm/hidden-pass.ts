@@ -27,7 +27,12 @@ export interface HiddenPass {
 }
 
 /** H of some rows, in blocks: calls fn(rows' H, their targets, first row, row count) per block; fn must not keep the arrays. */
-export async function eachBlock(pass: HiddenPass, data: ElmData, rows: number[] | undefined, fn: (h: Float32Array, t: Float32Array, start: number, size: number) => void) {
+export async function eachBlock(
+  pass: HiddenPass,
+  data: ElmData,
+  rows: number[] | undefined,
+  fn: (h: Float32Array, t: Float32Array, start: number, size: number) => void,
+) {
   const { model: hidden, inputs, blockRows, deadline, native } = pass;
   const k = data.t.length / data.n;
   const order = rows ?? Array.from({ length: data.n }, (_, i) => i);
@@ -56,7 +61,11 @@ export async function eachBlock(pass: HiddenPass, data: ElmData, rows: number[] 
       fn(values, tb, start, size);
     }
     await new Promise((r) => setImmediate(r));
-    if (Date.now() > deadline) throw new TrainingError("time_limit", "the ELM ran out of training.maxSeconds (or MAX_JOB_SECONDS) while computing its hidden layer: use fewer nodes or rows, or allow more time");
+    if (Date.now() > deadline)
+      throw new TrainingError(
+        "time_limit",
+        "the ELM ran out of training.maxSeconds (or MAX_JOB_SECONDS) while computing its hidden layer: use fewer nodes or rows, or allow more time",
+      );
   }
 }
 
@@ -64,7 +73,13 @@ export async function eachBlock(pass: HiddenPass, data: ElmData, rows: number[] 
  * Output scores H beta of n rows (x: n x inputs), computed in BLAS as the exported linear model
  * computes them in tfjs (float32); undefined where the native addon cannot (then use tfjs).
  */
-export function nativeScores(fit: { layers: RandomLayer[]; beta: Float64Array }, x: Float32Array, n: number, inputs: number, k: number): Float32Array | undefined {
+export function nativeScores(
+  fit: { layers: RandomLayer[]; beta: Float64Array },
+  x: Float32Array,
+  n: number,
+  inputs: number,
+  k: number,
+): Float32Array | undefined {
   const native = nativeHidden(fit.layers);
   const addon = nativeAddon();
   if (!native || !addon) return undefined;
@@ -101,4 +116,3 @@ export async function hiddenOf(pass: HiddenPass, data: ElmData, units: number, r
   await eachBlock(pass, data, rows, (h, _t, start) => out.set(h, start * units));
   return out;
 }
-

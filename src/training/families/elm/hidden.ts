@@ -47,7 +47,11 @@ export function hiddenModel(layers: RandomLayer[]): tfl.Sequential {
 }
 
 /** An ELM as exported: its random layers, then Dense(outputs, activation) named elm_output. */
-export function elmModel(layers: RandomLayer[], outputs: number, activation: "sigmoid" | "softmax" | "linear"): { model: tfl.Sequential; output: tfl.layers.Layer } {
+export function elmModel(
+  layers: RandomLayer[],
+  outputs: number,
+  activation: "sigmoid" | "softmax" | "linear",
+): { model: tfl.Sequential; output: tfl.layers.Layer } {
   const model = tfl.sequential({ name: "elm" });
   addHiddenLayers(model, layers);
   const output = tfl.layers.dense({ units: outputs, activation, name: "elm_output" });

@@ -12,7 +12,10 @@ function describeElmShape(spec: ElmSpec, inputs: number, ctx: NetworkContext): N
   const plan = elmOutput(ctx.task, ctx.classes);
   let width = inputs;
   const rows: SummaryRow[] = [];
-  const hidden = [...spec.layers.map((l) => ({ units: l.units, activation: l.activation ?? spec.activation })), { units: candidateSizes(spec).at(-1)!, activation: spec.activation }];
+  const hidden = [
+    ...spec.layers.map((l) => ({ units: l.units, activation: l.activation ?? spec.activation })),
+    { units: candidateSizes(spec).at(-1)!, activation: spec.activation },
+  ];
   hidden.forEach((l, i) => {
     const name = `elm_hidden${i ? `_${i}` : ""}`;
     const shape = [null, l.units];
@@ -31,7 +34,10 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
   type: "elm",
   schema: ElmSpecSchema,
   inputs: () => [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }],
-  layers: (spec) => [...spec.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.units })), { path: "model.hiddenUnits", units: candidateSizes(spec).at(-1) }],
+  layers: (spec) => [
+    ...spec.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.units })),
+    { path: "model.hiddenUnits", units: candidateSizes(spec).at(-1) },
+  ],
   layersPath: "model.layers",
   countParams: countElm,
   declaredWidths: (_spec, inputWidth, errors) => {
@@ -39,11 +45,14 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
     return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
   },
   checkRequest: (req) => [
-    ...(req.crossValidation ? [{ path: "crossValidation", message: 'an ELM chooses its size by CV itself: use model.hiddenUnits: {search: [...], by: "cv"}' }] : []),
+    ...(req.crossValidation
+      ? [{ path: "crossValidation", message: 'an ELM chooses its size by CV itself: use model.hiddenUnits: {search: [...], by: "cv"}' }]
+      : []),
     ...(req.training?.loss ? [{ path: "training.loss", message: "an ELM solves least squares: it takes no loss" }] : []),
   ],
   plannedSteps: (spec) => (typeof spec.hiddenUnits === "number" ? 1 : new Set(spec.hiddenUnits.search).size),
-  train: async ({ sel, resolved, req, parts, hooks, warnings, clock }) => (await import("./train-elm.js")).trainElm(sel, resolved, req, parts, hooks, warnings, clock),
+  train: async ({ sel, resolved, req, parts, hooks, warnings, clock }) =>
+    (await import("./train-elm.js")).trainElm(sel, resolved, req, parts, hooks, warnings, clock),
   describe: (spec, groups, ctx) => describeElmShape(spec, groups[0]!.width, ctx),
   serving: networkServing({
     registerLayers: () => import("./layers.js"),

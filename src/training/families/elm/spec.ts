@@ -27,7 +27,12 @@ export const ElmSpecSchema = z.strictObject({
     .describe("Hidden size of the (last) random layer, or a search over sizes"),
   activation: ElmActivationSchema.default("sigmoid"),
   alpha: z.number().min(0).max(1e6).default(1e-6).describe("Ridge penalty: (H^T H + alpha I) beta = H^T T"),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(7),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(7),
   distribution: z.enum(["uniform", "normal"]).default("uniform").describe("Of the random weights and biases"),
   scale: z.number().gt(0).max(100).default(1).describe("Weights ~ U(-scale, scale) or N(0, scale)"),
   layers: z

@@ -33,7 +33,15 @@ function targetsOf(part: Part, mode: OutputMode, k: number, scale?: { mean: numb
  * closed form, calibrate scores into probabilities, and export a plain TF.js model:
  * Dense(hidden, activation) holding W and b, then Dense(outputs) holding beta.
  */
-export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: RequestOf<ElmSpec>, parts: SplitIndices, hooks: FitHooks, warnings: string[], clock = phaseClock()): Promise<TrainOutcome> {
+export async function trainElm(
+  sel: Selected,
+  resolved: ResolvedColumns,
+  req: RequestOf<ElmSpec>,
+  parts: SplitIndices,
+  hooks: FitHooks,
+  warnings: string[],
+  clock = phaseClock(),
+): Promise<TrainOutcome> {
   const spec = req.model;
   if (resolved.groups.length !== 1) throw new Error("an ELM has one input");
   const data = encodeParts(sel, resolved, req.preprocessing, parts, true);
@@ -57,12 +65,15 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Re
   warnings.push(...fit.warnings);
 
   // Calibrate on the rows the output weights were fitted on.
-  const fitted = fit.search.length && data.validation.n && (typeof spec.hiddenUnits !== "number" && spec.hiddenUnits.by === "validation") ? pool : [data.train];
+  const fitted = fit.search.length && data.validation.n && typeof spec.hiddenUnits !== "number" && spec.hiddenUnits.by === "validation" ? pool : [data.train];
   // Raw scores first (linear output), to calibrate them into probabilities: in BLAS where it can,
   // else through the tfjs model with a linear output (built only then).
   clock.lap("fit");
   let linear: tfl.Sequential | undefined;
-  const raw = (p: Part) => nativeScores(fit, p.x, p.n, data.inputs, k) ?? predictMatrix((linear ??= exportModel(fit, data.inputs, "linear", k, 1, new Array<number>(k).fill(0))), p.x, p.n, data.preprocessing.groups, "linear").values;
+  const raw = (p: Part) =>
+    nativeScores(fit, p.x, p.n, data.inputs, k) ??
+    predictMatrix((linear ??= exportModel(fit, data.inputs, "linear", k, 1, new Array<number>(k).fill(0))), p.x, p.n, data.preprocessing.groups, "linear")
+      .values;
   let calibrated: [number, number[]];
   try {
     calibrated = calibration(fitted, raw, mode, k, data.targetScale, clock);
@@ -83,7 +94,12 @@ export async function trainElm(sel: Selected, resolved: ResolvedColumns, req: Re
     const history: Record<string, number[]> = fit.search.length
       ? { hiddenUnits: fit.search.map((s) => s.hiddenUnits), val_score: fit.search.map((s) => s.score), val_loss: fit.search.map((s) => s.loss) }
       : { hiddenUnits: [fit.units] };
-    const metrics = { test: evaluate(data.test), validation: evaluate(data.validation), elm: { hiddenUnits: fit.units, alpha: fit.alpha, seconds: fit.seconds }, phases: clock.phases };
+    const metrics = {
+      test: evaluate(data.test),
+      validation: evaluate(data.validation),
+      elm: { hiddenUnits: fit.units, alpha: fit.alpha, seconds: fit.seconds },
+      phases: clock.phases,
+    };
     clock.lap("evaluate");
     const artifacts = await toArtifacts(final);
     clock.lap("export");
@@ -130,7 +146,14 @@ function scoreOf(pred: Float64Array, truth: number[], mode: OutputMode, k: numbe
 }
 
 /** The output layer's kernel scale and bias: Platt, temperature, or undoing the target's standardization. */
-function calibration(parts: Part[], raw: (p: Part) => Float32Array, mode: OutputMode, k: number, scale: { mean: number; std: number } | undefined, clock: PhaseClock): [number, number[]] {
+function calibration(
+  parts: Part[],
+  raw: (p: Part) => Float32Array,
+  mode: OutputMode,
+  k: number,
+  scale: { mean: number; std: number } | undefined,
+  clock: PhaseClock,
+): [number, number[]] {
   if (mode === "linear") return scale ? [scale.std, [scale.mean]] : [1, [0]];
   const each = parts.map(raw);
   clock.lap("scores");
@@ -150,7 +173,13 @@ function calibration(parts: Part[], raw: (p: Part) => Float32Array, mode: Output
  */
 function exportModel(fit: ElmFitResult, inputs: number, mode: OutputMode, k: number, kernelScale: number, bias: number[]): tfl.Sequential {
   const { model, output } = elmModel(fit.layers, k, mode);
-  const weights = [tf.tensor2d(Float32Array.from(fit.beta, (b) => b * kernelScale), [fit.units, k]), tf.tensor1d(bias)];
+  const weights = [
+    tf.tensor2d(
+      Float32Array.from(fit.beta, (b) => b * kernelScale),
+      [fit.units, k],
+    ),
+    tf.tensor1d(bias),
+  ];
   output.setWeights(weights); // copies into the layer's variables
   tf.dispose(weights);
   return model;

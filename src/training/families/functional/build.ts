@@ -30,7 +30,8 @@ export function buildFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx:
     let layer = n.layer;
     if (layer.type === "embedding") {
       const source = byName.get(n.inputs[0]!);
-      if (!source || source.encoding !== "index") throw fail([{ path: `model.nodes[${i}].inputs[0]`, message: "an embedding reads an input with encoding: index (one categorical column)" }]);
+      if (!source || source.encoding !== "index")
+        throw fail([{ path: `model.nodes[${i}].inputs[0]`, message: "an embedding reads an input with encoding: index (one categorical column)" }]);
       layer = { ...layer, inputDim: layer.inputDim ?? source.vocabulary! };
     }
     const built = buildLayers(layer, layer.name ?? name(layer.type), ctx.seed + 101 * k);

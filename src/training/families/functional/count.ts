@@ -17,7 +17,11 @@ export function countFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx:
   }
   let params = 0;
   for (const n of spec.nodes) {
-    params += layerParams(n.layer, n.inputs.map((s) => graph.shapes.get(s)!), byName.get(n.inputs[0]!)?.vocabulary);
+    params += layerParams(
+      n.layer,
+      n.inputs.map((s) => graph.shapes.get(s)!),
+      byName.get(n.inputs[0]!)?.vocabulary,
+    );
   }
   const out = spec.nodes.find((n) => n.name === spec.outputs[0]);
   const lastLayers = out && !isMerge(out.layer) ? [out.layer as LayerSpec] : [];

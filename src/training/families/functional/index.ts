@@ -21,16 +21,27 @@ function describeFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: Net
   const name = namer();
   const nodes = new Map(spec.nodes.map((n, i) => [n.name, { n, i }]));
   // Rows by node name (a node may be two layers); named as buildFunctional names them, in its order.
-  const rowsOf = new Map<string, SummaryRow[]>(spec.inputs.map((x) => [x.name, [{ name: x.name, type: "InputLayer", outputShape: [null, byName.get(x.name)!.width], params: 0 }]]));
+  const rowsOf = new Map<string, SummaryRow[]>(
+    spec.inputs.map((x) => [x.name, [{ name: x.name, type: "InputLayer", outputShape: [null, byName.get(x.name)!.width], params: 0 }]]),
+  );
   for (const nodeName of [...shapes.keys()].filter((n) => !byName.has(n))) {
     const { n, i } = nodes.get(nodeName)!;
     let layer = n.layer;
     if (layer.type === "embedding") {
       const source = byName.get(n.inputs[0]!);
-      if (!source || source.encoding !== "index") throw fail(`model.nodes[${i}].inputs[0]`, "an embedding reads an input with encoding: index (one categorical column)");
+      if (!source || source.encoding !== "index")
+        throw fail(`model.nodes[${i}].inputs[0]`, "an embedding reads an input with encoding: index (one categorical column)");
       layer = { ...layer, inputDim: layer.inputDim ?? source.vocabulary! };
     }
-    rowsOf.set(nodeName, layerRows(layer, layer.name ?? name(layer.type), n.inputs.map((s) => shapes.get(s)!), shapes.get(nodeName)!));
+    rowsOf.set(
+      nodeName,
+      layerRows(
+        layer,
+        layer.name ?? name(layer.type),
+        n.inputs.map((s) => shapes.get(s)!),
+        shapes.get(nodeName)!,
+      ),
+    );
   }
   const outName = spec.outputs[0]!;
   const outShape = shapes.get(outName)!;

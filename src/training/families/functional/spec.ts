@@ -14,8 +14,7 @@ export const FunctionalSpecSchema = z.strictObject({
     .array(
       z.strictObject({
         name: nodeName,
-        encoding: z.enum(["onehot", "index"]).default("onehot")
-          .describe("index: one categorical column as its category number, for an embedding layer"),
+        encoding: z.enum(["onehot", "index"]).default("onehot").describe("index: one categorical column as its category number, for an embedding layer"),
         width: z.number().int().min(1).optional().describe("Input width for a dry run without a dataset"),
       }),
     )

@@ -24,10 +24,15 @@ export async function buildKeras(raw: unknown, groups: InputGroup[], ctx: Networ
   }
   const last = model.outputLayers?.[0] ?? model.layers.at(-1)!;
   const cfg = last.getConfig() as { units?: number; activation?: string };
-  const asSpec = last.getClassName() === "Dense" ? [{ type: "dense", units: cfg.units, activation: cfg.activation === "linear" ? "linear" : cfg.activation } as LayerSpec] : [];
+  const asSpec =
+    last.getClassName() === "Dense"
+      ? [{ type: "dense", units: cfg.units, activation: cfg.activation === "linear" ? "linear" : cfg.activation } as LayerSpec]
+      : [];
   const plan = ctx.keepOutput ? asWritten(cfg.units, cfg.activation) : planOutput(asSpec, ctx.task, ctx.classes, ctx.loss);
   if (!plan.append) return { model, plan, warnings };
-  warnings.push(`the Keras model ends in ${last.getClassName()} "${last.name}", which does not fit the target: an output layer (${plan.units} ${plan.mode}) was appended`);
+  warnings.push(
+    `the Keras model ends in ${last.getClassName()} "${last.name}", which does not fit the target: an output layer (${plan.units} ${plan.mode}) was appended`,
+  );
   const head = outputHead(plan, ctx.seed + 7).apply(model.outputs[0]!) as tfl.SymbolicTensor;
   return { model: tfl.model({ inputs: model.inputs, outputs: head, name: model.name }), plan, warnings };
 }

@@ -28,17 +28,41 @@ export interface KerasCount {
 
 /** Layers with no weights that keep their input's shape. */
 const SHAPE_KEEPING = new Set([
-  "Dropout", "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "GaussianNoise",
-  "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Masking", "Identity", "InputLayer",
+  "Dropout",
+  "Activation",
+  "ReLU",
+  "LeakyReLU",
+  "ELU",
+  "Softmax",
+  "ThresholdedReLU",
+  "GaussianNoise",
+  "GaussianDropout",
+  "AlphaDropout",
+  "ActivityRegularization",
+  "Masking",
+  "Identity",
+  "InputLayer",
 ]);
 const MERGES = new Set(["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"]);
 export const NESTED_MODELS = new Set(["Sequential", "Functional", "Model"]);
 
 /** Image and sequence layers: the input rank (batch included) each family needs. */
 const RANKED: Array<[RegExp, number, string]> = [
-  [/^(Conv1D|Conv1DTranspose|SeparableConv1D|DepthwiseConv1D|MaxPooling1D|MaxPool1D|AveragePooling1D|AvgPool1D|GlobalMaxPooling1D|GlobalMaxPool1D|GlobalAveragePooling1D|GlobalAvgPool1D|UpSampling1D|ZeroPadding1D|Cropping1D|LSTM|GRU|SimpleRNN|RNN|Bidirectional|TimeDistributed|CuDNNLSTM|CuDNNGRU|SpatialDropout1D)$/, 3, "(batch, steps, features)"],
-  [/^(Conv2D|Conv2DTranspose|SeparableConv2D|DepthwiseConv2D|MaxPooling2D|MaxPool2D|AveragePooling2D|AvgPool2D|GlobalMaxPooling2D|GlobalMaxPool2D|GlobalAveragePooling2D|GlobalAvgPool2D|UpSampling2D|ZeroPadding2D|Cropping2D|ConvLSTM2D|SpatialDropout2D)$/, 4, "(batch, height, width, channels)"],
-  [/^(Conv3D|Conv3DTranspose|MaxPooling3D|MaxPool3D|AveragePooling3D|AvgPool3D|GlobalMaxPooling3D|GlobalAveragePooling3D|UpSampling3D|ZeroPadding3D|Cropping3D|SpatialDropout3D)$/, 5, "(batch, depth, height, width, channels)"],
+  [
+    /^(Conv1D|Conv1DTranspose|SeparableConv1D|DepthwiseConv1D|MaxPooling1D|MaxPool1D|AveragePooling1D|AvgPool1D|GlobalMaxPooling1D|GlobalMaxPool1D|GlobalAveragePooling1D|GlobalAvgPool1D|UpSampling1D|ZeroPadding1D|Cropping1D|LSTM|GRU|SimpleRNN|RNN|Bidirectional|TimeDistributed|CuDNNLSTM|CuDNNGRU|SpatialDropout1D)$/,
+    3,
+    "(batch, steps, features)",
+  ],
+  [
+    /^(Conv2D|Conv2DTranspose|SeparableConv2D|DepthwiseConv2D|MaxPooling2D|MaxPool2D|AveragePooling2D|AvgPool2D|GlobalMaxPooling2D|GlobalMaxPool2D|GlobalAveragePooling2D|GlobalAvgPool2D|UpSampling2D|ZeroPadding2D|Cropping2D|ConvLSTM2D|SpatialDropout2D)$/,
+    4,
+    "(batch, height, width, channels)",
+  ],
+  [
+    /^(Conv3D|Conv3DTranspose|MaxPooling3D|MaxPool3D|AveragePooling3D|AvgPool3D|GlobalMaxPooling3D|GlobalAveragePooling3D|UpSampling3D|ZeroPadding3D|Cropping3D|SpatialDropout3D)$/,
+    5,
+    "(batch, depth, height, width, channels)",
+  ],
 ];
 
 const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
@@ -73,7 +97,9 @@ function applyLayer(layer: Layer, ins: Shape[], path: string, name: string, ctx:
   };
   const ranked = RANKED.find(([re]) => re.test(className));
   if (ranked) {
-    return fail(`needs input of rank ${ranked[1]} ${ranked[2]}; datasets here are tables, so every input reaches the model as (batch, features), rank 2. Image and sequence layers cannot be trained on them`);
+    return fail(
+      `needs input of rank ${ranked[1]} ${ranked[2]}; datasets here are tables, so every input reaches the model as (batch, features), rank 2. Image and sequence layers cannot be trained on them`,
+    );
   }
   if (SHAPE_KEEPING.has(className)) return input;
   if (NESTED_MODELS.has(className)) {
@@ -122,14 +148,19 @@ function applyLayer(layer: Layer, ins: Shape[], path: string, name: string, ctx:
       return [size(input)];
     case "Reshape": {
       const target = (Array.isArray(c.target_shape) ? c.target_shape : []).map(Number);
-      if (!target.length || target.some((d) => !Number.isInteger(d) || d === 0 || d < -1 || d > ctx.dims.maxUnits)) return fail(`target_shape must be positive integers up to ${ctx.dims.maxUnits} (MAX_UNITS), one of them -1 at most`);
+      if (!target.length || target.some((d) => !Number.isInteger(d) || d === 0 || d < -1 || d > ctx.dims.maxUnits))
+        return fail(`target_shape must be positive integers up to ${ctx.dims.maxUnits} (MAX_UNITS), one of them -1 at most`);
       const known = size(target.filter((d) => d !== -1));
       const resolved = target.map((d) => (d === -1 ? size(input) / known : d));
-      if (size(resolved) !== size(input) || !resolved.every(Number.isInteger)) return fail(`target_shape [${target}] needs ${known} values per -1, its input [${input}] has ${size(input)}`);
+      if (size(resolved) !== size(input) || !resolved.every(Number.isInteger))
+        return fail(`target_shape [${target}] needs ${known} values per -1, its input [${input}] has ${size(input)}`);
       return resolved;
     }
     default:
-      ctx.errors.push({ path, message: `layer "${name}" is a ${className}, which is not supported here (tables in, dense networks: README lists the Keras layers)` });
+      ctx.errors.push({
+        path,
+        message: `layer "${name}" is a ${className}, which is not supported here (tables in, dense networks: README lists the Keras layers)`,
+      });
       return undefined;
   }
 }
@@ -158,7 +189,8 @@ function countModel(model: Layer, ins: Shape[], path: string, ctx: Ctx, top = fa
     const [params, frozen] = [ctx.params, ctx.frozen];
     const out = applyLayer(layer, xs, at, name, ctx);
     if (cfg(layer).trainable === false) ctx.frozen = frozen + (ctx.params - params);
-    if (top && out) ctx.rows.push({ name, type: String(layer.class_name), outputShape: [null, ...out], params: ctx.params - params, frozen: ctx.frozen - frozen, inbound });
+    if (top && out)
+      ctx.rows.push({ name, type: String(layer.class_name), outputShape: [null, ...out], params: ctx.params - params, frozen: ctx.frozen - frozen, inbound });
     return out;
   };
   const layers = Array.isArray(config.layers) ? config.layers : [];
@@ -198,7 +230,9 @@ function countModel(model: Layer, ins: Shape[], path: string, ctx: Ctx, top = fa
       const inbound = nodes.flatMap((node) => refsOf(node).map(([src]) => src));
       const at = `${path}.config.layers[${i}]`;
       // A shared layer (called more than once) is one row, shown with its first call's shape.
-      const shapes = nodeIns.map((xs, j) => (j === 0 ? apply(l, xs as Shape[], at, layerName(l, i), inbound) : applyLayer(l, xs as Shape[], at, layerName(l, i), ctx)));
+      const shapes = nodeIns.map((xs, j) =>
+        j === 0 ? apply(l, xs as Shape[], at, layerName(l, i), inbound) : applyLayer(l, xs as Shape[], at, layerName(l, i), ctx),
+      );
       if (shapes.length > 1) ctx.params = before + (ctx.params - before) / shapes.length; // a shared layer's weights count once
       if (shapes.some((s) => s === undefined)) return undefined;
       // A nested model's calls are numbered from 1 (its own internal node is 0), as tfjs reads them.
@@ -206,7 +240,10 @@ function countModel(model: Layer, ins: Shape[], path: string, ctx: Ctx, top = fa
     }
   }
   if (pending.length) {
-    ctx.errors.push({ path: `${path}.config.layers[${pending[0]!.i}]`, message: `layer "${layerName(pending[0]!.l, pending[0]!.i)}" reads a layer that does not exist or sits on a cycle` });
+    ctx.errors.push({
+      path: `${path}.config.layers[${pending[0]!.i}]`,
+      message: `layer "${layerName(pending[0]!.l, pending[0]!.i)}" reads a layer that does not exist or sits on a cycle`,
+    });
     return undefined;
   }
   const out = ((config.output_layers ?? []) as unknown[])[0];
@@ -226,7 +263,13 @@ function lastLayer(t: KerasTopology): LayerSpec[] {
   }
   if (!last || last.class_name !== "Dense") return [];
   const c = cfg(last);
-  return [{ type: "dense", units: Number(c.units), activation: c.activation === "softmax" ? "softmax" : c.activation === "sigmoid" ? "sigmoid" : "linear" } as LayerSpec];
+  return [
+    {
+      type: "dense",
+      units: Number(c.units),
+      activation: c.activation === "softmax" ? "softmax" : c.activation === "sigmoid" ? "sigmoid" : "linear",
+    } as LayerSpec,
+  ];
 }
 
 /** Counts a normalized topology's parameters with its inputs set to the dataset's widths. */
@@ -250,5 +293,8 @@ function summaryRows(t: KerasTopology, rows: Ctx["rows"]): SummaryRow[] {
   const out = ((t.json.config.output_layers ?? []) as unknown[]).map((r) => String(Array.isArray(r) ? r[0] : r));
   const byName = new Map(rows.map((r) => [r.name, r]));
   if (!out.every((n) => byName.has(n))) return rows.map(strip);
-  return kerasLayerOrder(rows.map((r) => ({ name: r.name, inbound: r.inbound.filter((n) => byName.has(n)) })), out).map((n) => strip(byName.get(n)!));
+  return kerasLayerOrder(
+    rows.map((r) => ({ name: r.name, inbound: r.inbound.filter((n) => byName.has(n)) })),
+    out,
+  ).map((n) => strip(byName.get(n)!));
 }

@@ -19,7 +19,6 @@ export function kerasTopology(spec: KerasSpec): KerasTopology {
   return t;
 }
 
-
 /**
  * Every layer at every depth, with its path: a nested model's layers count against MAX_LAYERS
  * like any other (63 nested models of 150 layers each passed a top-level count of 63).
@@ -63,8 +62,13 @@ export const keras: ModelFamily<KerasSpec, typeof KerasSpecSchema> = {
     const warnings = setInputWidths(t, new Map(groups.map((g) => [g.name, g.width])));
     const last = k.rows.at(-1);
     const written = k.lastAsSpec[0];
-    const plan = ctx.keepOutput ? asWritten(written?.type === "dense" ? written.units : k.outputWidth, written?.type === "dense" ? written.activation : undefined) : planOutput(k.lastAsSpec, ctx.task, ctx.classes, ctx.loss);
-    if (plan.append && last) warnings.push(`the Keras model ends in ${last.type} "${last.name}", which does not fit the target: an output layer (${plan.units} ${plan.mode}) was appended`);
+    const plan = ctx.keepOutput
+      ? asWritten(written?.type === "dense" ? written.units : k.outputWidth, written?.type === "dense" ? written.activation : undefined)
+      : planOutput(k.lastAsSpec, ctx.task, ctx.classes, ctx.loss);
+    if (plan.append && last)
+      warnings.push(
+        `the Keras model ends in ${last.type} "${last.name}", which does not fit the target: an output layer (${plan.units} ${plan.mode}) was appended`,
+      );
     return { summary: toSummary([...k.rows, ...headRow(plan, k.outputWidth ?? 1)]), outputMode: plan.mode, warnings };
   },
   serving: networkServing(),

@@ -25,7 +25,10 @@ describe("normalizeKeras", () => {
   it("reads the Keras <= 2.1 list config, a string, and a tfjs model.json's modelTopology", () => {
     const list = normalizeKeras(fixture("sequential-list.keras21.json"));
     assert.equal(list.className, "Sequential");
-    assert.deepEqual(list.layers.map((l) => l.name), ["dense_1", "dropout_1", "dense_2"]);
+    assert.deepEqual(
+      list.layers.map((l) => l.name),
+      ["dense_1", "dropout_1", "dense_2"],
+    );
     assert.equal(normalizeKeras(JSON.stringify(fixture("lecun.keras3.json"))).className, "Sequential");
     const wrapped = normalizeKeras({ model_config: fixture("sequential-list.keras21.json") });
     assert.equal(wrapped.layers.length, 3);
@@ -33,7 +36,9 @@ describe("normalizeKeras", () => {
 
   it("renames Lecun* initializers to tfjs's LeCun*", () => {
     const t = normalizeKeras(fixture("lecun.keras3.json"));
-    const inits = layersOf(t).filter((l) => l.config.kernel_initializer).map((l) => l.config.kernel_initializer.class_name);
+    const inits = layersOf(t)
+      .filter((l) => l.config.kernel_initializer)
+      .map((l) => l.config.kernel_initializer.class_name);
     assert.ok(inits.includes("LeCunNormal") && inits.includes("LeCunUniform"), inits.join(","));
   });
 
@@ -47,7 +52,11 @@ describe("normalizeKeras", () => {
   });
 
   it("refuses what is not a model JSON, naming where", () => {
-    const bad = (raw: unknown, path: RegExp) => assert.throws(() => normalizeKeras(raw), (e: unknown) => e instanceof SpecError && path.test(e.errors[0]!.path));
+    const bad = (raw: unknown, path: RegExp) =>
+      assert.throws(
+        () => normalizeKeras(raw),
+        (e: unknown) => e instanceof SpecError && path.test(e.errors[0]!.path),
+      );
     bad("{not json", /^model\.modelTopology$/);
     bad({ class_name: "Sequential", config: { layers: [] } }, /config\.layers$/);
     bad({ class_name: "Lambda", config: { layers: [{}] } }, /class_name$/);
@@ -56,7 +65,13 @@ describe("normalizeKeras", () => {
 
   it("sets input widths from the dataset, warning where the JSON said otherwise", () => {
     const t = normalizeKeras(fixture("titanic-two-inputs.keras3.json"));
-    const warnings = setInputWidths(t, new Map([["numeric", 4], ["categorical", 11]]));
+    const warnings = setInputWidths(
+      t,
+      new Map([
+        ["numeric", 4],
+        ["categorical", 11],
+      ]),
+    );
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /"categorical" is 10 wide .* 11/);
     assert.deepEqual(layersOf(t).find((l) => l.name === "categorical")!.config.batch_input_shape, [null, 11]);

@@ -23,10 +23,29 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Config keys newer Keras writes that tfjs does not know (and that change nothing for inference here). */
-const DROP_KEYS = new Set(["module", "registered_name", "build_config", "compile_config", "lora_rank", "lora_alpha", "quantization_config", "optional", "synchronized", "renorm", "renorm_clipping", "renorm_momentum", "shared_object_id"]);
+const DROP_KEYS = new Set([
+  "module",
+  "registered_name",
+  "build_config",
+  "compile_config",
+  "lora_rank",
+  "lora_alpha",
+  "quantization_config",
+  "optional",
+  "synchronized",
+  "renorm",
+  "renorm_clipping",
+  "renorm_momentum",
+  "shared_object_id",
+]);
 
 /** Keras spells these initializers Lecun* (2.4+ and 3); tfjs registers them as LeCun*. */
-const RENAMED: Record<string, string> = { LecunNormal: "LeCunNormal", LecunUniform: "LeCunUniform", lecun_normal: "leCunNormal", lecun_uniform: "leCunUniform" };
+const RENAMED: Record<string, string> = {
+  LecunNormal: "LeCunNormal",
+  LecunUniform: "LeCunUniform",
+  lecun_normal: "leCunNormal",
+  lecun_uniform: "leCunUniform",
+};
 
 function clean(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(clean);
@@ -101,7 +120,8 @@ function normalizeModel(model: Json): Json {
     const nested = new Set(layers.filter((l) => NESTED.has(String(l.class_name))).map((l) => String(l.name ?? (l.config as Json)?.name)));
     if (keras3 && nested.size) {
       const shift = (ref: unknown) => (Array.isArray(ref) && nested.has(String(ref[0])) ? [ref[0], Number(ref[1] ?? 0) + 1, ...ref.slice(2)] : ref);
-      for (const l of layers) if (Array.isArray(l.inbound_nodes)) l.inbound_nodes = l.inbound_nodes.map((node) => (Array.isArray(node) ? node.map(shift) : node));
+      for (const l of layers)
+        if (Array.isArray(l.inbound_nodes)) l.inbound_nodes = l.inbound_nodes.map((node) => (Array.isArray(node) ? node.map(shift) : node));
       config.output_layers = (config.output_layers as unknown[] | undefined)?.map(shift);
     }
   }
@@ -131,7 +151,8 @@ export function normalizeKeras(raw: unknown): KerasTopology {
     throw invalid(base, "expected the JSON of a Keras model.to_json(): {class_name, config: {layers, ...}}");
   }
   const className = top.class_name === "Model" ? "Functional" : top.class_name;
-  if (className !== "Sequential" && className !== "Functional") throw invalid(`${base}.class_name`, `a ${className} model cannot be read; use a Sequential or Functional model`);
+  if (className !== "Sequential" && className !== "Functional")
+    throw invalid(`${base}.class_name`, `a ${className} model cannot be read; use a Sequential or Functional model`);
   const config = top.config as Json;
   const rawLayers = Array.isArray(config.layers) ? (config.layers as unknown[]) : undefined;
   if (!rawLayers?.length) throw invalid(`${base}.config.layers`, "the model has no layers");
@@ -173,7 +194,8 @@ export function setInputWidths(t: KerasTopology, widths: Map<string, number>): s
     const width = widths.get(name);
     if (width === undefined) return;
     const given = config.batch_input_shape?.at(-1);
-    if (given != null && given !== width) warnings.push(`model input "${name}" is ${given} wide in the Keras JSON; the dataset's encoded features make it ${width}: using ${width}`);
+    if (given != null && given !== width)
+      warnings.push(`model input "${name}" is ${given} wide in the Keras JSON; the dataset's encoded features make it ${width}: using ${width}`);
     config.batch_input_shape = [null, width];
   };
   if (t.className === "Functional") {

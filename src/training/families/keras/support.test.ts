@@ -10,10 +10,23 @@ it("lists exactly the classes tfjs's serialization registry holds", () => {
 });
 
 it("accepts Keras's initializers by class and by name, and refuses unbounded arguments", () => {
-  for (const ok of ["glorot_uniform", "he_normal", "lecun_uniform", "Orthogonal", { class_name: "VarianceScaling", config: { scale: 2, mode: "fan_in", distribution: "truncated_normal", seed: 7 } }, { class_name: "Constant", config: { value: -0.5 } }]) {
+  for (const ok of [
+    "glorot_uniform",
+    "he_normal",
+    "lecun_uniform",
+    "Orthogonal",
+    { class_name: "VarianceScaling", config: { scale: 2, mode: "fan_in", distribution: "truncated_normal", seed: 7 } },
+    { class_name: "Constant", config: { value: -0.5 } },
+  ]) {
     assert.equal(initializerProblem(ok), undefined, JSON.stringify(ok));
   }
-  for (const bad of ["Glorot", { class_name: "RandomUniform", config: { minval: 1, maxval: 0 } }, { class_name: "Constant", config: { value: "1" } }, { class_name: "HeNormal", config: { seed: -1 } }, { config: {} }]) {
+  for (const bad of [
+    "Glorot",
+    { class_name: "RandomUniform", config: { minval: 1, maxval: 0 } },
+    { class_name: "Constant", config: { value: "1" } },
+    { class_name: "HeNormal", config: { seed: -1 } },
+    { config: {} },
+  ]) {
     assert.notEqual(initializerProblem(bad), undefined, JSON.stringify(bad));
   }
 });

@@ -13,22 +13,120 @@ import type { KerasLayer } from "./format.js";
  * the event loop ~200 ms); keras-support.test.ts fails when the registry and this list differ.
  */
 export const TFJS_CLASSES: ReadonlySet<string> = new Set([
-  "Activation", "Adadelta", "Adagrad", "Adam", "Adamax", "Add", "AlphaDropout", "Average",
-  "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "BatchNormalization", "Bidirectional",
-  "CategoryEncoding", "CenterCrop", "Concatenate", "Constant", "Conv1D", "Conv2D", "Conv2DTranspose",
-  "Conv3D", "Conv3DTranspose", "ConvLSTM2D", "ConvLSTM2DCell", "Cropping2D", "Dense", "DepthwiseConv2D",
-  "Dot", "Dropout", "ELU", "ElmRbf", "ElmSine", "Embedding", "Flatten", "Functional", "GRU", "GRUCell",
-  "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
-  "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform",
-  "Identity", "InputLayer", "L1L2", "LSTM", "LSTMCell", "LayerNormalization", "LeCunNormal", "LeCunUniform",
-  "LeakyReLU", "Masking", "MaxNorm", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Maximum", "MinMaxNorm",
-  "Minimum", "Model", "Momentum", "Multiply", "NonNeg", "Ones", "Orthogonal", "PReLU", "Permute", "RMSProp",
-  "RNN", "RandomNormal", "RandomUniform", "RandomWidth", "ReLU", "RepeatVector", "Rescaling", "Reshape",
-  "Resizing", "SGD", "SeparableConv2D", "Sequential", "SimpleRNN", "SimpleRNNCell", "Softmax",
-  "SpatialDropout1D", "StackedRNNCells", "ThresholdedReLU", "TimeDistributed", "TruncatedNormal", "UnitNorm",
-  "UpSampling2D", "VarianceScaling", "ZeroPadding2D", "Zeros", "elu", "gelu", "gelu_new", "hardSigmoid",
-  "linear", "logSoftmax", "mish", "relu", "relu6", "selu", "sigmoid", "softmax", "softplus", "softsign",
-  "swish", "tanh",
+  "Activation",
+  "Adadelta",
+  "Adagrad",
+  "Adam",
+  "Adamax",
+  "Add",
+  "AlphaDropout",
+  "Average",
+  "AveragePooling1D",
+  "AveragePooling2D",
+  "AveragePooling3D",
+  "BatchNormalization",
+  "Bidirectional",
+  "CategoryEncoding",
+  "CenterCrop",
+  "Concatenate",
+  "Constant",
+  "Conv1D",
+  "Conv2D",
+  "Conv2DTranspose",
+  "Conv3D",
+  "Conv3DTranspose",
+  "ConvLSTM2D",
+  "ConvLSTM2DCell",
+  "Cropping2D",
+  "Dense",
+  "DepthwiseConv2D",
+  "Dot",
+  "Dropout",
+  "ELU",
+  "ElmRbf",
+  "ElmSine",
+  "Embedding",
+  "Flatten",
+  "Functional",
+  "GRU",
+  "GRUCell",
+  "GaussianDropout",
+  "GaussianNoise",
+  "GlobalAveragePooling1D",
+  "GlobalAveragePooling2D",
+  "GlobalMaxPooling1D",
+  "GlobalMaxPooling2D",
+  "GlorotNormal",
+  "GlorotUniform",
+  "HeNormal",
+  "HeUniform",
+  "Identity",
+  "InputLayer",
+  "L1L2",
+  "LSTM",
+  "LSTMCell",
+  "LayerNormalization",
+  "LeCunNormal",
+  "LeCunUniform",
+  "LeakyReLU",
+  "Masking",
+  "MaxNorm",
+  "MaxPooling1D",
+  "MaxPooling2D",
+  "MaxPooling3D",
+  "Maximum",
+  "MinMaxNorm",
+  "Minimum",
+  "Model",
+  "Momentum",
+  "Multiply",
+  "NonNeg",
+  "Ones",
+  "Orthogonal",
+  "PReLU",
+  "Permute",
+  "RMSProp",
+  "RNN",
+  "RandomNormal",
+  "RandomUniform",
+  "RandomWidth",
+  "ReLU",
+  "RepeatVector",
+  "Rescaling",
+  "Reshape",
+  "Resizing",
+  "SGD",
+  "SeparableConv2D",
+  "Sequential",
+  "SimpleRNN",
+  "SimpleRNNCell",
+  "Softmax",
+  "SpatialDropout1D",
+  "StackedRNNCells",
+  "ThresholdedReLU",
+  "TimeDistributed",
+  "TruncatedNormal",
+  "UnitNorm",
+  "UpSampling2D",
+  "VarianceScaling",
+  "ZeroPadding2D",
+  "Zeros",
+  "elu",
+  "gelu",
+  "gelu_new",
+  "hardSigmoid",
+  "linear",
+  "logSoftmax",
+  "mish",
+  "relu",
+  "relu6",
+  "selu",
+  "sigmoid",
+  "softmax",
+  "softplus",
+  "softsign",
+  "swish",
+  "tanh",
 ]);
 
 const registered = (className: string) => TFJS_CLASSES.has(className);
@@ -38,15 +136,36 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 
 /** Initializers and the numeric arguments each takes (keras.io/api/layers/initializers). */
 const INITIALIZERS: Record<string, string[]> = {
-  Zeros: [], Ones: [], Constant: ["value"], RandomNormal: ["mean", "stddev"], RandomUniform: ["minval", "maxval"],
-  TruncatedNormal: ["mean", "stddev"], VarianceScaling: ["scale"], GlorotUniform: [], GlorotNormal: [], HeNormal: [],
-  HeUniform: [], LeCunNormal: [], LeCunUniform: [], Orthogonal: ["gain"], Identity: ["gain"],
+  Zeros: [],
+  Ones: [],
+  Constant: ["value"],
+  RandomNormal: ["mean", "stddev"],
+  RandomUniform: ["minval", "maxval"],
+  TruncatedNormal: ["mean", "stddev"],
+  VarianceScaling: ["scale"],
+  GlorotUniform: [],
+  GlorotNormal: [],
+  HeNormal: [],
+  HeUniform: [],
+  LeCunNormal: [],
+  LeCunUniform: [],
+  Orthogonal: ["gain"],
+  Identity: ["gain"],
 };
 /** String forms Keras and tfjs accept for the same initializers. */
-const BY_STRING = new Map(Object.keys(INITIALIZERS).flatMap((c) => {
-  const snake = c.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase().replace("le_cun", "lecun");
-  return [[c, c], [snake, c], [c[0]!.toLowerCase() + c.slice(1), c]] as Array<[string, string]>;
-}));
+const BY_STRING = new Map(
+  Object.keys(INITIALIZERS).flatMap((c) => {
+    const snake = c
+      .replace(/([a-z])([A-Z])/g, "$1_$2")
+      .toLowerCase()
+      .replace("le_cun", "lecun");
+    return [
+      [c, c],
+      [snake, c],
+      [c[0]!.toLowerCase() + c.slice(1), c],
+    ] as Array<[string, string]>;
+  }),
+);
 const MODES = new Set(["fan_in", "fan_out", "fan_avg", "fanIn", "fanOut", "fanAvg"]);
 const DISTRIBUTIONS = new Set(["normal", "uniform", "truncated_normal", "untruncated_normal", "truncatedNormal"]);
 /** Largest magnitude of an initializer's numeric argument. */
@@ -66,12 +185,15 @@ export function initializerProblem(value: unknown): string | undefined {
     if (typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > MAX_ARG) return `${cls}.${arg} must be a finite number within ±${MAX_ARG}`;
     if ((arg === "stddev" || arg === "scale") && v <= 0) return `${cls}.${arg} must be positive`;
   }
-  if (cls === "RandomUniform" && typeof config.minval === "number" && typeof config.maxval === "number" && config.minval > config.maxval) return "RandomUniform.minval must not exceed maxval";
+  if (cls === "RandomUniform" && typeof config.minval === "number" && typeof config.maxval === "number" && config.minval > config.maxval)
+    return "RandomUniform.minval must not exceed maxval";
   const seed = config.seed;
-  if (seed !== undefined && seed !== null && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) < 2 ** 32)) return `${cls}.seed must be an integer from 0 to 2^32-1, or null`;
+  if (seed !== undefined && seed !== null && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) < 2 ** 32))
+    return `${cls}.seed must be an integer from 0 to 2^32-1, or null`;
   if (cls === "VarianceScaling") {
     if (config.mode !== undefined && !MODES.has(String(config.mode))) return "VarianceScaling.mode must be fan_in, fan_out or fan_avg";
-    if (config.distribution !== undefined && !DISTRIBUTIONS.has(String(config.distribution))) return "VarianceScaling.distribution must be normal, uniform, truncated_normal or untruncated_normal";
+    if (config.distribution !== undefined && !DISTRIBUTIONS.has(String(config.distribution)))
+      return "VarianceScaling.distribution must be normal, uniform, truncated_normal or untruncated_normal";
   }
   return undefined;
 }

@@ -7,6 +7,8 @@ import type { SequentialSpec } from "./spec.js";
 
 export function buildSequentialNetwork(spec: SequentialSpec, groups: InputGroup[], ctx: NetworkContext): Network {
   const last = spec.layers.at(-1);
-  const plan = ctx.keepOutput ? asWritten(last?.type === "dense" ? last.units : undefined, last?.type === "dense" ? last.activation : undefined) : planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
+  const plan = ctx.keepOutput
+    ? asWritten(last?.type === "dense" ? last.units : undefined, last?.type === "dense" ? last.activation : undefined)
+    : planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
   return { model: buildSequential(spec, groups[0]!.width, plan, ctx.seed), plan, warnings: [] };
 }

@@ -13,7 +13,9 @@ import type { NetworkContext } from "../../spec/network-context.js";
 /** The summary from the spec's shapes, as buildSequentialNetwork would build it (shape-summary.ts). */
 function describeSequential(spec: SequentialSpec, groups: InputGroup[], ctx: NetworkContext): NetworkDescription {
   const last = spec.layers.at(-1);
-  const plan = ctx.keepOutput ? asWritten(last?.type === "dense" ? last.units : undefined, last?.type === "dense" ? last.activation : undefined) : planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
+  const plan = ctx.keepOutput
+    ? asWritten(last?.type === "dense" ? last.units : undefined, last?.type === "dense" ? last.activation : undefined)
+    : planOutput(spec.layers, ctx.task, ctx.classes, ctx.loss);
   const name = namer();
   const rows: SummaryRow[] = [];
   let shape = [groups[0]!.width];

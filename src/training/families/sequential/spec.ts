@@ -5,9 +5,6 @@ import { LayerSpecSchema } from "../../spec/layers.js";
 export const SequentialSpecSchema = z.strictObject({
   type: z.literal("sequential"),
   specVersion: z.literal(1).default(1).describe("Spec format version; saved jobs keep theirs"),
-  layers: z
-    .array(LayerSpecSchema)
-    .default([])
-    .describe("Hidden layers; an output layer sized to the target is appended when missing"),
+  layers: z.array(LayerSpecSchema).default([]).describe("Hidden layers; an output layer sized to the target is appended when missing"),
 });
 export type SequentialSpec = z.infer<typeof SequentialSpecSchema>;
