@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { JobListener } from "./job-listener.js";
-import { ByteLru } from "./lru.js";
+import type { LRUCache } from "lru-cache";
+import { byteCache } from "./byte-cache.js";
 
 /** One cached read: whose it is, the response's JSON text and its ETag. */
 export interface CachedRead {
@@ -22,7 +23,7 @@ export function cachedRead(tenant: string, json: string): CachedRead {
  */
 export class ReadCache {
   /** One view may not crowd out the rest: at most a quarter of the budget. */
-  private readonly entries: ByteLru<CachedRead>;
+  private readonly entries: LRUCache<string, CachedRead>;
   /** Reads in flight per key, and whether a change was told for it since each began. */
   private readonly inflight = new Map<string, { readers: number; changed: boolean }>();
   private generation = 0;
@@ -31,7 +32,7 @@ export class ReadCache {
     private readonly listener: JobListener,
     private readonly maxBytes: number,
   ) {
-    this.entries = new ByteLru<CachedRead>(maxBytes, (e) => e.json.length, maxBytes / 4);
+    this.entries = byteCache<CachedRead>(maxBytes, (e) => e.json.length, maxBytes / 4);
   }
 
   /** Subscribes to the changes; until then (or if it fails) nothing is cached. */

@@ -8,6 +8,7 @@
  *
  * Runs wherever fetch does (Node 20, browsers); it touches no file.
  */
+import { EventSourceParserStream } from "eventsource-parser/stream";
 import createClient from "openapi-fetch";
 import type { components, paths } from "./openapi.js";
 
@@ -82,30 +83,18 @@ export function treinoClient(opts: ClientOptions) {
       let lastId: string | undefined;
       for (;;) {
         const res = await raw(`/v1/jobs/${id}/events`, { headers: { accept: "text/event-stream", ...(lastId ? { "last-event-id": lastId } : {}) }, signal });
-        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = "";
+        // eventsource-parser follows the SSE spec: CRLF, multi-line data, comments and retry fields.
+        const events = res.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
         let reconnect = false;
         for (;;) {
-          const { value, done } = await reader.read();
+          const { value: message, done } = await events.read();
           if (done) break;
-          buffer += value;
-          let at: number;
-          while ((at = buffer.indexOf("\n\n")) >= 0) {
-            const block = buffer.slice(0, at);
-            buffer = buffer.slice(at + 2);
-            const field = (name: string) =>
-              block
-                .split("\n")
-                .find((l) => l.startsWith(`${name}: `))
-                ?.slice(name.length + 2);
-            const event = field("event") as JobEvent["event"] | undefined;
-            if (!event) continue;
-            lastId = field("id") ?? lastId;
-            const e: JobEvent = { event, id: lastId, data: JSON.parse(field("data") ?? "null") };
-            yield e;
-            if (event === "done") return;
-            if (event === "reconnect") reconnect = true;
-          }
+          if (!message.event) continue;
+          const event = message.event as JobEvent["event"];
+          lastId = message.id ?? lastId;
+          yield { event, id: lastId, data: JSON.parse(message.data || "null") };
+          if (event === "done") return;
+          if (event === "reconnect") reconnect = true;
         }
         if (!reconnect) return;
       }

@@ -1,4 +1,5 @@
-import { ByteLru } from "../lru.js";
+import type { LRUCache } from "lru-cache";
+import { byteCache } from "../byte-cache.js";
 import type { Table } from "../tables/read-table.js";
 
 /**
@@ -7,10 +8,10 @@ import type { Table } from "../tables/read-table.js";
  * Keyed by dataset and the columns read (and how), bounded by TABLE_CACHE_BYTES.
  */
 export class TableCache {
-  private readonly tables: ByteLru<Table>;
+  private readonly tables: LRUCache<string, Table>;
 
   constructor(maxBytes: number) {
-    this.tables = new ByteLru<Table>(maxBytes, (t) => t.bytes);
+    this.tables = byteCache<Table>(maxBytes, (t) => t.bytes);
   }
 
   async get(datasetId: string, only: ReadonlySet<string>, valuesOnly: ReadonlySet<string>, read: () => Promise<Table>): Promise<Table> {

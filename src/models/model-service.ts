@@ -5,6 +5,7 @@ import { AppError, requireTenant } from "../errors.js";
 import type { Model } from "../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { LRUCache } from "lru-cache";
+import { byteCache } from "../byte-cache.js";
 import {
   argmax,
   encodeRow,
@@ -116,7 +117,7 @@ export class ModelService {
     /** Told the cache keys this service changed (the model's, its job's), so cached reads drop at once. */
     private readonly changed: (key: string) => void = () => undefined,
   ) {
-    this.exports = new LRUCache<string, Buffer>({ maxSize: Math.max(1, config.READ_CACHE_BYTES), sizeCalculation: (b) => Math.max(1, b.length) });
+    this.exports = byteCache<Buffer>(config.READ_CACHE_BYTES, (b) => b.length);
   }
 
   private async find(tenant: string, id: string): Promise<ModelRow> {
