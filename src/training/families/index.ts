@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { elm } from "./elm/index.js";
-import { decisionTree, knn, logisticRegression, majority, naiveBayes, randomForest, svm } from "./classic/index.js";
-import type { ModelFamily } from "./family.js";
+import { knn } from "./knn/index.js";
+import { logisticRegression } from "./logistic-regression/index.js";
+import { majority } from "./majority/index.js";
+import { naiveBayes } from "./naive-bayes/index.js";
+import { svm } from "./svm/index.js";
+import { decisionTree, randomForest } from "./trees/index.js";
+import type { ModelFamily } from "../train/family.js";
 import { functional } from "./functional/index.js";
 import { keras } from "./keras/index.js";
 import { sequential } from "./sequential/index.js";
@@ -43,4 +48,4 @@ export function upgradeSpec(stored: unknown, families: Record<string, { upgrades
   return spec;
 }
 
-export type { DeclaredInput, ModelFamily } from "./family.js";
+export type { DeclaredInput, ModelFamily } from "../train/family.js";

@@ -9,9 +9,9 @@
  *   (Breiman, Machine Learning 45, 2001, section 10).
  */
 import type { ResolvedColumns } from "../data/columns.js";
-import { fitForest, predictForest } from "../families/classic/forest.js";
-import { fitLogistic } from "../families/classic/logistic.js";
-import type { FitData } from "../families/classic/data.js";
+import { fitForest, predictForest } from "../families/trees/forest.js";
+import { fitLogistic } from "../families/logistic-regression/logistic.js";
+import type { FitData } from "../train/classic/data.js";
 import { argmax } from "../evaluate/argmax.js";
 import { encodeParts, type Selected } from "../data/prepare.js";
 import { inputNames } from "../data/preprocess.js";

@@ -2,7 +2,7 @@ import { networkServing } from "../../train/network-serving.js";
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
 import { countElm } from "./count.js";
 import { candidateSizes, ElmSpecSchema, type ElmSpec } from "./spec.js";
-import type { ModelFamily } from "../family.js";
+import type { ModelFamily } from "../../train/family.js";
 import { elmOutput } from "../../spec/output-plan.js";
 import { toSummary, type NetworkDescription, type SummaryRow } from "../../spec/shape-summary.js";
 import type { NetworkContext } from "../../spec/network-context.js";

@@ -1,7 +1,7 @@
 import { networkServing } from "../../train/network-serving.js";
 import { countFunctional } from "./count.js";
 import { FunctionalSpecSchema, type FunctionalSpec } from "./spec.js";
-import type { ModelFamily } from "../family.js";
+import type { ModelFamily } from "../../train/family.js";
 import { checkGraph, isMerge } from "../../spec/graph.js";
 import { kerasLayerOrder } from "../../formats/graph-order.js";
 import { planOutput } from "../../spec/output-plan.js";

@@ -3,7 +3,7 @@ import { countKerasParams } from "./count.js";
 import { normalizeKeras, setInputWidths, type KerasTopology } from "./json.js";
 import { headParams } from "../../spec/param-count.js";
 import { KerasSpecSchema, type KerasSpec } from "./spec.js";
-import type { ModelFamily } from "../family.js";
+import type { ModelFamily } from "../../train/family.js";
 import type { KerasLayer } from "./format.js";
 import { unsupportedClasses } from "./support.js";
 import { asWritten, headRow, toSummary } from "../../spec/shape-summary.js";

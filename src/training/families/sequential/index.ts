@@ -2,7 +2,7 @@ import { networkServing } from "../../train/network-serving.js";
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
 import { countSequential } from "./count.js";
 import { SequentialSpecSchema, type SequentialSpec } from "./spec.js";
-import type { ModelFamily } from "../family.js";
+import type { ModelFamily } from "../../train/family.js";
 import { outputShape } from "../../spec/graph.js";
 import { planOutput } from "../../spec/output-plan.js";
 import { asWritten, headRow, layerRows, namer, toSummary, type NetworkDescription, type SummaryRow } from "../../spec/shape-summary.js";

@@ -1,4 +1,4 @@
-import type { FitData } from "./data.js";
+import type { FitData } from "../../train/classic/data.js";
 
 export interface LinearModel {
   /** [d, m] kernel, m = 1 (binary, sigmoid) or k (softmax). */

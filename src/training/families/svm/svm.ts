@@ -1,5 +1,5 @@
 import type { SvmSpec } from "./spec.js";
-import type { FitData, Scores } from "./data.js";
+import type { FitData, Scores } from "../../train/classic/data.js";
 
 interface LibSvm {
   train(samples: number[][], labels: number[]): void;

@@ -1,5 +1,5 @@
-import type { FitData, Scores } from "./data.js";
-import { classPriors } from "./data.js";
+import type { FitData, Scores } from "../../train/classic/data.js";
+import { classPriors } from "../../train/classic/data.js";
 
 export interface GaussianNb {
   k: number;

@@ -5,15 +5,15 @@ import type { DimLimits } from "../spec/param-count.js";
 import type { DeclaredInput, InputGroup } from "../spec/network-context.js";
 export type { DeclaredInput };
 import type { NetworkContext } from "../spec/network-context.js";
-import type { Network } from "../train/network.js";
+import type { Network } from "./network.js";
 import type { ResolvedColumns } from "../data/columns.js";
 import type { FitHooks } from "../engine/fit.js";
 import type { Selected } from "../data/prepare.js";
 import type { RequestOf } from "../spec/request.js";
 import type { SplitIndices } from "../data/split.js";
-import type { TrainOutcome } from "../train/train-result.js";
+import type { TrainOutcome } from "./train-result.js";
 import type { NetworkDescription } from "../spec/shape-summary.js";
-import type { Serving } from "../train/network-serving.js";
+import type { Serving } from "./network-serving.js";
 
 /** What a family's own training entry gets: the selected rows, the split, the hooks. */
 export interface FamilyTrainRun<S extends { type: string } = { type: string }> {

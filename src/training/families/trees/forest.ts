@@ -1,5 +1,5 @@
 import { mulberry32 } from "../../engine/rng.js";
-import type { FitData, Scores } from "./data.js";
+import type { FitData, Scores } from "../../train/classic/data.js";
 
 /** One tree, flat: node i splits on `feature[i]` (x <= threshold goes left) or is a leaf (feature -1). */
 export interface Tree {

@@ -1,4 +1,4 @@
-import type { FitData, Scores } from "./data.js";
+import type { FitData, Scores } from "../../train/classic/data.js";
 
 export interface Neighbours {
   n: number;

@@ -1,40 +1,35 @@
 import type { z } from "zod";
 import type { FieldError } from "../../../errors.js";
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
-import {
-  DecisionTreeSpecSchema,
-  KnnSpecSchema,
-  LogisticRegressionSpecSchema,
-  MajoritySpecSchema,
-  NaiveBayesSpecSchema,
-  RandomForestSpecSchema,
-  SvmSpecSchema,
-  type BaselineSpec,
-} from "./spec.js";
 import type { ModelFamily } from "../family.js";
 import { classicServing } from "./serving.js";
 import { toSummary } from "../../spec/shape-summary.js";
-import type { Task } from "../../data/columns.js";
+import type { Task } from "../../spec/network-context.js";
+import type { ClassicLearner } from "./learner.js";
 
 /** A linear baseline's output activation (logistic regression: sigmoid for two classes). */
 const linearMode = (task: Task, units: number) => (task === "regression" ? "linear" : units === 1 ? "sigmoid" : "softmax");
 
-interface Traits {
+export interface ClassicTraits {
   /** Refused for a numeric target. */
   classifierOnly?: boolean;
   /** Exported as one Dense layer (a TF.js network); else as the classic JSON format. */
   linear?: boolean;
   keepsRows?: boolean;
-  /** Has an ONNX export of its classic model (families/classic/onnx.ts). */
-  onnx?: boolean;
 }
 
 /**
- * A classic baseline as a model family: one input (the encoded features), a single training
- * step of its own (baselines/train-baseline.ts), no epochs. Cross-validation of a baseline is an
- * experiment's (each fold a job), so a job asking for it is sent there.
+ * A classic model as a family: one input (the encoded features), a single training step
+ * (trainer.ts), no epochs. Cross-validation of a classic model is an experiment's (each fold a
+ * job), so a job asking for it is sent there. The family's folder gives its schema, traits and
+ * learner (its fit, predict and ONNX writer).
  */
-function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>["type"], schema: Schema, traits: Traits): ModelFamily<z.infer<Schema>, Schema> {
+export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
+  type: z.infer<Schema>["type"],
+  schema: Schema,
+  traits: ClassicTraits,
+  learner: ClassicLearner<z.infer<Schema>, M>,
+): ModelFamily<z.infer<Schema>, Schema> {
   const outputs = (classes: number) => (classes === 2 && traits.linear ? 1 : classes || 1);
   return {
     type,
@@ -47,7 +42,7 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
       if (traits.classifierOnly && ctx.task === "regression")
         errors.push({
           path: "model.type",
-          message: `${type} is a classifier and this target is numeric (regression): use svm, knn, decisionTree, randomForest or majority, or set task: "classification"`,
+          message: `${type} is a classifier and this target is numeric (regression): use a model that regresses, or set task: "classification"`,
         });
       // Linear models: the kernel and bias. Others are sized by their data (MAX_KERNEL_ROWS, trees' depth).
       return traits.linear ? ((groups[0]?.width ?? 1) + 1) * outputs(ctx.classes) : 0;
@@ -68,7 +63,7 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
       ...(req.training?.loss ? [{ path: "training.loss", message: `a ${type} takes no loss` }] : []),
     ],
     plannedSteps: () => 1,
-    train: async (run) => (await import("./train.js")).trainBaseline(run),
+    train: async (run) => (await import("./trainer.js")).trainClassic(learner, run),
     describe: (_spec, groups, ctx) => {
       const units = outputs(ctx.classes);
       if (!traits.linear) {
@@ -82,7 +77,7 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
       const rows = [{ name: "output", type: "Dense", outputShape: [null, units], params: ((groups[0]?.width ?? 1) + 1) * units }];
       return { summary: toSummary(rows), outputMode: linearMode(ctx.task, units), warnings: [] };
     },
-    serving: classicServing(traits.onnx === true),
+    serving: classicServing(learner),
     build: async (_spec, groups, ctx) => {
       const { tfl } = await import("../../engine/tf.js");
       const units = outputs(ctx.classes);
@@ -92,11 +87,3 @@ function baseline<Schema extends z.ZodType<BaselineSpec>>(type: z.infer<Schema>[
     },
   };
 }
-
-export const svm = baseline("svm", SvmSpecSchema, { keepsRows: true, onnx: true });
-export const logisticRegression = baseline("logisticRegression", LogisticRegressionSpecSchema, { classifierOnly: true, linear: true });
-export const knn = baseline("knn", KnnSpecSchema, { keepsRows: true });
-export const decisionTree = baseline("decisionTree", DecisionTreeSpecSchema, { onnx: true });
-export const randomForest = baseline("randomForest", RandomForestSpecSchema, { onnx: true });
-export const naiveBayes = baseline("naiveBayes", NaiveBayesSpecSchema, { classifierOnly: true, onnx: true });
-export const majority = baseline("majority", MajoritySpecSchema, { linear: true });

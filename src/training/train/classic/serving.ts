@@ -1,0 +1,45 @@
+import { ExportError } from "../../formats/export-error.js";
+import { onnxWithPreprocessing } from "../../formats/onnx.js";
+import { networkServing, type Serving } from "../network-serving.js";
+import { decodeClassic, isClassicTopology, type ClassicArtifact } from "./artifact.js";
+import type { Scores } from "./data.js";
+import type { ClassicLearner } from "./learner.js";
+
+/** A stored model's outputs for n encoded rows: probabilities [n, classes], or values [n, 1] in the target's units. */
+export async function classicScores<M>(learner: ClassicLearner<unknown, M>, a: ClassicArtifact<M>, x: Float32Array, n: number): Promise<Scores> {
+  if (!learner.predict) throw new Error(`${a.family} stores no classic model`);
+  const scores = await learner.predict(a.model, x, n, a.inputs);
+  if (a.targetScale) for (let i = 0; i < scores.values.length; i++) scores.values[i] = scores.values[i]! * a.targetScale.std + a.targetScale.mean;
+  return scores;
+}
+
+/**
+ * Classic models stored in their own JSON (artifact.ts) download as baseline.json, and as ONNX
+ * where the family writes one; linear ones (stored as one Dense layer) serve as any network.
+ */
+export function classicServing<M>(learner: ClassicLearner<unknown, M>): Serving {
+  const network = networkServing();
+  // The stored model is the family's own, written by its `fit`: its learner reads it back.
+  const stored = (bytes: Buffer) => decodeClassic(bytes) as ClassicArtifact<M>;
+  return {
+    formats: (topology) => (isClassicTopology(topology) ? ["baseline", ...(learner.onnx ? ["onnx" as const] : [])] : network.formats(topology)),
+    async load(a, prep, backend) {
+      if (!isClassicTopology(a.topology)) return network.load(a, prep, backend);
+      const artifact = stored(a.weightData);
+      return { scores: (x, n) => classicScores(learner, artifact, x, n), dispose: () => undefined };
+    },
+    async export(format, a, prep, meta) {
+      if (!isClassicTopology(a.topology)) return network.export(format, a, prep, meta);
+      const artifact = stored(a.weightData);
+      const onnx = learner.onnx;
+      if (format !== "onnx" || !onnx)
+        throw new ExportError(`a ${artifact.family} has no ${format === "onnx" ? "ONNX export yet" : `${format} export`}: download baseline.json`);
+      return onnxWithPreprocessing(prep, meta, (g, groups, labels) => {
+        const out = onnx(g, groups[0]!, artifact.model, artifact.inputs, labels.length);
+        // A regressor learned the standardized target: value = out * std + mean, as classicScores.
+        const scale = artifact.targetScale;
+        return scale ? g.op("Add", [g.op("Mul", [out, g.constFloat("std", [scale.std], [])]), g.constFloat("mean", [scale.mean], [])]) : out;
+      });
+    },
+  };
+}

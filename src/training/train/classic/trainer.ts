@@ -1,0 +1,113 @@
+import type { FamilyTrainRun } from "../family.js";
+import { tf, tfl } from "../../engine/tf.js";
+import { diagnose } from "../../evaluate/diagnose.js";
+import { classificationMetrics, regressionMetrics, type Metrics } from "../../evaluate/metrics.js";
+import { summarize, toArtifacts } from "../../formats/tfjs.js";
+import type { OutputMode } from "../../spec/output-plan.js";
+import { predictMatrix } from "../../evaluate/predict.js";
+import { encodeParts, type Part } from "../../data/prepare.js";
+import type { ModelSummary } from "../../spec/summary.js";
+import type { StoredArtifacts } from "../../formats/model-json.js";
+import type { TrainOutcome } from "../train-result.js";
+import type { FitData, Scores } from "./data.js";
+import { BASELINE_FORMAT, encodeClassic, type ClassicArtifact } from "./artifact.js";
+import type { ClassicFit, ClassicLearner } from "./learner.js";
+import { classicScores } from "./serving.js";
+
+/** A fitted classic model: a TF.js network (linear models) or the family's own model. */
+type Fitted<M> =
+  { kind: "tfjs"; model: tfl.LayersModel; mode: OutputMode; facts: Record<string, number> } | { kind: "classic"; model: M; facts: Record<string, number> };
+
+/**
+ * Trains a classic family's job: the same encoding, split and metrics as a network, then the
+ * learner's closed-form or classic fit. Linear models export as one Dense layer (TF.js, like any
+ * network); the others as the JSON of artifact.ts.
+ */
+export async function trainClassic<S extends { type: string }, M>(
+  learner: ClassicLearner<S, M>,
+  { sel, resolved, req, parts, hooks, warnings, clock }: FamilyTrainRun<S>,
+): Promise<TrainOutcome> {
+  const spec = req.model;
+  const data = encodeParts(sel, resolved, req.preprocessing, parts, true);
+  clock.lap("prepare");
+  const k = sel.labels.length;
+  const scale = data.targetScale;
+  const train: FitData = {
+    n: data.train.n,
+    d: data.inputs,
+    x: data.train.x,
+    k,
+    weight: data.train.weight,
+    y: scale ? data.train.truth.map((v) => (v - scale.mean) / scale.std) : data.train.truth,
+  };
+  const started = performance.now();
+  const fitted = asFitted(await learner.fit(spec, train, data.targetScale), data.inputs);
+  const fitSeconds = (performance.now() - started) / 1000;
+  clock.lap("fit");
+  if (!(await hooks.onEpoch(0, { seconds: fitSeconds }))) {
+    if (fitted.kind === "tfjs") fitted.model.dispose();
+    return { status: "interrupted" };
+  }
+  const artifact: ClassicArtifact<M> | undefined =
+    fitted.kind === "classic"
+      ? { format: BASELINE_FORMAT, version: 1, family: spec.type, model: fitted.model, task: data.task, inputs: data.inputs, targetScale: scale }
+      : undefined;
+  const outputMode: OutputMode = fitted.kind === "tfjs" ? fitted.mode : data.task === "classification" ? "softmax" : "linear";
+  const scores = async (p: Part): Promise<Scores> =>
+    fitted.kind === "tfjs" ? predictMatrix(fitted.model, p.x, p.n, data.preprocessing.groups, fitted.mode) : classicScores(learner, artifact!, p.x, p.n);
+  try {
+    const evaluate = async (p: Part): Promise<Metrics | undefined> => {
+      if (p.n === 0) return undefined;
+      const { values } = await scores(p);
+      return data.task === "classification" ? classificationMetrics(values, p.truth, sel.labels) : regressionMetrics(values, p.truth);
+    };
+    const evalStart = performance.now();
+    const test = await evaluate(data.test);
+    const validation = await evaluate(data.validation);
+    const evaluated = data.test.n + data.validation.n;
+    const baseline = {
+      family: spec.type,
+      fitSeconds,
+      ...(evaluated ? { predictMsPer1000Rows: ((performance.now() - evalStart) / evaluated) * 1000 } : {}),
+      ...fitted.facts,
+    };
+    clock.lap("evaluate");
+    const artifacts: StoredArtifacts =
+      fitted.kind === "tfjs"
+        ? await toArtifacts(fitted.model)
+        : { topology: { format: BASELINE_FORMAT, family: spec.type }, weightSpecs: [], weightData: encodeClassic(artifact!) };
+    clock.lap("export");
+    return {
+      status: "succeeded",
+      result: {
+        task: data.task,
+        outputMode,
+        preprocessing: data.preprocessing,
+        summary: fitted.kind === "tfjs" ? summarize(fitted.model) : classicSummary(spec.type, learner.className, k, fitted.facts.params ?? 0),
+        artifacts,
+        metrics: { test, validation, baseline, phases: clock.phases },
+        diagnosis: diagnose({}, 1),
+        history: {},
+        epochsRun: 1,
+        warnings,
+      },
+    };
+  } finally {
+    if (fitted.kind === "tfjs") fitted.model.dispose();
+  }
+}
+
+/** A linear fit becomes one Dense layer holding it: what tf.loadLayersModel and /predict read as any network. */
+function asFitted<M>(fit: ClassicFit<M>, d: number): Fitted<M> {
+  if (fit.kind === "classic") return fit;
+  const { units, mode, kernel, bias } = fit;
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ name: "output", units, activation: mode, inputShape: [d] })] });
+  const weights = [tf.tensor2d(Float32Array.from(kernel), [d, units]), tf.tensor1d(Float32Array.from(bias))];
+  model.layers[0]!.setWeights(weights);
+  tf.dispose(weights);
+  return { kind: "tfjs", model, mode, facts: { ...fit.facts, params: (d + 1) * units } };
+}
+
+function classicSummary(name: string, className: string, k: number, params: number): ModelSummary {
+  return { layers: [{ name, type: className, outputShape: [null, k || 1], params }], totalParams: params, trainableParams: 0 };
+}
