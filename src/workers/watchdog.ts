@@ -19,11 +19,13 @@ export function startWatchdog(worker: Worker<TrainPayload>, db: Db, limitMs: num
   const running = new Map<string, { started: number; pid?: number }>();
   worker.on("active", (job) => running.set(job.id!, { started: Date.now() }));
   worker.on("progress", (job, progress) => {
-    const entry = running.get(job.id!);
-    if (!entry || !isInfo(progress)) return;
+    if (!isInfo(progress)) return;
     // A training process runs one job at a time: an older entry with this pid was deferred or ended.
     for (const [other, e] of running) if (other !== job.id && e.pid === progress.pid) running.delete(other);
-    entry.pid = progress.pid;
+    // A process that took longer than the limit to start (a loaded machine loading TensorFlow)
+    // reports after its pid-less entry was dropped: it is watched from its report on.
+    const entry = running.get(job.id!);
+    running.set(job.id!, { started: entry?.started ?? Date.now(), pid: progress.pid });
   });
   const forget = (job?: { id?: string }) => job?.id && running.delete(job.id);
   worker.on("completed", forget);
