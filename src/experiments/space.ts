@@ -1,70 +1,64 @@
 import { AppError } from "../errors.js";
 import { z } from "zod";
-import { FeatureSelectionSchema, ModelSpecSchema, mulberry32 } from "../training/index.js";
+import { choices, FeatureSelectionSchema, ModelSpecSchema, mulberry32, SEARCH_SPACES, type Point, type SearchSpace } from "../training/index.js";
 
-const list = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(50);
 /** Feature selection as a dimension of any space: each choice a preprocessing.featureSelection, or null for all columns. */
 const selection = {
-  featureSelection: list(FeatureSelectionSchema.nullable()).optional().describe('e.g. [null, {"method": "anova", "keep": 5}, {"method": "l1", "keep": 0.5}]'),
+  featureSelection: choices(FeatureSelectionSchema.nullable())
+    .optional()
+    .describe('e.g. [null, {"method": "anova", "keep": 5}, {"method": "l1", "keep": 0.5}]'),
 };
-const activations = z.enum(["relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "softplus", "linear"]);
 
-/** Search spaces: each field a list of choices. `mlp` is what POST /v1/advice/hidden-units returns. */
-export const SpaceSchema = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("mlp"),
-    hiddenLayers: list(z.number().int().min(0).max(8)).describe("Allowed counts of hidden Dense layers"),
-    units: list(z.number().int().min(1)).describe("Allowed widths, chosen per layer"),
-    activation: list(activations).default(["relu"]),
-    dropout: list(z.number().min(0).lt(1)).default([0]).describe("Dropout after each hidden layer (0: none)"),
-    l1: list(z.number().min(0)).default([0]),
-    l2: list(z.number().min(0)).default([0]),
-    optimizer: list(z.enum(["adam", "sgd", "rmsprop", "adamax", "adagrad"])).default(["adam"]),
-    learningRate: list(z.number().gt(0).max(10)).default([0.001]),
-    batchSize: list(z.number().int().min(1).max(65_536)).default([32]),
-    ...selection,
-  }),
-  z.strictObject({
-    type: z.literal("elm"),
-    hiddenUnits: list(z.number().int().min(1)),
-    activation: list(z.enum(["sigmoid", "tanh", "relu", "sine", "hardlim", "rbf"])).default(["sigmoid"]),
-    alpha: list(z.number().min(0).max(1e6)).default([1e-6]),
-    ...selection,
-  }),
-  z.strictObject({
-    type: z.literal("svm"),
-    C: list(z.number().gt(0).max(1e6)),
-    gamma: list(z.union([z.literal("scale"), z.number().gt(0).max(1e6)])).default(["scale"]),
-    kernel: list(z.enum(["rbf", "linear", "polynomial", "sigmoid"])).default(["rbf"]),
-    ...selection,
-  }),
-  z.strictObject({
-    type: z.literal("spec"),
-    model: ModelSpecSchema.describe("The spec the paths below are set in"),
-    params: z
-      .record(
-        z
-          .string()
-          .regex(
-            /^(model|training|preprocessing)(\.[A-Za-z_]\w*|\[\d{1,4}\])+$/,
-            "a path such as model.layers[0].units, training.optimizer.learningRate or preprocessing.featureSelection",
-          )
-          .refine((p) => !/(^|\.)(__proto__|constructor|prototype)(\.|\[|$)/.test(p), "a path through __proto__, constructor or prototype"),
-        list(z.unknown()),
-      )
-      .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 20, "1 to 20 paths")
-      .describe('Any spec field: {"model.layers[0].units": [16, 64], "training.optimizer.learningRate": [0.001, 0.01]}'),
-  }),
-]);
+/** Any spec with paths into it: the one space no family owns. */
+const SpecSpaceSchema = z.strictObject({
+  type: z.literal("spec"),
+  model: ModelSpecSchema.describe("The spec the paths below are set in"),
+  params: z
+    .record(
+      z
+        .string()
+        .regex(
+          /^(model|training|preprocessing)(\.[A-Za-z_]\w*|\[\d{1,4}\])+$/,
+          "a path such as model.layers[0].units, training.optimizer.learningRate or preprocessing.featureSelection",
+        )
+        .refine((p) => !/(^|\.)(__proto__|constructor|prototype)(\.|\[|$)/.test(p), "a path through __proto__, constructor or prototype"),
+      choices(z.unknown()),
+    )
+    .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 20, "1 to 20 paths")
+    .describe('Any spec field: {"model.layers[0].units": [16, 64], "training.optimizer.learningRate": [0.001, 0.01]}'),
+});
+type SpecSpace = z.infer<typeof SpecSpaceSchema>;
+
+const familySpaceSchema = (type: string, space: SearchSpace) => z.strictObject({ type: z.literal(type), ...space.fields, ...selection });
+type FamilySpaceSchema = ReturnType<typeof familySpaceSchema>;
+
+/** Search spaces: each field a list of choices; one kind per space the families offer (SEARCH_SPACES), and `spec`. */
+const spaceSchemas: Array<FamilySpaceSchema | typeof SpecSpaceSchema> = [
+  ...Object.entries(SEARCH_SPACES).map(([type, space]) => familySpaceSchema(type, space)),
+  SpecSpaceSchema,
+];
+export const SpaceSchema = z.discriminatedUnion("type", spaceSchemas as [(typeof spaceSchemas)[number], ...typeof spaceSchemas]);
 export type Space = z.infer<typeof SpaceSchema>;
 
-/** One point of a space: gene name -> value (`layers` is the list of hidden widths of an mlp). */
-export type Individual = Record<string, unknown>;
+/** One point of a space: gene name -> value (a list gene's value is its list, e.g. an mlp's `layers`). */
+export type Individual = Point;
 
-/** The genes of a space with their choices; an mlp's `layers` gene is a list of its own. */
+/** A family space's fields, which its schema checked: lists of choices by name. */
+const fieldsOf = (space: Space): Record<string, unknown> => space;
+const isSpec = (space: Space): space is SpecSpace => space.type === "spec";
+const familySpace = (space: Space): SearchSpace | undefined => (isSpec(space) ? undefined : SEARCH_SPACES[space.type]);
+
+/** The space's list gene (an mlp's layers), with its allowed lengths and items. */
+function listGene(space: Space): { name: string; depths: number[]; values: number[] } | undefined {
+  const list = familySpace(space)?.list;
+  return list && { name: list.name, ...list.of(fieldsOf(space)) };
+}
+
+/** The genes of a space with their choices; the fields of a list gene make one gene of their own. */
 function genes(space: Space): Array<[string, unknown[]]> {
-  if (space.type === "spec") return Object.entries(space.params);
-  return Object.entries(space).filter(([k, v]) => k !== "type" && k !== "hiddenLayers" && k !== "units" && v !== undefined) as Array<[string, unknown[]]>;
+  if (isSpec(space)) return Object.entries(space.params);
+  const skip = new Set(["type", ...(familySpace(space)?.list?.fields ?? [])]);
+  return Object.entries(fieldsOf(space)).filter((e): e is [string, unknown[]] => !skip.has(e[0]) && Array.isArray(e[1]));
 }
 
 /** A stable text for an individual: equal points, equal keys (an experiment trains each once). */
@@ -78,7 +72,7 @@ export const keyOf = (ind: Individual) =>
 /** Short readable name of the genes that vary: `layers=64-32 activation=relu learningRate=0.01`. */
 export const nameOf = (ind: Individual, space?: Space) =>
   Object.entries(ind)
-    .filter(([k]) => !space || k === "layers" || (genes(space).find(([g]) => g === k)?.[1].length ?? 2) > 1)
+    .filter(([k]) => !space || k === listGene(space)?.name || (genes(space).find(([g]) => g === k)?.[1].length ?? 2) > 1)
     .map(([k, v]) => `${k.replace(/^(model|training|preprocessing)\./, "")}=${show(v)}`)
     .join(" ");
 
@@ -88,24 +82,26 @@ function show(v: unknown): string {
   return v && typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
-/** Points in a full grid: the product of each gene's choices (an mlp's layer lists counted per depth). */
+/** Points in a full grid: the product of each gene's choices (a list gene's lists counted per depth). */
 export function gridSize(space: Space): number {
   let size = genes(space).reduce((n, [, v]) => n * v.length, 1);
-  if (space.type === "mlp") size *= [...new Set(space.hiddenLayers)].reduce((s, depth) => s + space.units.length ** depth, 0);
+  const list = listGene(space);
+  if (list) size *= [...new Set(list.depths)].reduce((s, depth) => s + list.values.length ** depth, 0);
   return size;
 }
 
 /** Every point of the grid, in a fixed order (call gridSize first: this allocates them all). */
 export function grid(space: Space): Individual[] {
   let points: Individual[] = [{}];
-  if (space.type === "mlp") {
+  const list = listGene(space);
+  if (list) {
     let lists: number[][] = [];
-    for (const depth of [...new Set(space.hiddenLayers)].sort((a, b) => a - b)) {
+    for (const depth of [...new Set(list.depths)].sort((a, b) => a - b)) {
       let at: number[][] = [[]];
-      for (let l = 0; l < depth; l++) at = at.flatMap((p) => space.units.map((u) => [...p, u]));
+      for (let l = 0; l < depth; l++) at = at.flatMap((p) => list.values.map((u) => [...p, u]));
       lists = lists.concat(at);
     }
-    points = lists.map((layers) => ({ layers }));
+    points = lists.map((items) => ({ [list.name]: items }));
   }
   for (const [name, values] of genes(space)) points = points.flatMap((p) => values.map((v) => ({ ...p, [name]: v })));
   return points;
@@ -113,12 +109,13 @@ export function grid(space: Space): Individual[] {
 
 const pick = <T>(values: readonly T[], random: () => number): T => values[Math.floor(random() * values.length)]!;
 
-/** One point drawn uniformly gene by gene (an mlp's depth first, then each layer's width). */
+/** One point drawn uniformly gene by gene (a list gene's length first, then each item). */
 export function sample(space: Space, random: () => number): Individual {
   const ind: Individual = {};
-  if (space.type === "mlp") {
-    const depth = pick(space.hiddenLayers, random);
-    ind.layers = Array.from({ length: depth }, () => pick(space.units, random));
+  const list = listGene(space);
+  if (list) {
+    const depth = pick(list.depths, random);
+    ind[list.name] = Array.from({ length: depth }, () => pick(list.values, random));
   }
   for (const [name, values] of genes(space)) ind[name] = pick(values, random);
   return ind;
@@ -144,14 +141,15 @@ export function sampleDistinct(space: Space, count: number, seed: number): Indiv
  */
 export function crossover(space: Space, a: Individual, b: Individual, random: () => number): Individual {
   const child: Individual = {};
-  if (space.type === "mlp") {
-    const la = a.layers as number[];
-    const lb = b.layers as number[];
+  const list = listGene(space);
+  if (list) {
+    const la = items(a[list.name]);
+    const lb = items(b[list.name]);
     const cutA = Math.floor(random() * (la.length + 1));
     const cutB = Math.floor(random() * (lb.length + 1));
     let layers = [...la.slice(0, cutA), ...lb.slice(cutB)];
-    if (!space.hiddenLayers.includes(layers.length)) layers = [...(random() < 0.5 ? la : lb)];
-    child.layers = layers;
+    if (!list.depths.includes(layers.length)) layers = [...(random() < 0.5 ? la : lb)];
+    child[list.name] = layers;
   }
   for (const [name] of genes(space)) child[name] = random() < 0.5 ? a[name] : b[name];
   return child;
@@ -159,16 +157,17 @@ export function crossover(space: Space, a: Individual, b: Individual, random: ()
 
 export function mutate(space: Space, ind: Individual, rate: number, random: () => number): Individual {
   const out: Individual = { ...ind };
-  if (space.type === "mlp" && random() < rate) {
-    const layers = [...(ind.layers as number[])];
+  const list = listGene(space);
+  if (list && random() < rate) {
+    const layers = [...items(ind[list.name])];
     const move = random();
-    const deeper = space.hiddenLayers.includes(layers.length + 1);
-    const shallower = space.hiddenLayers.includes(layers.length - 1);
-    if (move < 0.5 && layers.length) layers[Math.floor(random() * layers.length)] = pick(space.units, random);
-    else if (move < 0.75 && deeper) layers.splice(Math.floor(random() * (layers.length + 1)), 0, pick(space.units, random));
+    const deeper = list.depths.includes(layers.length + 1);
+    const shallower = list.depths.includes(layers.length - 1);
+    if (move < 0.5 && layers.length) layers[Math.floor(random() * layers.length)] = pick(list.values, random);
+    else if (move < 0.75 && deeper) layers.splice(Math.floor(random() * (layers.length + 1)), 0, pick(list.values, random));
     else if (shallower) layers.splice(Math.floor(random() * layers.length), 1);
-    else if (layers.length) layers[Math.floor(random() * layers.length)] = pick(space.units, random);
-    out.layers = layers;
+    else if (layers.length) layers[Math.floor(random() * layers.length)] = pick(list.values, random);
+    out[list.name] = layers;
   }
   for (const [name, values] of genes(space)) if (values.length > 1 && random() < rate) out[name] = pick(values, random);
   return out;
@@ -182,29 +181,15 @@ export function specOf(space: Space, ind: Individual): { model: unknown; trainin
 }
 
 function modelOf(space: Space, ind: Individual): { model: unknown; training: Record<string, unknown>; preprocessing?: Record<string, unknown> } {
-  switch (space.type) {
-    case "mlp": {
-      const regularizer = (ind.l1 as number) || (ind.l2 as number) ? { l1: ind.l1 as number, l2: ind.l2 as number } : undefined;
-      const layers = (ind.layers as number[]).flatMap((units) => [
-        { type: "dense", units, activation: ind.activation, ...(regularizer ? { kernelRegularizer: regularizer } : {}) },
-        ...((ind.dropout as number) > 0 ? [{ type: "dropout", rate: ind.dropout }] : []),
-      ]);
-      return {
-        model: { type: "sequential", layers },
-        training: { optimizer: { type: ind.optimizer, learningRate: ind.learningRate }, batchSize: ind.batchSize },
-      };
-    }
-    case "elm":
-      return { model: { type: "elm", hiddenUnits: ind.hiddenUnits, activation: ind.activation, alpha: ind.alpha }, training: {} };
-    case "svm":
-      return { model: { type: "svm", C: ind.C, gamma: ind.gamma, kernel: ind.kernel }, training: {} };
-    case "spec": {
-      const root: Record<string, unknown> = { model: structuredClone(space.model), training: {}, preprocessing: {} };
-      for (const [path, value] of Object.entries(ind)) setPath(root, path, value);
-      return { model: root.model, training: root.training as Record<string, unknown>, preprocessing: root.preprocessing as Record<string, unknown> };
-    }
+  if (isSpec(space)) {
+    const root: Record<string, unknown> = { model: structuredClone(space.model), training: {}, preprocessing: {} };
+    for (const [path, value] of Object.entries(ind)) setPath(root, path, value);
+    return { model: root.model, training: root.training as Record<string, unknown>, preprocessing: root.preprocessing as Record<string, unknown> };
   }
+  return SEARCH_SPACES[space.type]!.specOf(ind);
 }
+
+const items = (value: unknown): number[] => (Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : []);
 
 /** Sets `a.b[0].c` in a JSON value, creating objects along the way (not arrays: an index must exist). */
 function setPath(root: Record<string, unknown>, path: string, value: unknown): void {

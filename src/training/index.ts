@@ -39,3 +39,5 @@ export { ExportError } from "./formats/export-error.js";
 export { ONNX_OPSET } from "./formats/onnx.js";
 export { sizingAdvice, type SizingAdvice } from "./job/sizing.js";
 export { meanStd } from "./evaluate/cv-report.js";
+export { SEARCH_SPACES } from "./families/index.js";
+export { choices, type Point, type SearchSpace } from "./train/search-space.js";

@@ -7,6 +7,7 @@ import { naiveBayes } from "./naive-bayes/index.js";
 import { svm } from "./svm/index.js";
 import { decisionTree, randomForest } from "./trees/index.js";
 import type { ModelFamily } from "../train/family.js";
+import type { SearchSpace } from "../train/search-space.js";
 import { functional } from "./functional/index.js";
 import { keras } from "./keras/index.js";
 import { sequential } from "./sequential/index.js";
@@ -19,6 +20,9 @@ type Schema = (typeof FAMILIES)[keyof typeof FAMILIES]["schema"];
 /** The `model` field of a job: a discriminated union on `type` of the registered families' schemas. */
 export const ModelSpecSchema = z.discriminatedUnion("type", Object.values(FAMILIES).map((f) => f.schema) as [Schema, ...Schema[]]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+
+/** The search spaces the families offer experiments, by `space.type`. */
+export const SEARCH_SPACES: Readonly<Record<string, SearchSpace>> = Object.fromEntries(Object.values(FAMILIES).flatMap((f) => Object.entries(f.spaces ?? {})));
 
 /**
  * The family of a spec. The cast is the one place a spec's type meets its entry: TypeScript

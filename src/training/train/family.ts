@@ -14,6 +14,7 @@ import type { SplitIndices } from "../data/split.js";
 import type { TrainOutcome } from "./train-result.js";
 import type { NetworkDescription } from "../spec/shape-summary.js";
 import type { Serving } from "./network-serving.js";
+import type { SearchSpace } from "./search-space.js";
 
 /** What a family's own training entry gets: the selected rows, the split, the hooks. */
 export interface FamilyTrainRun<S extends { type: string } = { type: string }> {
@@ -70,6 +71,8 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
    * initializer, since the API describes every spec it is sent. Throws SpecError as `build` would.
    */
   describe(spec: S, groups: InputGroup[], ctx: NetworkContext): NetworkDescription | Promise<NetworkDescription>;
+  /** Search spaces it offers experiments, by `space.type` (e.g. sequential's "mlp"). */
+  spaces?: Record<string, SearchSpace>;
   /** The formats of its trained models, how they load to predict and how they export loaded to predict and exported (its flavor). */
   serving: Serving;
   /** The tfjs network over the input groups, with an output fitting the target. */

@@ -1,3 +1,4 @@
+import { elmSpace } from "./space.js";
 import { networkServing } from "../../train/network-serving.js";
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
 import { countElm } from "./count.js";
@@ -54,6 +55,7 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
   train: async ({ sel, resolved, req, parts, hooks, warnings, clock }) =>
     (await import("./train-elm.js")).trainElm(sel, resolved, req, parts, hooks, warnings, clock),
   describe: (spec, groups, ctx) => describeElmShape(spec, groups[0]!.width, ctx),
+  spaces: { elm: elmSpace },
   serving: networkServing({
     registerLayers: () => import("./layers.js"),
     // Keras 3 has no layer for an ELM's sine and RBF nodes.

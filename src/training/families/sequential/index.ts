@@ -1,3 +1,4 @@
+import { mlpSpace } from "./space.js";
 import { networkServing } from "../../train/network-serving.js";
 import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
 import { countSequential } from "./count.js";
@@ -42,6 +43,7 @@ export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema
     return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
   },
   describe: describeSequential,
+  spaces: { mlp: mlpSpace },
   serving: networkServing(),
   build: async (spec, groups, ctx) => (await import("./build.js")).buildSequentialNetwork(spec, groups, ctx),
 };

@@ -1,3 +1,4 @@
+import { svmSpace } from "./space.js";
 import { classicFamily } from "../../train/classic/family.js";
 import { svmOnnx } from "./onnx.js";
 import { SvmSpecSchema } from "./spec.js";
@@ -7,7 +8,7 @@ import { fitSvm, predictSvm } from "./svm.js";
 export const svm = classicFamily(
   "svm",
   SvmSpecSchema,
-  { keepsRows: true },
+  { keepsRows: true, spaces: { svm: svmSpace } },
   {
     className: "SVC",
     async fit(spec, data) {

@@ -6,11 +6,14 @@ import { classicServing } from "./serving.js";
 import { toSummary } from "../../spec/shape-summary.js";
 import type { Task } from "../../spec/network-context.js";
 import type { ClassicLearner } from "./learner.js";
+import type { SearchSpace } from "../search-space.js";
 
 /** A linear baseline's output activation (logistic regression: sigmoid for two classes). */
 const linearMode = (task: Task, units: number) => (task === "regression" ? "linear" : units === 1 ? "sigmoid" : "softmax");
 
 export interface ClassicTraits {
+  /** Search spaces it offers experiments (ModelFamily.spaces). */
+  spaces?: Record<string, SearchSpace>;
   /** Refused for a numeric target. */
   classifierOnly?: boolean;
   /** Exported as one Dense layer (a TF.js network); else as the classic JSON format. */
@@ -38,6 +41,7 @@ export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
     layers: () => [],
     layersPath: "model",
     keepsRows: traits.keepsRows,
+    spaces: traits.spaces,
     countParams: (_spec, groups, ctx, _dims, errors: FieldError[]) => {
       if (traits.classifierOnly && ctx.task === "regression")
         errors.push({
