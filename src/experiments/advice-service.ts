@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import { readProfiles } from "../tables/profile.js";
-import { estimateInputGroups, JobRequestSchema, resolveColumns, sizingAdvice, type SizingAdvice } from "../training/index.js";
+import { estimateInputGroups, JobRequestSchema, RequestBaseSchema, resolveSingleInputColumns, sizingAdvice, type SizingAdvice } from "../training/index.js";
 
 /** The columns and split a job would use: what the advice is computed for (no model). */
 export const AdviceRequestSchema = JobRequestSchema.pick({
@@ -50,9 +50,9 @@ export class AdviceService {
     const dataset = await this.db.dataset.findFirst({ where: { id: body.datasetId, tenant, status: "ready" } });
     if (!dataset) throw new AppError("not_found", `dataset ${body.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
     const columns = readProfiles(dataset.columns);
-    // The inputs a plain MLP on these columns would get (the encoding a job would use).
-    const req = JobRequestSchema.parse({ ...body, model: { type: "sequential", layers: [] } });
-    const resolved = resolveColumns(req, columns);
+    // The inputs a single-input network on these columns would get (the encoding a job would use).
+    const req = RequestBaseSchema.parse(body);
+    const resolved = resolveSingleInputColumns(req, columns);
     const inputs = estimateInputGroups(resolved, columns, req).reduce((w, g) => w + g.width, 0);
     const classes = resolved.task === "classification" ? (columns.find((c) => c.name === req.target)?.distinct ?? 2) : 0;
     const outputs = classes > 2 ? classes : 1;

@@ -76,7 +76,7 @@ export async function planJob(db: Db, config: Config, tenant: string, req: JobRe
     throw invalid([
       {
         path: "model.type",
-        message: `a ${req.model.type} pairs up (or keeps) every training row: at most ${config.MAX_KERNEL_ROWS} rows (MAX_KERNEL_ROWS), this dataset has ${dataset.rows}: upload a sample, or use randomForest or logisticRegression`,
+        message: `a ${req.model.type} pairs up (or keeps) every training row: at most ${config.MAX_KERNEL_ROWS} rows (MAX_KERNEL_ROWS), this dataset has ${dataset.rows}: upload a sample, or use a model that does not keep its training rows`,
       },
     ]);
   }

@@ -1,6 +1,7 @@
 import type { ColumnProfile } from "../../tables/profile.js";
 import { resolveColumnsFor, type ResolvedColumns } from "../data/columns.js";
 import type { RequestBase } from "../spec/request.js";
+import { SEQUENTIAL_INPUT } from "../spec/graph.js";
 import { familyOf, type ModelSpec } from "../families/index.js";
 
 type Request = Parameters<typeof resolveColumnsFor>[0] & { model: ModelSpec; crossValidation?: RequestBase["crossValidation"] };
@@ -10,4 +11,9 @@ export function resolveColumns(req: Request, columns: ColumnProfile[]): Resolved
   const family = familyOf(req.model);
   const errors = family.checkRequest?.({ crossValidation: req.crossValidation, training: req.training }) ?? [];
   return resolveColumnsFor(req, columns, { inputs: family.inputs(req.model), errors });
+}
+
+/** resolveColumns for a model with one input taking every feature (the sizing advice asks of no model). */
+export function resolveSingleInputColumns(req: Parameters<typeof resolveColumnsFor>[0], columns: ColumnProfile[]): ResolvedColumns {
+  return resolveColumnsFor(req, columns, { inputs: [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }], errors: [] });
 }

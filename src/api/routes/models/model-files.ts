@@ -48,9 +48,8 @@ export default function modelFiles(app: App) {
   app.get("/v1/models/:id/baseline.json", {
     schema: {
       tags: ["models"],
-      summary: "A classic baseline (svm, knn, decisionTree, randomForest, naiveBayes) as JSON, with its preprocessing",
-      description:
-        "The format is in the README (Baselines): libsvm's model text for an SVM, flat trees for forests, the rows for kNN, means and variances for naive Bayes.",
+      summary: "A classic model in its own format, as JSON, with its preprocessing (the models whose `formats` list baseline)",
+      description: "Each classic family's format is in the README (Baselines); `family` names it and `model` holds it.",
       params: IdParamsSchema,
       response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404) },
     },
