@@ -3,12 +3,17 @@
  * Without one (Debian: apt-get install libopenblas-dev) it says so and exits 0: jobs then train
  * through tfjs only. TREINO_SKIP_MLP=1 skips it.
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gypRebuild, optionalStep, root } from "./native-build.js";
 
 const dir = join(root, "native/mlp");
 const say = (msg: string) => console.log(`[mlp] ${msg}`);
+
+// The codes' one table (src/training/engine/fast/codes.ts) writes native/mlp/codes.h; a production
+// image runs postinstall before its src/ is copied in, and builds with the checked-in header.
+const CODES = join(root, "src/training/engine/fast/codes.ts");
+if (existsSync(CODES)) writeFileSync(join(dir, "codes.h"), (await import(CODES)).cHeader());
 
 optionalStep(
   "mlp",

@@ -16,10 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OP_DENSE = 0, OP_DROPOUT = 1, OP_ACT = 2 };
-enum { A_LINEAR, A_RELU, A_RELU6, A_SIGMOID, A_TANH, A_ELU, A_SELU, A_SOFTPLUS, A_SOFTSIGN, A_SWISH, A_SOFTMAX, A_LEAKY };
-enum { L_CCE = 0, L_SCCE = 1, L_BCE = 2, L_MSE = 3, L_MAE = 4 };
-enum { O_SGD = 0, O_MOMENTUM = 1, O_ADAM = 2, O_RMSPROP = 3, O_ADAGRAD = 4 };
+#include "codes.h" /* OP_, A_, L_ and O_ codes, generated from src/training/engine/fast/codes.ts */
 
 #define EPS 1e-7f /* tfjs-layers' epsilon(), used by the losses' clipping */
 #define MAX_OPS 64

@@ -5,22 +5,27 @@
  */
 import type { tfl } from "../tf.js";
 import type { LossName, OptimizerSpec } from "../../spec/training-options.js";
+import { code, nameOf } from "./codes.js";
 
-export const OP = { dense: 0, dropout: 1, activation: 2 } as const;
-const ACT = ["linear", "relu", "relu6", "sigmoid", "tanh", "elu", "selu", "softplus", "softsign", "swish", "softmax", "leaky"];
-const LOSS: Partial<Record<LossName, number>> = {
-  categorical_crossentropy: 0,
-  sparse_categorical_crossentropy: 1,
-  binary_crossentropy: 2,
-  mean_squared_error: 3,
-  mse: 3,
-  mean_absolute_error: 4,
-  mae: 4,
+export const OP = { dense: code("OP", "dense"), dropout: code("OP", "dropout"), activation: code("OP", "activation") } as const;
+const act = (name: string) => code("A", name);
+/** Keras's short loss names are the long ones. */
+const LOSS_ALIASES: Partial<Record<LossName, string>> = { mse: "mean_squared_error", mae: "mean_absolute_error" };
+const lossCode = (loss: LossName) => code("L", LOSS_ALIASES[loss] ?? loss);
+const OPTIMIZER = {
+  sgd: code("O", "sgd"),
+  momentum: code("O", "momentum"),
+  adam: code("O", "adam"),
+  rmsprop: code("O", "rmsprop"),
+  adagrad: code("O", "adagrad"),
 };
-const OPTIMIZER = { sgd: 0, momentum: 1, adam: 2, rmsprop: 3, adagrad: 4 } as const;
 /** Log names tfjs gives each metric, and which of the addon's outputs [loss, acc, mae, mse] it is. */
 const METRIC_SLOT: Record<string, number> = { loss: 0, acc: 1, mae: 2, mse: 3 };
-const ACCURACY_BY_LOSS: Record<number, string> = { 0: "categoricalAccuracy", 1: "sparseCategoricalAccuracy", 2: "binaryAccuracy" };
+const ACCURACY_BY_LOSS: Record<number, string> = {
+  [code("L", "categorical_crossentropy")]: "categoricalAccuracy",
+  [code("L", "sparse_categorical_crossentropy")]: "sparseCategoricalAccuracy",
+  [code("L", "binary_crossentropy")]: "binaryAccuracy",
+};
 
 export interface OpPlan {
   kind: number;
@@ -51,8 +56,9 @@ const l1l2 = (r: unknown): { l1: number; l2: number } | undefined => {
 
 /** The plan, or why the model must go through tfjs (the reason is logged, not shown to users). */
 export function fastPlan(model: tfl.LayersModel, loss: LossName, opt: OptimizerSpec): FastPlan | string {
-  const lossCode = LOSS[loss];
-  if (lossCode === undefined) return `loss ${loss}`;
+  const lossNumber = lossCode(loss);
+  if (lossNumber < 0) return `loss ${loss}`;
+  const lossName = nameOf("L", lossNumber);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return "more than one input or output";
   const ops: OpPlan[] = [];
   let previous: string | undefined;
@@ -68,39 +74,41 @@ export function fastPlan(model: tfl.LayersModel, loss: LossName, opt: OptimizerS
     previous = layer.name;
     const c = layer.getConfig() as Config;
     if (cls === "Dense") {
-      const act = ACT.indexOf(String(c.activation));
+      const activation = act(String(c.activation));
       const k = l1l2(c.kernelRegularizer),
         b = l1l2(c.biasRegularizer);
-      if (act < 0 || !k || !b || c.activityRegularizer) return `Dense ${layer.name} (activation ${c.activation} or its regularizers)`;
-      ops.push({ kind: OP.dense, layer, activation: act, l1: k.l1, l2: k.l2, biasL1: b.l1, biasL2: b.l2 });
+      if (activation < 0 || !k || !b || c.activityRegularizer) return `Dense ${layer.name} (activation ${c.activation} or its regularizers)`;
+      ops.push({ kind: OP.dense, layer, activation, l1: k.l1, l2: k.l2, biasL1: b.l1, biasL2: b.l2 });
     } else if (cls === "Dropout") {
       if (c.noiseShape != null) return "dropout with a noise shape";
       ops.push({ kind: OP.dropout, activation: 0, rate: Number(c.rate) });
-    } else if (cls === "Activation" && ACT.indexOf(String(c.activation)) >= 0) {
-      ops.push({ kind: OP.activation, activation: ACT.indexOf(String(c.activation)) });
+    } else if (cls === "Activation" && act(String(c.activation)) >= 0) {
+      ops.push({ kind: OP.activation, activation: act(String(c.activation)) });
     } else if (cls === "LeakyReLU") {
-      ops.push({ kind: OP.activation, activation: ACT.indexOf("leaky"), alpha: Number(c.alpha) });
+      ops.push({ kind: OP.activation, activation: act("leaky"), alpha: Number(c.alpha) });
     } else {
       return `layer ${cls}`;
     }
   }
   const last = ops[ops.length - 1];
   if (!ops.some((o) => o.kind === OP.dense) || !last || last.kind === OP.dropout) return "no Dense output";
-  if (ops.slice(0, -1).some((o) => o.activation === ACT.indexOf("softmax"))) return "softmax before the output";
+  if (ops.slice(0, -1).some((o) => o.activation === act("softmax"))) return "softmax before the output";
   // Cross-entropies are implemented on the probabilities they expect (fused with their gradient).
-  const outAct = ACT[last.activation];
-  if ((lossCode <= 1 && outAct !== "softmax") || (lossCode === 2 && outAct !== "sigmoid")) return `${loss} on a ${outAct} output`;
-  if (lossCode > 2 && outAct === "softmax") return `${loss} on a softmax output`;
+  const outAct = nameOf("A", last.activation);
+  const categorical = lossName === "categorical_crossentropy" || lossName === "sparse_categorical_crossentropy";
+  const binary = lossName === "binary_crossentropy";
+  if ((categorical && outAct !== "softmax") || (binary && outAct !== "sigmoid")) return `${loss} on a ${outAct} output`;
+  if (!categorical && !binary && outAct === "softmax") return `${loss} on a softmax output`;
 
   const metrics: Array<[string, number]> = [];
   for (const name of model.metricsNames) {
-    const slot = name === ACCURACY_BY_LOSS[lossCode] ? 1 : METRIC_SLOT[name];
-    if (slot === undefined || (slot === 1 && lossCode > 2)) return `metric ${name}`;
+    const slot = name === ACCURACY_BY_LOSS[lossNumber] ? 1 : METRIC_SLOT[name];
+    if (slot === undefined || (slot === 1 && !categorical && !binary)) return `metric ${name}`;
     metrics.push([name, slot]);
   }
   const optimizer = optimizerPlan(opt);
   if (typeof optimizer === "string") return optimizer;
-  return { ops, loss: lossCode, optimizer, metrics };
+  return { ops, loss: lossNumber, optimizer, metrics };
 }
 
 function optimizerPlan(opt: OptimizerSpec): FastPlan["optimizer"] | string {

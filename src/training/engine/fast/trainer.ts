@@ -6,13 +6,14 @@
  */
 import { tf, type tfl } from "../tf.js";
 import { fastPlan, OP, type FastPlan } from "./plan.js";
+import { nameOf, SLOT_NAMES } from "./codes.js";
 import type { LossName, OptimizerSpec } from "../../spec/training-options.js";
 import type { EpochLogs } from "../fit-data.js";
 import { nativeAddon, type NativeAddon } from "../native.js";
 import { replaceOptimizerState } from "../checkpoint.js";
 
-/** tfjs's slot names per optimizer, in the order getWeights lists them (after `iter`). */
-const SLOT_NAMES: Record<number, string[]> = { 0: [], 1: ["momentum"], 2: ["m", "v"], 3: ["rms", "momentum", "mg"], 4: ["accumulator"] };
+/** tfjs's slot names of an optimizer code (codes.ts). */
+const slotNames = (optimizer: number): string[] => SLOT_NAMES[nameOf("O", optimizer) as keyof typeof SLOT_NAMES] ?? [];
 
 export class FastTrainer {
   private readonly handle: object;
@@ -133,7 +134,7 @@ export class FastTrainer {
   /** Puts the optimizer state into the tfjs optimizer (for a checkpoint), named as tfjs names it. */
   async syncOptimizer(): Promise<void> {
     const names = this.model.trainableWeights.map((w) => w.originalName);
-    const kinds = SLOT_NAMES[this.plan.optimizer.type]!.slice(0, this.slots.length);
+    const kinds = slotNames(this.plan.optimizer.type).slice(0, this.slots.length);
     const named = [
       { name: "iter", tensor: tf.scalar(nativeAddon()!.iterations(this.handle), "int32") },
       ...kinds.flatMap((kind, k) =>
@@ -146,14 +147,14 @@ export class FastTrainer {
 
 /** The optimizer's slots per variable and each one's starting value (tfjs creates them so). */
 function slotKinds(plan: FastPlan, opt: OptimizerSpec): number[] {
-  switch (plan.optimizer.type) {
-    case 1:
+  switch (nameOf("O", plan.optimizer.type)) {
+    case "momentum":
       return [0];
-    case 2:
+    case "adam":
       return [0, 0];
-    case 3:
+    case "rmsprop":
       return plan.optimizer.centered ? [0, 0, 0] : [0, 0];
-    case 4:
+    case "adagrad":
       return [opt.type === "adagrad" ? opt.initialAccumulatorValue : 0.1];
     default:
       return [];
