@@ -10,7 +10,7 @@ import { initBackend } from "../src/training/engine/backend.js";
 import { toArtifacts } from "../src/training/formats/tfjs.js";
 import { kerasArchive } from "../src/training/formats/keras3.js";
 import { onnxModel } from "../src/training/formats/onnx.js";
-import type { Preprocessing } from "../src/training/data/preprocess.js";
+import type { Preprocessing } from "../src/training/data/encoding.js";
 
 async function time<T>(run: () => Promise<T> | T, repeats = 5): Promise<{ ms: number; result: T }> {
   let result = await run(); // warm-up

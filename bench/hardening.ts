@@ -20,7 +20,7 @@ import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { tfl } from "../src/training/engine/tf.js";
 import { initBackend } from "../src/training/engine/backend.js";
-import { describeNetwork } from "../src/training/job/describe.js";
+import { describeNetwork } from "../src/training/job/describe-network.js";
 import { familyOf } from "../src/training/families/index.js";
 import { summarize, toArtifacts } from "../src/training/formats/tfjs.js";
 import { ModelSpecSchema } from "../src/training/families/index.js";

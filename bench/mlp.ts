@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { tf, tfl } from "../src/training/engine/tf.js";
 import { initBackend } from "../src/training/engine/backend.js";
-import { fitModel } from "../src/training/engine/fit.js";
+import { fitModel } from "../src/training/engine/epoch-loop.js";
 import { nativeAddon } from "../src/training/engine/native.js";
 import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
 import { mulberry32 } from "../src/training/engine/rng.js";

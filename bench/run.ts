@@ -32,7 +32,7 @@ import os from "node:os";
 import { parse } from "csv-parse";
 import { tf, tfl } from "../src/training/engine/tf.js";
 import { initBackend } from "../src/training/engine/backend.js";
-import { fitModel } from "../src/training/engine/fit.js";
+import { fitModel } from "../src/training/engine/epoch-loop.js";
 import { ingest } from "../src/datasets/ingest.js";
 import { TrainingOptionsSchema } from "../src/training/spec/training-options.js";
 import { benchApiIngest } from "./api-ingest.js";

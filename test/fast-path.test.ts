@@ -2,7 +2,7 @@ import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { initBackend } from "../src/training/engine/backend.js";
 import { tf, tfl } from "../src/training/engine/tf.js";
-import { fitModel, type FitData, type FitOutcome } from "../src/training/engine/fit.js";
+import { fitModel, type FitData, type FitOutcome } from "../src/training/engine/epoch-loop.js";
 import { buildOptimizer, tfjsLoss, tfjsMetrics } from "../src/training/engine/tfjs-builders.js";
 import { TrainingOptionsSchema, type LossName } from "../src/training/spec/training-options.js";
 import { mulberry32, withSeededRandom } from "../src/training/engine/rng.js";

@@ -10,22 +10,22 @@ export { type ResolvedColumns } from "./data/columns.js";
 export { resolveColumns, resolveSingleInputColumns } from "./job/resolve-columns.js";
 export { RequestBaseSchema } from "./spec/request.js";
 export { checkLimits, checkRequestLimits, estimateInputGroups, type SpecLimits } from "./job/limits.js";
-export { countSpecParams } from "./job/count-spec.js";
+export { countSpecParams } from "./job/limits.js";
 export type { DimLimits } from "./spec/param-count.js";
 export { normalizeKeras } from "./families/keras/json.js";
 export { findLeaks } from "./data/leaks.js";
-export { encodeRow, type InputGroup, type Preprocessing } from "./data/preprocess.js";
+export { encodeRow, type InputGroup, type Preprocessing } from "./data/encoding.js";
 export { FeatureSelectionSchema } from "./spec/preprocessing.js";
 export { SEQUENTIAL_INPUT } from "./spec/graph.js";
-export { estimateTrainingBytes } from "./job/memory.js";
+export { estimateTrainingBytes } from "./job/training-bytes.js";
 export { modelJson, readWeightSpecs, WEIGHTS_FILE, type StoredArtifacts } from "./formats/model-json.js";
 export { SpecError, TrainingError } from "./spec/training-error.js";
 export type { Checkpoint } from "./engine/checkpoint.js";
-export { describeNetwork, type NetworkDescription } from "./job/describe.js";
+export { describeNetwork, type NetworkDescription } from "./job/describe-network.js";
 export { ModelSummarySchema, type ModelSummary } from "./spec/summary.js";
 export type { OutputMode } from "./spec/output-plan.js";
 export type { TrainOutcome, TrainResult } from "./train/train-result.js";
-export type { FitHooks } from "./engine/fit.js";
+export type { FitHooks } from "./engine/epoch-loop.js";
 export type { tfl } from "./engine/tf.js";
 
 /** The TensorFlow.js-backed parts (backend choice, building, training, prediction, export). */
@@ -38,7 +38,7 @@ export type { ExportFormat, FormatName, Predictor } from "./train/network-servin
 export { readStoredPreprocessing, type StoredPreprocessing } from "./data/stored-preprocessing.js";
 export { ExportError } from "./formats/export-error.js";
 export { ONNX_OPSET } from "./formats/onnx.js";
-export { sizingAdvice, type SizingAdvice } from "./job/sizing.js";
+export { sizingAdvice, type SizingAdvice } from "./job/sizing-advice.js";
 export { meanStd } from "./evaluate/cv-report.js";
 export { SEARCH_SPACES } from "./families/index.js";
 export { choices, type Point, type SearchSpace } from "./train/search-space.js";

@@ -1,7 +1,7 @@
 import type { FieldError } from "../../errors.js";
 import { SpecError } from "../spec/training-error.js";
 import type { ColumnProfile, ColumnType } from "../../tables/profile.js";
-import { checkSettings, columnSettings, type FeatureKind } from "./preprocess.js";
+import { checkSettings, columnSettings, type FeatureKind } from "./encoding.js";
 import type { RequestBase } from "../spec/request.js";
 import type { DeclaredInput } from "../spec/network-context.js";
 import { LOSSES } from "../spec/training-options.js";

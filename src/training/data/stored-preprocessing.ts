@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { OutputMode } from "../spec/output-plan.js";
 import { FeatureSelectionSchema } from "../spec/preprocessing.js";
-import type { Preprocessing } from "./preprocess.js";
+import type { Preprocessing } from "./encoding.js";
 
 const missing = z.string();
 const FeatureEncodingSchema = z.discriminatedUnion("kind", [

@@ -1,6 +1,6 @@
 import { tf, type tfl } from "../engine/tf.js";
 import type { OutputMode } from "../spec/output-plan.js";
-import type { InputGroup } from "../data/preprocess.js";
+import type { InputGroup } from "../data/encoding.js";
 
 /** Rows predicted at once. */
 const PREDICT_ROWS = 16_384;

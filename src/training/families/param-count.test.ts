@@ -2,13 +2,13 @@ import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { initBackend } from "../engine/backend.js";
-import { describeNetwork } from "../job/describe.js";
+import { describeNetwork } from "../job/describe-network.js";
 import { familyOf } from "./index.js";
 import { summarize } from "../formats/tfjs.js";
 import { normalizeKeras } from "./keras/json.js";
-import { countSpecParams } from "../job/count-spec.js";
+import { countSpecParams } from "../job/limits.js";
 import type { DimLimits } from "../spec/param-count.js";
-import type { InputGroup } from "../data/preprocess.js";
+import type { InputGroup } from "../data/encoding.js";
 import { ModelSpecSchema, type ModelSpec } from "./index.js";
 import type { NetworkContext } from "../spec/network-context.js";
 

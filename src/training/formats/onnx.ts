@@ -8,7 +8,7 @@
  * https://onnx.ai/onnx/operators/); inference-time no-ops (dropout, noise) disappear.
  */
 import type { tfl } from "../engine/tf.js";
-import type { FeatureEncoding, Preprocessing } from "../data/preprocess.js";
+import type { FeatureEncoding, Preprocessing } from "../data/encoding.js";
 import type { OutputMode } from "../spec/output-plan.js";
 import { encodeModel, type Attr, type Node, type Tensor, type ValueInfo } from "./onnx-proto.js";
 import { ExportError } from "./export-error.js";

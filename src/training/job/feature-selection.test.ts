@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { anovaF, mutualInformation, quantileBins, regressionF, scoreFeatures } from "./feature-selection.js";
-import { rowsOf } from "../data/preprocess.js";
-import type { Selected } from "../data/prepare.js";
+import { rowsOf } from "../data/encoding.js";
+import type { Selected } from "../data/parts.js";
 import type { ResolvedColumns } from "../data/columns.js";
 import { SEQUENTIAL_INPUT } from "../spec/graph.js";
 import { mulberry32 } from "../engine/rng.js";

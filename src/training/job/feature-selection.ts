@@ -9,7 +9,7 @@
  * - l1, permutation: from a fitted model, see model-scores.ts.
  */
 import type { ResolvedColumns } from "../data/columns.js";
-import type { Selected } from "../data/prepare.js";
+import type { Selected } from "../data/parts.js";
 import type { FeatureScore, FeatureSelectionResult, FeatureSelectionSpec, PreprocessingSpec } from "../spec/preprocessing.js";
 export type { FeatureScore, FeatureSelectionResult };
 import { modelScores } from "./model-scores.js";

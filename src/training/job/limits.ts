@@ -1,10 +1,11 @@
 import type { FieldError } from "../../errors.js";
 import type { ColumnProfile } from "../../tables/profile.js";
 import type { ResolvedColumns } from "../data/columns.js";
-import { columnSettings, type InputGroup } from "../data/preprocess.js";
+import { columnSettings, type InputGroup } from "../data/encoding.js";
 import type { JobRequest } from "./job-request.js";
 import { familyOf } from "../families/index.js";
-import { countSpecParams } from "./count-spec.js";
+import type { DimLimits, SpecCount } from "../spec/param-count.js";
+import type { ModelSpec } from "../families/index.js";
 import type { NetworkContext } from "../spec/network-context.js";
 
 /** Configured ceilings on what one job may ask for (from the configuration: config.ts specLimits). */
@@ -104,4 +105,26 @@ export function checkLimits(req: LimitedRequest, limits: SpecLimits, params?: nu
     errors.push({ path: "model", message: `${params} parameters, more than ${limits.maxParams} (MAX_PARAMS)` });
   }
   return errors;
+}
+
+function checkInputs(groups: InputGroup[], dims: DimLimits, errors: FieldError[]): void {
+  for (const g of groups) {
+    if (g.width > dims.maxInputWidth) {
+      errors.push({
+        path: g.columns.length ? "features" : "inputWidth",
+        message: `input "${g.name}" is ${g.width} wide once encoded, more than ${dims.maxInputWidth} (MAX_INPUT_WIDTH): use fewer columns or cap categories`,
+      });
+    }
+  }
+}
+
+/**
+ * Counts a spec's parameters over the given input groups and checks every dimension against
+ * the limits, with no tfjs involved (each family counts its own kind: families/).
+ */
+export function countSpecParams(spec: ModelSpec, groups: InputGroup[], ctx: NetworkContext, dims: DimLimits): SpecCount {
+  const errors: FieldError[] = [];
+  checkInputs(groups, dims, errors);
+  const params = familyOf(spec).countParams(spec, groups, ctx, dims, errors);
+  return { params, errors };
 }

@@ -4,10 +4,10 @@ import type { OutputPlan } from "../spec/output-plan.js";
 import type { Network } from "./network.js";
 import type { InputGroup, NetworkContext } from "../spec/network-context.js";
 import { DEFAULT_LOSS, LOSSES_BY_MODE, type LossName, type TrainingOptions } from "../spec/training-options.js";
-import { fitModel, type FitHooks, type FitOutcome } from "../engine/fit.js";
+import { fitModel, type FitHooks, type FitOutcome } from "../engine/epoch-loop.js";
 import { classificationMetrics, regressionMetrics, type Metrics } from "../evaluate/metrics.js";
 import { inputTensors, predictMatrix } from "../evaluate/predict.js";
-import type { Part, PreparedData } from "../data/prepare.js";
+import type { Part, PreparedData } from "../data/parts.js";
 import { TrainingError } from "../spec/training-error.js";
 
 export type { Metrics };

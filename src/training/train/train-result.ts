@@ -5,7 +5,7 @@ import type { Diagnosis } from "../evaluate/diagnose.js";
 import type { ModelSummary, StoredArtifacts } from "../formats/tfjs.js";
 import type { Metrics } from "./fit-network.js";
 import type { OutputMode } from "../spec/output-plan.js";
-import type { Preprocessing } from "../data/preprocess.js";
+import type { Preprocessing } from "../data/encoding.js";
 
 /** What a training run gives back: the model's artifacts, its metrics and history. */
 export interface TrainResult {

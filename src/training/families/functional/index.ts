@@ -8,7 +8,7 @@ import { planOutput } from "../../spec/output-plan.js";
 import { asWritten, headRow, layerRows, namer, toSummary, type NetworkDescription, type SummaryRow } from "../../spec/shape-summary.js";
 import { SpecError } from "../../spec/training-error.js";
 import type { LayerSpec } from "../../spec/layers.js";
-import type { InputGroup } from "../../data/preprocess.js";
+import type { InputGroup } from "../../data/encoding.js";
 import type { NetworkContext } from "../../spec/network-context.js";
 
 const fail = (path: string, message: string) => SpecError.of([{ path, message }]);

@@ -5,7 +5,7 @@ import { classificationMetrics, regressionMetrics, type Metrics } from "../../ev
 import { summarize, toArtifacts } from "../../formats/tfjs.js";
 import type { OutputMode } from "../../spec/output-plan.js";
 import { predictMatrix } from "../../evaluate/predict.js";
-import { encodeParts, type Part } from "../../data/prepare.js";
+import { encodeParts, type Part } from "../../data/parts.js";
 import type { ModelSummary } from "../../spec/summary.js";
 import type { StoredArtifacts } from "../../formats/model-json.js";
 import type { TrainOutcome } from "../train-result.js";

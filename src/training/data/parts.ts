@@ -2,7 +2,7 @@ import { SpecError } from "../spec/training-error.js";
 import { isMissing, parseNumber } from "../../tables/profile.js";
 import type { Table } from "../../tables/read-table.js";
 import type { ResolvedColumns, Task } from "./columns.js";
-import { columnSettings, encodeRows, fitFeatures, inputNames, layoutGroups, sortLabels, type Preprocessing, type Rows } from "./preprocess.js";
+import { columnSettings, encodeRows, fitFeatures, inputNames, layoutGroups, sortLabels, type Preprocessing, type Rows } from "./encoding.js";
 import type { SplitIndices } from "./split.js";
 import type { PreprocessingSpec } from "../spec/preprocessing.js";
 

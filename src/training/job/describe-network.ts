@@ -1,4 +1,4 @@
-import type { InputGroup } from "../data/preprocess.js";
+import type { InputGroup } from "../data/encoding.js";
 import type { ModelSpec } from "../families/index.js";
 import type { NetworkContext } from "../spec/network-context.js";
 import { familyOf } from "../families/index.js";

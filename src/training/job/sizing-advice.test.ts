@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { sizingAdvice, sizingRules } from "./sizing.js";
+import { sizingAdvice, sizingRules } from "./sizing-advice.js";
 
 const close = (a: number | null | undefined, b: number, what: string) =>
   assert.ok(a !== null && a !== undefined && Math.abs(a - b) < 1e-3 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { encodeRows, fitFeatures, inputNames, rowsOf, sortLabels, type FeatureEncoding } from "./preprocess.js";
+import { encodeRows, fitFeatures, inputNames, rowsOf, sortLabels, type FeatureEncoding } from "./encoding.js";
 import { PreprocessingSchema } from "../spec/preprocessing.js";
 
 const encode = (features: FeatureEncoding[], rows: Array<Record<string, unknown>>) =>
