@@ -1,5 +1,5 @@
 /**
- * The ELM reference workload (issue 5, ../shared/notes/cpu-compute.md): n = 20,000 rows,
+ * The ELM reference workload (issue 5, docs/notes/cpu-compute.md): n = 20,000 rows,
  * d = 100 inputs, 1,000 sigmoid nodes, 10 classes. Seconds per phase of our fit, against, in the
  * same run: tfjs's own transposed matMul for H^T H (what a naive port does) and numpy (float32,
  * OpenBLAS) when python3 has it.

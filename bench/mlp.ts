@@ -1,8 +1,8 @@
 /**
- * The reference MLP (issue 11, ../shared/notes/cpu-compute.md): 20,000 x 100, Dense 256-256-10,
+ * The reference MLP (issue 11, docs/notes/cpu-compute.md): 20,000 x 100, Dense 256-256-10,
  * Adam, categorical crossentropy, batch 128 and 512. Samples/s of tfjs model.fit on wasm and on
  * tfjs-node (each backend in a child process of its own, as a worker would run it), of the MLP
- * fast path, and of PyTorch and scikit-learn from ../shared/peers/torch_sklearn_numpy.py in the
+ * fast path, and of PyTorch and scikit-learn from bench/peers/torch_sklearn_numpy.py in the
  * same run when Debian's python3-torch is importable by /usr/bin/python3.
  * Run alone: `node --import tsx bench/mlp.ts` prints this JSON; with BENCH_MLP_CHILD=1 it times
  * the current TFJS_BACKEND only.
@@ -20,7 +20,7 @@ import { mulberry32 } from "../src/training/engine/rng.js";
 const N = 20_000,
   D = 100,
   K = 10;
-const PEERS = fileURLToPath(new URL("../../shared/peers/torch_sklearn_numpy.py", import.meta.url));
+const PEERS = fileURLToPath(new URL("./peers/torch_sklearn_numpy.py", import.meta.url));
 
 /** The peers' data: x uniform in [-1, 1), class from a weighted sum of the first 10 features. */
 function data() {

@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: measures our code against a baseline in the same run and prints JSON.
  *  - mlp: the reference MLP's samples/s on wasm, on tfjs-node and on the native fast path, with
- *    PyTorch and scikit-learn (../shared/peers) in the same run (bench/mlp.ts). BENCH_MLP=0 skips.
+ *    PyTorch and scikit-learn (bench/peers) in the same run (bench/mlp.ts). BENCH_MLP=0 skips.
  *  - polling: GET /v1/jobs/:id, /v1/jobs, /v1/models/:id on a real API vs bare Fastify routes
  *    (autocannon, bench/polling.ts). BENCH_POLL=0 skips.
  *  - jobPhases: whole jobs through the API and a worker on the reference data, with their
  *    phases (bench/job-phases.ts). BENCH_JOBS=0 skips.
  *  - train: samples/s of fitModel (seeded per-epoch order, hooks) vs plain tfjs model.fit on the
- *    same backend, data and network (the reference workload of ../shared/notes/cpu-compute.md).
+ *    same backend, data and network (the reference workload of docs/notes/cpu-compute.md).
  *  - ingest: MB/s of ingestCsv (hash + profile + chunks) vs bare csv-parse over the same bytes.
  *  - elm: seconds per phase of an ELM fit (n 20,000, d 100, 1,000 nodes) vs tfjs's transposed matMul
  *    and numpy in the same run. BENCH_ELM=0 skips it.

@@ -11,7 +11,7 @@ export type Db = PrismaClient & { readonly pool: pg.Pool };
 
 /**
  * Opens a Prisma client over the pg driver adapter (no Rust engine: see
- * ../shared/notes/prisma-offline). A `?schema=` in the URL selects the Postgres schema,
+ * docs/notes/prisma-offline). A `?schema=` in the URL selects the Postgres schema,
  * which is how tests give each file its own tables.
  */
 export function createDb(databaseUrl: string): Db {

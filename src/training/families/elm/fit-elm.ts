@@ -44,7 +44,7 @@ const clock = () => performance.now() / 1000;
 
 /**
  * Accumulates A = H^T H and B = H^T T block by block, so H is never whole in memory: with BLAS's
- * ssyrk where the native addon is built, else tfjs's matMul (../shared/notes/cpu-compute.md).
+ * ssyrk where the native addon is built, else tfjs's matMul (docs/notes/cpu-compute.md).
  */
 async function normalEquations(pass: HiddenPass, data: ElmData, units: number, rows?: number[], head?: Float32Array) {
   const k = data.t.length / data.n;
