@@ -75,6 +75,12 @@ function toModelView(m: ModelRow): ModelView {
   };
 }
 
+/** What a downloaded file says of its model: ids, columns, labels and the preprocessing that feeds it. */
+function aboutModel(m: ModelRow) {
+  const v = toModelView(m);
+  return { modelId: v.id, jobId: v.jobId, target: v.target, features: v.features, labels: v.labels, preprocessing: v.preprocessing };
+}
+
 /** A model row without its weights, which can be large: they are read only when needed. */
 type ModelRow = Omit<Model, "weightData">;
 
@@ -170,15 +176,7 @@ export class ModelService {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
     if (!formatsOfRow(m).includes("tfjs")) throw noFile(m, "model.json");
-    const v = toModelView(m);
-    return modelJson(artifactsOf(m, Buffer.alloc(0)), {
-      modelId: v.id,
-      jobId: v.jobId,
-      target: v.target,
-      features: v.features,
-      labels: v.labels,
-      preprocessing: v.preprocessing,
-    });
+    return modelJson(artifactsOf(m, Buffer.alloc(0)), aboutModel(m));
   }
 
   /** The weights' bytes, read with pg directly (Prisma's bytea path is slow: see src/db.ts). */
@@ -230,16 +228,7 @@ export class ModelService {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
     if (!formatsOfRow(m).includes("baseline")) throw noFile(m, "baseline.json");
-    const v = toModelView(m);
-    return {
-      ...JSON.parse((await this.weightsOf(m)).toString("utf8")),
-      modelId: v.id,
-      jobId: v.jobId,
-      target: v.target,
-      features: v.features,
-      labels: v.labels,
-      preprocessing: v.preprocessing,
-    };
+    return { ...JSON.parse((await this.weightsOf(m)).toString("utf8")), ...aboutModel(m) };
   }
 
   /** Applies the stored preprocessing to raw rows and runs the network. */
