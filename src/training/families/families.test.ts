@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { FAMILIES, familyOf, ModelSpecSchema } from "./index.js";
+import { FAMILIES, familyOf, ModelSpecSchema, upgradeSpec } from "./index.js";
 
 const examples = {
   sequential: { type: "sequential", layers: [{ type: "dense", units: 4 }] },
@@ -67,5 +67,32 @@ describe("model families", () => {
       ["crossValidation"],
     );
     assert.equal(familyOf(ModelSpecSchema.parse(examples.svm)).keepsRows, true);
+  });
+});
+
+describe("upgradeSpec", () => {
+  const families = {
+    a: {
+      upgrades: [
+        (s: Record<string, unknown>) => ({ ...s, specVersion: 2, renamed: s.old }),
+        (s: Record<string, unknown>) => ({ ...s, specVersion: 3, v3: true }),
+      ],
+    },
+    b: { upgrades: [] },
+  };
+
+  it("runs a family's own steps from the stored version up, and no other family's", () => {
+    assert.deepEqual(upgradeSpec({ type: "a", specVersion: 1, old: 5 }, families), { type: "a", specVersion: 3, old: 5, renamed: 5, v3: true });
+    assert.deepEqual(upgradeSpec({ type: "a", specVersion: 2 }, families), { type: "a", specVersion: 3, v3: true });
+    assert.deepEqual(upgradeSpec({ type: "b", specVersion: 1, old: 5 }, families), { type: "b", specVersion: 1, old: 5 }, "a v1 spec of b is left alone");
+  });
+
+  it("passes unknown types and non-objects through, for the schema to report", () => {
+    assert.deepEqual(upgradeSpec({ type: "zzz", specVersion: 1 }, families), { type: "zzz", specVersion: 1 });
+    assert.equal(upgradeSpec(null, families), null);
+  });
+
+  it("reads a stored request through the registry: today every family is at version 1", () => {
+    for (const spec of Object.values(examples)) assert.deepEqual(upgradeSpec(ModelSpecSchema.parse(spec)), ModelSpecSchema.parse(spec));
   });
 });
