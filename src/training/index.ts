@@ -16,7 +16,7 @@ export { normalizeKeras } from "./families/keras/json.js";
 export { findLeaks } from "./data/leaks.js";
 export { encodeRow, type InputGroup, type Preprocessing } from "./data/encoding.js";
 export { FeatureSelectionSchema } from "./spec/preprocessing.js";
-export { SEQUENTIAL_INPUT } from "./spec/graph.js";
+export { SINGLE_INPUT } from "./spec/graph.js";
 export { estimateTrainingBytes } from "./job/training-bytes.js";
 export { modelJson, readWeightSpecs, WEIGHTS_FILE, type StoredArtifacts } from "./formats/model-json.js";
 export { SpecError, TrainingError } from "./spec/training-error.js";

@@ -4,7 +4,7 @@ import { anovaF, mutualInformation, quantileBins, regressionF, scoreFeatures } f
 import { rowsOf } from "../data/encoding.js";
 import type { Selected } from "../data/parts.js";
 import type { ResolvedColumns } from "../data/columns.js";
-import { SEQUENTIAL_INPUT } from "../spec/graph.js";
+import { SINGLE_INPUT } from "../spec/graph.js";
 import { mulberry32 } from "../engine/rng.js";
 import { DEFAULT_PREPROCESSING } from "../spec/preprocessing.js";
 
@@ -69,7 +69,7 @@ describe("feature scores", () => {
       targetType: "categorical",
       warnings: [],
       features: names.map((name) => ({ name, type: name === "shade" ? "categorical" : "numeric" })),
-      groups: [{ name: SEQUENTIAL_INPUT, columns: names, encoding: "onehot" }],
+      groups: [{ name: SINGLE_INPUT, columns: names, encoding: "onehot" }],
     } as unknown as ResolvedColumns;
     const sel = { task: "classification", target: "y", rows: rowsOf(data), truth, labels: ["0", "1"], warnings: [] } as unknown as Selected;
     const all = data.map((_, i) => i);

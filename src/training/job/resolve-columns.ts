@@ -1,7 +1,7 @@
 import type { ColumnProfile } from "../../tables/profile.js";
 import { resolveColumnsFor, type ResolvedColumns } from "../data/columns.js";
 import type { RequestBase } from "../spec/request.js";
-import { SEQUENTIAL_INPUT } from "../spec/graph.js";
+import { SINGLE_INPUT } from "../spec/graph.js";
 import { familyOf, type ModelSpec } from "../families/index.js";
 
 type Request = Parameters<typeof resolveColumnsFor>[0] & { model: ModelSpec; crossValidation?: RequestBase["crossValidation"] };
@@ -15,5 +15,5 @@ export function resolveColumns(req: Request, columns: ColumnProfile[]): Resolved
 
 /** resolveColumns for a model with one input taking every feature (the sizing advice asks of no model). */
 export function resolveSingleInputColumns(req: Parameters<typeof resolveColumnsFor>[0], columns: ColumnProfile[]): ResolvedColumns {
-  return resolveColumnsFor(req, columns, { inputs: [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }], errors: [] });
+  return resolveColumnsFor(req, columns, { inputs: [{ name: SINGLE_INPUT, encoding: "onehot" }], errors: [] });
 }

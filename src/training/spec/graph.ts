@@ -1,7 +1,8 @@
 import type { FieldError } from "../../errors.js";
 import type { NodeLayerSpec } from "./layers.js";
 
-export const SEQUENTIAL_INPUT = "input";
+/** The name of a single-input model's input (a sequential stack, a classic model, an ELM). */
+export const SINGLE_INPUT = "input";
 const MERGES = new Set(["concatenate", "add", "multiply", "average", "maximum", "minimum"]);
 
 export function isMerge(layer: NodeLayerSpec): boolean {

@@ -1,6 +1,6 @@
 import { elmSpace } from "./space.js";
 import { networkServing } from "../../train/network-serving.js";
-import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
+import { SINGLE_INPUT } from "../../spec/graph.js";
 import { countElm } from "./count.js";
 import { candidateSizes, ElmSpecSchema, type ElmSpec } from "./spec.js";
 import type { ModelFamily } from "../../train/family.js";
@@ -34,7 +34,7 @@ function describeElmShape(spec: ElmSpec, inputs: number, ctx: NetworkContext): N
 export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
   type: "elm",
   schema: ElmSpecSchema,
-  inputs: () => [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }],
+  inputs: () => [{ name: SINGLE_INPUT, encoding: "onehot" }],
   layers: (spec) => [
     ...spec.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.units })),
     { path: "model.hiddenUnits", units: candidateSizes(spec).at(-1) },
@@ -43,7 +43,7 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
   countParams: countElm,
   declaredWidths: (_spec, inputWidth, errors) => {
     if (!inputWidth) errors.push({ path: "inputWidth", message: "give datasetId and target, or the input width" });
-    return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
+    return [{ name: SINGLE_INPUT, width: inputWidth ?? 1 }];
   },
   checkRequest: (req) => [
     ...(req.crossValidation

@@ -1,6 +1,6 @@
 import { mlpSpace } from "./space.js";
 import { networkServing } from "../../train/network-serving.js";
-import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
+import { SINGLE_INPUT } from "../../spec/graph.js";
 import { countSequential } from "./count.js";
 import { SequentialSpecSchema, type SequentialSpec } from "./spec.js";
 import type { ModelFamily } from "../../train/family.js";
@@ -34,13 +34,13 @@ function describeSequential(spec: SequentialSpec, groups: InputGroup[], ctx: Net
 export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema> = {
   type: "sequential",
   schema: SequentialSpecSchema,
-  inputs: () => [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }],
+  inputs: () => [{ name: SINGLE_INPUT, encoding: "onehot" }],
   layers: (spec) => spec.layers.map((l, i) => ({ path: `model.layers[${i}]`, units: l.type === "dense" ? l.units : undefined })),
   layersPath: "model.layers",
   countParams: countSequential,
   declaredWidths: (_spec, inputWidth, errors) => {
     if (!inputWidth) errors.push({ path: "inputWidth", message: "give datasetId and target, or the input width" });
-    return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
+    return [{ name: SINGLE_INPUT, width: inputWidth ?? 1 }];
   },
   describe: describeSequential,
   spaces: { mlp: mlpSpace },

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { FieldError } from "../../../errors.js";
-import { SEQUENTIAL_INPUT } from "../../spec/graph.js";
+import { SINGLE_INPUT } from "../../spec/graph.js";
 import type { ModelFamily } from "../family.js";
 import { classicServing } from "./serving.js";
 import { toSummary } from "../../spec/shape-summary.js";
@@ -37,7 +37,7 @@ export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
   return {
     type,
     schema,
-    inputs: () => [{ name: SEQUENTIAL_INPUT, encoding: "onehot" }],
+    inputs: () => [{ name: SINGLE_INPUT, encoding: "onehot" }],
     layers: () => [],
     layersPath: "model",
     keepsRows: traits.keepsRows,
@@ -53,7 +53,7 @@ export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
     },
     declaredWidths: (_spec, inputWidth, errors) => {
       if (!inputWidth) errors.push({ path: "inputWidth", message: "give datasetId and target, or the input width" });
-      return [{ name: SEQUENTIAL_INPUT, width: inputWidth ?? 1 }];
+      return [{ name: SINGLE_INPUT, width: inputWidth ?? 1 }];
     },
     checkRequest: (req) => [
       ...(req.crossValidation
