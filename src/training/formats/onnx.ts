@@ -48,6 +48,14 @@ export class Graph {
     this.nodes.push({ op, inputs, outputs: [out], attrs, domain });
     return out;
   }
+
+  /** An ai.onnx.ml classifier (TreeEnsembleClassifier, SVMClassifier): its label and its scores [N, classes]. */
+  classifier(op: string, x: string, attrs: Record<string, Attr>): { label: string; scores: string } {
+    const label = this.fresh("label");
+    const scores = this.fresh("scores");
+    this.nodes.push({ op, domain: "ai.onnx.ml", inputs: [x], outputs: [label, scores], attrs });
+    return { label, scores };
+  }
 }
 
 /** The preprocessing of one feature, from its raw input to its encoded columns [N, k]. */

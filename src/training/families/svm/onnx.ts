@@ -66,21 +66,13 @@ export function svmOnnx(g: Graph, x: string, model: SvmModel, d: number): string
     );
   }
   const binary = m.labels.length === 2;
-  const label = g.fresh("label");
-  const scores = g.fresh("scores");
-  g.nodes.push({
-    op: "SVMClassifier",
-    domain: "ai.onnx.ml",
-    inputs: [x],
-    outputs: [label, scores],
-    attrs: {
-      ...common,
-      classlabels_ints: m.labels,
-      vectors_per_class: m.perClass,
-      coefficients: { floats: m.coefs.flat() },
-      rho: { floats: m.rho.map((r) => -r) },
-      ...(model.probability && !binary ? { prob_a: { floats: m.probA }, prob_b: { floats: m.probB } } : {}),
-    },
+  const { label, scores } = g.classifier("SVMClassifier", x, {
+    ...common,
+    classlabels_ints: m.labels,
+    vectors_per_class: m.perClass,
+    coefficients: { floats: m.coefs.flat() },
+    rho: { floats: m.rho.map((r) => -r) },
+    ...(model.probability && !binary ? { prob_a: { floats: m.probA }, prob_b: { floats: m.probB } } : {}),
   });
   // Without probability estimates the service answers the decision one-hot: so does the export.
   if (!model.probability)

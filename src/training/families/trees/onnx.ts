@@ -48,23 +48,14 @@ export function forestOnnx(g: Graph, x: string, model: Forest, classes: number):
     post_transform: "NONE",
   };
   if (classes) {
-    const label = g.fresh("label");
-    const probs = g.fresh("probabilities");
-    g.nodes.push({
-      op: "TreeEnsembleClassifier",
-      domain: "ai.onnx.ml",
-      inputs: [x],
-      outputs: [label, probs],
-      attrs: {
-        ...common,
-        class_treeids: leaves.treeids,
-        class_nodeids: leaves.nodeids,
-        class_ids: leaves.ids,
-        class_weights: { floats: leaves.weights },
-        classlabels_int64s: Array.from({ length: classes }, (_, i) => i),
-      },
-    });
-    return probs;
+    return g.classifier("TreeEnsembleClassifier", x, {
+      ...common,
+      class_treeids: leaves.treeids,
+      class_nodeids: leaves.nodeids,
+      class_ids: leaves.ids,
+      class_weights: { floats: leaves.weights },
+      classlabels_int64s: Array.from({ length: classes }, (_, i) => i),
+    }).scores;
   }
   return g.op(
     "TreeEnsembleRegressor",
