@@ -126,7 +126,9 @@ describe("jobs bounded per tenant and in time", () => {
 describe("a training process stuck past MAX_JOB_SECONDS", () => {
   let env: TestEnv;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "carol:key-c", MAX_JOB_SECONDS: "5", JOB_KILL_GRACE_SECONDS: "1" });
+    // The limit counts from the job's start, process start-up included: 30 s leaves a loaded machine
+    // (test files run side by side) time to reach the first epoch, which the test waits for.
+    env = await createTestEnv({ API_KEYS: "carol:key-c", MAX_JOB_SECONDS: "30", JOB_KILL_GRACE_SECONDS: "1" });
   });
   after(() => env.close());
 
