@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FAMILIES, familyOf, ModelSpecSchema, upgradeSpec } from "./index.js";
+import { encodeClassic } from "../train/classic/artifact.js";
 
 const examples = {
   sequential: { type: "sequential", layers: [{ type: "dense", units: 4 }] },
@@ -94,5 +95,21 @@ describe("upgradeSpec", () => {
 
   it("reads a stored request through the registry: today every family is at version 1", () => {
     for (const spec of Object.values(examples)) assert.deepEqual(upgradeSpec(ModelSpecSchema.parse(spec)), ModelSpecSchema.parse(spec));
+  });
+});
+
+describe("a stored classic model", () => {
+  it("is read back through its family's schema: typed arrays again, and a malformed one refused", async () => {
+    const artifact = { format: "treino-baseline" as const, version: 1 as const, family: "naiveBayes", task: "classification" as const, inputs: 2 };
+    const model = { k: 2, d: 2, priors: Float64Array.of(0.5, 0.5), mean: Float64Array.of(0, 0, 1, 1), variance: Float64Array.of(1, 1, 1, 1) };
+    const weightData = encodeClassic({ ...artifact, model });
+    const a = { topology: { format: "treino-baseline", family: "naiveBayes" }, weightSpecs: [], weightData };
+    const prep = { outputMode: "softmax" } as never; // a classic model's scores do not read the preprocessing
+    const predictor = await FAMILIES.naiveBayes.serving.load(a, prep, "cpu");
+    const { values, width } = await predictor.scores(Float32Array.of(1, 1), 1);
+    assert.equal(width, 2);
+    assert.ok(values[1]! > values[0]!, "the row at the second class's mean is that class");
+    const broken = encodeClassic({ ...artifact, model: { ...model, priors: "not numbers" } });
+    await assert.rejects(FAMILIES.naiveBayes.serving.load({ ...a, weightData: broken }, prep, "cpu"), /priors/);
   });
 });

@@ -1,5 +1,5 @@
 import { classicFamily } from "../../train/classic/family.js";
-import { fitNeighbours, predictNeighbours } from "./neighbours.js";
+import { fitNeighbours, NeighboursSchema, predictNeighbours } from "./neighbours.js";
 import { KnnSpecSchema } from "./spec.js";
 
 /** k nearest neighbours: keeps the training rows (MAX_KERNEL_ROWS); baseline.json only (no ONNX yet). */
@@ -10,7 +10,7 @@ export const knn = classicFamily(
   {
     className: "KNeighbors",
     fit: (spec, data) => ({ kind: "classic", model: fitNeighbours(data, spec.k, spec.weights), facts: { params: data.n * data.d } }),
-    // Read back from JSON, the targets are a plain array.
-    predict: (model, x, n) => predictNeighbours({ ...model, y: Float64Array.from(model.y) }, x, n),
+    stored: NeighboursSchema,
+    predict: (model, x, n) => predictNeighbours(model, x, n),
   },
 );

@@ -1,15 +1,20 @@
+import { z } from "zod";
 import type { FitData, Scores } from "../../train/classic/data.js";
 
-export interface Neighbours {
-  n: number;
-  d: number;
-  /** The training rows, row-major. */
-  x: Float32Array;
-  y: Float64Array;
-  classes: number;
-  k: number;
-  weights: "uniform" | "distance";
-}
+/** The kept training rows (row-major, stored as base64 float32) and their targets. */
+export const NeighboursSchema = z.object({
+  n: z.number().int().min(0),
+  d: z.number().int().min(1),
+  x: z.custom<Float32Array>((v) => v instanceof Float32Array, "a float32 array"),
+  y: z
+    .array(z.number())
+    .transform((y) => Float64Array.from(y))
+    .or(z.custom<Float64Array>((v) => v instanceof Float64Array, "a float64 array")),
+  classes: z.number().int().min(0),
+  k: z.number().int().min(1),
+  weights: z.enum(["uniform", "distance"]),
+});
+export type Neighbours = z.infer<typeof NeighboursSchema>;
 
 export const fitNeighbours = (data: FitData, k: number, weights: Neighbours["weights"]): Neighbours => ({
   n: data.n,

@@ -1,5 +1,5 @@
 import { classicFamily } from "../../train/classic/family.js";
-import { fitNaiveBayes, predictNaiveBayes } from "./naive-bayes.js";
+import { fitNaiveBayes, GaussianNbSchema, predictNaiveBayes } from "./naive-bayes.js";
 import { naiveBayesOnnx } from "./onnx.js";
 import { NaiveBayesSpecSchema } from "./spec.js";
 
@@ -11,9 +11,8 @@ export const naiveBayes = classicFamily(
   {
     className: "GaussianNB",
     fit: (spec, data) => ({ kind: "classic", model: fitNaiveBayes(data, spec.varSmoothing), facts: { params: 2 * data.k * data.d + data.k } }),
-    // Read back from JSON, the arrays are plain arrays.
-    predict: (m, x, n) =>
-      predictNaiveBayes({ ...m, priors: Float64Array.from(m.priors), mean: Float64Array.from(m.mean), variance: Float64Array.from(m.variance) }, x, n),
+    stored: GaussianNbSchema,
+    predict: (m, x, n) => predictNaiveBayes(m, x, n),
     onnx: (g, x, model) => naiveBayesOnnx(g, x, model),
   },
 );

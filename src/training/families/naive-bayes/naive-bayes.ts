@@ -1,13 +1,14 @@
+import { z } from "zod";
 import type { FitData, Scores } from "../../train/classic/data.js";
 import { classPriors } from "../../train/classic/data.js";
 
-export interface GaussianNb {
-  k: number;
-  d: number;
-  priors: Float64Array;
-  mean: Float64Array;
-  variance: Float64Array;
-}
+const float64 = z
+  .array(z.number())
+  .transform((v) => Float64Array.from(v))
+  .or(z.custom<Float64Array>((v) => v instanceof Float64Array, "a float64 array"));
+/** Per class, its prior; per class and input, a mean and a variance (row-major [k, d]). */
+export const GaussianNbSchema = z.object({ k: z.number().int().min(1), d: z.number().int().min(1), priors: float64, mean: float64, variance: float64 });
+export type GaussianNb = z.infer<typeof GaussianNbSchema>;
 
 /** Gaussian naive Bayes (scikit-learn's GaussianNB): per class and input, a mean and a variance. */
 export function fitNaiveBayes(data: FitData, varSmoothing: number): GaussianNb {

@@ -2,7 +2,7 @@ import { svmSpace } from "./space.js";
 import { classicFamily } from "../../train/classic/family.js";
 import { svmOnnx } from "./onnx.js";
 import { SvmSpecSchema } from "./spec.js";
-import { fitSvm, predictSvm } from "./svm.js";
+import { fitSvm, predictSvm, SvmModelSchema } from "./svm.js";
 
 /** Support vector machines on libsvm: kept rows (MAX_KERNEL_ROWS), baseline.json and ONNX. */
 export const svm = classicFamily(
@@ -15,6 +15,7 @@ export const svm = classicFamily(
       const model = await fitSvm(data, spec);
       return { kind: "classic", model, facts: { supportVectors: model.supportVectors, params: model.supportVectors * (data.d + 1) } };
     },
+    stored: SvmModelSchema,
     predict: predictSvm,
     onnx: (g, x, model, d) => svmOnnx(g, x, model, d),
   },

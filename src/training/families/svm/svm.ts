@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { SvmSpec } from "./spec.js";
 import type { FitData, Scores } from "../../train/classic/data.js";
 
@@ -29,12 +30,13 @@ const KERNELS = { rbf: "RBF", linear: "LINEAR", polynomial: "POLYNOMIAL", sigmoi
 const rowsOf = (x: Float32Array, n: number, d: number) => Array.from({ length: n }, (_, i) => Array.from(x.subarray(i * d, (i + 1) * d)));
 
 /** The trained SVM: libsvm's own model file (the text `svm-train` writes), and how to read its outputs. */
-export interface SvmModel {
-  libsvm: string;
-  classes: number;
-  probability: boolean;
-  supportVectors: number;
-}
+export const SvmModelSchema = z.object({
+  libsvm: z.string(),
+  classes: z.number().int().min(0),
+  probability: z.boolean(),
+  supportVectors: z.number().int().min(0),
+});
+export type SvmModel = z.infer<typeof SvmModelSchema>;
 
 /** gamma "scale": 1 / (inputs x variance of all input values), scikit-learn's default since 0.22. */
 function scaleGamma(data: FitData): number {

@@ -1,20 +1,21 @@
+import { z } from "zod";
 import { mulberry32 } from "../../engine/rng.js";
 import type { FitData, Scores } from "../../train/classic/data.js";
 
 /** One tree, flat: node i splits on `feature[i]` (x <= threshold goes left) or is a leaf (feature -1). */
-export interface Tree {
-  feature: number[];
-  threshold: number[];
-  left: number[];
-  right: number[];
+const nodes = z.array(z.number());
+export const TreeSchema = z.object({
+  feature: nodes,
+  threshold: nodes,
+  left: nodes,
+  right: nodes,
   /** Per node, `width` values: class frequencies, or the mean target. Only leaves' are used. */
-  value: number[];
-}
+  value: nodes,
+});
+export type Tree = z.infer<typeof TreeSchema>;
 
-export interface Forest {
-  width: number;
-  trees: Tree[];
-}
+export const ForestSchema = z.object({ width: z.number().int().min(1), trees: z.array(TreeSchema) });
+export type Forest = z.infer<typeof ForestSchema>;
 
 export interface ForestOptions {
   trees: number;

@@ -1,6 +1,6 @@
 import { classicFamily } from "../../train/classic/family.js";
 import type { Graph } from "../../formats/onnx.js";
-import { fitForest, forestNodes, predictForest, type Forest } from "./forest.js";
+import { fitForest, ForestSchema, forestNodes, predictForest, type Forest } from "./forest.js";
 import { forestOnnx } from "./onnx.js";
 import { DecisionTreeSpecSchema, RandomForestSpecSchema } from "./spec.js";
 
@@ -11,7 +11,11 @@ function featuresPerSplit(spec: "sqrt" | "log2" | "all" | number | undefined, d:
   return Math.min(d, Math.max(1, Math.round(n)));
 }
 
-const serve = { predict: predictForest, onnx: (g: Graph, x: string, model: Forest, _d: number, classes: number) => forestOnnx(g, x, model, classes) };
+const serve = {
+  stored: ForestSchema,
+  predict: predictForest,
+  onnx: (g: Graph, x: string, model: Forest, _d: number, classes: number) => forestOnnx(g, x, model, classes),
+};
 
 /** One tree on every row and input: a forest of one, without bootstrap. */
 export const decisionTree = classicFamily(

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Graph } from "../../formats/onnx.js";
 import type { OutputMode } from "../../spec/output-plan.js";
 import type { FitData, Scores } from "./data.js";
@@ -12,13 +13,15 @@ export type ClassicFit<M> =
 
 /**
  * A classic family's algorithm: how it fits, how its stored model predicts and (when it has one)
- * how it is written as ONNX. `M` is the model as fitted; `predict` and `onnx` read it back from
- * JSON, where typed arrays became plain arrays.
+ * how it is written as ONNX. `M` is the model as fitted; a stored one is parsed back into `M` by
+ * `stored` before `predict` or `onnx` sees it.
  */
 export interface ClassicLearner<S, M = unknown> {
   /** scikit-learn's name of the estimator, shown in the summary (SVC, GaussianNB, ...). */
   className: string;
   fit(spec: S, data: FitData, targetScale?: { mean: number; std: number }): ClassicFit<M> | Promise<ClassicFit<M>>;
+  /** The stored model (artifact.ts's JSON, typed arrays as plain arrays) read back into `M`. */
+  stored?: z.ZodType<M>;
   /** Scores of n rows of d inputs (regression: on the standardized target). */
   predict?(model: M, x: Float32Array, n: number, d: number): Scores | Promise<Scores>;
   /**

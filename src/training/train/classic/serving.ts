@@ -19,8 +19,12 @@ export async function classicScores<M>(learner: ClassicLearner<unknown, M>, a: C
  */
 export function classicServing<M>(learner: ClassicLearner<unknown, M>): Serving {
   const network = networkServing();
-  // The stored model is the family's own, written by its `fit`: its learner reads it back.
-  const stored = (bytes: Buffer) => decodeClassic(bytes) as ClassicArtifact<M>;
+  // The stored model is the family's own, written by its `fit`: its learner's schema reads it back.
+  const stored = (bytes: Buffer): ClassicArtifact<M> => {
+    const a = decodeClassic(bytes);
+    if (!learner.stored) throw new Error(`${a.family} stores no classic model`);
+    return { ...a, model: learner.stored.parse(a.model) };
+  };
   return {
     formats: (topology) => (isClassicTopology(topology) ? ["baseline", ...(learner.onnx ? ["onnx" as const] : [])] : network.formats(topology)),
     async load(a, prep, backend) {
