@@ -1,6 +1,6 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client.js";
+import { PrismaClient } from "../generated/prisma/client.js";
 
 /**
  * Prisma for rows, and its pg pool for bulk bytes: Prisma 6's driver-adapter path moves a 4 MiB

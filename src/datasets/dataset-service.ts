@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import { remainingStorage } from "../storage-quota.js";
-import type { Dataset } from "../generated/prisma/client.js";
+import type { Dataset } from "../../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ingest } from "./ingest.js";
 import { ColumnProfileSchema, readProfiles, type ColumnProfile } from "../tables/profile.js";

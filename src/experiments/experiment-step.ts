@@ -1,7 +1,7 @@
 import type { FlowProducer } from "bullmq";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
-import type { Experiment } from "../generated/prisma/client.js";
+import type { Experiment } from "../../generated/prisma/client.js";
 import { AppError } from "../errors.js";
 import { drawExperimentPlots } from "../plots/experiment-plots.js";
 import { SpecError } from "../training/index.js";

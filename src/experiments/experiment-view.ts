@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db.js";
-import type { Experiment } from "../generated/prisma/client.js";
+import type { Experiment } from "../../generated/prisma/client.js";
 import { ExperimentRequestSchema, type ExperimentRequest, type RankMetric } from "./experiment-request.js";
 import { leaderboard, type TrialRecord } from "./leaderboard.js";
 import { specOf, type Individual } from "./space.js";

@@ -1,7 +1,7 @@
 import { specLimits, type Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, type FieldError } from "../errors.js";
-import type { Dataset } from "../generated/prisma/client.js";
+import type { Dataset } from "../../generated/prisma/client.js";
 import { readProfiles } from "../tables/profile.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import {

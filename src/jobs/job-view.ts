@@ -1,4 +1,4 @@
-import type { Job, JobEpoch } from "../generated/prisma/client.js";
+import type { Job, JobEpoch } from "../../generated/prisma/client.js";
 import { z } from "zod";
 import { readStoredRequest } from "../training/index.js";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
-import type { Model } from "../generated/prisma/client.js";
+import type { Model } from "../../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { LRUCache } from "lru-cache";
 import { byteCache } from "../byte-cache.js";

@@ -35,12 +35,18 @@ describe("feature scores", () => {
     const colors = ["red", "green", "blue", "red", "blue", "red", "green", "green", "blue", "red"];
     const truth = Float64Array.from([0, 1, 2, 0, 2, 1, 1, 0, 2, 0]);
     const values = Float64Array.from([1.5, 2, 3.5, 1, 4, 2.5, 2, 1, 3, 1.2]);
-    const resolved = { features: [{ name: "color", type: "categorical" }] } as unknown as ResolvedColumns;
+    const resolved: ResolvedColumns = {
+      task: "classification",
+      features: [{ name: "color", type: "categorical" }],
+      groups: [{ name: SINGLE_INPUT, columns: ["color"], encoding: "onehot" }],
+      targetType: "categorical",
+      warnings: [],
+    };
     const rows = rowsOf(colors.map((color) => ({ color })));
     const all = colors.map((_, i) => i);
     const indicator = (c: string) => colors.map((x) => (x === c ? 1 : 0));
-    const cls = { task: "classification", rows, truth, labels: ["a", "b", "c"] } as unknown as Selected;
-    const reg = { task: "regression", rows, truth: values, labels: [] } as unknown as Selected;
+    const cls: Selected = { task: "classification", target: "y", rows, truth, labels: ["a", "b", "c"], warnings: [] };
+    const reg: Selected = { task: "regression", target: "y", rows, truth: values, labels: [], warnings: [] };
     const bestF = (f: (x: number[]) => number) => Math.max(...["red", "green", "blue"].map((c) => f(indicator(c))));
     const [byClass] = scoreFeatures(cls, resolved, all, "anova");
     assert.ok(Math.abs(byClass!.score - bestF((x) => anovaF(x, truth, 3))) < 1e-9, `classes: ${byClass!.score}`);
@@ -64,14 +70,14 @@ describe("feature scores", () => {
     }));
     const truth = Float64Array.from(data, (r) => (r.signal + 0.3 * r.weak > 0 ? 1 : 0));
     const names = ["signal", "weak", "noise", "shade"];
-    const resolved = {
+    const resolved: ResolvedColumns = {
       task: "classification",
       targetType: "categorical",
       warnings: [],
       features: names.map((name) => ({ name, type: name === "shade" ? "categorical" : "numeric" })),
       groups: [{ name: SINGLE_INPUT, columns: names, encoding: "onehot" }],
-    } as unknown as ResolvedColumns;
-    const sel = { task: "classification", target: "y", rows: rowsOf(data), truth, labels: ["0", "1"], warnings: [] } as unknown as Selected;
+    };
+    const sel: Selected = { task: "classification", target: "y", rows: rowsOf(data), truth, labels: ["0", "1"], warnings: [] };
     const all = data.map((_, i) => i);
     const fitting = { preprocessing: DEFAULT_PREPROCESSING, seed: 3 };
     const l1 = Object.fromEntries(scoreFeatures(sel, resolved, all, "l1", fitting).map((s) => [s.name, s.score]));
