@@ -107,7 +107,13 @@ const activate = (g: Graph, name: string | undefined, x: string, at: string) => 
 };
 
 /** One layer's ONNX ops: from its inputs' names to its output's. */
-function layerOps(g: Graph, l: StoredLayer, inputs: string[], weight: (suffix: string) => { values: Float32Array; shape: number[] }): string {
+/** A stored weight of the layer being written, by its suffix (`kernel`, `bias`, ...). */
+export type LayerWeight = (suffix: string) => { values: Float32Array; shape: number[] };
+
+/** Writes a custom layer's ops (a family's own tfjs layer classes) from its input `x`; returns the output. */
+export type LayerWriter = (g: Graph, x: string, weight: LayerWeight) => string;
+
+function layerOps(g: Graph, l: StoredLayer, inputs: string[], weight: LayerWeight, custom: Record<string, LayerWriter>): string {
   const c = l.config;
   const at = `layer ${c.name}`;
   const w = (suffix: string) => {
@@ -177,20 +183,11 @@ function layerOps(g: Graph, l: StoredLayer, inputs: string[], weight: (suffix: s
       return g.op("Max", inputs);
     case "Minimum":
       return g.op("Min", inputs);
-    case "ElmSine":
-      return g.op("Sin", [x]);
-    case "ElmRbf": {
-      // exp(-gamma ||x - c||^2), with ||x - c||^2 = |x|^2 - 2 x c + |c|^2 (clipped at 0), as the layer computes it.
-      const centers = weight("centers");
-      const c2 = new Float32Array(centers.shape[1]!);
-      for (let i = 0; i < centers.shape[0]!; i++) for (let j = 0; j < c2.length; j++) c2[j]! += centers.values[i * c2.length + j]! ** 2;
-      const x2 = g.op("ReduceSum", [g.op("Mul", [x, x]), g.constInt("axes", [-1])], { keepdims: 1 });
-      const cross = g.op("Mul", [g.op("MatMul", [x, g.constFloat("centers", centers.values, centers.shape)]), g.constFloat("minus2", [-2], [])]);
-      const d2 = g.op("Relu", [g.op("Add", [g.op("Add", [x2, cross]), g.constFloat("c2", c2, [c2.length])])]);
-      return g.op("Exp", [g.op("Neg", [g.op("Mul", [d2, w("gamma")])])]);
+    default: {
+      const writer = Object.hasOwn(custom, l.class_name) ? custom[l.class_name] : undefined;
+      if (!writer) throw new ExportError(`${at}: ${l.class_name} has no ONNX export`);
+      return writer(g, x, weight);
     }
-    default:
-      throw new ExportError(`${at}: ${l.class_name} has no ONNX export`);
   }
 }
 
@@ -245,6 +242,8 @@ export function onnxModel(
   },
   prep: Preprocessing & { outputMode: OutputMode },
   meta: Record<string, string>,
+  /** Writers of a family's own layer classes, by class name. */
+  custom: Record<string, LayerWriter> = {},
 ): Buffer {
   const weights = new Map(model.weights.map((w) => [w.originalName ?? w.name, w]));
   const weightOf = (layer: string) => (suffix: string) => {
@@ -258,7 +257,7 @@ export function onnxModel(
     let last: string;
     if (topology.class_name === "Sequential") {
       last = groups[0]!;
-      for (const l of stored) last = layerOps(g, l, [last], weightOf(l.config.name));
+      for (const l of stored) last = layerOps(g, l, [last], weightOf(l.config.name), custom);
     } else {
       topology.config.input_layers!.forEach(([name], i) => out.set(name, groups[i]!));
       for (const l of stored) {
@@ -271,6 +270,7 @@ export function onnxModel(
             l,
             (l.inbound_nodes?.[0] ?? []).map((n) => out.get(n[0])!),
             weightOf(name),
+            custom,
           ),
         );
       }

@@ -1,6 +1,7 @@
 import type { BackendPreference } from "../engine/backend.js";
 import type { StoredPreprocessing } from "../data/stored-preprocessing.js";
 import type { StoredArtifacts } from "../formats/model-json.js";
+import type { LayerWriter } from "../formats/onnx.js";
 
 /** The files a trained model downloads as (MLflow's flavors). */
 export type FormatName = "tfjs" | "keras" | "onnx" | "baseline";
@@ -21,6 +22,11 @@ export interface Predictor {
 export interface Serving {
   /** The formats of a stored model, its native one first, from its stored topology. */
   formats(topology: object): FormatName[];
+  /**
+   * The formats models of its kind are written in: asking a model for another is a 404, while
+   * one of these that this model cannot be written in (`formats` leaves it out) is a 409.
+   */
+  offers(topology: object): FormatName[];
   load(a: StoredArtifacts, prep: StoredPreprocessing, backend: BackendPreference): Promise<Predictor>;
   /** The export file; throws ExportError when this model has none in `format`. */
   export(format: ExportFormat, a: StoredArtifacts, prep: StoredPreprocessing, meta: Record<string, string>): Promise<Uint8Array>;
@@ -29,6 +35,8 @@ export interface Serving {
 export interface NetworkServingOptions {
   /** Registers the family's own tfjs layer classes before a stored network loads. */
   registerLayers?: () => Promise<unknown>;
+  /** ONNX writers of the family's own layer classes, by class name. */
+  onnxLayers?: Record<string, LayerWriter>;
   /** A stored network with no Keras 3 archive (left out of its formats; the writer says why). */
   kerasLess?: (topology: object) => boolean;
 }
@@ -41,6 +49,7 @@ export function networkServing(opts: NetworkServingOptions = {}): Serving {
   };
   return {
     formats: (topology) => ["tfjs", ...(opts.kerasLess?.(topology) ? [] : ["keras" as const]), "onnx"],
+    offers: () => ["tfjs", "keras", "onnx"],
     async load(a, prep, backend) {
       await (await import("../engine/backend.js")).initBackend(backend);
       const net = await loadNetwork(a);
@@ -51,7 +60,7 @@ export function networkServing(opts: NetworkServingOptions = {}): Serving {
       const net = await loadNetwork(a);
       try {
         if (format === "keras") return await (await import("../formats/keras3.js")).kerasArchive(net, a.topology as never);
-        return (await import("../formats/onnx.js")).onnxModel(net, a.topology as never, prep, meta);
+        return (await import("../formats/onnx.js")).onnxModel(net, a.topology as never, prep, meta, opts.onnxLayers);
       } finally {
         net.dispose();
       }

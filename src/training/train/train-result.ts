@@ -18,12 +18,14 @@ export interface TrainResult {
     test?: Metrics;
     validation?: Metrics;
     crossValidation?: CrossValidationReport;
-    elm?: { hiddenUnits: number; alpha: number; seconds: Record<string, number> };
     baseline?: { family: string; fitSeconds: number; predictMsPer1000Rows?: number } & Record<string, unknown>;
     resumedAtEpoch?: number;
     engine?: "mlp-native" | "tfjs";
     phases?: Record<string, number>;
     featureSelection?: FeatureSelectionResult;
+  } & {
+    /** What a family adds of its own, under its own key (an ELM's `elm`: the size its search chose). */
+    [family: string]: unknown;
   };
   diagnosis: Diagnosis;
   history: Record<string, number[]>;

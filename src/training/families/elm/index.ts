@@ -1,3 +1,4 @@
+import { ELM_ONNX_LAYERS } from "./onnx.js";
 import { elmSpace } from "./space.js";
 import { networkServing } from "../../train/network-serving.js";
 import { SINGLE_INPUT } from "../../spec/graph.js";
@@ -58,6 +59,7 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
   spaces: { elm: elmSpace },
   serving: networkServing({
     registerLayers: () => import("./layers.js"),
+    onnxLayers: ELM_ONNX_LAYERS,
     // Keras 3 has no layer for an ELM's sine and RBF nodes.
     kerasLess: (topology) => /"class_name":"Elm(Sine|Rbf)"/.test(JSON.stringify(topology)),
   }),
