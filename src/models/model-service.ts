@@ -13,6 +13,7 @@ import {
   modelJson,
   ModelSummarySchema,
   readStoredPreprocessing,
+  type StoredPreprocessing,
   readWeightSpecs,
   servingOf,
   SpecError,
@@ -104,6 +105,8 @@ const LOADED_MODELS = 16;
 /** Trained models: metadata, the TF.js layers-model download, and predictions on raw rows. */
 export class ModelService {
   /** Loaded models by id; the least recently used is disposed past LOADED_MODELS. */
+  /** Models' parsed preprocessing by id (models never change once trained): /predict reads it on every call. */
+  private readonly preprocessings = new LRUCache<string, StoredPreprocessing>({ max: 4 * LOADED_MODELS });
   private readonly loaded = new LRUCache<string, Promise<Predictor>>({
     max: LOADED_MODELS,
     dispose: (entry) =>
@@ -168,6 +171,7 @@ export class ModelService {
   /** Drops a loaded model (deleted, or its job deleted). */
   forget(id: string): void {
     for (const format of ["keras", "onnx"]) this.exports.delete(`${id}:${format}`);
+    this.preprocessings.delete(id);
     this.loaded.delete(id); // disposes it
   }
 
@@ -210,9 +214,14 @@ export class ModelService {
 
   /** Built in a worker thread (export-thread.ts): never on the API's event loop. */
   private async buildExport(m: ModelRow, format: ExportFormat): Promise<Buffer> {
-    // A model not stored as a network never has a Keras file (404); a network or classic model
-    // that cannot be written in a format its kind has says why with a 409 (ExportError).
-    if (format === "keras" && !formatsOfRow(m).includes("tfjs")) throw noFile(m, FILES[format]);
+    // A format the model's kind is never written in is a 404; one of its kind's that this model
+    // cannot be written in says why with a 409 (ExportError).
+    if (
+      !servingOf(m.type)
+        .offers(m.topology as object)
+        .includes(format)
+    )
+      throw noFile(m, FILES[format]);
     const { weightData: _, ...artifacts } = artifactsOf(m, Buffer.alloc(0));
     const outcome = await buildInThread(async () => {
       const pieces = await new WeightStore(this.db.pool).readPieces(m.id);
@@ -246,7 +255,7 @@ export class ModelService {
         [{ path: "rows", message: `at most ${most} rows for this model` }],
       );
     }
-    const prep = readStoredPreprocessing(m.preprocessing);
+    const prep = this.preprocessingOf(m);
     const width = prep.inputs.length;
     const x = new Float32Array(rows.length * width);
     rows.forEach((row, i) => {
@@ -280,7 +289,13 @@ export class ModelService {
 
   private async load(m: ModelRow): Promise<Predictor> {
     const bytes = await this.weightsOf(m);
-    return servingOf(m.type).load(artifactsOf(m, bytes), readStoredPreprocessing(m.preprocessing), this.config.TFJS_BACKEND);
+    return servingOf(m.type).load(artifactsOf(m, bytes), this.preprocessingOf(m), this.config.TFJS_BACKEND);
+  }
+
+  private preprocessingOf(m: ModelRow): StoredPreprocessing {
+    let prep = this.preprocessings.get(m.id);
+    if (!prep) this.preprocessings.set(m.id, (prep = readStoredPreprocessing(m.preprocessing)));
+    return prep;
   }
 
   private predictor(m: ModelRow): Promise<Predictor> {

@@ -27,6 +27,7 @@ export function classicServing<M>(learner: ClassicLearner<unknown, M>): Serving 
   };
   return {
     formats: (topology) => (isClassicTopology(topology) ? ["baseline", ...(learner.onnx ? ["onnx" as const] : [])] : network.formats(topology)),
+    offers: (topology) => (isClassicTopology(topology) ? ["baseline", "onnx"] : network.offers(topology)),
     async load(a, prep, backend) {
       if (!isClassicTopology(a.topology)) return network.load(a, prep, backend);
       const artifact = stored(a.weightData);
@@ -36,8 +37,8 @@ export function classicServing<M>(learner: ClassicLearner<unknown, M>): Serving 
       if (!isClassicTopology(a.topology)) return network.export(format, a, prep, meta);
       const artifact = stored(a.weightData);
       const onnx = learner.onnx;
-      if (format !== "onnx" || !onnx)
-        throw new ExportError(`a ${artifact.family} has no ${format === "onnx" ? "ONNX export yet" : `${format} export`}: download baseline.json`);
+      // Its kind offers only ONNX (`offers`); the family says whether it writes one yet.
+      if (format !== "onnx" || !onnx) throw new ExportError(`a ${artifact.family} has no ONNX export yet: download baseline.json`);
       return onnxWithPreprocessing(prep, meta, (g, groups, labels) => {
         const out = onnx(g, groups[0]!, artifact.model, artifact.inputs, labels.length);
         // A regressor learned the standardized target: value = out * std + mean, as classicScores.
