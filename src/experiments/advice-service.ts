@@ -3,19 +3,10 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import { readProfiles } from "../tables/profile.js";
-import { estimateInputGroups, JobRequestSchema, RequestBaseSchema, resolveSingleInputColumns, sizingAdvice, type SizingAdvice } from "../training/index.js";
+import { DataRequestSchema, estimateInputGroups, resolveSingleInputColumns, sizingAdvice, type SizingAdvice } from "../training/index.js";
 
 /** The columns and split a job would use: what the advice is computed for (no model). */
-export const AdviceRequestSchema = JobRequestSchema.pick({
-  datasetId: true,
-  target: true,
-  features: true,
-  ignore: true,
-  task: true,
-  columns: true,
-  preprocessing: true,
-  split: true,
-});
+export const AdviceRequestSchema = DataRequestSchema;
 export type AdviceRequest = z.infer<typeof AdviceRequestSchema>;
 
 const RuleSchema = z.object({
@@ -51,7 +42,7 @@ export class AdviceService {
     if (!dataset) throw new AppError("not_found", `dataset ${body.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
     const columns = readProfiles(dataset.columns);
     // The inputs a single-input network on these columns would get (the encoding a job would use).
-    const req = RequestBaseSchema.parse(body);
+    const req = body;
     const resolved = resolveSingleInputColumns(req, columns);
     const inputs = estimateInputGroups(resolved, columns, req).reduce((w, g) => w + g.width, 0);
     const classes = resolved.task === "classification" ? (columns.find((c) => c.name === req.target)?.distinct ?? 2) : 0;

@@ -21,22 +21,30 @@ type Schema = (typeof FAMILIES)[keyof typeof FAMILIES]["schema"];
 export const ModelSpecSchema = z.discriminatedUnion("type", Object.values(FAMILIES).map((f) => f.schema) as [Schema, ...Schema[]]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
-/** The search spaces the families offer experiments, by `space.type`. */
-export const SEARCH_SPACES: Readonly<Record<string, SearchSpace>> = Object.fromEntries(Object.values(FAMILIES).flatMap((f) => Object.entries(f.spaces ?? {})));
+/** The family registered for a `type`. The cast: TypeScript cannot tie `FAMILIES[type]` to one spec type (a correlated union). */
+const entry = (type: ModelSpec["type"]) => FAMILIES[type] as unknown as ModelFamily<ModelSpec>;
 
-/**
- * The family of a spec. The cast is the one place a spec's type meets its entry: TypeScript
- * cannot tie `FAMILIES[spec.type]` to `S` (a correlated union), while the discriminated union
- * the spec was parsed with guarantees it.
- */
+/** The family of a spec: the discriminated union the spec was parsed with guarantees its entry. */
 export function familyOf<S extends ModelSpec>(spec: S): ModelFamily<S> {
-  return FAMILIES[spec.type as ModelSpec["type"]] as unknown as ModelFamily<S>;
+  return entry(spec.type) as ModelFamily<S>;
 }
 
 /** The family registered for a `type`, if any (a stored model's type, a query parameter). */
 export function familyNamed(type: string): ModelFamily<ModelSpec> | undefined {
-  return Object.hasOwn(FAMILIES, type) ? familyOf({ type } as ModelSpec) : undefined;
+  return Object.hasOwn(FAMILIES, type) ? entry(type as ModelSpec["type"]) : undefined;
 }
+
+/** The search spaces the families offer experiments, by `space.type`; two families may not offer one name. */
+export const SEARCH_SPACES: Readonly<Record<string, SearchSpace>> = (() => {
+  const spaces: Record<string, SearchSpace> = {};
+  for (const f of Object.values(FAMILIES)) {
+    for (const [name, space] of Object.entries(f.spaces ?? {})) {
+      if (Object.hasOwn(spaces, name)) throw new Error(`two families offer the search space "${name}"`);
+      spaces[name] = space;
+    }
+  }
+  return spaces;
+})();
 
 /**
  * A stored model spec brought up to its family's current `specVersion`, one step a version,

@@ -34,5 +34,17 @@ export const RequestBaseSchema = z.strictObject({
 });
 export type RequestBase = z.infer<typeof RequestBaseSchema>;
 
+/** The data a job reads and how it splits it: what advice is computed for and every trial of an experiment shares. */
+export const DataRequestSchema = RequestBaseSchema.pick({
+  datasetId: true,
+  target: true,
+  features: true,
+  ignore: true,
+  task: true,
+  columns: true,
+  preprocessing: true,
+  split: true,
+});
+
 /** A request whose model is of type M (the union in the job layer, one family's spec inside it). */
 export type RequestOf<M extends { type: string }> = RequestBase & { model: M };
