@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import type { Readable } from "node:stream";
 import type { Config } from "../config.js";
@@ -26,6 +27,22 @@ export const DatasetViewSchema = z.object({
 });
 export type DatasetView = z.infer<typeof DatasetViewSchema>;
 
+/**
+ * Datasets' parsed profiles by id: a dataset never changes once ready, and a page of wide ones
+ * (up to 2,000 columns each) would otherwise be parsed on every list, besides the response
+ * schema's own check.
+ */
+const profiles = new LRUCache<string, ColumnProfile[]>({ max: 256 });
+
+function profilesOf(d: Pick<Dataset, "id" | "columns" | "status">): ColumnProfile[] {
+  let parsed = profiles.get(d.id);
+  if (!parsed) {
+    parsed = readProfiles(d.columns);
+    if (d.status === "ready") profiles.set(d.id, parsed);
+  }
+  return parsed;
+}
+
 export function toDatasetView(d: Dataset): DatasetView {
   return {
     id: d.id,
@@ -35,7 +52,7 @@ export function toDatasetView(d: Dataset): DatasetView {
     rows: d.rows,
     sizeBytes: d.sizeBytes,
     sha256: d.sha256,
-    columns: readProfiles(d.columns),
+    columns: profilesOf(d),
     createdAt: d.createdAt.toISOString(),
   };
 }
@@ -177,7 +194,7 @@ export class DatasetService {
    * pieces fetched one at a time; numeric columns are held as float64.
    */
   async readTable(dataset: Dataset, opts: { only?: ReadonlySet<string>; valuesOnly?: ReadonlySet<string>; maxRows?: number } = {}): Promise<Table> {
-    const profile = readProfiles(dataset.columns);
+    const profile = profilesOf(dataset);
     const numeric = new Set(profile.filter((c) => c.type === "numeric").map((c) => c.name));
     const chunks = this.chunks.read(dataset.id);
     try {
