@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JobRequestSchema, ModelSpecSchema } from "../training/index.js";
+import { DATA_FIELDS, JobRequestSchema, ModelSpecSchema } from "../training/index.js";
 import { SpaceSchema } from "./space.js";
 import { WebhookUrlSchema } from "../webhooks/webhook-url.js";
 
@@ -10,17 +10,7 @@ export const LOWER_IS_BETTER: ReadonlySet<RankMetric> = new Set(["loss", "rmse",
 
 /** What every trial shares: the data, its preprocessing, the split or folds, and training options. */
 const common = {
-  ...JobRequestSchema.pick({
-    datasetId: true,
-    target: true,
-    features: true,
-    ignore: true,
-    task: true,
-    columns: true,
-    preprocessing: true,
-    split: true,
-    training: true,
-  }).shape,
+  ...JobRequestSchema.pick({ ...DATA_FIELDS, training: true }).shape,
   crossValidation: z
     .strictObject({ folds: z.number().int().min(2).max(20), stratify: z.boolean().default(true) })
     .optional()

@@ -8,7 +8,7 @@ export { ModelSpecSchema, type ModelSpec } from "./families/index.js";
 export { FAMILIES, familyOf, type ModelFamily } from "./families/index.js";
 export { type ResolvedColumns } from "./data/columns.js";
 export { resolveColumns, resolveSingleInputColumns } from "./job/resolve-columns.js";
-export { DataRequestSchema } from "./spec/request.js";
+export { DATA_FIELDS, DataRequestSchema } from "./spec/request.js";
 export { checkLimits, checkRequestLimits, estimateInputGroups, type SpecLimits } from "./job/limits.js";
 export { countSpecParams } from "./job/limits.js";
 export type { DimLimits } from "./spec/param-count.js";

@@ -34,8 +34,8 @@ export const RequestBaseSchema = z.strictObject({
 });
 export type RequestBase = z.infer<typeof RequestBaseSchema>;
 
-/** The data a job reads and how it splits it: what advice is computed for and every trial of an experiment shares. */
-export const DataRequestSchema = RequestBaseSchema.pick({
+/** The fields of the data a job reads and how it splits it, as a zod `pick` mask. */
+export const DATA_FIELDS = {
   datasetId: true,
   target: true,
   features: true,
@@ -44,7 +44,10 @@ export const DataRequestSchema = RequestBaseSchema.pick({
   columns: true,
   preprocessing: true,
   split: true,
-});
+} as const;
+
+/** The data a job reads and how it splits it: what advice is computed for and every trial of an experiment shares. */
+export const DataRequestSchema = RequestBaseSchema.pick(DATA_FIELDS);
 
 /** A request whose model is of type M (the union in the job layer, one family's spec inside it). */
 export type RequestOf<M extends { type: string }> = RequestBase & { model: M };
