@@ -11,7 +11,9 @@
  *      find-links, /opt/pypi/files or /opt/wheels; or an installed `tensorflow` Python package.
  * The wheel's libtensorflow_cc.so.2 exports the C API the binding calls. If nothing is found,
  * or anything fails, it says why and exits 0: the worker then trains on WebAssembly.
- * TREINO_SKIP_TFJS_NODE=1 skips it. Extracted libraries and the built binding are cached in
+ * When npm drops tfjs-node it drops its dependencies too: the ones it needs at run time
+ * (google-protobuf, @mapbox/node-pre-gyp) are therefore our own dependencies in package.json,
+ * although nothing of ours imports them. TREINO_SKIP_TFJS_NODE=1 skips it. Extracted libraries and the built binding are cached in
  * TREINO_CACHE_DIR (default ~/.cache/treino) so a second install takes seconds.
  */
 import { execFileSync } from "node:child_process";
