@@ -63,6 +63,10 @@ const EnvSchema = z.object({
   WORKER_DEVICE: z.enum(["cpu", "gpu"]).default("cpu"),
   /** `auto`: Dense/Dropout stacks train on the native MLP fast path when it is built; `off`: always tfjs. */
   FAST_PATH: z.enum(["auto", "off"]).default("auto"),
+  /** Threads one XGBoost fit or prediction uses (nthread): per training process, so a worker does not take every core. */
+  XGBOOST_THREADS: int(1),
+  /** The XGBoost library the xgboost family opens (Debian: libxgboost0, with libxgboost-dev to build the binding). */
+  XGBOOST_LIBRARY: z.string().min(1).default("libxgboost.so.0"),
   /** Largest accepted upload. Default 100 MiB. */
   MAX_UPLOAD_BYTES: int(100 * 1024 * 1024),
   /** Bytes one tenant may store: datasets' files and models' weights. Default 10 GiB. */

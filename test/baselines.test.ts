@@ -60,7 +60,7 @@ describe("baseline families", () => {
     assert.match(file.body.model.libsvm, /^svm_type c_svc/);
     assert.deepEqual(file.body.labels, ["0", "1", "2"]);
     const json = await env.api().get(`/v1/models/${done.modelId}/model.json`);
-    assert.equal(json.status, 404);
+    assert.equal(json.status, 409, "a classic model is not a TF.js model: a conflict that names its formats");
     assert.match(json.body.detail, /baseline\.json/);
   });
 

@@ -89,10 +89,11 @@ async function finished({ client, main, fetchBytes }: Page, job: JobView, into: 
     );
   const plots = h("div", { class: "plots" });
   into.append(h("h3", {}, "Plots"), plots);
-  // The plots this job has: curves of epochs, a confusion matrix of a classification's test, selected features' scores.
+  // The plots this job has: curves of epochs, a confusion matrix of a classification's test, a booster's column importance, selected features' scores.
   const files = [
     ...(Object.keys(job.history).length ? ["learning-curve.svg"] : []),
     ...(m.test?.confusionMatrix ? ["confusion-matrix.svg"] : []),
+    ...(m.importance ? ["importance.svg"] : []),
     ...(m.featureSelection ? ["feature-scores.svg"] : []),
   ];
   for (const file of files) {

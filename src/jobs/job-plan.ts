@@ -70,6 +70,9 @@ export function trainingBytesWithin(config: Config, summary: ModelSummary, train
  * experiment looks for leaks once, not per trial: `leaks: false`).
  */
 export async function planJob(db: Db, config: Config, tenant: string, req: JobRequest, opts: { leaks?: boolean } = {}): Promise<JobPlan> {
+  const missing = familyOf(req.model).unavailable?.();
+  if (missing)
+    throw new AppError("conflict", `model.type "${req.model.type}" cannot train on this server: ${missing}`, [{ path: "model.type", message: missing }]);
   const dataset = await db.dataset.findFirst({ where: { id: req.datasetId, tenant, status: "ready" } });
   if (!dataset) throw new AppError("not_found", `dataset ${req.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
   if (familyOf(req.model).keepsRows && dataset.rows > config.MAX_KERNEL_ROWS) {

@@ -144,7 +144,9 @@ export class JobService {
       ? "it is not a finished classification with a test split"
       : file.startsWith("feature")
         ? "it selected no features (preprocessing.featureSelection)"
-        : "it has no epochs to plot";
+        : file.startsWith("importance")
+          ? "its model does not explain its predictions (xgboost models do)"
+          : "it has no epochs to plot";
     throw new AppError("not_found", `job ${id} has no ${file.replace(/\.\w+$/, "")}: ${why}`);
   }
 

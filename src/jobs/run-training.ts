@@ -79,6 +79,14 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
   const clock = phaseClock(); // metrics.phases: where a job's time goes besides the fit
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
   const mine = { id: jobId, attempts: job.attempts, status: "running" };
+  // Epochs (or a batch of a booster's rounds) in one transaction, which also reads the cancel flag.
+  const recordEpochs = async (first: number, logs: Array<Record<string, number>>): Promise<boolean> => {
+    const [, still] = await db.$transaction([
+      db.jobEpoch.createMany({ data: logs.map((l, i) => ({ jobId, epoch: first + i, logs: l })) }),
+      db.job.updateMany({ where: { ...mine, cancelRequested: false }, data: { epoch: first + logs.length } }),
+    ]);
+    return still.count === 1;
+  };
   const checkpoints = new CheckpointStore(db.pool);
   const resume = await checkpoints.load(jobId);
   // A retried attempt keeps the history its checkpoint covers and redoes the epochs after it.
@@ -127,13 +135,8 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
         checkpointEvery: ctx.config.CHECKPOINT_EVERY_EPOCHS,
         onCheckpoint: async (cp) => void (await checkpoints.save(jobId, job.attempts, cp)),
         stopRequested: ctx.stopRequested,
-        onEpoch: async (epoch, logs) => {
-          const [, still] = await db.$transaction([
-            db.jobEpoch.create({ data: { jobId, epoch, logs } }),
-            db.job.updateMany({ where: { ...mine, cancelRequested: false }, data: { epoch: epoch + 1 } }),
-          ]);
-          return still.count === 1;
-        },
+        onEpoch: (epoch, logs) => recordEpochs(epoch, [logs]),
+        onEpochs: recordEpochs,
       },
       clock,
     );

@@ -7,6 +7,10 @@ import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { LRUCache } from "lru-cache";
 import { byteCache } from "../byte-cache.js";
 import {
+  foldToColumns,
+  inputColumns,
+  rowContributions,
+  type ColumnContributions,
   argmax,
   encodeRow,
   formatsOf,
@@ -40,18 +44,35 @@ export const ModelViewSchema = z.object({
   /** A StoredPreprocessing, as JSON. */
   preprocessing: z.record(z.string(), z.unknown()).describe("Feature encodings, input order, labels"),
   formats: z
-    .array(z.object({ format: z.enum(["tfjs", "keras", "onnx", "baseline"]), url: z.string() }))
-    .describe("The files this model downloads as (MLflow's flavors): TF.js layers model, Keras 3 archive, ONNX, or a baseline's JSON"),
+    .array(z.object({ format: z.enum(["tfjs", "keras", "onnx", "baseline", "xgboost"]), url: z.string() }))
+    .describe("The files this model downloads as (MLflow's flavors): TF.js layers model, Keras 3 archive, ONNX, a baseline's JSON, or XGBoost's model.ubj"),
   createdAt: z.string(),
 });
 export type ModelView = z.infer<typeof ModelViewSchema>;
 
+/** A row's prediction taken apart (explain: true): each column's contribution, summed with the bias, gives the output. */
+const ExplanationSchema = z
+  .object({
+    of: z
+      .string()
+      .optional()
+      .describe("The class whose log-odds are explained (binary: the second label; multiclass: the predicted one); absent for a regression"),
+    units: z.enum(["log-odds", "margin", "value"]).describe("log-odds (binary), the class's softmax input (multiclass), or the target's units"),
+    bias: z.number().describe("The output with no column known (the expected value over the training rows)"),
+    contributions: z.record(z.string(), z.number()).describe("Per original column (one-hot inputs summed back): TreeSHAP values"),
+  })
+  .describe("Feature contributions (XGBoost's TreeSHAP, pred_contribs): bias + the contributions = the output in `units`");
+const explanation = { explanation: ExplanationSchema.optional() };
+
 /** One prediction: a label with its class probabilities, or a regression value. */
-export const PredictionSchema = z.union([z.object({ label: z.string(), probabilities: z.record(z.string(), z.number()) }), z.object({ value: z.number() })]);
+export const PredictionSchema = z.union([
+  z.object({ label: z.string(), probabilities: z.record(z.string(), z.number()), ...explanation }),
+  z.object({ value: z.number(), ...explanation }),
+]);
 export type Prediction = z.infer<typeof PredictionSchema>;
 
 /** Where each format downloads (the routes in api/routes/models). */
-const FILES: Record<FormatName, string> = { tfjs: "model.json", keras: "model.keras", onnx: "model.onnx", baseline: "baseline.json" };
+const FILES: Record<FormatName, string> = { tfjs: "model.json", keras: "model.keras", onnx: "model.onnx", baseline: "baseline.json", xgboost: "model.ubj" };
 
 /** The model's files, as its family serves them. */
 const formatsOfRow = (m: ModelRow): FormatName[] => formatsOf(m.type, m.topology as object);
@@ -91,12 +112,28 @@ const artifactsOf = (m: ModelRow, weightData: Buffer): StoredArtifacts => ({
   weightData,
 });
 
-/** The 404 of a file this model does not have, saying which it has. */
-function noFile(m: ModelRow, file: string): AppError {
-  const has = formatsOfRow(m)
+/** The files this model downloads as, for messages. */
+const filesOf = (m: ModelRow) =>
+  formatsOfRow(m)
     .map((f) => FILES[f])
     .join(", ");
-  return new AppError("not_found", `model ${m.id} (a ${m.type}) has no ${file}: it downloads as ${has} (GET /v1/models/${m.id}/<file>)`);
+
+/** The 404 of a file this model does not have, saying which it has. */
+function noFile(m: ModelRow, file: string): AppError {
+  return new AppError("not_found", `model ${m.id} (a ${m.type}) has no ${file}: it downloads as ${filesOf(m)} (GET /v1/models/${m.id}/<file>)`);
+}
+
+/** Every model has a TF.js URL; one that is not a TF.js model is a 409 naming the formats it has. */
+function notTfjs(m: ModelRow, file: string): AppError {
+  return new AppError(
+    "conflict",
+    `model ${m.id} (a ${m.type}) is not a TF.js layers model, so it has no ${file}: it downloads as ${filesOf(m)} (GET /v1/models/${m.id}/<file>)`,
+  );
+}
+
+function explained(f: ColumnContributions, row: number, group: number, units: "log-odds" | "margin" | "value") {
+  const { bias, columns } = rowContributions(f, row, group);
+  return { units, bias, contributions: columns };
 }
 
 /** Models kept loaded for /predict. */
@@ -179,7 +216,7 @@ export class ModelService {
   async modelJson(tenant: string, id: string): Promise<Record<string, unknown>> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
-    if (!formatsOfRow(m).includes("tfjs")) throw noFile(m, "model.json");
+    if (!formatsOfRow(m).includes("tfjs")) throw notTfjs(m, "model.json");
     return modelJson(artifactsOf(m, Buffer.alloc(0)), aboutModel(m));
   }
 
@@ -187,7 +224,7 @@ export class ModelService {
   async weights(tenant: string, id: string): Promise<Buffer> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
-    if (!formatsOfRow(m).includes("tfjs")) throw noFile(m, "weights.bin");
+    if (!formatsOfRow(m).includes("tfjs")) throw notTfjs(m, "weights.bin");
     return this.weightsOf(m);
   }
 
@@ -226,7 +263,15 @@ export class ModelService {
     const outcome = await buildInThread(async () => {
       const pieces = await new WeightStore(this.db.pool).readPieces(m.id);
       if (!pieces) throw new AppError("not_found", `model ${m.id} not found`); // deleted since it was found
-      return { format, type: m.type, artifacts, pieces, preprocessing: m.preprocessing, meta: { modelId: m.id, jobId: m.jobId, target: m.target } };
+      return {
+        format,
+        type: m.type,
+        artifacts,
+        pieces,
+        preprocessing: m.preprocessing,
+        meta: { modelId: m.id, jobId: m.jobId, target: m.target },
+        xgboost: { XGBOOST_THREADS: this.config.XGBOOST_THREADS, XGBOOST_LIBRARY: this.config.XGBOOST_LIBRARY },
+      };
     });
     if ("refused" in outcome) throw new AppError("conflict", `model ${m.id} cannot be exported as ${format}: ${outcome.refused}`);
     return Buffer.from(outcome.file.buffer, outcome.file.byteOffset, outcome.file.byteLength);
@@ -240,18 +285,20 @@ export class ModelService {
     return { ...JSON.parse((await this.weightsOf(m)).toString("utf8")), ...aboutModel(m) };
   }
 
-  /** Applies the stored preprocessing to raw rows and runs the network. */
-  async predict(tenant: string, id: string, rows: Array<Record<string, unknown>>): Promise<Prediction[]> {
+  /** Applies the stored preprocessing to raw rows and runs the model; `explain` adds each row's contributions per column. */
+  async predict(tenant: string, id: string, rows: Array<Record<string, unknown>>, explain = false): Promise<Prediction[]> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
     // Predictions run on the API's event loop: bounded before any work by rows x parameters (a
-    // network's multiply-adds per row; a kNN's stored values, an SVM's support-vector values).
+    // network's multiply-adds per row; a kNN's stored values, an SVM's support-vector values; a
+    // booster's nodes, or TreeSHAP's leaves x depth^2 per tree when explaining).
     const params = Math.max(1, ModelSummarySchema.parse(m.summary).totalParams);
-    if (rows.length * params > this.config.MAX_PREDICT_OPS) {
-      const most = Math.max(1, Math.floor(this.config.MAX_PREDICT_OPS / params));
+    const perRow = explain ? Math.max(params, Number((m.metrics as { baseline?: { explainOpsPerRow?: number } }).baseline?.explainOpsPerRow ?? 0)) : params;
+    if (rows.length * perRow > this.config.MAX_PREDICT_OPS) {
+      const most = Math.max(1, Math.floor(this.config.MAX_PREDICT_OPS / perRow));
       throw new AppError(
         "payload_too_large",
-        `rows x parameters is ${rows.length} x ${params}, over MAX_PREDICT_OPS (${this.config.MAX_PREDICT_OPS}): send at most ${most} rows per request to this model`,
+        `rows x ${explain ? "explain operations" : "parameters"} is ${rows.length} x ${perRow}, over MAX_PREDICT_OPS (${this.config.MAX_PREDICT_OPS}): send at most ${most} rows per request to this model`,
         [{ path: "rows", message: `at most ${most} rows for this model` }],
       );
     }
@@ -271,13 +318,26 @@ export class ModelService {
       }
     });
     const model = await this.predictor(m);
+    if (explain && !model.explain)
+      throw new AppError("bad_request", `a ${m.type} model does not explain its predictions (explain is for xgboost models)`, [
+        { path: "explain", message: `not available for a ${m.type}` },
+      ]);
     const { values, width: k } = await model.scores(x, rows.length);
-    if (prep.target.task === "regression") return rows.map((_, i) => ({ value: values[i]! }));
+    const folded = explain ? foldToColumns(model.explain!(x, rows.length), inputColumns(prep)) : undefined;
+    if (prep.target.task === "regression")
+      return rows.map((_, i) => ({ value: values[i]!, ...(folded ? { explanation: explained(folded, i, 0, "value") } : {}) }));
     const labels = prep.target.labels;
-    return rows.map((_, i) => ({
-      label: labels[argmax(values, i * k, k)]!,
-      probabilities: Object.fromEntries(labels.map((l, c) => [l, values[i * k + c]!])),
-    }));
+    return rows.map((_, i) => {
+      const best = argmax(values, i * k, k);
+      // A binary booster has one output, the second label's log-odds; a multiclass one a margin per class.
+      const group = folded && folded.groups > 1 ? best : 0;
+      const of = folded && folded.groups > 1 ? labels[best]! : labels[1]!;
+      return {
+        label: labels[best]!,
+        probabilities: Object.fromEntries(labels.map((l, c) => [l, values[i * k + c]!])),
+        ...(folded ? { explanation: { of, ...explained(folded, i, group, folded.groups > 1 ? "margin" : "log-odds") } } : {}),
+      };
+    });
   }
 
   /** A found model's stored bytes (TF.js weights, or a baseline's JSON). */

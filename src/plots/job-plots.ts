@@ -16,11 +16,12 @@ export interface PlotSource {
     crossValidation?: { folds: number; meanHistory: Record<string, number[]> };
     diagnosis?: { verdict: string };
     featureSelection?: Parameters<typeof featureScoresSpec>[0];
+    importance?: { method: string; of: string; rows: number; columns: Array<{ name: string; score: number }> };
   };
 }
 
 /** The Vega-Lite specs a job has something to draw for. */
-type PlotName = "learning-curve" | "confusion-matrix" | "feature-scores";
+type PlotName = "learning-curve" | "confusion-matrix" | "feature-scores" | "importance";
 
 function specs(job: PlotSource): Array<[PlotName, TopLevelSpec]> {
   const out: Array<[PlotName, TopLevelSpec]> = [];
@@ -42,6 +43,15 @@ function specs(job: PlotSource): Array<[PlotName, TopLevelSpec]> {
     out.push([
       "feature-scores",
       featureScoresSpec(fs, `Feature selection: ${fs.kept.length} of ${fs.kept.length + fs.dropped.length} columns kept (job ${job.id.slice(0, 8)})`),
+    ]);
+  const imp = job.metrics.importance;
+  if (imp)
+    out.push([
+      "importance",
+      featureScoresSpec(
+        { method: imp.method, of: imp.of, kept: imp.columns, dropped: [] },
+        `What drives the predictions: ${imp.columns.length} columns, ${imp.rows} rows (job ${job.id.slice(0, 8)})`,
+      ),
     ]);
   return out;
 }

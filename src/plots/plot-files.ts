@@ -6,5 +6,7 @@ export const PLOT_FILES = [
   "confusion-matrix.png",
   "feature-scores.svg",
   "feature-scores.png",
+  "importance.svg",
+  "importance.png",
 ] as const;
 export type PlotFile = (typeof PLOT_FILES)[number];

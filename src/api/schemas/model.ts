@@ -10,6 +10,7 @@ export const PredictRequestSchema = z.strictObject({
     .min(1)
     .max(1000)
     .describe("Raw column values, as in the CSV; missing columns are imputed"),
+  explain: z.boolean().default(false).describe("Also return each row's feature contributions per column (TreeSHAP; xgboost models)"),
 });
 
 export { PredictionSchema };

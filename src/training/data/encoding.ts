@@ -186,6 +186,12 @@ export function inputNames(features: FeatureEncoding[]): string[] {
   return features.flatMap((f) => featureInputs(f));
 }
 
+/** The original column of each encoded input, in the order the groups lay them out (x's columns). */
+export function inputColumns(prep: Pick<Preprocessing, "features" | "groups">): string[] {
+  const byName = new Map(prep.features.map((f) => [f.name, f]));
+  return prep.groups.flatMap((g) => g.columns.flatMap((c) => featureInputs(byName.get(c)!).map(() => c)));
+}
+
 function featureInputs(f: FeatureEncoding): string[] {
   if (f.kind !== "categorical" || f.asIndex) return [f.name];
   return [...f.categories.map((c) => `${f.name}=${c}`), ...(f.unknown ? [`${f.name}=${UNKNOWN}`] : [])];
@@ -230,8 +236,10 @@ export function encodeRow(features: FeatureEncoding[], get: ValueGetter, out: Fl
 /** One feature's value into `out` at `k`; returns the position after it. */
 function encodeValue(f: FeatureEncoding, value: unknown, out: Float32Array, k: number): number {
   if (f.kind === "numeric") {
+    // The value as float32 first (what an ONNX input holds), then scaled in float64 and rounded:
+    // the exported ONNX graph computes the same bits (formats/onnx.ts).
     if (typeof value === "number" && Number.isFinite(value)) {
-      out[k] = (value - f.offset) / f.divisor;
+      out[k] = (Math.fround(value) - f.offset) / f.divisor;
       return k + 1;
     }
     const s = typeof value === "number" ? undefined : text(value);
@@ -245,7 +253,7 @@ function encodeValue(f: FeatureEncoding, value: unknown, out: Float32Array, k: n
         throw new SpecError(`"${f.name}" must be a number`, [{ path: f.name, message: `expected a number, got ${JSON.stringify(value)}` }]);
       x = parsed;
     }
-    out[k] = (x - f.offset) / f.divisor;
+    out[k] = (Math.fround(x) - f.offset) / f.divisor;
     return k + 1;
   }
   if (f.kind === "boolean") {

@@ -12,6 +12,8 @@ export type { EpochLogs, FitData };
 export interface FitHooks {
   /** Called after every epoch (0-based) with Keras-style logs; return false to stop now. */
   onEpoch(epoch: number, logs: EpochLogs): Promise<boolean>;
+  /** Several epochs at once (a booster's rounds, reported in batches); return false to stop now. */
+  onEpochs?(first: number, logs: EpochLogs[]): Promise<boolean>;
   /** Stores the run's state, every `checkpointEvery` epochs and when `stopRequested` stops it. */
   onCheckpoint?(cp: Checkpoint): Promise<void>;
   checkpointEvery?: number;

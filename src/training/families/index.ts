@@ -6,6 +6,7 @@ import { majority } from "./majority/index.js";
 import { naiveBayes } from "./naive-bayes/index.js";
 import { svm } from "./svm/index.js";
 import { decisionTree, randomForest } from "./trees/index.js";
+import { xgboost } from "./xgboost/index.js";
 import type { ModelFamily } from "../train/family.js";
 import type { SearchSpace } from "../train/search-space.js";
 import { functional } from "./functional/index.js";
@@ -13,7 +14,20 @@ import { keras } from "./keras/index.js";
 import { sequential } from "./sequential/index.js";
 
 /** The model families, one line each: the `type` of a model spec picks its entry. */
-export const FAMILIES = { sequential, functional, keras, elm, svm, logisticRegression, knn, decisionTree, randomForest, naiveBayes, majority } as const;
+export const FAMILIES = {
+  sequential,
+  functional,
+  keras,
+  elm,
+  svm,
+  logisticRegression,
+  knn,
+  decisionTree,
+  randomForest,
+  xgboost,
+  naiveBayes,
+  majority,
+} as const;
 
 type Schema = (typeof FAMILIES)[keyof typeof FAMILIES]["schema"];
 

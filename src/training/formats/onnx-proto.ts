@@ -53,7 +53,7 @@ class Writer {
   }
 }
 
-export const DataType = { FLOAT: 1, INT64: 7, STRING: 8 } as const;
+export const DataType = { FLOAT: 1, INT64: 7, STRING: 8, DOUBLE: 11 } as const;
 
 /** An attribute: an integer, `{f}` a float, a string, integer or string lists, floats, or a tensor. */
 export type Attr = number | { f: number } | string | number[] | string[] | { floats: number[] } | { tensor: Tensor };
@@ -61,7 +61,7 @@ export type Attr = number | { f: number } | string | number[] | string[] | { flo
 export interface Tensor {
   name: string;
   dims: number[];
-  type: "float" | "int64" | "string";
+  type: "float" | "double" | "int64" | "string";
   values: Float32Array | number[] | string[];
 }
 
@@ -83,9 +83,12 @@ export interface ValueInfo {
 function tensor(t: Tensor): Writer {
   const w = new Writer();
   for (const d of t.dims) w.int(1, d);
-  w.int(2, t.type === "float" ? DataType.FLOAT : t.type === "int64" ? DataType.INT64 : DataType.STRING);
+  w.int(2, t.type === "float" ? DataType.FLOAT : t.type === "double" ? DataType.DOUBLE : t.type === "int64" ? DataType.INT64 : DataType.STRING);
   w.string(8, t.name);
-  if (t.type === "float") {
+  if (t.type === "double") {
+    const f = Float64Array.from(t.values as ArrayLike<number>);
+    w.bytes(9, new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
+  } else if (t.type === "float") {
     const f = Float32Array.from(t.values as ArrayLike<number>);
     w.bytes(9, new Uint8Array(f.buffer, f.byteOffset, f.byteLength)); // raw_data, little-endian
   } else if (t.type === "int64") {

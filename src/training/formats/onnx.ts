@@ -10,7 +10,7 @@
 import type { tfl } from "../engine/tf.js";
 import type { FeatureEncoding, Preprocessing } from "../data/encoding.js";
 import type { OutputMode } from "../spec/output-plan.js";
-import { encodeModel, type Attr, type Node, type Tensor, type ValueInfo } from "./onnx-proto.js";
+import { DataType, encodeModel, type Attr, type Node, type Tensor, type ValueInfo } from "./onnx-proto.js";
 import { ExportError } from "./export-error.js";
 
 export const ONNX_OPSET = 17;
@@ -34,6 +34,12 @@ export class Graph {
   constFloat(hint: string, values: ArrayLike<number>, dims: number[]): string {
     const name = this.fresh(hint);
     this.initializers.push({ name, dims, type: "float", values: Float32Array.from(values) });
+    return name;
+  }
+
+  constDouble(hint: string, values: ArrayLike<number>, dims: number[]): string {
+    const name = this.fresh(hint);
+    this.initializers.push({ name, dims, type: "double", values: Array.from(values) });
     return name;
   }
 
@@ -64,7 +70,11 @@ function encodeFeature(g: Graph, f: FeatureEncoding, input: string): string {
     const fill = f.fill ?? NaN;
     const filled = g.op("Where", [g.op("IsNaN", [input]), g.constFloat("fill", [fill], []), input]);
     if (f.kind === "boolean") return filled;
-    return g.op("Div", [g.op("Sub", [filled, g.constFloat("offset", [f.offset], [])]), g.constFloat("divisor", [f.divisor], [])]);
+    // In float64 then rounded, as encodeValue computes it: a tree's thresholds are encoded training
+    // values, so a row equal to one must encode to the same float32, not one ulp off.
+    const wide = g.op("Cast", [filled], { to: DataType.DOUBLE });
+    const scaled = g.op("Div", [g.op("Sub", [wide, g.constDouble("offset", [f.offset], [])]), g.constDouble("divisor", [f.divisor], [])]);
+    return g.op("Cast", [scaled], { to: DataType.FLOAT });
   }
   const c = f.categories.length;
   // An empty string is a missing value: it takes the fill's category (unknown when there is none).

@@ -54,6 +54,11 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
   declaredWidths(spec: S, inputWidth: number | undefined, errors: FieldError[]): Array<{ name: string; width: number }>;
   /** Checks of the rest of the request that this family adds. */
   checkRequest?(req: { crossValidation?: unknown; training?: { loss?: string } }): FieldError[];
+  /**
+   * Why this server cannot train or serve the family (a library missing, with the package that
+   * provides it), or undefined. Job creation answers 409 with it; other families are unaffected.
+   */
+  unavailable?(): string | undefined;
   /** Steps a job's progress counts: epochs by default (per CV fold and the refit). */
   plannedSteps?(spec: S): number;
   /**

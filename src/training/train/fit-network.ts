@@ -43,12 +43,12 @@ function targets(part: Part, plan: OutputPlan, loss: LossName, scale?: { mean: n
 }
 
 /** Per-row weights times the row's class weight (Keras multiplies sample_weight by class_weight). */
-function rowWeights(part: Part, classWeight?: Record<number, number>): Float32Array {
-  return part.weight!.map((w, i) => w * (classWeight?.[part.truth[i]!] ?? 1));
+export function rowWeights(part: Part, classWeight?: Record<number, number>): Float32Array {
+  return Float32Array.from(part.truth, (c, i) => (part.weight?.[i] ?? 1) * (classWeight?.[c] ?? 1));
 }
 
 /** Keras's `balanced` weights n / (classes * count), or the given weights by label name. */
-function classWeights(training: TrainingOptions, labels: string[], train: Part): Record<number, number> | undefined {
+export function classWeights(training: TrainingOptions, labels: string[], train: Part): Record<number, number> | undefined {
   const spec = training.classWeight;
   if (!spec) return undefined;
   if (spec === "balanced") {

@@ -2,15 +2,19 @@ import type { BackendPreference } from "../engine/backend.js";
 import type { StoredPreprocessing } from "../data/stored-preprocessing.js";
 import type { StoredArtifacts } from "../formats/model-json.js";
 import type { LayerWriter } from "../formats/onnx.js";
+import type { Contributions } from "../evaluate/contributions.js";
+import { ExportError } from "../formats/export-error.js";
 
 /** The files a trained model downloads as (MLflow's flavors). */
-export type FormatName = "tfjs" | "keras" | "onnx" | "baseline";
+export type FormatName = "tfjs" | "keras" | "onnx" | "baseline" | "xgboost";
 /** The formats built from the stored model on request (in a worker thread). */
-export type ExportFormat = "keras" | "onnx";
+export type ExportFormat = "keras" | "onnx" | "xgboost";
 
 /** A loaded model scoring encoded rows: probabilities [n, classes] or values [n, 1]. */
 export interface Predictor {
   scores(x: Float32Array, n: number): Promise<{ values: Float32Array; width: number }>;
+  /** Each row's contributions per encoded input (models that explain their predictions: TreeSHAP). */
+  explain?(x: Float32Array, n: number): Contributions;
   dispose(): void;
 }
 
@@ -59,6 +63,7 @@ export function networkServing(opts: NetworkServingOptions = {}): Serving {
     async export(format, a, prep, meta) {
       const net = await loadNetwork(a);
       try {
+        if (format === "xgboost") throw new ExportError("a network has no XGBoost model file");
         if (format === "keras") return await (await import("../formats/keras3.js")).kerasArchive(net, a.topology as never);
         return (await import("../formats/onnx.js")).onnxModel(net, a.topology as never, prep, meta, opts.onnxLayers);
       } finally {

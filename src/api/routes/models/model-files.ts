@@ -10,8 +10,9 @@ export default function modelFiles(app: App) {
     schema: {
       tags: ["models"],
       summary: "TF.js layers-model JSON; preprocessing in userDefinedMetadata",
+      description: "409 for a model that is not a TF.js network (svm, knn, trees, xgboost, ...): the message names the formats it has.",
       params: IdParamsSchema,
-      response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404) },
+      response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404, 409) },
     },
     handler: (req) => app.services.models.modelJson(req.tenant, req.params.id),
   });
@@ -45,6 +46,21 @@ export default function modelFiles(app: App) {
         .header("content-disposition", 'attachment; filename="model.onnx"')
         .send(await app.services.models.exportFile(req.tenant, req.params.id, "onnx")),
   });
+  app.get("/v1/models/:id/model.ubj", {
+    schema: {
+      tags: ["models"],
+      summary: "An xgboost model in XGBoost's own format (UBJSON): xgboost.Booster().load_model('model.ubj') opens it",
+      description:
+        "Inputs are the encoded features (preprocessing.inputs order, as baseline.json's). The booster's attributes `preprocessing` and `labels` hold what encodes a raw row and names the outputs.",
+      params: IdParamsSchema,
+      response: { 200: z.unknown().describe("application/octet-stream (UBJSON)"), ...problems(400, 401, 404, 409) },
+    },
+    handler: async (req, reply) =>
+      reply
+        .type("application/octet-stream")
+        .header("content-disposition", 'attachment; filename="model.ubj"')
+        .send(await app.services.models.exportFile(req.tenant, req.params.id, "xgboost")),
+  });
   app.get("/v1/models/:id/baseline.json", {
     schema: {
       tags: ["models"],
@@ -60,7 +76,7 @@ export default function modelFiles(app: App) {
       tags: ["models"],
       summary: `The binary weights named in model.json (${WEIGHTS_FILE})`,
       params: IdParamsSchema.extend({ file: z.string() }),
-      response: { 200: z.unknown().describe("application/octet-stream: little-endian float32 weights"), ...problems(400, 401, 404) },
+      response: { 200: z.unknown().describe("application/octet-stream: little-endian float32 weights"), ...problems(400, 401, 404, 409) },
     },
     handler: async (req, reply) => {
       if (req.params.file !== WEIGHTS_FILE) throw new AppError("not_found", `model ${req.params.id} has no file ${req.params.file}`);

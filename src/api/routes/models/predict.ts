@@ -11,6 +11,6 @@ export default function predict(app: App) {
       body: PredictRequestSchema,
       response: { 200: PredictResponseSchema, ...problems(400, 401, 404, 413) },
     },
-    handler: async (req) => ({ predictions: await app.services.models.predict(req.tenant, req.params.id, req.body.rows) }),
+    handler: async (req) => ({ predictions: await app.services.models.predict(req.tenant, req.params.id, req.body.rows, req.body.explain) }),
   });
 }

@@ -11,7 +11,7 @@ import type { SearchSpace } from "../search-space.js";
 /** A linear baseline's output activation (logistic regression: sigmoid for two classes). */
 const linearMode = (task: Task, units: number) => (task === "regression" ? "linear" : units === 1 ? "sigmoid" : "softmax");
 
-export interface ClassicTraits {
+export interface ClassicTraits<S = unknown> {
   /** Search spaces it offers experiments (ModelFamily.spaces). */
   spaces?: Record<string, SearchSpace>;
   /** Refused for a numeric target. */
@@ -19,6 +19,10 @@ export interface ClassicTraits {
   /** Exported as one Dense layer (a TF.js network); else as the classic JSON format. */
   linear?: boolean;
   keepsRows?: boolean;
+  /** Steps a job's progress counts (a booster's rounds); 1 by default. */
+  steps?(spec: S): number;
+  /** ModelFamily.unavailable: the library it needs is missing here. */
+  unavailable?(): string | undefined;
 }
 
 /**
@@ -30,7 +34,7 @@ export interface ClassicTraits {
 export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
   type: z.infer<Schema>["type"],
   schema: Schema,
-  traits: ClassicTraits,
+  traits: ClassicTraits<z.infer<Schema>>,
   learner: ClassicLearner<z.infer<Schema>, M>,
 ): ModelFamily<z.infer<Schema>, Schema> {
   const outputs = (classes: number) => (classes === 2 && traits.linear ? 1 : classes || 1);
@@ -66,7 +70,8 @@ export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
         : []),
       ...(req.training?.loss ? [{ path: "training.loss", message: `a ${type} takes no loss` }] : []),
     ],
-    plannedSteps: () => 1,
+    plannedSteps: (spec) => traits.steps?.(spec) ?? 1,
+    unavailable: traits.unavailable,
     train: async (run) => (await import("./trainer.js")).trainClassic(learner, run),
     describe: (_spec, groups, ctx) => {
       const units = outputs(ctx.classes);

@@ -26,16 +26,29 @@ export function classicServing<M>(learner: ClassicLearner<unknown, M>): Serving 
     return { ...a, model: learner.stored.parse(a.model) };
   };
   return {
-    formats: (topology) => (isClassicTopology(topology) ? ["baseline", ...(learner.onnx ? ["onnx" as const] : [])] : network.formats(topology)),
-    offers: (topology) => (isClassicTopology(topology) ? ["baseline", "onnx"] : network.offers(topology)),
+    formats: (topology) =>
+      isClassicTopology(topology)
+        ? [...(learner.nativeFile ? ["xgboost" as const] : []), "baseline", ...(learner.onnx ? ["onnx" as const] : [])]
+        : network.formats(topology),
+    offers: (topology) => (isClassicTopology(topology) ? ["baseline", "onnx", ...(learner.nativeFile ? ["xgboost" as const] : [])] : network.offers(topology)),
     async load(a, prep, backend) {
       if (!isClassicTopology(a.topology)) return network.load(a, prep, backend);
       const artifact = stored(a.weightData);
-      return { scores: (x, n) => classicScores(learner, artifact, x, n), dispose: () => undefined };
+      const explain = learner.explain;
+      return {
+        scores: (x, n) => classicScores(learner, artifact, x, n),
+        ...(explain ? { explain: (x: Float32Array, n: number) => explain(artifact.model, x, n, artifact.inputs) } : {}),
+        dispose: () => undefined,
+      };
     },
     async export(format, a, prep, meta) {
       if (!isClassicTopology(a.topology)) return network.export(format, a, prep, meta);
       const artifact = stored(a.weightData);
+      if (format === "xgboost") {
+        if (!learner.nativeFile) throw new ExportError(`a ${artifact.family} has no library model file: download baseline.json`);
+        const labels = prep.target.task === "classification" ? prep.target.labels : [];
+        return learner.nativeFile(artifact.model, { ...meta, labels: JSON.stringify(labels), preprocessing: JSON.stringify(prep) });
+      }
       const onnx = learner.onnx;
       // Its kind offers only ONNX (`offers`); the family says whether it writes one yet.
       if (format !== "onnx" || !onnx) throw new ExportError(`a ${artifact.family} has no ONNX export yet: download baseline.json`);

@@ -5,7 +5,10 @@ import { classificationMetrics, regressionMetrics, type Metrics } from "../../ev
 import { summarize, toArtifacts } from "../../formats/tfjs.js";
 import type { OutputMode } from "../../spec/output-plan.js";
 import { predictMatrix } from "../../evaluate/predict.js";
-import { encodeParts, type Part } from "../../data/parts.js";
+import { encodeParts, type Part, type PreparedData } from "../../data/parts.js";
+import { inputColumns } from "../../data/encoding.js";
+import { foldToColumns, meanAbsByColumn, type ColumnImportance } from "../../evaluate/contributions.js";
+import { classWeights, rowWeights } from "../fit-network.js";
 import type { ModelSummary } from "../../spec/summary.js";
 import type { StoredArtifacts } from "../../formats/model-json.js";
 import type { TrainOutcome } from "../train-result.js";
@@ -28,23 +31,30 @@ export async function trainClassic<S extends { type: string }, M>(
   { sel, resolved, req, parts, hooks, warnings, clock }: FamilyTrainRun<S>,
 ): Promise<TrainOutcome> {
   const spec = req.model;
-  const data = encodeParts(sel, resolved, req.preprocessing, parts, true);
+  const data = encodeParts(sel, resolved, req.preprocessing, parts, !learner.rawTarget);
   clock.lap("prepare");
   const k = sel.labels.length;
   const scale = data.targetScale;
-  const train: FitData = {
-    n: data.train.n,
+  // Keras multiplies sample_weight by class_weight; a learner that takes weights gets both.
+  const classWeight = data.task === "classification" ? classWeights(req.training, sel.labels, data.train) : undefined;
+  const fitData = (p: Part): FitData => ({
+    n: p.n,
     d: data.inputs,
-    x: data.train.x,
+    x: p.x,
     k,
-    weight: data.train.weight,
-    y: scale ? data.train.truth.map((v) => (v - scale.mean) / scale.std) : data.train.truth,
-  };
+    weight: p.weight || classWeight ? rowWeights(p, classWeight) : undefined,
+    y: scale ? p.truth.map((v) => (v - scale.mean) / scale.std) : p.truth,
+  });
   const started = performance.now();
-  const fitted = asFitted(await learner.fit(spec, train, data.targetScale), data.inputs);
+  const run = { validation: fitData(data.validation), hooks, warnings, maxSeconds: req.training.maxSeconds };
+  const fit = await learner.fit(spec, fitData(data.train), data.targetScale, run);
+  if (fit.kind === "interrupted") return { status: "interrupted" };
+  const fitted = asFitted(fit, data.inputs);
   const fitSeconds = (performance.now() - started) / 1000;
   clock.lap("fit");
-  if (!(await hooks.onEpoch(0, { seconds: fitSeconds }))) {
+  const rounds = fit.kind === "classic" ? fit.rounds : undefined;
+  // A single-step fit is one epoch; an iterative one reported its rounds as it went.
+  if (!rounds && !(await hooks.onEpoch(0, { seconds: fitSeconds }))) {
     if (fitted.kind === "tfjs") fitted.model.dispose();
     return { status: "interrupted" };
   }
@@ -71,12 +81,14 @@ export async function trainClassic<S extends { type: string }, M>(
       ...(evaluated ? { predictMsPer1000Rows: ((performance.now() - evalStart) / evaluated) * 1000 } : {}),
       ...fitted.facts,
     };
+    const importance = learner.explain && artifact ? columnImportance(learner, artifact, data) : undefined;
     clock.lap("evaluate");
     const artifacts: StoredArtifacts =
       fitted.kind === "tfjs"
         ? await toArtifacts(fitted.model)
         : { topology: { format: BASELINE_FORMAT, family: spec.type }, weightSpecs: [], weightData: encodeClassic(artifact!) };
     clock.lap("export");
+    const history = rounds?.history ?? {};
     return {
       status: "succeeded",
       result: {
@@ -85,10 +97,18 @@ export async function trainClassic<S extends { type: string }, M>(
         preprocessing: data.preprocessing,
         summary: fitted.kind === "tfjs" ? summarize(fitted.model) : classicSummary(spec.type, learner.className, k, fitted.facts.params ?? 0),
         artifacts,
-        metrics: { test, validation, baseline, phases: clock.phases },
-        diagnosis: diagnose({}, 1),
-        history: {},
-        epochsRun: 1,
+        metrics: {
+          test,
+          validation,
+          baseline,
+          phases: clock.phases,
+          ...(importance ? { importance } : {}),
+          ...(rounds?.resumedAt !== undefined ? { resumedAtEpoch: rounds.resumedAt } : {}),
+        },
+        diagnosis: diagnose(history, rounds?.run ?? 1),
+        history,
+        epochsRun: rounds?.run ?? 1,
+        ...(rounds?.restoredRound !== undefined ? { restoredEpoch: rounds.restoredRound } : {}),
         warnings,
       },
     };
@@ -97,8 +117,20 @@ export async function trainClassic<S extends { type: string }, M>(
   }
 }
 
+/** Rows the job's importance is computed on (TreeSHAP costs trees x leaves x depth^2 a row). */
+const IMPORTANCE_ROWS = 1000;
+
+/** Mean |contribution| per original column on the test rows (else validation, else training rows), largest first. */
+function columnImportance<M>(learner: ClassicLearner<unknown, M>, a: ClassicArtifact<M>, data: PreparedData): ColumnImportance {
+  const part = [data.test, data.validation, data.train].find((p) => p.n > 0)!;
+  const n = Math.min(part.n, IMPORTANCE_ROWS);
+  const contributions = learner.explain!(a.model, part.x.subarray(0, n * data.inputs), n, data.inputs);
+  const of = part === data.test ? "test" : part === data.validation ? "validation" : "training";
+  return { method: "shap", rows: n, of, columns: meanAbsByColumn(foldToColumns(contributions, inputColumns(data.preprocessing))) };
+}
+
 /** A linear fit becomes one Dense layer holding it: what tf.loadLayersModel and /predict read as any network. */
-function asFitted<M>(fit: ClassicFit<M>, d: number): Fitted<M> {
+function asFitted<M>(fit: Exclude<ClassicFit<M>, { kind: "interrupted" }>, d: number): Fitted<M> {
   if (fit.kind === "classic") return fit;
   const { units, mode, kernel, bias } = fit;
   const model = tfl.sequential({ layers: [tfl.layers.dense({ name: "output", units, activation: mode, inputShape: [d] })] });
