@@ -3,12 +3,13 @@
 # workers train on it (TFJS_BACKEND=auto); offline, postinstall builds its binding against a
 # TensorFlow wheel passed in (TENSORFLOW_WHEEL / LIBTENSORFLOW_DIR), else WebAssembly is used.
 # libopenblas-dev: postinstall builds the native MLP fast path and ELM products against it.
+# libxgboost-dev: postinstall builds the xgboost family's binding (its header; libxgboost0 comes with it).
 # GPU workers: Dockerfile.gpu (compose profile "gpu").
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production CHECKPOINT_DISABLE=1
 # npm 11 honours package.json "allowScripts" (Prisma's engine downloads stay off).
-RUN npm install -g npm@11 && apt-get update && apt-get install -y --no-install-recommends python3 make g++ libopenblas-dev unzip fonts-dejavu-core \
+RUN npm install -g npm@11 && apt-get update && apt-get install -y --no-install-recommends python3 make g++ libopenblas-dev libxgboost-dev unzip fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json prisma.config.ts tsconfig.json ./
 COPY prisma ./prisma

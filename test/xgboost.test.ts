@@ -251,6 +251,12 @@ describe("xgboost family", { skip: hasXgboost ? false : `no python3-xgboost at $
     assert.equal(bad.status, 400);
     const paths = bad.body.errors.map((e: any) => e.path);
     assert.ok(paths.includes("model.learningRate") && paths.includes("model.treeMethod"), JSON.stringify(bad.body.errors));
+    const gpu = await env
+      .api()
+      .post("/v1/jobs")
+      .send({ datasetId: iris.id, target: "target", model: { type: "xgboost" }, training: { device: "gpu" } });
+    assert.equal(gpu.status, 400, gpu.text);
+    assert.equal(gpu.body.errors[0].path, "training.device");
     const knn = await train({ datasetId: iris.id, target: "target", model: { type: "knn" } });
     const explain = await env
       .api()

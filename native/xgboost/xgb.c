@@ -67,7 +67,8 @@ static napi_value open_(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], out;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (!library && !open_error[0]) {
+  if (!library) {
+    open_error[0] = 0; /* a failed open is tried again: the path may have changed */
     char path[1024] = "libxgboost.so.0";
     size_t len;
     napi_valuetype t;

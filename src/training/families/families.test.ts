@@ -21,6 +21,7 @@ const examples = {
   knn: { type: "knn", k: 3 },
   decisionTree: { type: "decisionTree", maxDepth: 4 },
   randomForest: { type: "randomForest", trees: 10 },
+  xgboost: { type: "xgboost", nEstimators: 50 },
   naiveBayes: { type: "naiveBayes" },
   majority: { type: "majority" },
 } as const;
@@ -32,7 +33,7 @@ describe("model families", () => {
   it("registers one family per spec type, and the spec union is exactly theirs", () => {
     assert.deepEqual(Object.keys(FAMILIES).sort(), Object.keys(examples).sort());
     for (const [type, family] of Object.entries(FAMILIES)) assert.equal(family.type, type);
-    assert.equal(ModelSpecSchema.safeParse({ type: "xgboost" }).success, false);
+    assert.equal(ModelSpecSchema.safeParse({ type: "lightgbm" }).success, false);
   });
 
   it("each family answers for its own specs: inputs, layers, declared widths, steps, checks", () => {
@@ -52,6 +53,8 @@ describe("model families", () => {
     }
     const elm = ModelSpecSchema.parse(examples.elm);
     assert.equal(familyOf(elm).plannedSteps?.(elm), 2, "an ELM's steps are its candidate sizes");
+    const boosted = ModelSpecSchema.parse(examples.xgboost);
+    assert.equal(familyOf(boosted).plannedSteps?.(boosted), 50, "a booster's steps are its rounds");
     assert.deepEqual(
       familyOf(elm)
         .checkRequest?.({ training: { loss: "mse" } })

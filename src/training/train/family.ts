@@ -53,7 +53,7 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
   /** A dry run without a dataset: the input widths the spec itself gives (or errors asking for them). */
   declaredWidths(spec: S, inputWidth: number | undefined, errors: FieldError[]): Array<{ name: string; width: number }>;
   /** Checks of the rest of the request that this family adds. */
-  checkRequest?(req: { crossValidation?: unknown; training?: { loss?: string } }): FieldError[];
+  checkRequest?(req: { crossValidation?: unknown; training?: { loss?: string; device?: string } }): FieldError[];
   /**
    * Why this server cannot train or serve the family (a library missing, with the package that
    * provides it), or undefined. Job creation answers 409 with it; other families are unaffected.

@@ -32,6 +32,7 @@ const settings = { threads: 1, library: "libxgboost.so.0" };
 
 export function configureXgboost(s: { XGBOOST_THREADS: number; XGBOOST_LIBRARY: string }): void {
   settings.threads = s.XGBOOST_THREADS;
+  if (s.XGBOOST_LIBRARY !== settings.library && loaded && "missing" in loaded) loaded = undefined; // asked again with the new path
   settings.library = s.XGBOOST_LIBRARY;
 }
 

@@ -69,6 +69,8 @@ export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
           ]
         : []),
       ...(req.training?.loss ? [{ path: "training.loss", message: `a ${type} takes no loss` }] : []),
+      // GPU workers (Dockerfile.gpu) run tfjs on CUDA; a classic model has nothing to do there.
+      ...(req.training?.device === "gpu" ? [{ path: "training.device", message: `a ${type} trains on CPU workers: use device "cpu"` }] : []),
     ],
     plannedSteps: (spec) => traits.steps?.(spec) ?? 1,
     unavailable: traits.unavailable,
