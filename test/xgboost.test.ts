@@ -251,9 +251,10 @@ describe("xgboost family", { skip: hasXgboost ? false : `no python3-xgboost at $
     assert.equal(bad.status, 400);
     const paths = bad.body.errors.map((e: any) => e.path);
     assert.ok(paths.includes("model.learningRate") && paths.includes("model.treeMethod"), JSON.stringify(bad.body.errors));
+    // The dry run (no GPU workers needed to ask): a classic model has nothing to do on a GPU worker.
     const gpu = await env
       .api()
-      .post("/v1/jobs")
+      .post("/v1/models/validate")
       .send({ datasetId: iris.id, target: "target", model: { type: "xgboost" }, training: { device: "gpu" } });
     assert.equal(gpu.status, 400, gpu.text);
     assert.equal(gpu.body.errors[0].path, "training.device");
