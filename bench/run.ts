@@ -19,6 +19,8 @@
  *  - baselines: random forest, SVM, logistic regression, kNN and naive Bayes vs scikit-learn on the
  *    same encoded matrix and split (digits; Spotify when ../shared has it): seconds and accuracy
  *    (bench/baselines.ts). BENCH_BASELINES=0 skips.
+ *  - xgboost: the xgboost family's fit vs python3-xgboost's xgb.train on the same rows (seconds,
+ *    largest prediction difference) and whole xgboost jobs' phases (bench/xgboost.ts). BENCH_XGB=0 skips.
  *  - exports: the reference MLP as a Keras 3 archive and as ONNX vs tfjs's own save, in ms
  *    (bench/exports.ts). BENCH_EXPORTS=0 skips.
  *  - hardening: issue 19's attacks against the old way in the same run: a spec's summary from its
@@ -38,6 +40,7 @@ import { TrainingOptionsSchema } from "../src/training/spec/training-options.js"
 import { benchApiIngest } from "./api-ingest.js";
 import { benchElm } from "./elm.js";
 import { benchBaselines } from "./baselines.js";
+import { benchXgboost } from "./xgboost.js";
 import { benchExports } from "./exports.js";
 import { benchHardening } from "./hardening.js";
 import { benchWorkerMemory } from "./worker-memory.js";
@@ -156,6 +159,7 @@ const report = {
   mlp: skip("BENCH_MLP") ? "skipped (BENCH_MLP=0)" : await benchMlp(),
   elm: skip("BENCH_ELM") ? "skipped (BENCH_ELM=0)" : await benchElm(),
   baselines: skip("BENCH_BASELINES") ? "skipped (BENCH_BASELINES=0)" : await benchBaselines(),
+  xgboost: skip("BENCH_XGB") ? "skipped (BENCH_XGB=0)" : await benchXgboost(),
   exports: skip("BENCH_EXPORTS") ? "skipped (BENCH_EXPORTS=0)" : await benchExports(),
   hardening: skip("BENCH_HARDENING") ? "skipped (BENCH_HARDENING=0)" : await benchHardening(),
   polling: skip("BENCH_POLL") ? "skipped (BENCH_POLL=0)" : await benchPolling(),
