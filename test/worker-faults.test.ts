@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
+import { xgboostMissing } from "../src/training/families/xgboost/library.js";
 import { binary, childrenOf, createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
 
 /** True while any process of the group still exists. */
@@ -120,6 +121,36 @@ describe("workers: failures, cancellation, a killed worker", () => {
     assert.equal(job.metrics.resumedAtEpoch, at, "resumed from the epoch it stopped at");
     assert.equal(job.history.loss.length, 200);
   });
+
+  it(
+    "hands a booster back on SIGTERM; the next worker resumes it from that round (families/xgboost's unit test: a resumed booster equals an unbroken one)",
+    { skip: xgboostMissing() ?? false },
+    async () => {
+      // Digits: ten trees a round on 64 inputs, ~4 ms a round at this rate (~16 s): still running when the SIGTERM comes.
+      const digits = await upload(env, "digits.csv");
+      const boosted = {
+        datasetId: digits.id,
+        target: "target",
+        split: { test: 0.2, validation: 0.1 },
+        model: { type: "xgboost", nEstimators: 4000, learningRate: 0.005, maxDepth: 6, subsample: 0.8, colsampleBytree: 0.8, seed: 3 },
+      };
+      const id = await post(boosted);
+      await waitForJob(env, id, (j) => j.status === "running" && j.progress.epoch >= 1);
+      first.proc.kill("SIGTERM");
+      await new Promise((resolve) => (first.proc.exitCode !== null ? resolve(null) : first.proc.once("exit", resolve)));
+      const released = (await env.api().get(`/v1/jobs/${id}`)).body;
+      assert.equal(released.status, "queued", "back in the queue with its booster checkpointed");
+      const at = released.progress.epoch;
+      first = await env.startWorker();
+      const job = await waitForJob(env, id);
+      assert.equal(job.status, "succeeded", JSON.stringify(job.error));
+      assert.equal(job.metrics.resumedAtEpoch, at, "resumed from the round it stopped at");
+      assert.ok(at >= 1 && at < 4000, `stopped at round ${at}`);
+      assert.equal(job.history.loss.length, 4000, "one history, round by round");
+      assert.equal(job.metrics.baseline.rounds, 4000);
+      assert.equal(job.attempts, 2);
+    },
+  );
 
   it("a job whose training process dies on every attempt ends failed with the last error, not running", async () => {
     const worker = first; // the one live worker

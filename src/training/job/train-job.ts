@@ -4,7 +4,7 @@ import type { ResolvedColumns } from "../data/columns.js";
 import { resolveColumns } from "./resolve-columns.js";
 import { encodeParts, selectRows, type Part, type Selected } from "../data/parts.js";
 import { SCALE_FREE_LOSSES } from "../spec/training-options.js";
-import type { FitHooks } from "../engine/epoch-loop.js";
+import type { EpochLogs, FitHooks } from "../engine/epoch-loop.js";
 import { fitOnce, type BuildNetwork, type Metrics } from "../train/fit-network.js";
 import { foldTargetScale, summarize, toArtifacts } from "../formats/tfjs.js";
 import type { JobRequest } from "./job-request.js";
@@ -45,8 +45,18 @@ function mostCommon(diagnoses: Diagnosis[]): Diagnosis {
 /** Numbers epochs across CV folds and the refit, and tags each fold's logs with its number. */
 function phaseHooks(hooks: FitHooks) {
   let offset = 0;
+  const tag = (logs: EpochLogs, fold?: number) => (fold === undefined ? logs : { ...logs, fold });
   return (fold?: number): FitHooks & { done(run: number): void } => ({
-    onEpoch: (epoch, logs) => hooks.onEpoch(offset + epoch, fold === undefined ? logs : { ...logs, fold }),
+    onEpoch: (epoch, logs) => hooks.onEpoch(offset + epoch, tag(logs, fold)),
+    ...(hooks.onEpochs
+      ? {
+          onEpochs: (first: number, logs: EpochLogs[]) =>
+            hooks.onEpochs!(
+              offset + first,
+              logs.map((l) => tag(l, fold)),
+            ),
+        }
+      : {}),
     done: (run) => (offset += run),
   });
 }
@@ -88,7 +98,12 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   };
 
   const family = familyOf(req.model);
-  if (family.train) return withSelection(await family.train({ sel, resolved, req, parts, hooks: phase(), warnings, clock }));
+  // A family's own training is one run (no CV folds here): it gets the checkpoint and shutdown hooks too.
+  const { onCheckpoint, checkpointEvery, resume, stopRequested } = hooks;
+  if (family.train)
+    return withSelection(
+      await family.train({ sel, resolved, req, parts, hooks: { ...phase(), onCheckpoint, checkpointEvery, resume, stopRequested }, warnings, clock }),
+    );
 
   let crossValidation: CrossValidationReport | undefined;
   let epochs = req.training.epochs;
@@ -104,7 +119,6 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
   const data = encodeParts(sel, resolved, req.preprocessing, parts, scaleTarget(req));
   clock.lap("prepare");
   // Checkpoints cover the single fit; a cross-validated job restarts its folds on a retry.
-  const { onCheckpoint, checkpointEvery, resume, stopRequested } = hooks;
   const hooksFinal = crossValidation ? phase() : { ...phase(), onCheckpoint, checkpointEvery, resume, stopRequested };
   const fitted = await fitOnce(data, buildOf(req), req.training, hooksFinal, epochs);
   clock.lap("fit");
