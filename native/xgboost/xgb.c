@@ -165,6 +165,28 @@ static bool str_arg(napi_env env, napi_value v, char *buf, size_t size) {
   return napi_get_value_string_utf8(env, v, buf, size, &len) == napi_ok && len < size - 1;
 }
 
+/* Sets [name, value] string pairs on a booster; false (with a JS error thrown) on a bad pair or an XGBoost refusal. */
+static bool set_params(napi_env env, BoosterHandle b, napi_value pairs) {
+  uint32_t np = 0;
+  napi_get_array_length(env, pairs, &np);
+  for (uint32_t i = 0; i < np; i++) {
+    napi_value pair, k, v;
+    char name[128], value[1024];
+    napi_get_element(env, pairs, i, &pair);
+    napi_get_element(env, pair, 0, &k);
+    napi_get_element(env, pair, 1, &v);
+    if (!str_arg(env, k, name, sizeof name) || !str_arg(env, v, value, sizeof value)) {
+      throw_(env, "a parameter is not a [name, value] pair of strings");
+      return false;
+    }
+    if (p_XGBoosterSetParam(b, name, value) != 0) {
+      xgb_error(env, "XGBoosterSetParam");
+      return false;
+    }
+  }
+  return true;
+}
+
 /* dmatrix(x: Float32Array, rows, cols, label: Float32Array | null, weight: Float32Array | null, threads) */
 static napi_value dmatrix(napi_env env, napi_callback_info info) {
   size_t argc = 6, len, llen, wlen;
@@ -189,7 +211,7 @@ static napi_value dmatrix(napi_env env, napi_callback_info info) {
 static napi_value booster(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  uint32_t n = 0, np = 0;
+  uint32_t n = 0;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (!library) return throw_(env, "libxgboost is not open");
   napi_get_array_length(env, argv[0], &n);
@@ -203,17 +225,7 @@ static napi_value booster(napi_env env, napi_callback_info info) {
   BoosterHandle b;
   CHECK(p_XGBoosterCreate(dmats, n, &b));
   napi_value out = wrap(env, b, 1);
-  napi_get_array_length(env, argv[1], &np);
-  for (uint32_t i = 0; i < np; i++) {
-    napi_value pair, k, v;
-    char name[128], value[1024];
-    napi_get_element(env, argv[1], i, &pair);
-    napi_get_element(env, pair, 0, &k);
-    napi_get_element(env, pair, 1, &v);
-    if (!str_arg(env, k, name, sizeof name) || !str_arg(env, v, value, sizeof value)) return throw_(env, "booster: a parameter is not a [name, value] pair of strings");
-    CHECK(p_XGBoosterSetParam(b, name, value));
-  }
-  return out;
+  return set_params(env, b, argv[1]) ? out : NULL;
 }
 
 /* load(bytes: Uint8Array, params) -> booster: a saved model (UBJSON or JSON) read back. */
@@ -233,18 +245,7 @@ static napi_value load(napi_env env, napi_callback_info info) {
   CHECK(p_XGBoosterCreate(NULL, 0, &b));
   napi_value out = wrap(env, b, 1);
   CHECK(p_XGBoosterLoadModelFromBuffer(b, data, len));
-  uint32_t np = 0;
-  napi_get_array_length(env, argv[1], &np);
-  for (uint32_t i = 0; i < np; i++) {
-    napi_value pair, k, v;
-    char name[128], value[1024];
-    napi_get_element(env, argv[1], i, &pair);
-    napi_get_element(env, pair, 0, &k);
-    napi_get_element(env, pair, 1, &v);
-    if (!str_arg(env, k, name, sizeof name) || !str_arg(env, v, value, sizeof value)) return throw_(env, "load: a parameter is not a [name, value] pair of strings");
-    CHECK(p_XGBoosterSetParam(b, name, value));
-  }
-  return out;
+  return set_params(env, b, argv[1]) ? out : NULL;
 }
 
 /* update(booster, iteration, dtrain): one boosting round. */
