@@ -125,20 +125,23 @@ const models = program.command("models").description("download trained models");
 models
   .command("download <id>")
   .description(
-    "into a folder: tfjs (model.json + weights, tf.loadLayersModel('file://<dir>/model.json')), keras (model.keras), onnx (model.onnx); a baseline as baseline.json",
+    "into a folder: tfjs (model.json + weights, tf.loadLayersModel('file://<dir>/model.json')), keras (model.keras), onnx (model.onnx), xgboost (model.ubj); a baseline without the format asked as baseline.json",
   )
   .option("--dir <folder>", "where to write", ".")
-  .option("--format <format>", "tfjs | keras | onnx", "tfjs")
+  .option("--format <format>", "tfjs | keras | onnx | xgboost", "tfjs")
   .action(async (id: string, o: { dir: string; format: string }) => {
-    if (!["tfjs", "keras", "onnx"].includes(o.format)) throw new CommanderError(EXIT.usage, "usage", `--format is tfjs, keras or onnx, not ${o.format}`);
+    const files: Record<string, string> = { keras: "model.keras", onnx: "model.onnx", xgboost: "model.ubj", baseline: "baseline.json" };
+    if (o.format !== "tfjs" && !Object.hasOwn(files, o.format))
+      throw new CommanderError(EXIT.usage, "usage", `--format is tfjs, keras, onnx or xgboost, not ${o.format}`);
     const c = client();
     mkdirSync(o.dir, { recursive: true });
     const model = await c.getModel(id);
     const written: string[] = [];
     const save = (name: string, bytes: Uint8Array) => (writeFileSync(join(o.dir, name), bytes), written.push(join(o.dir, name)));
-    if (model.formats.some((f) => f.format === "baseline")) save("baseline.json", await c.modelFile(id, "baseline.json"));
-    else if (o.format === "keras") save("model.keras", await c.modelFile(id, "model.keras"));
-    else if (o.format === "onnx") save("model.onnx", await c.modelFile(id, "model.onnx"));
+    const has = model.formats.map((f) => f.format as string);
+    // A classic model asked for a format it lacks (tfjs by default) gives its baseline.json.
+    const format = has.includes(o.format) ? o.format : has.includes("baseline") ? "baseline" : o.format;
+    if (format !== "tfjs") save(files[format]!, await c.modelFile(id, files[format]!));
     else {
       const json = await c.modelFile(id, "model.json");
       save("model.json", json);

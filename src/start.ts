@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "./config.js";
 import { checkRedis, ensureDatabase, PreflightError } from "./preflight.js";
-import { configureXgboost, xgboostMissing } from "./training/families/xgboost/library.js";
+import { configureXgboost, xgboostMissing } from "./training/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const config = loadConfig();

@@ -77,6 +77,16 @@ describe("CLI", () => {
       assert.equal(other.code, 0, other.stderr);
       assert.equal(readFileSync(`${dir}/iris-other/${file}`).subarray(0, magic.length).toString("latin1"), magic, `${file} starts as a ${format} file`);
     }
+    // A booster: rounds on the same progress bar, then XGBoost's own file (UBJSON: an object, "{") or its baseline.json by default.
+    writeFileSync(`${dir}/boost.json`, JSON.stringify({ datasetId: dataset.id, target: "target", model: { type: "xgboost", nEstimators: 20 } }));
+    const boost = await treino("jobs", "create", "--spec", `${dir}/boost.json`, "--watch");
+    assert.equal(boost.code, 0, boost.stdout + boost.stderr);
+    assert.match(boost.stdout, /\] 20\/20 loss/);
+    const boosted = /model (\S+)/.exec(boost.stdout)![1]!;
+    assert.equal((await treino("models", "download", boosted, "--dir", "iris-boost", "--format", "xgboost")).code, 0);
+    assert.equal(readFileSync(`${dir}/iris-boost/model.ubj`).subarray(0, 1).toString("latin1"), "{");
+    assert.equal((await treino("models", "download", boosted, "--dir", "iris-boost")).code, 0);
+    assert.ok(existsSync(`${dir}/iris-boost/baseline.json`), "tfjs asked of a booster: its baseline.json");
     const model = await loadFromDisk(`${dir}/iris-model/model.json`);
     const out = model.predict(tf.tensor2d([[-1, 1, -1.3, -1.3]])) as tf.Tensor;
     assert.equal((await tf.argMax(out, -1).data())[0], 0, "a small setosa, in standardized units");

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { xgboostMissing } from "../src/training/families/xgboost/library.js";
+import { xgboostMissing } from "../src/training/index.js";
 import { binary, childrenOf, createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
 
 /** True while any process of the group still exists. */
