@@ -83,6 +83,37 @@ describe("cached reads: jobs and models as they are now", () => {
     assert.deepEqual(page.body.items, [], `a's job as b's cursor starts no page (b's older job ${older.id} would show when a's job was made)`);
   });
 
+  it("caches an experiment's view until it or one of its trials changes, for its tenant only", async () => {
+    const ds = await upload(env, "iris.csv", "key-a");
+    const res = await env
+      .api()
+      .post("/v1/experiments")
+      .set(A)
+      .send({ kind: "search", method: "grid", datasetId: ds.id, target: "target", space: { type: "svm", C: [1, 2] } });
+    assert.equal(res.status, 202, res.text);
+    const id = res.body.id;
+    const first = await env.api().get(`/v1/experiments/${id}`).set(A);
+    assert.equal(first.status, 200);
+    assert.equal(first.body.trials.total, 2);
+    const { ExperimentViewSchema } = await import("../src/experiments/experiment-view.js");
+    assert.deepEqual(ExperimentViewSchema.parse(first.body), first.body, "the cached JSON is exactly the documented view");
+    const etag = first.headers.etag as string;
+    assert.equal((await env.api().get(`/v1/experiments/${id}`).set(A).set("if-none-match", etag)).status, 304);
+    assert.equal((await env.api().get(`/v1/experiments/${id}`).set(B)).status, 404);
+    // A worker finishes a trial, straight in Postgres: the leaderboard must show it.
+    const { rows } = await db.query<{ id: string }>(`SELECT id FROM "Job" WHERE "experimentId" = $1 ORDER BY "createdAt", id LIMIT 1`, [id]);
+    await db.query(
+      `UPDATE "Job" SET status = 'succeeded', metrics = '{"test": {"n": 30, "accuracy": 0.9}, "validation": {"n": 15, "accuracy": 0.93}}', "finishedAt" = now() WHERE id = $1`,
+      [rows[0]!.id],
+    );
+    const after = await eventually(`/v1/experiments/${id}`, (b) => b.trials.succeeded === 1);
+    assert.ok(
+      after.leaderboard.some((r: any) => r.score?.mean === 0.93),
+      JSON.stringify(after.leaderboard),
+    );
+    assert.equal((await env.api().get(`/v1/experiments/${id}`).set(A).set("if-none-match", etag)).status, 200, "the old ETag no longer matches");
+  });
+
   it("reads its own writes at once: a cancel shows on the very next GET", async () => {
     const ds = await upload(env, "iris.csv", "key-a");
     const job = await createJob(env, { datasetId: ds.id, target: "target", model: { type: "sequential", layers: [] } }, "key-a");

@@ -138,7 +138,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     modelReads: new ModelReads(models, reads),
     streams: new JobStreams(db, listener, jobs, config),
     advice: new AdviceService(db, config),
-    experiments: new ExperimentService(db, flows, config),
+    experiments: new ExperimentService(db, flows, config, reads),
   });
   app.addHook("onClose", async () => {
     await listener.close();
