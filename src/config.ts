@@ -50,7 +50,13 @@ const EnvSchema = z.object({
   /** Bearer token for GET /metrics; unset: /metrics is open only when the API is (no API_KEYS). */
   METRICS_TOKEN: unsetIfEmpty(z.string().min(16, "at least 16 characters").optional()),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/treino"),
-  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** One server (`redis://host:6379/0`), or a Redis Cluster as its nodes' URLs separated by commas. */
+  REDIS_URL: z
+    .string()
+    .default("redis://127.0.0.1:6379")
+    .refine((v) => v.split(",").every((u) => URL.canParse(u.trim()) && /^rediss?:$/.test(new URL(u.trim()).protocol)), {
+      message: "a redis:// (or rediss://) URL, or several separated by commas (a cluster's nodes)",
+    }),
   /** Prefix of every BullMQ key; tests use their own so they cannot collide. Default "treino". */
   QUEUE_PREFIX: z.string().min(1).default("treino"),
   /** `tenant:key,...`; empty runs the API open as tenant `default`. */

@@ -4,7 +4,7 @@
  * failure says which service, at which address, and how to start it.
  */
 import pg from "pg";
-import { Redis } from "ioredis";
+import { redisClient } from "./redis.js";
 
 const HOW_TO_START = "start it (Debian: `sudo service postgresql start` / `sudo service redis-server start`), or run `docker compose up -d postgres redis`";
 
@@ -51,8 +51,14 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
 
 /** Pings REDIS_URL once, within 5 s. */
 export async function checkRedis(redisUrl: string): Promise<void> {
-  const url = new URL(redisUrl);
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 5000, retryStrategy: () => null, enableOfflineQueue: false });
+  const url = new URL(redisUrl.split(",")[0]!.trim());
+  const redis = redisClient(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 5000,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   redis.on("error", () => undefined); // reported by connect's rejection
   try {
     await redis.connect();

@@ -1,5 +1,6 @@
 import { FlowProducer, Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { Config } from "./config.js";
+import { isCluster, parseRedisUrl, queuePrefix, redisClient } from "./redis.js";
 
 /** What a training queue entry carries: the job row's id (Postgres has the rest) and its tenant. */
 export interface TrainPayload {
@@ -41,26 +42,25 @@ export function trainQueueName(device: Device): keyof QueuePayloads {
   return device === "cpu" ? "train" : "train-gpu";
 }
 
-/** Connection options for BullMQ from `REDIS_URL`. */
+/**
+ * BullMQ's connection from `REDIS_URL` (one server, or a cluster's nodes: src/redis.ts). BullMQ
+ * "going to production": workers must retry forever, producers should fail fast.
+ */
 export function redisConnection(config: Config, role: "producer" | "worker"): ConnectionOptions {
-  const url = new URL(config.REDIS_URL);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    username: url.username || undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
-    // BullMQ "going to production": workers must retry forever, producers should fail fast.
-    maxRetriesPerRequest: role === "worker" ? null : 1,
-    enableOfflineQueue: role === "worker",
-  };
+  const options = { maxRetriesPerRequest: role === "worker" ? null : 1, enableOfflineQueue: role === "worker" };
+  if (isCluster(config.REDIS_URL)) return redisClient(config.REDIS_URL, options) as ConnectionOptions;
+  const { nodes, options: auth } = parseRedisUrl(config.REDIS_URL);
+  return { ...nodes[0]!, ...auth, ...options };
 }
+
+/** The BullMQ prefix of every queue: QUEUE_PREFIX as a hash tag, so a cluster keeps each queue in one slot. */
+export const bullPrefix = (config: Config): string => queuePrefix(config.QUEUE_PREFIX);
 
 /** The producer side of one device's training queue, as the API and the reconciler use it. */
 export function createTrainQueue(config: Config, device: Device = "cpu"): Queue<TrainPayload> {
   return new Queue<TrainPayload>(trainQueueName(device), {
     connection: redisConnection(config, "producer"),
-    prefix: config.QUEUE_PREFIX,
+    prefix: bullPrefix(config),
     defaultJobOptions: trainJobOptions(config),
   });
 }
@@ -72,7 +72,7 @@ export function trainJobOptions(config: Config): JobsOptions {
 
 /** Adds experiments' trial flows (the step job as parent, its trials as children). */
 export function createFlowProducer(config: Config, onError: (err: Error) => void): FlowProducer {
-  const flows = new FlowProducer({ connection: redisConnection(config, "producer"), prefix: config.QUEUE_PREFIX });
+  const flows = new FlowProducer({ connection: redisConnection(config, "producer"), prefix: bullPrefix(config) });
   flows.on("error", onError);
   return flows;
 }

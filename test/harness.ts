@@ -10,6 +10,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { Redis } from "ioredis";
+import { queuePrefix } from "../src/redis.js";
 import request from "supertest";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../src/api/app.js";
@@ -76,7 +77,8 @@ async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   redis.on("error", () => undefined); // reported by the rejected command below
   try {
-    const keys = await redis.keys(`${prefix}:*`);
+    // BullMQ's keys under the hash-tagged prefix, the rate limiter's under the plain one.
+    const keys = [...(await redis.keys(`${queuePrefix(prefix)}:*`)), ...(await redis.keys(`${prefix}:*`))];
     if (keys.length) await redis.del(...keys);
   } finally {
     redis.disconnect();

@@ -2,6 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createDb } from "../src/db.js";
 import { Redis } from "ioredis";
+import { queuePrefix } from "../src/redis.js";
 import pg from "pg";
 import { JobRequestSchema } from "../src/training/job/job-request.js";
 import { BASE_URL, createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
@@ -27,7 +28,7 @@ describe("Postgres is the source of truth for jobs", () => {
     const b = await createJob(env, spec());
     // What a Redis restart does to this service's queue: every key gone.
     const redis = new Redis(env.env.REDIS_URL!);
-    const keys = await redis.keys(`${env.env.QUEUE_PREFIX}:*`);
+    const keys = await redis.keys(`${queuePrefix(env.env.QUEUE_PREFIX!)}:*`);
     assert.ok(keys.length > 0);
     await redis.del(...keys);
     redis.disconnect();

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
-import { redisConnection, WEBHOOK_QUEUE, type WebhookPayload } from "../queue.js";
+import { redisConnection, WEBHOOK_QUEUE, type WebhookPayload, bullPrefix } from "../queue.js";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
 
@@ -18,7 +18,7 @@ export class Webhooks {
     private readonly config: Config,
     onError: (err: Error) => void,
   ) {
-    this.queue = new Queue<WebhookPayload>(WEBHOOK_QUEUE, { connection: redisConnection(config, "producer"), prefix: config.QUEUE_PREFIX });
+    this.queue = new Queue<WebhookPayload>(WEBHOOK_QUEUE, { connection: redisConnection(config, "producer"), prefix: bullPrefix(config) });
     this.queue.on("error", onError);
   }
 

@@ -5,7 +5,7 @@ import { delayWhileDatabaseDown } from "./db-retry.js";
 import { Queue } from "bullmq";
 import { ensureQueued, runExperimentStep } from "../experiments/experiment-step.js";
 import { reconcileExperiments } from "../experiments/reconcile.js";
-import { createFlowProducer, EXPERIMENT_QUEUE, redisConnection, type ExperimentPayload } from "../queue.js";
+import { createFlowProducer, EXPERIMENT_QUEUE, redisConnection, type ExperimentPayload, bullPrefix } from "../queue.js";
 
 /**
  * Consumes experiment steps: light work (reading trial results, breeding a generation, drawing the
@@ -14,7 +14,7 @@ import { createFlowProducer, EXPERIMENT_QUEUE, redisConnection, type ExperimentP
 export function startExperimentWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void, ended?: (experimentId: string) => Promise<void>) {
   const flows = createFlowProducer(config, (err) => log("flow producer error", { error: err.message }));
   const ctx = { db, config, flows, log, ended };
-  const steps = new Queue(EXPERIMENT_QUEUE, { connection: redisConnection(config, "producer"), prefix: config.QUEUE_PREFIX });
+  const steps = new Queue(EXPERIMENT_QUEUE, { connection: redisConnection(config, "producer"), prefix: bullPrefix(config) });
   steps.on("error", (err) => log("experiment queue error", { error: err.message }));
   const step = async (job: Job<ExperimentPayload>, token?: string) => {
     try {
@@ -26,7 +26,7 @@ export function startExperimentWorker(config: Config, db: Db, log: (msg: string,
   };
   const worker = new Worker<ExperimentPayload>(EXPERIMENT_QUEUE, step, {
     connection: redisConnection(config, "worker"),
-    prefix: config.QUEUE_PREFIX,
+    prefix: bullPrefix(config),
     concurrency: 2,
   });
   worker.on("failed", (job, err) =>

@@ -6,7 +6,7 @@ import { startTrainWorker } from "./train-worker.js";
 import { startExperimentWorker } from "./experiment-worker.js";
 import { startWebhookWorker } from "./webhook-worker.js";
 import { Webhooks } from "../webhooks/webhooks.js";
-import { createTrainQueue, trainQueueName } from "../queue.js";
+import { bullPrefix, createTrainQueue, trainQueueName } from "../queue.js";
 import { reconcileQueue } from "../jobs/reconciler.js";
 
 const config = loadConfig();
@@ -33,7 +33,7 @@ const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_MS);
 log("worker ready", {
   backend,
   device: config.WORKER_DEVICE,
-  queue: `${config.QUEUE_PREFIX}:${trainQueueName(config.WORKER_DEVICE)}`,
+  queue: `${bullPrefix(config)}:${trainQueueName(config.WORKER_DEVICE)}`,
   concurrency: config.WORKER_CONCURRENCY,
   pid: process.pid,
 });

@@ -3,7 +3,7 @@ import { Worker } from "bullmq";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { failUnfinished } from "../jobs/run-training.js";
-import { redisConnection, trainQueueName, type TrainPayload } from "../queue.js";
+import { redisConnection, trainQueueName, type TrainPayload, bullPrefix } from "../queue.js";
 import { startWatchdog } from "./watchdog.js";
 
 const PROCESSOR = fileURLToPath(new URL("./train-processor.ts", import.meta.url));
@@ -35,7 +35,7 @@ export function startTrainWorker(
 ): Worker<TrainPayload> {
   const worker = new Worker<TrainPayload>(trainQueueName(config.WORKER_DEVICE), PROCESSOR, {
     connection: redisConnection(config, "worker"),
-    prefix: config.QUEUE_PREFIX,
+    prefix: bullPrefix(config),
     concurrency: config.WORKER_CONCURRENCY,
     lockDuration: config.LOCK_DURATION_MS,
     stalledInterval: config.STALLED_INTERVAL_MS,

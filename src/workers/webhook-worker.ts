@@ -1,7 +1,7 @@
 import { Worker } from "bullmq";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
-import { redisConnection, WEBHOOK_QUEUE, type WebhookPayload } from "../queue.js";
+import { redisConnection, WEBHOOK_QUEUE, type WebhookPayload, bullPrefix } from "../queue.js";
 import { toExperimentView, loadTrials } from "../experiments/experiment-view.js";
 import { toJobView } from "../jobs/job-view.js";
 import { deliver, tenantSecret } from "../webhooks/deliver.js";
@@ -10,7 +10,7 @@ import { deliver, tenantSecret } from "../webhooks/deliver.js";
 export function startWebhookWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void): Worker<WebhookPayload> {
   const worker = new Worker<WebhookPayload>(WEBHOOK_QUEUE, (job) => deliverWebhook(db, config, job.data, job.attemptsMade + 1), {
     connection: redisConnection(config, "worker"),
-    prefix: config.QUEUE_PREFIX,
+    prefix: bullPrefix(config),
     concurrency: 8,
   });
   worker.on("failed", (job, err) => log("webhook attempt failed", { kind: job?.data.kind, id: job?.data.id, attempt: job?.attemptsMade, error: err.message }));

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import rateLimit from "@fastify/rate-limit";
-import { Redis } from "ioredis";
+import { redisClient } from "../../redis.js";
 import { AppError } from "../../errors.js";
 
 type Check = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -21,7 +21,7 @@ export interface RateLimiter {
 export async function registerRateLimit(app: FastifyInstance): Promise<RateLimiter> {
   const limit = app.config.RATE_LIMIT_PER_MINUTE;
   if (limit === 0) return { tenant: async () => undefined, failedKey: async () => undefined };
-  const redis = new Redis(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 });
+  const redis = redisClient(app.config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 });
   redis.on("error", () => undefined); // reported by the failing command (and skipped)
   app.addHook("onClose", async () => redis.disconnect());
   await app.register(rateLimit, {
