@@ -21,6 +21,10 @@
  *    (bench/baselines.ts). BENCH_BASELINES=0 skips.
  *  - xgboost: the xgboost family's fit vs python3-xgboost's xgb.train on the same rows (seconds,
  *    largest prediction difference) and whole xgboost jobs' phases (bench/xgboost.ts). BENCH_XGB=0 skips.
+ *  - trials: 300 logistic-regression trials on iris with 2 workers, trials/minute and where a
+ *    trial's time goes (bench/trials.ts). BENCH_TRIALS=0 skips.
+ *  - readsAtScale: 100,000 jobs, 5,000,000 epochs and a 500-trial experiment seeded in SQL, the
+ *    reads polled with autocannon (bench/reads-at-scale.ts, ~2.5 min). BENCH_SCALE=0 skips.
  *  - exports: the reference MLP as a Keras 3 archive and as ONNX vs tfjs's own save, in ms
  *    (bench/exports.ts). BENCH_EXPORTS=0 skips.
  *  - hardening: issue 19's attacks against the old way in the same run: a spec's summary from its
@@ -41,6 +45,8 @@ import { benchApiIngest } from "./api-ingest.js";
 import { benchElm } from "./elm.js";
 import { benchBaselines } from "./baselines.js";
 import { benchXgboost } from "./xgboost.js";
+import { benchTrials } from "./trials.js";
+import { benchReadsAtScale } from "./reads-at-scale.js";
 import { benchExports } from "./exports.js";
 import { benchHardening } from "./hardening.js";
 import { benchWorkerMemory } from "./worker-memory.js";
@@ -160,6 +166,8 @@ const report = {
   elm: skip("BENCH_ELM") ? "skipped (BENCH_ELM=0)" : await benchElm(),
   baselines: skip("BENCH_BASELINES") ? "skipped (BENCH_BASELINES=0)" : await benchBaselines(),
   xgboost: skip("BENCH_XGB") ? "skipped (BENCH_XGB=0)" : await benchXgboost(),
+  trials: skip("BENCH_TRIALS") ? "skipped (BENCH_TRIALS=0)" : await benchTrials(),
+  readsAtScale: skip("BENCH_SCALE") ? "skipped (BENCH_SCALE=0)" : await benchReadsAtScale(),
   exports: skip("BENCH_EXPORTS") ? "skipped (BENCH_EXPORTS=0)" : await benchExports(),
   hardening: skip("BENCH_HARDENING") ? "skipped (BENCH_HARDENING=0)" : await benchHardening(),
   polling: skip("BENCH_POLL") ? "skipped (BENCH_POLL=0)" : await benchPolling(),
