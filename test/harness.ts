@@ -153,7 +153,8 @@ export const fixture = (name: string) => readFileSync(name.startsWith("shared:")
 export async function waitForJob(
   env: TestEnv,
   id: string,
-  done: (job: any) => boolean = (j) => ["succeeded", "failed", "cancelled"].includes(j.status),
+  // Ended, and its plots drawn (they come just after a job is marked succeeded: metrics.plots).
+  done: (job: any) => boolean = (j) => ["succeeded", "failed", "cancelled"].includes(j.status) && j.metrics?.plots !== "pending",
   timeoutMs = 180_000,
   auth?: string,
 ): Promise<any> {

@@ -74,6 +74,11 @@ export async function jobPage(page: Page, id: string): Promise<void> {
 }
 
 async function finished({ client, main, fetchBytes }: Page, job: JobView, into: HTMLElement): Promise<void> {
+  // Plots are drawn just after a job is marked succeeded: wait for them (metrics.plots "pending").
+  for (let i = 0; i < 40 && (job.metrics as { plots?: string } | null)?.plots === "pending"; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    job = await client.getJob(job.id);
+  }
   const m = (job.metrics ?? {}) as Record<string, any>;
   if (job.error) into.append(h("p", { class: "error" }, `${job.error.code}: ${job.error.message}`));
   for (const w of job.warnings) into.append(h("p", { class: "warning" }, w));

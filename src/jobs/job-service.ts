@@ -134,10 +134,12 @@ export class JobService {
   /** A stored plot of a finished job; 404 while it runs or when it has nothing to draw. */
   async plot(tenant: string, id: string, file: PlotFile): Promise<Buffer> {
     requireTenant(tenant);
-    const job = await this.db.job.findFirst({ where: { id, tenant }, select: { status: true } });
+    const job = await this.db.job.findFirst({ where: { id, tenant }, select: { status: true, metrics: true } });
     if (!job) throw new AppError("not_found", `job ${id} not found`);
     const res = await this.db.pool.query<{ data: Buffer }>('SELECT "data" FROM "JobPlot" WHERE "jobId" = $1 AND "file" = $2', [id, file]);
     if (res.rows[0]) return res.rows[0].data;
+    if ((job.metrics as { plots?: string } | null)?.plots === "pending")
+      throw new AppError("not_found", `job ${id} succeeded and its plots are being drawn (metrics.plots is "pending"): retry in a moment`);
     if (!FINAL_STATUSES.has(job.status))
       throw new AppError("not_found", `job ${id} is ${job.status}: its plots are drawn when it ends (GET /v1/jobs/${id}/events streams the epochs meanwhile)`);
     const why = file.startsWith("confusion")
