@@ -15,6 +15,8 @@ export interface TableColumn {
   get(row: number): string;
   /** Row i as stored: a number (numeric storage), the text, or undefined for a missing number. */
   value(row: number): string | number | undefined;
+  /** Every row's number (NaN when missing) when the column is stored as numbers; else undefined. Not to be written. */
+  numbers?(): Float64Array | undefined;
 }
 
 /** A dataset read back into memory, column by column. */
@@ -42,7 +44,7 @@ export interface StoredFile {
 const canonical = (s: string, x: number) => Number.isFinite(x) && String(x) === s;
 
 class NumberOrCodeColumn implements TableColumn {
-  private numbers?: Float64Array;
+  private floats?: Float64Array;
   private codes?: Int32Array;
   private dictionary: string[] = [];
   private index = new Map<string, number>();
@@ -53,22 +55,22 @@ class NumberOrCodeColumn implements TableColumn {
     numeric: boolean,
     private readonly valuesOnly = false,
   ) {
-    if (numeric || valuesOnly) this.numbers = new Float64Array(size);
+    if (numeric || valuesOnly) this.floats = new Float64Array(size);
     else this.codes = new Int32Array(size);
   }
 
   set(row: number, raw: string): void {
-    if (this.numbers && this.valuesOnly) {
+    if (this.floats && this.valuesOnly) {
       // Number() trims as parseNumber does; "" is 0 to it, so missing is tested first.
       const x = raw === "" ? NaN : Number(raw);
-      if (Number.isFinite(x)) return void (this.numbers[row] = x);
-      if (isMissing(raw)) return void (this.numbers[row] = NaN);
+      if (Number.isFinite(x)) return void (this.floats[row] = x);
+      if (isMissing(raw)) return void (this.floats[row] = NaN);
       this.toCodes(row);
-    } else if (this.numbers) {
+    } else if (this.floats) {
       const t = raw.trim();
-      if (isMissing(t)) return void (this.numbers[row] = NaN); // "", "NA", "?": all read as missing
+      if (isMissing(t)) return void (this.floats[row] = NaN); // "", "NA", "?": all read as missing
       const x = Number(t);
-      if (canonical(t, x) && t === raw) return void (this.numbers[row] = x);
+      if (canonical(t, x) && t === raw) return void (this.floats[row] = x);
       this.toCodes(row);
     }
     let code = this.index.get(raw);
@@ -82,15 +84,19 @@ class NumberOrCodeColumn implements TableColumn {
 
   /** A value that is not a canonical number turns the column into codes (rows before it re-coded). */
   private toCodes(filled: number): void {
-    const numbers = this.numbers!;
-    this.numbers = undefined;
+    const numbers = this.floats!;
+    this.floats = undefined;
     this.codes = new Int32Array(numbers.length);
     for (let i = 0; i < filled; i++) this.set(i, Number.isNaN(numbers[i]!) ? "" : String(numbers[i]));
   }
 
+  numbers(): Float64Array | undefined {
+    return this.floats;
+  }
+
   value(row: number): string | number | undefined {
-    if (this.numbers) {
-      const x = this.numbers[row]!;
+    if (this.floats) {
+      const x = this.floats[row]!;
       return Number.isNaN(x) ? undefined : x;
     }
     return this.dictionary[this.codes![row]!]!;
@@ -103,7 +109,7 @@ class NumberOrCodeColumn implements TableColumn {
 
   /** Memory held: the typed array and the dictionary's strings (2 bytes a character, roughly). */
   get bytes(): number {
-    return (this.numbers?.byteLength ?? 0) + (this.codes?.byteLength ?? 0) + this.dictionary.reduce((n, d) => n + 40 + 2 * d.length, 0);
+    return (this.floats?.byteLength ?? 0) + (this.codes?.byteLength ?? 0) + this.dictionary.reduce((n, d) => n + 40 + 2 * d.length, 0);
   }
 
   /** The lookup map is needed while reading only. */

@@ -45,6 +45,11 @@ export interface Rows {
   readonly length: number;
   /** One column's values by row index: looked up once per column, then called per row. */
   column(name: string): (index: number) => unknown;
+  /**
+   * A column stored as numbers, as one array in row order (NaN when missing); undefined when it
+   * is not (text, or codes). Encoding reads it in a tight loop instead of a call per value.
+   */
+  numbers?(name: string): Float64Array | undefined;
 }
 
 /** Rows over plain objects (tests, small in-memory samples). */
@@ -121,29 +126,41 @@ export function fitFeatures(
 ): FeatureEncoding[] {
   return columns.map(({ name, type, asIndex }) => {
     const s = columnSettings(name, type, spec);
-    // Values come as text, or as numbers from a numeric column of a columnar table.
+    // Values come as text, or as numbers from a numeric column of a columnar table (as one typed
+    // array when it has one: no call per value).
     const present: string[] = [];
     const numbers: number[] = [];
-    const get = rows.column(name);
-    for (let i = 0; i < rows.length; i++) {
-      const v = get(i);
-      if (typeof v === "number") {
-        if (type === "numeric") numbers.push(v);
-        else present.push(String(v));
-      } else if (!isMissing(v as string | undefined)) present.push((v as string).trim());
+    const typed = type === "numeric" ? rows.numbers?.(name) : undefined;
+    if (typed) {
+      for (let i = 0; i < typed.length; i++) if (typed[i] === typed[i]) numbers.push(typed[i]!);
+    } else {
+      const get = rows.column(name);
+      for (let i = 0; i < rows.length; i++) {
+        const v = get(i);
+        if (typeof v === "number") {
+          if (type === "numeric") numbers.push(v);
+          else present.push(String(v));
+        } else if (!isMissing(v as string | undefined)) present.push((v as string).trim());
+      }
     }
     if (type === "numeric") {
       const xs = numbers;
       for (const v of present) xs.push(parseNumber(v)!);
-      const mean = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
-      const std = Math.sqrt(xs.length ? xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length : 0);
-      // A loop, not Math.min(...xs): spreading 100k+ values overflows the call stack.
+      // Loops, in the order a reduce would add: the same mean and std, without a call per value.
+      // (And not Math.min(...xs): spreading 100k+ values overflows the call stack.)
+      let sum = 0;
       let min = xs.length ? Infinity : 0;
       let max = xs.length ? -Infinity : 0;
-      for (const x of xs) {
+      for (let i = 0; i < xs.length; i++) {
+        const x = xs[i]!;
+        sum += x;
         if (x < min) min = x;
         if (x > max) max = x;
       }
+      const mean = xs.length ? sum / xs.length : 0;
+      let squares = 0;
+      for (let i = 0; i < xs.length; i++) squares += (xs[i]! - mean) ** 2;
+      const std = Math.sqrt(xs.length ? squares / xs.length : 0);
       // A constant column would divide by zero; divisor 1 leaves it at 0.
       const [offset, divisor] = s.scaling === "standardize" ? [mean, std || 1] : s.scaling === "minmax" ? [min, max - min || 1] : [0, 1];
       // Only the fill in use is computed: a median sorts the column, a mode counts it.
@@ -285,8 +302,18 @@ export function encodeRows(prep: Pick<Preprocessing, "features" | "inputs">, row
   const out = new Float32Array(rows.length * width);
   let start = 0;
   for (const f of prep.features) {
-    const get = rows.column(f.name);
-    for (let i = 0; i < rows.length; i++) encodeValue(f, get(i), out, i * width + start);
+    const numbers = f.kind === "numeric" ? rows.numbers?.(f.name) : undefined;
+    if (numbers && f.kind === "numeric") {
+      // encodeValue's numeric rule on a typed column: float32 first, scaled in float64; missing takes the fill.
+      for (let i = 0; i < rows.length; i++) {
+        const v = numbers[i]!;
+        if (v === v) out[i * width + start] = (Math.fround(v) - f.offset) / f.divisor;
+        else encodeValue(f, undefined, out, i * width + start);
+      }
+    } else {
+      const get = rows.column(f.name);
+      for (let i = 0; i < rows.length; i++) encodeValue(f, get(i), out, i * width + start);
+    }
     start += featureInputs(f).length;
   }
   return out;
