@@ -1,6 +1,6 @@
 import { FlowProducer, Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { Config } from "./config.js";
-import { isCluster, parseRedisUrl, queuePrefix, redisClient } from "./redis.js";
+import { isCluster, parseRedisUrl, queuePrefix, redisClient, type RedisClient } from "./redis.js";
 
 /** What a training queue entry carries: the job row's id (Postgres has the rest) and its tenant. */
 export interface TrainPayload {
@@ -48,9 +48,24 @@ export function trainQueueName(device: Device): keyof QueuePayloads {
  */
 export function redisConnection(config: Config, role: "producer" | "worker"): ConnectionOptions {
   const options = { maxRetriesPerRequest: role === "worker" ? null : 1, enableOfflineQueue: role === "worker" };
-  if (isCluster(config.REDIS_URL)) return redisClient(config.REDIS_URL, options) as ConnectionOptions;
+  if (isCluster(config.REDIS_URL)) {
+    // BullMQ takes a cluster as a client and never closes a client it was given: closeClusters does.
+    const cluster = redisClient(config.REDIS_URL, options);
+    const owned = clusters.get(config) ?? clusters.set(config, new Set()).get(config)!;
+    owned.add(cluster);
+    return cluster as ConnectionOptions;
+  }
   const { nodes, options: auth } = parseRedisUrl(config.REDIS_URL);
   return { ...nodes[0]!, ...auth, ...options };
+}
+
+/** Cluster clients made for BullMQ, by the config of the process (or test app) that made them. */
+const clusters = new WeakMap<Config, Set<RedisClient>>();
+
+/** Disconnects the cluster clients made with this config (after its queues and workers closed). */
+export function closeClusters(config: Config): void {
+  for (const c of clusters.get(config) ?? []) c.disconnect();
+  clusters.delete(config);
 }
 
 /** The BullMQ prefix of every queue: QUEUE_PREFIX as a hash tag, so a cluster keeps each queue in one slot. */

@@ -11,7 +11,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Config } from "../config.js";
 import { createDb, type Db } from "../db.js";
-import { createFlowProducer, TrainQueues } from "../queue.js";
+import { closeClusters, createFlowProducer, TrainQueues } from "../queue.js";
 import { DatasetService } from "../datasets/dataset-service.js";
 import { JobService } from "../jobs/job-service.js";
 import { JobListener } from "../job-listener.js";
@@ -145,6 +145,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     await queues.close();
     await flows.close();
     await webhooks.close();
+    closeClusters(config);
     await db.$disconnect();
     await db.pool.end().catch(() => undefined); // the pool is ours: Prisma's adapter does not end it
   });

@@ -6,7 +6,7 @@ import { startTrainWorker } from "./train-worker.js";
 import { startExperimentWorker } from "./experiment-worker.js";
 import { startWebhookWorker } from "./webhook-worker.js";
 import { Webhooks } from "../webhooks/webhooks.js";
-import { bullPrefix, createTrainQueue, trainQueueName } from "../queue.js";
+import { bullPrefix, closeClusters, createTrainQueue, trainQueueName } from "../queue.js";
 import { reconcileQueue } from "../jobs/reconciler.js";
 
 const config = loadConfig();
@@ -52,6 +52,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await deliveries.close();
     await webhooks.close();
     await queue.close();
+    closeClusters(config);
     await db.$disconnect();
     await db.pool.end().catch(() => undefined);
     process.exit(0);
