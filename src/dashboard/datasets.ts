@@ -59,6 +59,8 @@ const MODELS: Record<string, (units: string, epochs: number) => { model: unknown
   elm: (units) => ({ model: { type: "elm", hiddenUnits: Number(units.split(",")[0]) || 200 } }),
   svm: () => ({ model: { type: "svm" } }),
   randomForest: () => ({ model: { type: "randomForest" } }),
+  // Boosting rounds as its epochs field, with XGBoost's defaults otherwise.
+  xgboost: (_units, epochs) => ({ model: { type: "xgboost", nEstimators: epochs } }),
   logisticRegression: () => ({ model: { type: "logisticRegression" } }),
   majority: () => ({ model: { type: "majority" } }),
 };
