@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "./config.js";
 import { checkRedis, ensureDatabase, PreflightError } from "./preflight.js";
-import { configureXgboost, xgboostMissing } from "./training/index.js";
+import { configureFamilies, unavailableFamilies } from "./training/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const config = loadConfig();
@@ -19,9 +19,8 @@ try {
   process.exit(1);
 }
 // Optional libraries: a family whose library is missing is refused (409) with this same hint.
-configureXgboost(config);
-const noXgboost = xgboostMissing();
-console.log(noXgboost ? `xgboost family unavailable: ${noXgboost}` : "xgboost family: libxgboost found");
+configureFamilies(config);
+for (const { type, why } of unavailableFamilies()) console.log(`${type} family unavailable: ${why}`);
 const migrate = spawnSync("npx", ["prisma", "migrate", "deploy"], { cwd: root, stdio: "inherit", env: { CHECKPOINT_DISABLE: "1", ...process.env } });
 if (migrate.status !== 0) {
   console.error("migrations failed: is Postgres running and DATABASE_URL right?");

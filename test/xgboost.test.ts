@@ -188,6 +188,19 @@ describe("xgboost family", { skip: hasXgboost ? false : `no python3-xgboost at $
     },
   );
 
+  it("charges explain by TreeSHAP's work: a flood of explained rows is a 413 before any work, the same rows unexplained are served", async () => {
+    const done = await train({ datasetId: titanic.id, target: "survived", ...titanicColumns, model: { type: "xgboost", nEstimators: 300, maxDepth: 8 } });
+    const perRow = done.metrics.baseline.explainOpsPerRow;
+    const most = Math.floor(env.config.MAX_PREDICT_OPS / perRow);
+    assert.ok(most < 1000, `the attack fits in one request (at most ${most} explained rows)`);
+    const rows = Array.from({ length: most + 1 }, (_, i) => titanicRows[i % titanicRows.length]!);
+    const flood = await env.api().post(`/v1/models/${done.modelId}/predict`).send({ rows, explain: true });
+    assert.equal(flood.status, 413, flood.text);
+    assert.equal(flood.body.errors[0].path, "rows");
+    assert.match(flood.body.detail, new RegExp(`at most ${most} rows`));
+    assert.equal((await env.api().post(`/v1/models/${done.modelId}/predict`).send({ rows })).status, 200);
+  });
+
   it("classifies iris and wine with the test accuracy XGBoost gets, and regresses in the target's units", async () => {
     const irisDone = await train({ datasetId: iris.id, target: "target", model: { type: "xgboost" } });
     assert.ok(irisDone.metrics.test.accuracy >= 0.9, `iris ${irisDone.metrics.test.accuracy}`);

@@ -53,7 +53,7 @@ import predict from "./routes/models/predict.js";
 import listDeleteModels from "./routes/models/list-delete-models.js";
 import deleteJob from "./routes/jobs/delete-job.js";
 import validateModel from "./routes/models/validate-model.js";
-import { configureXgboost } from "../training/index.js";
+import { configureFamilies } from "../training/index.js";
 
 export interface BuildOptions {
   config: Config;
@@ -62,7 +62,7 @@ export interface BuildOptions {
 }
 
 export async function buildApp({ config, logger }: BuildOptions): Promise<FastifyInstance> {
-  configureXgboost(config); // job creation asks whether the library is here; /predict runs boosters
+  configureFamilies(config); // job creation asks families whether their library is here; /predict runs them
   const base = Fastify({
     logger: logger ?? { level: config.LOG_LEVEL },
     genReqId: () => crypto.randomUUID(),

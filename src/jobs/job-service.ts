@@ -7,7 +7,7 @@ import { remainingStorage } from "../storage-quota.js";
 import { plannedSteps, planJob } from "./job-plan.js";
 import type { TrainQueues } from "../queue.js";
 import type { PlotFile } from "../plots/plot-files.js";
-import { readStoredRequest, type JobRequest } from "../training/index.js";
+import { explainingFamilies, readStoredRequest, type JobRequest } from "../training/index.js";
 import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 import { FINAL_STATUSES, toJobView, type JobView } from "./job-view.js";
 
@@ -147,7 +147,7 @@ export class JobService {
       : file.startsWith("feature")
         ? "it selected no features (preprocessing.featureSelection)"
         : file.startsWith("importance")
-          ? "its model does not explain its predictions (xgboost models do)"
+          ? `its model does not explain its predictions (${explainingFamilies().join(", ")} models do)`
           : "it has no epochs to plot";
     throw new AppError("not_found", `job ${id} has no ${file.replace(/\.\w+$/, "")}: ${why}`);
   }

@@ -3,7 +3,7 @@
  * worker thread (export-thread.ts), never on the API's event loop: a 1M-parameter model's first
  * .onnx took ~1 s of it. The thread uses tfjs's pure-JS CPU backend: an export only reads weights.
  */
-import { configureXgboost, ExportError, readStoredPreprocessing, runtime, servingOf, type ExportFormat, type StoredArtifacts } from "../training/index.js";
+import { configureFamilies, ExportError, readStoredPreprocessing, runtime, servingOf, type ExportFormat, type StoredArtifacts } from "../training/index.js";
 
 export interface ExportTask {
   format: ExportFormat;
@@ -14,8 +14,8 @@ export interface ExportTask {
   pieces: Uint8Array[];
   preprocessing: unknown;
   meta: { modelId: string; jobId: string; target: string };
-  /** The service's XGBoost settings (the thread has no config of its own). */
-  xgboost?: { XGBOOST_THREADS: number; XGBOOST_LIBRARY: string };
+  /** The service's configuration for the families (the thread has no config of its own). */
+  config?: Readonly<Record<string, unknown>>;
 }
 
 /** The file, or why the model has none in this format (an ExportError's message). */
@@ -23,7 +23,7 @@ export type ExportOutcome = { file: Uint8Array } | { refused: string };
 
 export async function buildExportFile(task: ExportTask): Promise<ExportOutcome> {
   const weightData = Buffer.concat(task.pieces);
-  if (task.xgboost) configureXgboost(task.xgboost);
+  if (task.config) configureFamilies(task.config);
   try {
     const { initBackend, quietCpuBackend } = await runtime();
     quietCpuBackend();

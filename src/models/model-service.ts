@@ -7,6 +7,7 @@ import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { LRUCache } from "lru-cache";
 import { byteCache } from "../byte-cache.js";
 import {
+  explainingFamilies,
   foldToColumns,
   inputColumns,
   rowContributions,
@@ -270,7 +271,7 @@ export class ModelService {
         pieces,
         preprocessing: m.preprocessing,
         meta: { modelId: m.id, jobId: m.jobId, target: m.target },
-        xgboost: { XGBOOST_THREADS: this.config.XGBOOST_THREADS, XGBOOST_LIBRARY: this.config.XGBOOST_LIBRARY },
+        config: this.config,
       };
     });
     if ("refused" in outcome) throw new AppError("conflict", `model ${m.id} cannot be exported as ${format}: ${outcome.refused}`);
@@ -319,7 +320,7 @@ export class ModelService {
     });
     const model = await this.predictor(m);
     if (explain && !model.explain)
-      throw new AppError("bad_request", `a ${m.type} model does not explain its predictions (explain is for xgboost models)`, [
+      throw new AppError("bad_request", `a ${m.type} model does not explain its predictions (explain is for ${explainingFamilies().join(", ")} models)`, [
         { path: "explain", message: `not available for a ${m.type}` },
       ]);
     const { values, width: k } = await model.scores(x, rows.length);

@@ -8,7 +8,7 @@ import { createDb } from "../db.js";
 import { delayWhileDatabaseDown } from "./db-retry.js";
 import { runTraining, type RunContext, type RunResult } from "../jobs/run-training.js";
 import type { TrainPayload } from "../queue.js";
-import { configureXgboost, runtime } from "../training/index.js";
+import { configureFamilies, runtime } from "../training/index.js";
 
 // If the worker process dies (SIGKILL), its IPC channel closes: stop too, rather than train on
 // as an orphan while another worker retries the job.
@@ -43,7 +43,7 @@ async function createContext(): Promise<RunContext> {
   const config = loadConfig();
   const { initBackend, setFastPath, nativeAvailable } = await runtime();
   setFastPath(config.FAST_PATH === "auto");
-  configureXgboost(config);
+  configureFamilies(config);
   // `+blas`: the native addon (MLP fast path, ELM products) is loaded beside tfjs.
   const backend = `${await initBackend(config.TFJS_BACKEND)}${nativeAvailable() ? "+blas" : ""}`;
   return { config, backend, db: createDb(config.DATABASE_URL) };

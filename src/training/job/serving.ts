@@ -1,4 +1,4 @@
-import { familyNamed } from "../families/index.js";
+import { FAMILIES, familyNamed } from "../families/index.js";
 import type { FormatName, Serving } from "../train/network-serving.js";
 
 /** How a stored model of `type` (Model.type: its spec's type) is served: its family's flavor. */
@@ -10,3 +10,19 @@ export function servingOf(type: string): Serving {
 
 /** The formats a stored model downloads as, its native one first. */
 export const formatsOf = (type: string, topology: object): FormatName[] => familyNamed(type)?.serving.formats(topology) ?? [];
+
+/** Hands every family the process's configuration (each reads its own keys): once per process, before use. */
+export function configureFamilies(config: Readonly<Record<string, unknown>>): void {
+  for (const f of Object.values(FAMILIES)) f.configure?.(config);
+}
+
+/** The families this server cannot train, with why (which package to install). */
+export function unavailableFamilies(): Array<{ type: string; why: string }> {
+  return Object.values(FAMILIES).flatMap((f) => {
+    const why = f.unavailable?.();
+    return why ? [{ type: f.type, why }] : [];
+  });
+}
+
+/** The model types whose predictions /predict can explain (for messages: the registry, not a list). */
+export const explainingFamilies = (): string[] => Object.values(FAMILIES).flatMap((f) => (f.serving.explains ? [f.type] : []));

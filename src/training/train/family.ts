@@ -59,6 +59,12 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
    * provides it), or undefined. Job creation answers 409 with it; other families are unaffected.
    */
   unavailable?(): string | undefined;
+  /**
+   * Takes the process's configuration (config.ts's values) before the family is used: the family
+   * reads its own keys (a library's path, its threads). Called by every process that trains,
+   * serves or exports (`configureFamilies`).
+   */
+  configure?(config: Readonly<Record<string, unknown>>): void;
   /** Steps a job's progress counts: epochs by default (per CV fold and the refit). */
   plannedSteps?(spec: S): number;
   /**

@@ -34,6 +34,8 @@ export interface Serving {
   load(a: StoredArtifacts, prep: StoredPreprocessing, backend: BackendPreference): Promise<Predictor>;
   /** The export file; throws ExportError when this model has none in `format`. */
   export(format: ExportFormat, a: StoredArtifacts, prep: StoredPreprocessing, meta: Record<string, string>): Promise<Uint8Array>;
+  /** Its loaded models explain their predictions (Predictor.explain). */
+  explains?: boolean;
 }
 
 export interface NetworkServingOptions {
@@ -63,7 +65,7 @@ export function networkServing(opts: NetworkServingOptions = {}): Serving {
     async export(format, a, prep, meta) {
       const net = await loadNetwork(a);
       try {
-        if (format === "xgboost") throw new ExportError("a network has no XGBoost model file");
+        if (format !== "keras" && format !== "onnx") throw new ExportError(`a network has no ${format} file`);
         if (format === "keras") return await (await import("../formats/keras3.js")).kerasArchive(net, a.topology as never);
         return (await import("../formats/onnx.js")).onnxModel(net, a.topology as never, prep, meta, opts.onnxLayers);
       } finally {

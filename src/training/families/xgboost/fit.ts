@@ -11,7 +11,7 @@ import type { EpochLogs } from "../../engine/fit-data.js";
 import type { ClassicFit, ClassicRun } from "../../train/classic/learner.js";
 import type { FitData } from "../../train/classic/data.js";
 import { xgb, xgboostThreads, type Handle } from "./library.js";
-import { nodeCount, shapStepsPerRow, SHAP_STEP_OPS, type Objective, type XgbModel } from "./model.js";
+import { rowCosts, SHAP_STEP_OPS, type Objective, type XgbModel } from "./model.js";
 import type { XgboostSpec } from "./spec.js";
 
 /** Progress goes out at most this often (and after the last round). */
@@ -154,14 +154,14 @@ export async function fitBooster(spec: XgboostSpec, train: FitData, run: Classic
       booster = sliced;
     }
     const model: XgbModel = { booster: lib.save(booster, "json").toString("utf8"), objective: objectiveOf(train.k), classes: train.k, rounds: keep };
-    const nodes = nodeCount(model);
+    const { nodes, shapSteps } = rowCosts(model);
     const facts: Record<string, number> = {
       rounds: keep,
       roundsRun: done,
       nodes,
       params: nodes,
       threads,
-      explainOpsPerRow: shapStepsPerRow(model) * SHAP_STEP_OPS,
+      explainOpsPerRow: shapSteps * SHAP_STEP_OPS,
     };
     if (keep < done) facts.bestRound = keep; // 1-based, as Keras counts epochs
     return {

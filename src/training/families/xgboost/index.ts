@@ -1,6 +1,6 @@
 import { classicFamily } from "../../train/classic/family.js";
 import { fitBooster } from "./fit.js";
-import { xgboostMissing } from "./library.js";
+import { configureXgboost, xgboostMissing } from "./library.js";
 import { XgbModelSchema } from "./model.js";
 import { boosterOnnx } from "./onnx.js";
 import { boosterFile, explainBooster, predictBooster } from "./predict.js";
@@ -16,7 +16,7 @@ import { XgboostSpecSchema } from "./spec.js";
 export const xgboost = classicFamily(
   "xgboost",
   XgboostSpecSchema,
-  { spaces: { xgboost: xgboostSpace }, steps: (spec) => spec.nEstimators, unavailable: xgboostMissing },
+  { spaces: { xgboost: xgboostSpace }, steps: (spec) => spec.nEstimators, unavailable: xgboostMissing, configure: configureXgboost },
   {
     className: "XGBoost",
     rawTarget: true,
@@ -25,6 +25,6 @@ export const xgboost = classicFamily(
     predict: predictBooster,
     explain: explainBooster,
     onnx: (g, x, model) => boosterOnnx(g, x, model),
-    nativeFile: boosterFile,
+    nativeFile: { format: "xgboost", write: boosterFile },
   },
 );

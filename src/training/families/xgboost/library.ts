@@ -4,6 +4,7 @@
  * family is unavailable and says which package to install; nothing else depends on it.
  */
 import { createRequire } from "node:module";
+import { z } from "zod";
 import { fileURLToPath } from "node:url";
 
 /** A DMatrix or booster held by the binding (freed by `free` or when collected). */
@@ -29,8 +30,11 @@ export interface XgbBinding {
 
 /** XGBOOST_THREADS and XGBOOST_LIBRARY (config.ts), set once per process. */
 const settings = { threads: 1, library: "libxgboost.so.0" };
+const SettingsSchema = z.object({ XGBOOST_THREADS: z.number().int().min(1), XGBOOST_LIBRARY: z.string().min(1) });
 
-export function configureXgboost(s: { XGBOOST_THREADS: number; XGBOOST_LIBRARY: string }): void {
+/** ModelFamily.configure: this family's keys of the process's configuration. */
+export function configureXgboost(config: Readonly<Record<string, unknown>>): void {
+  const s = SettingsSchema.parse(config);
   settings.threads = s.XGBOOST_THREADS;
   if (s.XGBOOST_LIBRARY !== settings.library && loaded && "missing" in loaded) loaded = undefined; // asked again with the new path
   settings.library = s.XGBOOST_LIBRARY;

@@ -39,9 +39,6 @@ export function readTrees(model: XgbModel): { trees: Tree[]; group: number[]; ba
   return { trees, group: tree_info, baseScore: Number(learner.learner_model_param.base_score) };
 }
 
-/** Nodes in all trees: what one row's prediction visits at most, the cost /predict is bounded by. */
-export const nodeCount = (model: XgbModel): number => readTrees(model).trees.reduce((n, t) => n + t.left_children.length, 0);
-
 /**
  * One TreeSHAP step costs about 30 of a network's multiply-adds: here 2.4e8 to 3.7e8 steps/s
  * (a 1,800-tree booster, 2.8M steps a row, 50 and 200 rows) against ~1e10 multiply-adds/s, so
@@ -49,10 +46,16 @@ export const nodeCount = (model: XgbModel): number => readTrees(model).trees.red
  */
 export const SHAP_STEP_OPS = 30;
 
-/** TreeSHAP's steps for one row: leaves x (depth + 1)^2 summed over the trees (Lundberg et al. 2020, Algorithm 2). */
-export function shapStepsPerRow(model: XgbModel): number {
+/**
+ * What one row costs, from one read of the trees: `nodes` in all trees (what a prediction visits
+ * at most, the cost /predict is bounded by) and TreeSHAP's steps, leaves x (depth + 1)^2 summed
+ * over the trees (Lundberg et al. 2020, Algorithm 2).
+ */
+export function rowCosts(model: XgbModel): { nodes: number; shapSteps: number } {
   let ops = 0;
+  let nodes = 0;
   for (const t of readTrees(model).trees) {
+    nodes += t.left_children.length;
     const depth = new Int32Array(t.left_children.length);
     let leaves = 0;
     let deepest = 0;
@@ -63,5 +66,5 @@ export function shapStepsPerRow(model: XgbModel): number {
     });
     ops += leaves * (deepest + 1) ** 2;
   }
-  return ops;
+  return { nodes, shapSteps: ops };
 }

@@ -23,6 +23,8 @@ export interface ClassicTraits<S = unknown> {
   steps?(spec: S): number;
   /** ModelFamily.unavailable: the library it needs is missing here. */
   unavailable?(): string | undefined;
+  /** ModelFamily.configure: its keys of the process's configuration. */
+  configure?(config: Readonly<Record<string, unknown>>): void;
 }
 
 /**
@@ -74,6 +76,7 @@ export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
     ],
     plannedSteps: (spec) => traits.steps?.(spec) ?? 1,
     unavailable: traits.unavailable,
+    configure: traits.configure,
     train: async (run) => (await import("./trainer.js")).trainClassic(learner, run),
     describe: (_spec, groups, ctx) => {
       const units = outputs(ctx.classes);

@@ -4,6 +4,7 @@ import type { Graph } from "../../formats/onnx.js";
 import type { OutputMode } from "../../spec/output-plan.js";
 import type { FitData, Scores } from "./data.js";
 import type { Contributions } from "../../evaluate/contributions.js";
+import type { ExportFormat } from "../network-serving.js";
 
 /** Rounds of an iterative classic fit (boosting), reported as a network's epochs are. */
 export interface FitRounds {
@@ -57,6 +58,6 @@ export interface ClassicLearner<S, M = unknown> {
    * Graph). Families without one answer baseline.json only.
    */
   onnx?(g: Graph, x: string, model: M, d: number, classes: number): string;
-  /** The library's own model file (XGBoost's model.ubj), with our preprocessing and labels inside. */
-  nativeFile?(model: M, meta: Record<string, string>): Uint8Array;
+  /** The library's own model file (XGBoost's model.ubj), under its format's name, with our preprocessing and labels inside. */
+  nativeFile?: { format: Exclude<ExportFormat, "keras" | "onnx">; write(model: M, meta: Record<string, string>): Uint8Array };
 }

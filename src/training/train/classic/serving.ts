@@ -19,6 +19,7 @@ export async function classicScores<M>(learner: ClassicLearner<unknown, M>, a: C
  */
 export function classicServing<M>(learner: ClassicLearner<unknown, M>): Serving {
   const network = networkServing();
+  const native = learner.nativeFile;
   // The stored model is the family's own, written by its `fit`: its learner's schema reads it back.
   const stored = (bytes: Buffer): ClassicArtifact<M> => {
     const a = decodeClassic(bytes);
@@ -26,11 +27,10 @@ export function classicServing<M>(learner: ClassicLearner<unknown, M>): Serving 
     return { ...a, model: learner.stored.parse(a.model) };
   };
   return {
+    explains: learner.explain !== undefined,
     formats: (topology) =>
-      isClassicTopology(topology)
-        ? [...(learner.nativeFile ? ["xgboost" as const] : []), "baseline", ...(learner.onnx ? ["onnx" as const] : [])]
-        : network.formats(topology),
-    offers: (topology) => (isClassicTopology(topology) ? ["baseline", "onnx", ...(learner.nativeFile ? ["xgboost" as const] : [])] : network.offers(topology)),
+      isClassicTopology(topology) ? [...(native ? [native.format] : []), "baseline", ...(learner.onnx ? ["onnx" as const] : [])] : network.formats(topology),
+    offers: (topology) => (isClassicTopology(topology) ? ["baseline", "onnx", ...(native ? [native.format] : [])] : network.offers(topology)),
     async load(a, prep, backend) {
       if (!isClassicTopology(a.topology)) return network.load(a, prep, backend);
       const artifact = stored(a.weightData);
@@ -44,10 +44,9 @@ export function classicServing<M>(learner: ClassicLearner<unknown, M>): Serving 
     async export(format, a, prep, meta) {
       if (!isClassicTopology(a.topology)) return network.export(format, a, prep, meta);
       const artifact = stored(a.weightData);
-      if (format === "xgboost") {
-        if (!learner.nativeFile) throw new ExportError(`a ${artifact.family} has no library model file: download baseline.json`);
+      if (format === native?.format) {
         const labels = prep.target.task === "classification" ? prep.target.labels : [];
-        return learner.nativeFile(artifact.model, { ...meta, labels: JSON.stringify(labels), preprocessing: JSON.stringify(prep) });
+        return native.write(artifact.model, { ...meta, labels: JSON.stringify(labels), preprocessing: JSON.stringify(prep) });
       }
       const onnx = learner.onnx;
       // Its kind offers only ONNX (`offers`); the family says whether it writes one yet.
