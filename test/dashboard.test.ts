@@ -68,6 +68,8 @@ describe("dashboard", { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${C
     await page.locator('img[data-plot="confusion-matrix.svg"]').waitFor();
     const accuracy = Number(await page.locator("table.metrics tbody td").first().textContent());
     assert.ok(accuracy > 0.8, `test accuracy shown: ${accuracy}`);
+    // The summary is drawn after the plots (it needs the model's own fetch): wait for its rows, then count them.
+    await page.locator("table.summary tbody tr").first().waitFor();
     assert.ok((await page.locator("table.summary tbody tr").count()) >= 2, "the model summary");
     for (const [name, value] of Object.entries({ sepal_length: "5.1", sepal_width: "3.5", petal_length: "1.4", petal_width: "0.2" }))
       await page.getByLabel(name, { exact: true }).fill(value);
