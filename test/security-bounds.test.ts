@@ -1,5 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { ingest } from "../src/datasets/ingest.js";
 import { createJob, createTestEnv, waitForJob, type TestEnv } from "./harness.js";
 
 /** Uploads that used to cost minutes and gigabytes before their answer: each is refused early now. */
@@ -50,10 +52,35 @@ describe("uploads bounded before the work is done", () => {
   });
 });
 
+const QUOTA = 12_000;
+
+/** What uploading `text` stores, the file and its typed columns, counted by the API's own ingest. */
+async function stores(text: string): Promise<number> {
+  const limits = { maxBytes: 1e9, maxRows: 1e7, maxColumns: 100, maxCells: 1e9, maxLineBytes: 1e6 };
+  const r = await ingest(Readable.from([Buffer.from(text)]), { format: "csv", limits, onChunk: async () => {}, onColumns: async () => {} });
+  return r.sizeBytes + r.columnBytes;
+}
+
+/** One row with a `length`-character text field; `pad` spaces before the first number grow the file, not its columns. */
+const filler = (length: number, pad: number) => `a,b,c\n${" ".repeat(pad)}1,2,${"x".repeat(length)}\n`;
+
+/** A file that stores exactly `bytes` (Arrow pads the text's bytes to 8: the spaces fill the gaps). */
+async function exactly(bytes: number): Promise<string> {
+  let [lo, hi] = [0, bytes];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if ((await stores(filler(mid, 0))) <= bytes) lo = mid;
+    else hi = mid - 1;
+  }
+  for (let length = lo; length >= Math.max(0, lo - 16); length--)
+    for (let pad = 0; pad < 24; pad++) if ((await stores(filler(length, pad))) === bytes) return filler(length, pad);
+  throw new Error(`no filler stores exactly ${bytes} bytes`);
+}
+
 describe("storage quota per tenant", () => {
   let env: TestEnv;
   before(async () => {
-    env = await createTestEnv({ API_KEYS: "alice:key-a,bob:key-b", MAX_STORAGE_BYTES_PER_TENANT: "8000" });
+    env = await createTestEnv({ API_KEYS: "alice:key-a,bob:key-b", MAX_STORAGE_BYTES_PER_TENANT: String(QUOTA) });
     await env.startWorker();
   });
   after(() => env.close());
@@ -62,11 +89,12 @@ describe("storage quota per tenant", () => {
   const rows = (n: number) => "a,b,c\n" + Array.from({ length: n }, (_, i) => `${i},${i % 7},x${i % 3}`).join("\n") + "\n";
 
   it("refuses an upload past MAX_STORAGE_BYTES_PER_TENANT naming the quota, then anything new, per tenant", async () => {
-    const first = await send("key-a", rows(600)); // 5.3 KB
+    const first = await send("key-a", rows(600)); // 5.3 KB, and ~3 KB of typed columns
     assert.equal(first.status, 201, first.text);
     const over = await send("key-a", rows(700)); // 6.2 KB more
     assert.equal(over.status, 413);
-    assert.match(over.body.detail, /larger than the limit of 2704 bytes \(what is left of MAX_STORAGE_BYTES_PER_TENANT, 8000 bytes\)/);
+    const room = QUOTA - (await stores(rows(600)));
+    assert.match(over.body.detail, new RegExp(`larger than the limit of ${room} bytes \\(what is left of MAX_STORAGE_BYTES_PER_TENANT, ${QUOTA} bytes\\)`));
     // A trained model's weights count too, on every path that stores one: a model larger than
     // what is left fails with quota_exceeded and stores nothing; a smaller one is stored.
     const dense = (units: number) => ({
@@ -80,15 +108,23 @@ describe("storage quota per tenant", () => {
     assert.equal(big.error.code, "quota_exceeded");
     assert.equal(big.modelId, null);
     assert.equal((await waitForJob(env, (await createJob(env, dense(16), "key-a")).id, undefined, 60_000, "key-a")).status, "succeeded");
-    // Fill what is left to the byte (the 413 says how much that is).
+    // What is left (the 413 says): a file that size alone fits, but its typed columns are stored too.
     const left = Number(/limit of (\d+) bytes/.exec((await send("key-a", rows(700))).body.detail)![1]);
-    const head = "a,b,c\n1,2,";
-    const fill = await send("key-a", `${head}${"x".repeat(left - head.length - 1)}\n`);
+    const alone = await send("key-a", filler(left - 12, 0));
+    assert.equal(alone.status, 413, alone.text);
+    assert.match(
+      alone.body.detail,
+      new RegExp(
+        `the file \\(\\d+ bytes so far\\) and its typed columns \\(\\d+ bytes\\) are more than what is left of MAX_STORAGE_BYTES_PER_TENANT \\(${QUOTA} bytes\\), ${left} bytes`,
+      ),
+    );
+    // Fill what is left to the byte, the file and its columns together.
+    const fill = await send("key-a", await exactly(left));
     assert.equal(fill.status, 201, fill.text);
     const full = await send("key-a", rows(10));
     assert.equal(full.status, 403);
     assert.equal(full.body.code, "quota_exceeded");
-    assert.match(full.body.detail, /stores 8000 bytes, its quota is 8000 bytes \(MAX_STORAGE_BYTES_PER_TENANT\)/);
+    assert.match(full.body.detail, new RegExp(`stores ${QUOTA} bytes, its quota is ${QUOTA} bytes \\(MAX_STORAGE_BYTES_PER_TENANT\\)`));
     const job = await env
       .api()
       .post("/v1/jobs")

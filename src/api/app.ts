@@ -40,6 +40,7 @@ import metrics from "./routes/metrics.js";
 import createDataset from "./routes/datasets/create-dataset.js";
 import listDatasets from "./routes/datasets/list-datasets.js";
 import getDataset from "./routes/datasets/get-dataset.js";
+import downloadDataset from "./routes/datasets/download-dataset.js";
 import deleteDataset from "./routes/datasets/delete-dataset.js";
 import createJob from "./routes/jobs/create-job.js";
 import listJobs from "./routes/jobs/list-jobs.js";
@@ -161,6 +162,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     createDataset,
     listDatasets,
     getDataset,
+    downloadDataset,
     deleteDataset,
     createJob,
     listJobs,

@@ -8,6 +8,7 @@ import { lineLengthGuard } from "../tables/line-guard.js";
 import { ColumnProfiler, DistinctBudget, type ColumnProfile } from "../tables/profile.js";
 import { sniffDelimiter, type DatasetFormat } from "../tables/sniff.js";
 import { Utf8Checker } from "./utf8.js";
+import { ColumnPieceBuilder, encodeColumn, type ColumnPiece } from "../tables/column-pieces.js";
 
 export interface IngestLimits {
   maxBytes: number;
@@ -19,6 +20,10 @@ export interface IngestLimits {
   maxCells: number;
   /** Longest physical line (a CSV record or a JSON object). */
   maxLineBytes: number;
+  /** The file and its typed columns together (the tenant's storage left); default unbounded. */
+  maxStoredBytes?: number;
+  /** Which setting maxStoredBytes comes from, for the message. */
+  maxStoredBytesName?: string;
 }
 
 export interface IngestOptions {
@@ -28,6 +33,10 @@ export interface IngestOptions {
   delimiter?: string;
   /** Stores one piece of the raw file (in order); awaited, so storage paces the upload. */
   onChunk(seq: number, bytes: Buffer): Promise<void>;
+  /** Stores one batch of typed column pieces (column-pieces.ts); without it none are built. */
+  onColumns?(batch: number, rowStart: number, pieces: ColumnPiece[]): Promise<void>;
+  /** Cells per batch of typed pieces (default CELLS_PER_BATCH; tests make it small). */
+  cellsPerBatch?: number;
   /** Distinct values all columns may keep together beyond each one's first 101 (DistinctBudget). Default 250,000. */
   distinctBudget?: number;
 }
@@ -38,6 +47,8 @@ export interface IngestResult {
   sizeBytes: number;
   sha256: string;
   delimiter?: string;
+  /** Bytes of the typed column pieces stored (0 without onColumns). */
+  columnBytes: number;
 }
 
 /** Size of the pieces the raw file is stored in. */
@@ -117,7 +128,31 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
   });
 
   const budget = new DistinctBudget(opts.distinctBudget);
-  const sink = opts.format === "csv" ? new CsvProfileSink(limits, budget) : new JsonProfileSink(limits, budget);
+  let columnBytes = 0;
+  const storeColumns = opts.onColumns;
+  const typed = storeColumns && {
+    builder: new ColumnPieceBuilder(opts.cellsPerBatch),
+    /** Stores what the builder holds, within what the tenant may store (the file's bytes so far included). */
+    store: async () => {
+      const cut = typed!.builder.take();
+      if (!cut) return;
+      // A column of distinct strings takes tens of ms to encode: the loop is handed back between columns.
+      const pieces: ColumnPiece[] = [];
+      for (let c = 0, cells = 0; c < cut.width; c++) {
+        pieces.push(encodeColumn(cut.rows, c));
+        if ((cells += cut.rows.length) >= YIELD_CELLS * 8) await new Promise((r) => setImmediate(r, (cells = 0)));
+      }
+      columnBytes += pieces.reduce((n, p) => n + p.data.byteLength, 0);
+      if (sizeBytes + columnBytes > (limits.maxStoredBytes ?? Infinity)) {
+        throw new AppError(
+          "payload_too_large",
+          `the file (${sizeBytes} bytes so far) and its typed columns (${columnBytes} bytes) are more than ${limits.maxStoredBytesName ?? "the storage left"}, ${limits.maxStoredBytes} bytes`,
+        );
+      }
+      await storeColumns(cut.batch, cut.rowStart, pieces);
+    },
+  };
+  const sink = opts.format === "csv" ? new CsvProfileSink(limits, budget, typed) : new JsonProfileSink(limits, budget, typed);
   const parser = opts.format === "csv" ? parse({ ...csvOptions(delimiter!), max_record_size: limits.maxLineBytes }) : jsonLinesParser();
   try {
     await pipeline(stream, store, lineLengthGuard(limits.maxLineBytes), parser, sink.stream());
@@ -125,16 +160,17 @@ export async function ingest(source: Readable, opts: IngestOptions): Promise<Ing
     throw toAppError(err, limits);
   }
   const { columns, rows } = sink.result();
-  return { columns, rows, sizeBytes, sha256: hash.digest("hex"), delimiter };
+  return { columns, rows, sizeBytes, sha256: hash.digest("hex"), delimiter, columnBytes };
 }
 
 abstract class ProfileSink<R> {
   protected profilers: ColumnProfiler[] = [];
   protected rows = 0;
-  /** `budget`: what all columns of this upload may keep of distinct values, together. */
+  /** `budget`: what all columns of this upload may keep of distinct values, together; `columns`: where typed pieces go. */
   constructor(
     protected readonly limits: IngestLimits,
     protected readonly budget: DistinctBudget,
+    protected readonly columns?: { builder: ColumnPieceBuilder; store(): Promise<void> },
   ) {}
   protected abstract add(record: R): void;
 
@@ -147,6 +183,7 @@ abstract class ProfileSink<R> {
       write: (record: R, _enc, done) => {
         try {
           this.add(record);
+          if (this.columns?.builder.full) return void this.columns.store().then(() => done(), done);
           cells += this.profilers.length;
           if (cells < YIELD_CELLS) return done();
           cells = 0;
@@ -155,6 +192,7 @@ abstract class ProfileSink<R> {
           done(err as Error);
         }
       },
+      final: (done) => void (this.columns?.store() ?? Promise.resolve()).then(() => done(), done),
     });
   }
 
@@ -191,6 +229,7 @@ class CsvProfileSink extends ProfileSink<string[]> {
     }
     this.countRow();
     for (let i = 0; i < this.profilers.length; i++) this.profilers[i]!.add(record[i]!);
+    this.columns?.builder.add(record);
   }
 }
 
@@ -210,7 +249,9 @@ class JsonProfileSink extends ProfileSink<Record<string, unknown>> {
       this.profilers.push(p);
       this.checkCells();
     }
-    for (const p of this.profilers) p.add(jsonField(ownField(record, p.name)));
+    const fields = this.profilers.map((p) => jsonField(ownField(record, p.name)));
+    for (let i = 0; i < fields.length; i++) this.profilers[i]!.add(fields[i]!);
+    this.columns?.builder.add(fields);
   }
 }
 

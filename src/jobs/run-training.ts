@@ -121,7 +121,9 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     ]);
     clock.lap("check");
     tables ??= new TableCache(ctx.config.TABLE_CACHE_BYTES);
-    const table = await tables.get(dataset.id, only, valuesOnly, () => new DatasetService(db, ctx.config).readTable(dataset, { only, valuesOnly }));
+    const table = await tables.get(dataset.id, only, valuesOnly, () =>
+      new DatasetService(db, ctx.config).readTable(dataset, { only, valuesOnly, storeColumns: true }),
+    );
     clock.lap("read");
     // The configured wall-time ceiling caps whatever the job asked for.
     const maxSeconds = Math.min(asked.training.maxSeconds ?? Infinity, ctx.config.MAX_JOB_SECONDS);

@@ -2,6 +2,7 @@ import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { readCsvRecords } from "./fast-csv.js";
 import { jsonField, jsonLinesParser, ownField } from "./jsonl.js";
+import { decodePiece } from "./column-pieces.js";
 import { isMissing } from "./profile.js";
 import type { DatasetFormat } from "./sniff.js";
 
@@ -90,6 +91,23 @@ class NumberOrCodeColumn implements TableColumn {
     for (let i = 0; i < filled; i++) this.set(i, Number.isNaN(numbers[i]!) ? "" : String(numbers[i]));
   }
 
+  /** Rows from `rowStart` on, from a stored values piece (column-pieces.ts): copied while numeric, else as their text. */
+  setValues(rowStart: number, floats: Float64Array): void {
+    const n = Math.min(floats.length, this.size - rowStart);
+    if (this.floats) return this.floats.set(n === floats.length ? floats : floats.subarray(0, n), rowStart);
+    for (let i = 0; i < n; i++) this.set(rowStart + i, Number.isNaN(floats[i]!) ? "" : String(floats[i]));
+  }
+
+  /** Rows from `rowStart` on, from a stored text piece: each raw field as the file had it. */
+  setText(rowStart: number, dictionary: string[], codes: ArrayLike<number>): void {
+    const n = Math.min(codes.length, this.size - rowStart);
+    for (let i = 0; i < n; i++) this.set(rowStart + i, dictionary[codes[i]!]!);
+  }
+
+  private get size(): number {
+    return (this.floats ?? this.codes)!.length;
+  }
+
   numbers(): Float64Array | undefined {
     return this.floats;
   }
@@ -135,6 +153,17 @@ export interface ReadOptions {
   maxRows?: number;
 }
 
+/** Every record of a stored file in order (the CSV header first, as fields); `take` returns false to stop. */
+export async function forEachRecord(file: Omit<StoredFile, "rows">, take: (record: string[] | Record<string, unknown>) => boolean): Promise<void> {
+  if (file.format === "csv") return readCsvRecords(file.chunks, file.delimiter ?? ",", take);
+  const collect = new Writable({ objectMode: true, write: (record: Record<string, unknown>, _enc, done) => done(take(record) ? undefined : ENOUGH) });
+  try {
+    await pipeline(Readable.from(file.chunks), jsonLinesParser(), collect);
+  } catch (err) {
+    if (err !== ENOUGH) throw err;
+  }
+}
+
 /** Parses a stored file back into a columnar Table, streaming its pieces through the upload's parser. */
 export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promise<Table> {
   const size = Math.min(file.rows, opts.maxRows ?? Infinity);
@@ -142,9 +171,7 @@ export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promi
   let slots: Array<NumberOrCodeColumn | undefined> = [];
   const layout = (names: string[]) => {
     header = names;
-    slots = names.map((n) =>
-      opts.only && !opts.only.has(n) ? undefined : new NumberOrCodeColumn(size, opts.numeric?.has(n) ?? false, opts.valuesOnly?.has(n) ?? false),
-    );
+    slots = names.map((n) => (opts.only && !opts.only.has(n) ? undefined : newColumn(n, size, opts)));
   };
   if (header) layout(header);
   let row = 0;
@@ -161,20 +188,53 @@ export async function readTable(file: StoredFile, opts: ReadOptions = {}): Promi
     row++;
     return row < size;
   };
-  if (file.format === "csv") {
-    await readCsvRecords(file.chunks, file.delimiter ?? ",", take);
-  } else {
-    const collect = new Writable({ objectMode: true, write: (record: Record<string, unknown>, _enc, done) => done(take(record) ? undefined : ENOUGH) });
-    try {
-      await pipeline(Readable.from(file.chunks), jsonLinesParser(), collect);
-    } catch (err) {
-      if (err !== ENOUGH) throw err;
-    }
-  }
+  await forEachRecord(file, take);
+  return sealed(header ?? [], row, slots);
+}
+
+const newColumn = (name: string, size: number, opts: ReadOptions) =>
+  new NumberOrCodeColumn(size, opts.numeric?.has(name) ?? false, opts.valuesOnly?.has(name) ?? false);
+
+function sealed(names: string[], rowCount: number, slots: Array<NumberOrCodeColumn | undefined>): Table {
   slots.forEach((c) => c?.seal());
-  const names = header ?? [];
   const byName = new Map(names.map((n, i) => [n, slots[i]]));
-  return { header: names, rowCount: row, column: (name) => byName.get(name), bytes: slots.reduce((n, c) => n + (c?.bytes ?? 0), 0) };
+  return { header: names, rowCount, column: (name) => byName.get(name), bytes: slots.reduce((n, c) => n + (c?.bytes ?? 0), 0) };
+}
+
+/** A dataset stored as typed columns (column-pieces.ts). */
+export interface StoredColumns {
+  /** Column names in profile order: pieces are numbered by it. */
+  columns: string[];
+  rows: number;
+  /** The pieces of these columns that start before `maxRows`, by column, then in row order. */
+  pieces(columns: number[], maxRows: number): AsyncIterable<{ column: number; rowStart: number; data: Uint8Array }>;
+}
+
+/**
+ * The same Table readTable builds from the text, from stored column pieces: numbers are copied,
+ * text goes through the same `set` as a parsed field. The caller checks first that the pieces
+ * can serve the read (piecesServe): a non-canonical number's text is not stored.
+ */
+export async function readColumns(stored: StoredColumns, opts: ReadOptions = {}): Promise<Table> {
+  const size = Math.min(stored.rows, opts.maxRows ?? Infinity);
+  const slots = stored.columns.map((n) => (opts.only && !opts.only.has(n) ? undefined : newColumn(n, size, opts)));
+  const wanted = slots.flatMap((c, i) => (c ? [i] : []));
+  /** Per column, the first row no piece has filled yet. */
+  const next = new Map(wanted.map((c) => [c, 0]));
+  // Rows no piece holds are missing: before a JSON Lines key's first row, and after a column's last piece.
+  const fill = (c: number, to: number) => {
+    for (let row = next.get(c)!; row < to; row++) slots[c]!.set(row, "");
+  };
+  for await (const { column: c, rowStart, data } of stored.pieces(wanted, size)) {
+    const column = slots[c]!;
+    fill(c, rowStart);
+    const piece = decodePiece(data);
+    if (piece.kind === "values") column.setValues(rowStart, piece.floats);
+    else column.setText(rowStart, piece.dictionary, piece.codes);
+    next.set(c, Math.min(size, rowStart + (piece.kind === "values" ? piece.floats.length : piece.codes.length)));
+  }
+  for (const c of wanted) fill(c, size);
+  return sealed(stored.columns, size, slots);
 }
 
 /** A Table over rows already in memory (unit tests, small samples). */

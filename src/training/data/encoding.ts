@@ -129,45 +129,31 @@ export function fitFeatures(
     // Values come as text, or as numbers from a numeric column of a columnar table (as one typed
     // array when it has one: no call per value).
     const present: string[] = [];
-    const numbers: number[] = [];
-    const typed = type === "numeric" ? rows.numbers?.(name) : undefined;
-    if (typed) {
-      for (let i = 0; i < typed.length; i++) if (typed[i] === typed[i]) numbers.push(typed[i]!);
-    } else {
+    let numbers = type === "numeric" ? rows.numbers?.(name) : undefined;
+    if (!numbers) {
+      const values: number[] = [];
       const get = rows.column(name);
       for (let i = 0; i < rows.length; i++) {
         const v = get(i);
         if (typeof v === "number") {
-          if (type === "numeric") numbers.push(v);
+          if (type === "numeric") values.push(v);
           else present.push(String(v));
         } else if (!isMissing(v as string | undefined)) present.push((v as string).trim());
       }
+      if (type === "numeric") for (const v of present) values.push(parseNumber(v)!);
+      numbers = Float64Array.from(values);
     }
     if (type === "numeric") {
-      const xs = numbers;
-      for (const v of present) xs.push(parseNumber(v)!);
-      // Loops, in the order a reduce would add: the same mean and std, without a call per value.
-      // (And not Math.min(...xs): spreading 100k+ values overflows the call stack.)
-      let sum = 0;
-      let min = xs.length ? Infinity : 0;
-      let max = xs.length ? -Infinity : 0;
-      for (let i = 0; i < xs.length; i++) {
-        const x = xs[i]!;
-        sum += x;
-        if (x < min) min = x;
-        if (x > max) max = x;
-      }
-      const mean = xs.length ? sum / xs.length : 0;
-      let squares = 0;
-      for (let i = 0; i < xs.length; i++) squares += (xs[i]! - mean) ** 2;
-      const std = Math.sqrt(xs.length ? squares / xs.length : 0);
+      const { count, mean, std, min, max } = numericStats(numbers);
+      /** The present values, for a median or a mode (built only then). */
+      const xs = () => Array.from(numbers).filter((x) => x === x);
       // A constant column would divide by zero; divisor 1 leaves it at 0.
       const [offset, divisor] = s.scaling === "standardize" ? [mean, std || 1] : s.scaling === "minmax" ? [min, max - min || 1] : [0, 1];
       // Only the fill in use is computed: a median sorts the column, a mode counts it.
       const fills: Record<ColumnSettings["missing"], () => number | null> = {
         mean: () => mean,
-        median: () => (xs.length ? median(xs) : 0),
-        mode: () => modeOf(xs),
+        median: () => (count ? median(xs()) : 0),
+        mode: () => modeOf(xs()),
         constant: () => Number(s.constant ?? 0),
         drop: () => null,
       };
@@ -196,6 +182,30 @@ export function fitFeatures(
     const fill = s.missing === "drop" ? null : s.missing === "constant" ? String(s.constant) : (counts[0]?.[0] ?? "");
     return { name, kind: "categorical", missing: s.missing, categories, unknown: s.unknownBucket, fill, ...(asIndex ? { asIndex } : {}) };
   });
+}
+
+/**
+ * Count, mean, population std, min and max of the values that are not NaN, in index order: the
+ * same sums a reduce over the present values would make, without a call or an array per value.
+ * (And not Math.min(...xs): spreading 100k+ values overflows the call stack.)
+ */
+function numericStats(xs: Float64Array): { count: number; mean: number; std: number; min: number; max: number } {
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (x !== x) continue;
+    count++;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const mean = count ? sum / count : 0;
+  let squares = 0;
+  for (let i = 0; i < xs.length; i++) if (xs[i] === xs[i]) squares += (xs[i]! - mean) ** 2;
+  return { count, mean, std: Math.sqrt(count ? squares / count : 0), min: count ? min : 0, max: count ? max : 0 };
 }
 
 /** Names of the encoded inputs, in order. */
@@ -296,25 +306,36 @@ function encodeValue(f: FeatureEncoding, value: unknown, out: Float32Array, k: n
   return k;
 }
 
-/** Encodes rows column by column (each column looked up once) into one row-major matrix. */
+/** Rows encoded per pass over the columns: their slice of the output (~100 KB at 100 inputs) stays in cache. */
+const ROW_BLOCK = 256;
+
+/**
+ * Encodes rows into one row-major matrix, each column looked up once. Columns are written a block
+ * of rows at a time: a whole column's pass down a 20,000 x 100 matrix strides 400 bytes a write,
+ * and 100 such passes took ~80 ms of cache misses.
+ */
 export function encodeRows(prep: Pick<Preprocessing, "features" | "inputs">, rows: Rows): Float32Array {
   const width = prep.inputs.length;
   const out = new Float32Array(rows.length * width);
   let start = 0;
-  for (const f of prep.features) {
+  const columns = prep.features.map((f) => {
     const numbers = f.kind === "numeric" ? rows.numbers?.(f.name) : undefined;
-    if (numbers && f.kind === "numeric") {
-      // encodeValue's numeric rule on a typed column: float32 first, scaled in float64; missing takes the fill.
-      for (let i = 0; i < rows.length; i++) {
-        const v = numbers[i]!;
-        if (v === v) out[i * width + start] = (Math.fround(v) - f.offset) / f.divisor;
-        else encodeValue(f, undefined, out, i * width + start);
-      }
-    } else {
-      const get = rows.column(f.name);
-      for (let i = 0; i < rows.length; i++) encodeValue(f, get(i), out, i * width + start);
-    }
+    const column = { f, start, numbers, get: numbers ? undefined : rows.column(f.name) };
     start += featureInputs(f).length;
+    return column;
+  });
+  for (let from = 0; from < rows.length; from += ROW_BLOCK) {
+    const to = Math.min(rows.length, from + ROW_BLOCK);
+    for (const { f, start, numbers, get } of columns) {
+      if (numbers && f.kind === "numeric") {
+        // encodeValue's numeric rule on a typed column: float32 first, scaled in float64; missing takes the fill.
+        for (let i = from; i < to; i++) {
+          const v = numbers[i]!;
+          if (v === v) out[i * width + start] = (Math.fround(v) - f.offset) / f.divisor;
+          else encodeValue(f, undefined, out, i * width + start);
+        }
+      } else for (let i = from; i < to; i++) encodeValue(f, get!(i), out, i * width + start);
+    }
   }
   return out;
 }

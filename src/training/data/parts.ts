@@ -41,11 +41,10 @@ export interface PreparedData {
 }
 
 /** The values at `idx`, in order (a typed column seen through a row selection). */
-function gather(values: Float64Array | undefined, idx: number[], through?: number[]): Float64Array | undefined {
+function gather(values: Float64Array | undefined, idx: Int32Array): Float64Array | undefined {
   if (!values) return undefined;
   const out = new Float64Array(idx.length); // a loop: Float64Array.from with a map function is several times slower
-  if (through) for (let k = 0; k < idx.length; k++) out[k] = values[through[idx[k]!]!]!;
-  else for (let k = 0; k < idx.length; k++) out[k] = values[idx[k]!]!;
+  for (let k = 0; k < idx.length; k++) out[k] = values[idx[k]!]!;
   return out;
 }
 
@@ -80,14 +79,22 @@ export function selectRows(table: Table, target: string, resolved: ResolvedColum
     truth = Float64Array.from(kept, (i) => parseNumber(t.get(i))!);
   }
   const columns = new Map(resolved.features.map((f) => [f.name, column(f.name)]));
+  const keptRows = Int32Array.from(kept); // one index type: gather stays monomorphic
+  // A part's rows in the table, composed once per part (not per column and row).
+  const composed = new WeakMap<number[], Int32Array>();
+  const tableRowsOf = (idx: number[]) => {
+    let rows = composed.get(idx);
+    if (!rows) composed.set(idx, (rows = Int32Array.from(idx, (k) => kept[k]!)));
+    return rows;
+  };
   const rows: Selected["rows"] = {
     length: kept.length,
     column: (name) => {
       const c = columns.get(name);
       return (k) => c?.value(kept[k]!);
     },
-    numbers: (name) => gather(columns.get(name)?.numbers?.(), kept),
-    numbersAt: (name, idx) => gather(columns.get(name)?.numbers?.(), idx, kept),
+    numbers: (name) => gather(columns.get(name)?.numbers?.(), keptRows),
+    numbersAt: (name, idx) => gather(columns.get(name)?.numbers?.(), tableRowsOf(idx)),
   };
   const w = weightColumn === undefined ? undefined : column(weightColumn);
   // A missing weight counts as 1, as for a row Keras gets no sample_weight for.
@@ -97,15 +104,23 @@ export function selectRows(table: Table, target: string, resolved: ResolvedColum
 
 /** Fits the preprocessing on the `train` rows only and encodes every part with it. */
 export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: PreprocessingSpec, parts: SplitIndices, scaleTarget = true): PreparedData {
-  const subset = (idx: number[]): Rows => ({
-    length: idx.length,
-    column: (name) => {
-      const get = sel.rows.column(name);
-      return (k) => get(idx[k]!);
-    },
-    numbers: (name) => sel.rows.numbersAt?.(name, idx),
-  });
-  const features = fitFeatures(resolved.features, subset(parts.train), spec);
+  const subset = (idx: number[]): Rows => {
+    // A numeric column gathered once per part: fitting and encoding the training rows both read it.
+    const gathered = new Map<string, Float64Array | undefined>();
+    return {
+      length: idx.length,
+      column: (name) => {
+        const get = sel.rows.column(name);
+        return (k) => get(idx[k]!);
+      },
+      numbers: (name) => {
+        if (!gathered.has(name)) gathered.set(name, sel.rows.numbersAt?.(name, idx));
+        return gathered.get(name);
+      },
+    };
+  };
+  const train = subset(parts.train);
+  const features = fitFeatures(resolved.features, train, spec);
   const preprocessing: Preprocessing = {
     version: 2,
     features,
@@ -120,9 +135,9 @@ export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: Prep
     const std = Math.sqrt(ys.reduce((a, y) => a + (y - mean) ** 2, 0) / ys.length) || 1;
     targetScale = { mean, std };
   }
-  const build = (idx: number[]): Part => ({
+  const build = (idx: number[], rows = subset(idx)): Part => ({
     n: idx.length,
-    x: encodeRows(preprocessing, subset(idx)),
+    x: encodeRows(preprocessing, rows),
     truth: Float64Array.from(idx, (i) => sel.truth[i]!),
     ...(sel.weight ? { weight: Float32Array.from(idx, (i) => sel.weight![i]!) } : {}),
   });
@@ -130,7 +145,7 @@ export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: Prep
     task: sel.task,
     preprocessing,
     inputs: preprocessing.inputs.length,
-    train: build(parts.train),
+    train: build(parts.train, train),
     validation: build(parts.validation),
     test: build(parts.test),
     targetScale,
