@@ -16,10 +16,17 @@ function wideDistinct(columns: number, rows: number): { body: Readable; bytes: (
   }
   const body = Readable.from(
     (function* () {
+      // ~64 KB at a time: a write per line made a 300,000-line body cost the sender 20 s.
+      let batch: string[] = [];
+      let size = 0;
       for (const line of lines()) {
         sent += line.length;
-        yield Buffer.from(line);
+        batch.push(line);
+        if ((size += line.length) < 65_536) continue;
+        yield Buffer.from(batch.join(""));
+        [batch, size] = [[], 0];
       }
+      if (batch.length) yield Buffer.from(batch.join(""));
     })(),
   );
   return { body, bytes: () => sent };
@@ -72,5 +79,22 @@ describe("wide uploads: the profiler's memory is bounded per upload", () => {
       assert.equal(c.type, "text", "over 100 distinct values: text");
       assert.ok(c.distinct > 100 && c.distinctCapped, `distinct ${c.distinct} is a lower bound`);
     }
+  });
+
+  it("stores a long, narrow table of distinct strings as typed columns without a stall over 200 ms", async () => {
+    // 2 columns x 300,000 rows: as one batch of typed pieces, each column a 300,000-string dictionary (~250 ms to build).
+    const csv = wideDistinct(2, 300_000);
+    await loopDelayMs(api.base);
+    const res = await fetch(`${api.base}/v1/datasets?name=narrow`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: csv.body as never,
+      duplex: "half",
+    } as RequestInit);
+    const worst = await loopDelayMs(api.base);
+    const body = await res.json();
+    assert.equal(res.status, 201, JSON.stringify(body));
+    assert.equal(body.rows, 300_000);
+    assert.ok(worst < LOOP_BUDGET_MS, `the API's event loop was held up to ${worst.toFixed(0)} ms during the upload`);
   });
 });

@@ -41,6 +41,9 @@ export type DecodedPiece = { kind: "values"; floats: Float64Array } | { kind: "t
 /** Cells a batch holds before it is cut into pieces: ~1M strings held (~40 MB), ~8 MB of float64 out; fewer pieces read faster. */
 export const CELLS_PER_BATCH = 1_048_576;
 
+/** Rows a batch holds at most: one column's piece (a dictionary of as many distinct strings) encodes in ~50 ms. */
+export const ROWS_PER_BATCH = 65_536;
+
 /** Rows as fields (header order) in, one batch of rows out every CELLS_PER_BATCH cells. */
 export class ColumnPieceBuilder {
   private rows: string[][] = [];
@@ -58,7 +61,7 @@ export class ColumnPieceBuilder {
   }
 
   get full(): boolean {
-    return this.cells >= this.cellsPerBatch;
+    return this.cells >= this.cellsPerBatch || this.rows.length >= ROWS_PER_BATCH;
   }
 
   /** The rows held, as the next batch (none when no row is held): encodeColumn cuts its pieces. */
