@@ -92,7 +92,7 @@ function child(backend: string, epochs: number): Record<string, unknown> | strin
 }
 
 /** PyTorch and scikit-learn samples/s from the shared peers script, or why they were skipped. */
-function peers(): Record<string, number> | string {
+export function peers(): Record<string, number> | string {
   if (!existsSync(PEERS)) return `skipped (${PEERS} not found)`;
   try {
     execFileSync("/usr/bin/python3", ["-c", "import torch, sklearn, scipy"], { stdio: "ignore" });
