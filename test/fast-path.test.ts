@@ -9,7 +9,20 @@ import { mulberry32, withSeededRandom } from "../src/training/engine/rng.js";
 import { nativeAddon } from "../src/training/engine/native.js";
 import type { Checkpoint } from "../src/training/engine/checkpoint.js";
 
-type Layer = { units?: number; activation?: string; rate?: number; l1?: number; l2?: number; leaky?: number; batchNorm?: true };
+type Layer = {
+  units?: number;
+  activation?: string;
+  rate?: number;
+  l1?: number;
+  l2?: number;
+  leaky?: number;
+  batchNorm?: true;
+  layerNorm?: true;
+  act?: string;
+  noise?: number;
+  /** Dense without a bias (as before a batch norm: its gradient there is zero up to rounding, which Adam scales into steps). */
+  noBias?: true;
+};
 
 /** A seeded network: the same layers give the same initial weights every time. */
 function network(inputs: number, layers: Layer[], loss: LossName, optimizer: unknown, metrics: string[]): tfl.LayersModel {
@@ -18,7 +31,10 @@ function network(inputs: number, layers: Layer[], loss: LossName, optimizer: unk
     const inputShape = i === 0 ? [inputs] : undefined;
     if (l.rate !== undefined) m.add(tfl.layers.dropout({ rate: l.rate, inputShape }));
     else if (l.leaky !== undefined) m.add(tfl.layers.leakyReLU({ alpha: l.leaky, inputShape }));
-    else if (l.batchNorm) m.add(tfl.layers.batchNormalization({ inputShape }));
+    else if (l.batchNorm) m.add(tfl.layers.batchNormalization({ inputShape, momentum: 0.9 }));
+    else if (l.layerNorm) m.add(tfl.layers.layerNormalization({ inputShape }));
+    else if (l.act) m.add(tfl.layers.activation({ activation: l.act as "relu", inputShape }));
+    else if (l.noise !== undefined) m.add(tfl.layers.gaussianNoise({ stddev: l.noise, inputShape }));
     else {
       const reg = l.l1 || l.l2 ? tfl.regularizers.l1l2({ l1: l.l1 ?? 0, l2: l.l2 ?? 0 }) : undefined;
       m.add(
@@ -28,6 +44,7 @@ function network(inputs: number, layers: Layer[], loss: LossName, optimizer: unk
           inputShape,
           kernelInitializer: tfl.initializers.glorotUniform({ seed: 7 + i }),
           biasInitializer: tfl.initializers.randomNormal({ seed: 70 + i, stddev: 0.1 }),
+          useBias: !l.noBias,
           kernelRegularizer: reg,
           biasRegularizer: reg,
         }),
@@ -97,7 +114,8 @@ function assertAgree(c: Case, a: FitOutcome, b: FitOutcome, wa: Float32Array[], 
     );
   }
   const diff = maxAbsDiff(wa, wb);
-  assert.ok(diff < 2e-4, `${c.name}: weights differ by ${diff} after ${a.epochsRun} epochs`);
+  const worst = wa.map((w, i) => maxAbsDiff([w], [wb[i]!])).indexOf(diff);
+  assert.ok(diff < 2e-4, `${c.name}: weights differ by ${diff} after ${a.epochsRun} epochs (weight ${worst} of ${wa.length})`);
 }
 
 const hidden: Layer[] = [
@@ -163,6 +181,28 @@ const CASES: Case[] = [
     n: 301,
     batchSize: 64,
   },
+  {
+    name: "batch normalization between Dense and its activation (moving statistics too), adam",
+    layers: [
+      { units: 16, noBias: true },
+      { batchNorm: true },
+      { act: "relu" },
+      { units: 8, activation: "tanh" },
+      { batchNorm: true },
+      { units: 3, activation: "softmax" },
+    ],
+    loss: "categorical_crossentropy",
+    optimizer: "adam",
+    metrics: ["accuracy"],
+  },
+  {
+    name: "layer normalization, rmsprop, mse, a short last batch",
+    layers: [{ units: 12, activation: "tanh" }, { layerNorm: true }, { units: 1 }],
+    loss: "mean_squared_error",
+    optimizer: "rmsprop",
+    metrics: ["mae"],
+    n: 301,
+  },
   // The largest batchSize a spec may ask for, on 300 rows: one batch of all rows (buffers sized to the rows).
   {
     name: "batchSize 65,536 on 300 rows",
@@ -186,6 +226,88 @@ describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built 
       b.model.dispose();
     });
   }
+
+  it("agrees with tfjs on a functional network: two inputs, Embedding, Flatten, BatchNorm, Concatenate, Add, Multiply, Average", async () => {
+    /** Numbers [n, 6] and two category indices [n, 2] of 10 values; 3 classes. */
+    const data = (n: number, seed: number) => {
+      const r = mulberry32(seed);
+      const num = Float32Array.from({ length: n * 6 }, () => r() * 2 - 1);
+      const cat = Float32Array.from({ length: n * 2 }, () => Math.floor(r() * 10));
+      const y = Array.from({ length: n }, (_, i) => (num[i * 6]! + (cat[i * 2]! > 4 ? 0.8 : -0.4) > 0 ? 1 : 0) + (num[i * 6 + 1]! > 0.4 ? 1 : 0));
+      return { x: [tf.tensor2d(num, [n, 6]), tf.tensor2d(cat, [n, 2])], y: tf.tensor2d(y, [n, 1]) };
+    };
+    const build = () => {
+      let seed = 100;
+      const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
+      const dense = (units: number, activation?: string, useBias = true) =>
+        tfl.layers.dense({
+          units,
+          activation: activation as "relu",
+          kernelInitializer: init(),
+          useBias,
+          biasInitializer: tfl.initializers.randomNormal({ seed: seed++, stddev: 0.1 }),
+        });
+      const num = tfl.input({ shape: [6] });
+      const cat = tfl.input({ shape: [2] });
+      const normed = tfl.layers
+        .activation({ activation: "relu" })
+        .apply(tfl.layers.batchNormalization().apply(dense(8, undefined, false).apply(num))) as tfl.SymbolicTensor;
+      const embedded = tfl.layers
+        .flatten()
+        .apply(
+          tfl.layers
+            .embedding({ inputDim: 10, outputDim: 3, embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: seed++ }) })
+            .apply(cat),
+        ) as tfl.SymbolicTensor;
+      const joined = tfl.layers.concatenate().apply([normed, embedded]) as tfl.SymbolicTensor;
+      const [a, b] = [dense(8, "tanh").apply(joined), dense(8, "sigmoid").apply(joined)] as tfl.SymbolicTensor[];
+      const merged = tfl.layers.average().apply([tfl.layers.add().apply([a!, b!]), tfl.layers.multiply().apply([a!, b!])] as tfl.SymbolicTensor[]);
+      const out = dense(3, "softmax").apply(tfl.layers.dropout({ rate: 0 }).apply(merged)) as tfl.SymbolicTensor;
+      const model = tfl.model({ inputs: [num, cat], outputs: out });
+      const opts = TrainingOptionsSchema.parse({ optimizer: "adam" });
+      model.compile({
+        optimizer: buildOptimizer(opts.optimizer),
+        loss: tfjsLoss("sparse_categorical_crossentropy") as string,
+        metrics: tfjsMetrics(["accuracy"]),
+      });
+      return model;
+    };
+    const run = async (fast: boolean) => {
+      const model = build();
+      const [train, val] = [data(400, 1), data(120, 2)];
+      const opts = TrainingOptionsSchema.parse({ epochs: 6, batchSize: 32, optimizer: "adam", seed: 5 });
+      const fitData: FitData = { x: train.x, y: train.y, validation: [val.x, val.y], ...(fast ? { loss: "sparse_categorical_crossentropy" as LossName } : {}) };
+      const out = await withSeededRandom(5, () => fitModel(model, fitData, opts, { onEpoch: async () => true }));
+      const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array));
+      tf.dispose([...train.x, train.y, ...val.x, val.y]);
+      return { out, weights, model };
+    };
+    const [a, b] = [await run(true), await run(false)];
+    const c = { name: "functional", layers: [], loss: "sparse_categorical_crossentropy", optimizer: "adam" } as Case;
+    assertAgree(c, a.out, b.out, a.weights, b.weights);
+    assert.ok(a.out.history.acc!.at(-1)! > a.out.history.acc![0]!, "and it learns");
+    a.model.dispose();
+    b.model.dispose();
+  });
+
+  it("trains with Gaussian noise reproducibly, and learns", async () => {
+    const c: Case = {
+      name: "noise",
+      layers: [{ noise: 0.3 }, { units: 32, activation: "relu" }, { noise: 0.1 }, { units: 3, activation: "softmax" }],
+      loss: "categorical_crossentropy",
+      optimizer: "adam",
+      metrics: ["accuracy"],
+      epochs: 15,
+    };
+    const [a, b, plain] = [await train(true, c), await train(true, c), await train(false, c)];
+    assert.equal(a.out.engine, "mlp-native");
+    assert.deepEqual(a.weights, b.weights, "same seed, same noise, same weights");
+    // Other draws than tfjs's: the same learning, within noise.
+    const [fast, tfjs] = [a.out.history, plain.out.history];
+    assert.ok(fast.loss!.at(-1)! < fast.loss![0]! * 0.8, `loss fell: ${fast.loss![0]} -> ${fast.loss!.at(-1)}`);
+    assert.ok(Math.abs(fast.val_loss!.at(-1)! - tfjs.val_loss!.at(-1)!) < 0.1, `val_loss ${fast.val_loss!.at(-1)} vs tfjs ${tfjs.val_loss!.at(-1)}`);
+    [a, b, plain].forEach((r) => r.model.dispose());
+  });
 
   it("agrees with tfjs under class weights and per-row sample weights", async () => {
     const c = CASES[0]!;
@@ -220,8 +342,11 @@ describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built 
   it("leaves other layers, losses and optimizers to tfjs", async () => {
     const others: Case[] = [
       {
-        name: "batch norm",
-        layers: [{ units: 8 }, { batchNorm: true }, { units: 3, activation: "softmax" }],
+        name: "a softmax before the output",
+        layers: [
+          { units: 8, activation: "softmax" },
+          { units: 3, activation: "softmax" },
+        ],
         loss: "categorical_crossentropy",
         optimizer: "adam",
       },

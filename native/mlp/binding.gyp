@@ -2,8 +2,8 @@
 {
   "targets": [{
     "target_name": "treino_mlp",
-    "sources": ["mlp.c", "linalg.c"],
-    "cflags": ["-O3", "-std=c11", "-Wall", "-Wno-unused-parameter"],
+    "sources": ["mlp.c", "net.c", "linalg.c"],
+    "cflags": ["-O3", "-std=c11", "-Wall", "-Wno-unused-parameter", "-fvisibility=hidden"],
     "libraries": ["-lopenblas", "-lm", "-lpthread"]
   }]
 }

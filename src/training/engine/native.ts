@@ -1,5 +1,5 @@
 /**
- * The native addon (native/mlp, built at install against the machine's OpenBLAS): the MLP fast
+ * The native addon (native/mlp, built at install against the machine's OpenBLAS): the fast
  * path's training step and the ELM's BLAS/LAPACK products. Absent where it could not be built;
  * every caller then has a tfjs or JavaScript path that computes the same thing.
  */
@@ -8,9 +8,10 @@ import { fileURLToPath } from "node:url";
 
 export interface NativeAddon {
   create(spec: object): object;
+  /** One step on rows order[start..start+size) of each model input in `x`. */
   trainBatch(
     h: object,
-    x: Float32Array,
+    x: Float32Array[],
     y: Float32Array,
     w: Float32Array | null,
     order: Int32Array,
@@ -19,7 +20,7 @@ export interface NativeAddon {
     lr: number,
     out: Float64Array,
   ): void;
-  evaluate(h: object, x: Float32Array, y: Float32Array, n: number, out: Float64Array): void;
+  evaluate(h: object, x: Float32Array[], y: Float32Array, n: number, out: Float64Array): void;
   reseed(h: object, seed: number): void;
   iterations(h: object): number;
   /** a += H^T H (lower triangle only), b += H^T T: float32 products summed into float64. */

@@ -6,7 +6,20 @@
  */
 export const CODES = {
   /** Layer operations: C `OP_<NAME>`. */
-  OP: { dense: "DENSE", dropout: "DROPOUT", activation: "ACT" },
+  OP: {
+    dense: "DENSE",
+    dropout: "DROPOUT",
+    activation: "ACT",
+    batchNorm: "BATCHNORM",
+    layerNorm: "LAYERNORM",
+    noise: "NOISE",
+    embedding: "EMBEDDING",
+    concatenate: "CONCAT",
+    add: "ADD",
+    multiply: "MULTIPLY",
+    average: "AVERAGE",
+    identity: "IDENTITY",
+  },
   /** Activations, by their Keras names: C `A_<NAME>`. */
   A: {
     linear: "LINEAR",

@@ -23,15 +23,14 @@ function classWeightsPerRow(y: Float32Array, width: number, classWeight: Record<
 
 /** A fast-path run for this fit, or the reason it trains through tfjs. */
 export async function fastRun(model: tfl.LayersModel, data: FitData, loss: LossName, opts: TrainingOptions): Promise<FastRun | string> {
-  if (data.x.length !== 1) return "more than one input";
   // Batches never exceed the rows: a batchSize of 65,536 on 150 rows allocates for 150.
   const trainer = await FastTrainer.for(model, loss, opts.optimizer, Math.max(1, Math.min(opts.batchSize, data.y.shape[0])));
   if (typeof trainer === "string") return trainer;
-  const x = data.x[0]!.dataSync() as Float32Array;
+  const x = data.x.map((t) => t.dataSync() as Float32Array);
   const y = data.y.dataSync() as Float32Array;
   const w = data.sampleWeight ?? (data.classWeight ? classWeightsPerRow(y, data.y.shape[1], data.classWeight) : null);
   const val = data.validation && {
-    x: data.validation[0][0]!.dataSync() as Float32Array,
+    x: data.validation[0].map((t) => t.dataSync() as Float32Array),
     y: data.validation[1].dataSync() as Float32Array,
     n: data.validation[1].shape[0],
   };

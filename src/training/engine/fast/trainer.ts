@@ -18,8 +18,9 @@ const slotNames = (optimizer: number): string[] => SLOT_NAMES[nameOf("O", optimi
 export class FastTrainer {
   private readonly handle: object;
   private readonly out = new Float64Array(4);
-  /** Per Dense op: kernel and bias (bias may be absent), in the model's weight order. */
-  private readonly weights: Float32Array[] = [];
+  /** Per layer with weights: its arrays in layer.getWeights() order (a batch norm's moving statistics too), and their shapes. */
+  private readonly layers: Array<{ layer: tfl.layers.Layer; arrays: Float32Array[]; shapes: number[][] }> = [];
+  /** Per optimizer slot kind, one array per trainable variable, in model.trainableWeights order. */
   private readonly slots: Float32Array[][];
 
   private constructor(
@@ -30,39 +31,35 @@ export class FastTrainer {
     maxBatch: number,
     iterations: number,
     restored: Float32Array[] | undefined,
-    inputWidth: number,
   ) {
     const kinds = slotKinds(plan, opt);
     this.slots = kinds.map(() => []);
+    const variable = (value: Float32Array, l1 = 0, l2 = 0) => ({
+      value,
+      l1,
+      l2,
+      slots: kinds.map((fill, k) => {
+        const s = new Float32Array(value.length).fill(fill);
+        this.slots[k]!.push(s);
+        return s;
+      }),
+    });
     const ops = plan.ops.map((op) => {
-      if (op.kind !== OP.dense) return { kind: op.kind, activation: op.activation, alpha: op.alpha, rate: op.rate };
-      const tensors = op.layer!.getWeights();
-      const ws = tensors.map((t) => Float32Array.from(t.dataSync() as Float32Array));
-      this.weights.push(...ws);
-      const slots = kinds.map((fill, k) =>
-        ws.map((w) => {
-          const s = new Float32Array(w.length).fill(fill);
-          this.slots[k]!.push(s);
-          return s;
-        }),
-      );
-      return {
-        kind: op.kind,
-        activation: op.activation,
-        units: tensors[0]!.shape[1],
-        kernel: ws[0],
-        bias: ws[1] ?? null,
-        l1: op.l1,
-        l2: op.l2,
-        biasL1: op.biasL1,
-        biasL2: op.biasL2,
-        slots,
-      };
+      const common = { ...op, layer: undefined };
+      if (!op.layer) return common;
+      const tensors = op.layer.getWeights();
+      const arrays = tensors.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+      this.layers.push({ layer: op.layer, arrays, shapes: tensors.map((t) => t.shape) });
+      if (op.kind === OP.dense)
+        return { ...common, params: [variable(arrays[0]!, op.l1, op.l2), ...(arrays[1] ? [variable(arrays[1], op.biasL1, op.biasL2)] : [])] };
+      if (op.kind === OP.embedding) return { ...common, params: [variable(arrays[0]!)] };
+      // Normalizations: gamma and beta are trained; a batch norm's moving mean and variance follow the batches.
+      return { ...common, params: [variable(arrays[0]!), variable(arrays[1]!)], movingMean: arrays[2], movingVariance: arrays[3] };
     });
     // A resumed run's optimizer state, as tfjs's getWeights listed it: per slot kind, every variable.
     if (restored) this.slots.flat().forEach((s, i) => s.set(restored[i]!));
     const outUnits = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1] as number;
-    this.handle = lib.create({ input: inputWidth, outUnits, loss: plan.loss, maxBatch, seed: 0, optimizer: { ...plan.optimizer, iterations }, ops });
+    this.handle = lib.create({ inputs: plan.inputs, outUnits, loss: plan.loss, maxBatch, seed: 0, optimizer: { ...plan.optimizer, iterations }, ops });
   }
 
   /** A trainer for this compiled model, or why it cannot have one. */
@@ -71,14 +68,15 @@ export class FastTrainer {
     if (!lib) return "fast path not built";
     const plan = fastPlan(model, loss, opt);
     if (typeof plan === "string") return plan;
-    const width = model.inputs[0]!.shape[1];
-    if (typeof width !== "number") return "input width unknown";
+    // The slots are laid out layer by layer; tfjs lists the optimizer's variables as model.trainableWeights does.
+    const ours = plan.ops.flatMap((op) => op.layer?.trainableWeights.map((w) => w.name) ?? []);
+    if (ours.join() !== model.trainableWeights.map((w) => w.name).join()) return "trainable weights in another order than the layers";
     const saved = await model.optimizer.getWeights();
     const iterations = saved.length ? saved[0]!.tensor.dataSync()[0]! : 0;
     saved[0]?.tensor.dispose(); // the iteration count, made by getWeights; the rest are the optimizer's own
     const restored = saved.length > 1 ? saved.slice(1).map((s) => Float32Array.from(s.tensor.dataSync() as Float32Array)) : undefined;
     try {
-      return new FastTrainer(model, plan, lib, opt, batchSize, iterations, restored, width);
+      return new FastTrainer(model, plan, lib, opt, batchSize, iterations, restored);
     } catch (err) {
       return `native network not created: ${(err as Error).message}`; // e.g. no memory for the batch: tfjs says it its own way
     }
@@ -86,7 +84,7 @@ export class FastTrainer {
 
   /** One epoch over `order` (rows of x/y, already shuffled); stops early after a batch past the deadline. */
   async epoch(
-    x: Float32Array,
+    x: Float32Array[],
     y: Float32Array,
     w: Float32Array | null,
     order: Int32Array,
@@ -117,7 +115,7 @@ export class FastTrainer {
   }
 
   /** Keras's val_ logs: unweighted means over the validation rows, without penalties. */
-  evaluate(x: Float32Array, y: Float32Array, n: number): EpochLogs {
+  evaluate(x: Float32Array[], y: Float32Array, n: number): EpochLogs {
     nativeAddon()!.evaluate(this.handle, x, y, n, this.out);
     return Object.fromEntries(this.plan.metrics.map(([name, slot]) => [`val_${name}`, this.out[slot]!]));
   }
@@ -126,9 +124,11 @@ export class FastTrainer {
   syncModel(): void {
     // Copies: some backends (tfjs-node, cpu) keep the very array a tensor is made from, and these
     // arrays keep changing as training goes on (a kept best epoch's weights would change too).
-    const tensors = this.model.getWeights().map((t, i) => tf.tensor(this.weights[i]!.slice(), t.shape));
-    this.model.setWeights(tensors);
-    tf.dispose(tensors);
+    for (const { layer, arrays, shapes } of this.layers) {
+      const tensors = arrays.map((a, i) => tf.tensor(a.slice(), shapes[i]));
+      layer.setWeights(tensors);
+      tf.dispose(tensors);
+    }
   }
 
   /** Puts the optimizer state into the tfjs optimizer (for a checkpoint), named as tfjs names it. */
