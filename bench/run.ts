@@ -8,6 +8,8 @@
  *    phases (bench/job-phases.ts). BENCH_JOBS=0 skips.
  *  - functional: issue 22's functional network (BatchNorm, two Embeddings, Concatenate, Dropout) on
  *    100,000 rows through the API against its PyTorch twin (bench/functional.ts). BENCH_FUNCTIONAL=0 skips.
+ *  - typedRead: the reference table read from its typed columns vs from its CSV text, and the
+ *    upload's ingest with and without building them (bench/typed-read.ts). BENCH_TYPED=0 skips.
  *  - train: samples/s of fitModel (seeded per-epoch order, hooks) vs plain tfjs model.fit on the
  *    same backend, data and network (the reference workload of docs/notes/cpu-compute.md).
  *  - ingest: MB/s of ingestCsv (hash + profile + chunks) vs bare csv-parse over the same bytes.
@@ -56,6 +58,7 @@ import { benchMlp } from "./mlp.js";
 import { benchPolling } from "./polling.js";
 import { benchJobPhases } from "./job-phases.js";
 import { benchFunctional } from "./functional.js";
+import { benchTypedRead } from "./typed-read.js";
 import { nativeAddon } from "../src/training/engine/native.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
@@ -176,6 +179,7 @@ const report = {
   polling: skip("BENCH_POLL") ? "skipped (BENCH_POLL=0)" : await benchPolling(),
   jobPhases: skip("BENCH_JOBS") ? "skipped (BENCH_JOBS=0)" : await benchJobPhases(),
   functional: skip("BENCH_FUNCTIONAL") ? "skipped (BENCH_FUNCTIONAL=0)" : await benchFunctional(),
+  typedRead: skip("BENCH_TYPED") ? "skipped (BENCH_TYPED=0)" : await benchTypedRead(),
   train: await benchTrain(),
   ingest: await benchIngest(),
   apiIngest: INGEST_MB > 0 ? await benchApiIngest(INGEST_MB) : "skipped (BENCH_INGEST_MB=0)",
