@@ -214,6 +214,22 @@ const CASES: Case[] = [
   },
 ];
 
+/**
+ * A network with a random layer (dropout, Gaussian noise): the fast path draws its own numbers,
+ * so not tfjs's values, but the same seed gives the same weights, and it learns as tfjs does.
+ */
+async function randomLayerLearns(layers: Layer[]) {
+  const c: Case = { name: "random", layers, loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"], epochs: 15 };
+  const [a, b, plain] = [await train(true, c), await train(true, c), await train(false, c)];
+  assert.equal(a.out.engine, "mlp-native");
+  assert.deepEqual(a.weights, b.weights, "same seed, same draws, same weights");
+  const [fast, tfjs] = [a.out.history, plain.out.history];
+  assert.ok(fast.loss!.at(-1)! < fast.loss![0]! * 0.8, `loss fell: ${fast.loss![0]} -> ${fast.loss!.at(-1)}`);
+  assert.ok(Math.abs(fast.val_loss!.at(-1)! - tfjs.val_loss!.at(-1)!) < 0.1, `val_loss ${fast.val_loss!.at(-1)} vs tfjs ${tfjs.val_loss!.at(-1)}`);
+  assert.ok(Math.abs(fast.val_acc!.at(-1)! - tfjs.val_acc!.at(-1)!) <= 0.1, `val_acc ${fast.val_acc!.at(-1)} vs tfjs ${tfjs.val_acc!.at(-1)}`);
+  [a, b, plain].forEach((r) => r.model.dispose());
+}
+
 describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built (no CBLAS)" }, () => {
   before(() => initBackend((process.env.TFJS_BACKEND as "auto") ?? "auto"));
 
@@ -291,22 +307,7 @@ describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built 
   });
 
   it("trains with Gaussian noise reproducibly, and learns", async () => {
-    const c: Case = {
-      name: "noise",
-      layers: [{ noise: 0.3 }, { units: 32, activation: "relu" }, { noise: 0.1 }, { units: 3, activation: "softmax" }],
-      loss: "categorical_crossentropy",
-      optimizer: "adam",
-      metrics: ["accuracy"],
-      epochs: 15,
-    };
-    const [a, b, plain] = [await train(true, c), await train(true, c), await train(false, c)];
-    assert.equal(a.out.engine, "mlp-native");
-    assert.deepEqual(a.weights, b.weights, "same seed, same noise, same weights");
-    // Other draws than tfjs's: the same learning, within noise.
-    const [fast, tfjs] = [a.out.history, plain.out.history];
-    assert.ok(fast.loss!.at(-1)! < fast.loss![0]! * 0.8, `loss fell: ${fast.loss![0]} -> ${fast.loss!.at(-1)}`);
-    assert.ok(Math.abs(fast.val_loss!.at(-1)! - tfjs.val_loss!.at(-1)!) < 0.1, `val_loss ${fast.val_loss!.at(-1)} vs tfjs ${tfjs.val_loss!.at(-1)}`);
-    [a, b, plain].forEach((r) => r.model.dispose());
+    await randomLayerLearns([{ noise: 0.3 }, { units: 32, activation: "relu" }, { noise: 0.1 }, { units: 3, activation: "softmax" }]);
   });
 
   it("agrees with tfjs under class weights and per-row sample weights", async () => {
@@ -320,23 +321,7 @@ describe("MLP fast path", { skip: nativeAddon() ? false : "native/mlp not built 
   });
 
   it("trains with dropout reproducibly, and learns", async () => {
-    const c: Case = {
-      name: "dropout",
-      layers: [{ units: 32, activation: "relu" }, { rate: 0.3 }, { units: 3, activation: "softmax" }],
-      loss: "categorical_crossentropy",
-      optimizer: "adam",
-      metrics: ["accuracy"],
-      epochs: 15,
-    };
-    const [a, b, plain] = [await train(true, c), await train(true, c), await train(false, c)];
-    assert.equal(a.out.engine, "mlp-native");
-    assert.deepEqual(a.weights, b.weights, "same seed, same masks, same weights");
-    // Other masks than tfjs's, so not the same numbers: the same learning, within noise.
-    const [fast, tfjs] = [a.out.history, plain.out.history];
-    assert.ok(fast.loss!.at(-1)! < fast.loss![0]! * 0.8, `loss fell: ${fast.loss![0]} -> ${fast.loss!.at(-1)}`);
-    assert.ok(Math.abs(fast.val_loss!.at(-1)! - tfjs.val_loss!.at(-1)!) < 0.1, `val_loss ${fast.val_loss!.at(-1)} vs tfjs ${tfjs.val_loss!.at(-1)}`);
-    assert.ok(Math.abs(fast.val_acc!.at(-1)! - tfjs.val_acc!.at(-1)!) <= 0.1, `val_acc ${fast.val_acc!.at(-1)} vs tfjs ${tfjs.val_acc!.at(-1)}`);
-    [a, b, plain].forEach((r) => r.model.dispose());
+    await randomLayerLearns([{ units: 32, activation: "relu" }, { rate: 0.3 }, { units: 3, activation: "softmax" }]);
   });
 
   it("leaves other layers, losses and optimizers to tfjs", async () => {
