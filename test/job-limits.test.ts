@@ -82,9 +82,15 @@ describe("jobs bounded per tenant and in time", () => {
   });
 
   it("stops a network within the batch where training.maxSeconds runs out, not at the epoch's end (tfjs and the fast path)", async () => {
-    // tfjs: a batch-normalized network (not the fast path's) on iris, one row a batch.
+    // tfjs: a network with Gaussian dropout (not the fast path's) on iris, one row a batch.
     const slow = job({
-      model: { type: "sequential", layers: [{ type: "dense", units: 8 }, { type: "batchNormalization" }] },
+      model: {
+        type: "sequential",
+        layers: [
+          { type: "dense", units: 8 },
+          { type: "gaussianDropout", rate: 0.1 },
+        ],
+      },
       training: { epochs: 50, batchSize: 1, maxSeconds: 0.02 },
     });
     // The fast path is ~100x quicker a step: its epoch must be long enough to hold the deadline.

@@ -136,31 +136,35 @@ describe("open mode (no API_KEYS) and secrets", () => {
 
   it("shows the tenant a reference for an unexpected training error, and keeps the detail in the log", async () => {
     // The worker of the test before (this suite's only one).
-    // Two storage pieces (1 MiB each): the API samples rows from the first only.
+    // Several batches of typed columns (65,536 rows each): the API samples rows from the first only.
     const rows = "a,b\n" + Array.from({ length: 250_000 }, (_, i) => `${i % 97},${i % 2}`).join("\n") + "\n";
     const res = await env.api().post("/v1/datasets?name=long").set("content-type", "text/csv").send(rows);
     assert.equal(res.status, 201, res.text);
-    // The stored file damaged past the rows the API samples, behind the service's back (an
-    // operator's fault, not a user's input): the worker's reader fails with an error the training
-    // code does not know.
+    // The stored typed columns damaged past the rows the API samples, behind the service's back
+    // (an operator's fault, not a user's input): the worker's reader fails with an error the
+    // training code does not know.
     const pg = (await import("pg")).default;
     const client = new pg.Client({ connectionString: env.env.DATABASE_URL!.replace(/\?schema=.*/, "") });
     await client.connect();
     const schema = /schema=([^&]+)/.exec(env.env.DATABASE_URL!)![1]!;
-    await client.query(`UPDATE "${schema}"."DatasetChunk" SET "data" = $1 || "data" WHERE "datasetId" = $2 AND "seq" = 1`, [Buffer.from('"'), res.body.id]);
+    const damaged = await client.query(`UPDATE "${schema}"."DatasetColumn" SET "data" = $1 WHERE "datasetId" = $2 AND "batch" = 1`, [
+      Buffer.from("not an arrow stream"),
+      res.body.id,
+    ]);
+    assert.equal(damaged.rowCount, 2, "both columns' second batch");
     await client.end();
     const job = await createJob(env, { datasetId: res.body.id, target: "b", model: { type: "sequential", layers: [] } });
     const done = await waitForJob(env, job.id, (j) => j.status === "failed", 60_000);
     const match = /^internal error during training \(reference ([0-9a-f-]{36})\)$/.exec(done.error.message);
     assert.ok(match, done.error.message);
-    assert.doesNotMatch(done.error.message, /quote|csv/i);
+    assert.doesNotMatch(done.error.message, /piece|arrow/i);
     for (let i = 0; i < 20 && !worker.output().includes(match[1]!); i++) await sleep(100);
     const line = worker
       .output()
       .split("\n")
       .find((l) => l.includes(match[1]!));
     assert.ok(line, "the reference is in the worker's log");
-    assert.match(JSON.parse(line!).error, /quote/i, "with the real cause");
+    assert.match(JSON.parse(line!).error, /column piece/i, "with the real cause");
   });
 
   it("refuses an over-long multipart file name and a Keras JSON nested to overflow the stack, with 400s", async () => {

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { ColumnPiece } from "../tables/column-pieces.js";
 
-/** Pieces per INSERT: 7 parameters each, well under Postgres's 65,535 per statement. */
+/** Pieces per INSERT (their bytes go as one bytea[] parameter: a batch of a wide table is split). */
 const PIECES_PER_INSERT = 500;
 
 export interface PieceInfo {
@@ -22,15 +22,19 @@ export class ColumnStore {
   async writeBatch(datasetId: string, batch: number, rowStart: number, pieces: ColumnPiece[]): Promise<void> {
     for (let from = 0; from < pieces.length; from += PIECES_PER_INSERT) {
       const part = pieces.slice(from, from + PIECES_PER_INSERT);
-      const params: unknown[] = [datasetId, batch, rowStart];
-      const rows = part.map((p) => {
-        params.push(p.column, p.kind, p.canonical, Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength));
-        const n = params.length;
-        return `($1, $${n - 3}, $2, $3, $${n - 2}, $${n - 1}, $${n})`;
-      });
       await this.pool.query(
-        `INSERT INTO "DatasetColumn" ("datasetId", "column", "batch", "rowStart", "kind", "canonical", "data") VALUES ${rows.join(", ")} ON CONFLICT DO NOTHING`,
-        params,
+        `INSERT INTO "DatasetColumn" ("datasetId", "column", "batch", "rowStart", "kind", "canonical", "data")
+         SELECT $1, p.col, $2, $3, p.kind, p.canonical, p.data FROM unnest($4::int[], $5::text[], $6::bool[], $7::bytea[]) AS p(col, kind, canonical, data)
+         ON CONFLICT DO NOTHING`,
+        [
+          datasetId,
+          batch,
+          rowStart,
+          part.map((p) => p.column),
+          part.map((p) => p.kind),
+          part.map((p) => p.canonical),
+          part.map((p) => Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength)),
+        ],
       );
     }
   }

@@ -216,7 +216,12 @@ function utf8Vector(strings: string[]): Vector<Utf8> {
 
 /** A stored piece back as numbers or as codes into its dictionary. */
 export function decodePiece(bytes: Uint8Array): DecodedPiece {
-  const table = tableFromIPC(bytes);
+  let table: ReturnType<typeof tableFromIPC>;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (err) {
+    throw new Error(`a stored column piece cannot be read (damaged storage?): ${(err as Error).message}`);
+  }
   const vector = table.getChildAt(0);
   const data = vector?.data[0];
   if (!vector || !data || vector.data.length !== 1) throw new Error("a column piece holds one vector of one batch");

@@ -22,7 +22,15 @@ export interface ElmFit {
   /** Seconds per phase, for the job's metrics and the benchmark. */
   seconds: Record<string, number>;
   warnings: string[];
+  /**
+   * H of the training rows [train.n x every candidate node], when the fit computed it whole and it
+   * is at most KEEP_HIDDEN_BYTES: the scores to calibrate on are then one product with beta.
+   */
+  trainHidden?: { h: Float32Array; units: number };
 }
+
+/** Largest training H the fit keeps for calibration (18,000 rows x 1,000 nodes is 72 MB). */
+const KEEP_HIDDEN_BYTES = 128 * 2 ** 20;
 
 /** Scores candidates: higher is better (accuracy, or R^2 for regression); loss is the MSE. */
 export type Scorer = (pred: Float64Array, rows: number[]) => { score: number; loss: number };
@@ -243,7 +251,9 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
       hAll = await hiddenOf(pass, all, units);
       seconds.hidden = clock() - t0;
     } else {
-      head = equations ? undefined : new Float32Array(Math.min(all.n, CHECK_ROWS) * units);
+      // Every row's H when the rows fitted are the training rows and small enough to keep (scores for calibration), else the check's rows.
+      const keepAll = all === run.train && all.n * units * 4 <= KEEP_HIDDEN_BYTES;
+      head = equations ? undefined : new Float32Array((keepAll ? all.n : Math.min(all.n, CHECK_ROWS)) * units);
       equations ??= await normalEquations(pass, all, units, undefined, head);
       seconds.hiddenAndGram = clock() - t0;
     }
@@ -258,7 +268,7 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
     const checkN = Math.min(all.n, CHECK_ROWS);
     const hCheck = hAll
       ? hAll.subarray(0, checkN * units)
-      : (head ??
+      : (head?.subarray(0, checkN * units) ??
         (await hiddenOf(
           pass,
           all,
@@ -272,7 +282,9 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
     }
     seconds.float32Check = clock() - t0;
     const chosen = [...layers.slice(0, -1), firstNodes(layers.at(-1)!, best)];
-    return { layers: chosen, beta: solution.x, units: best, alpha: solution.alpha, search: scored, seconds, warnings };
+    const kept = hAll ?? head;
+    const trainHidden = all === run.train && kept && kept.length === all.n * units ? { h: kept, units } : undefined;
+    return { layers: chosen, beta: solution.x, units: best, alpha: solution.alpha, search: scored, seconds, warnings, trainHidden };
   } finally {
     hidden.dispose();
   }
