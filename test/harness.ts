@@ -3,6 +3,7 @@
  * the test's own, and real worker processes. Nothing of our infrastructure is mocked.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -229,7 +230,8 @@ export interface ApiProcess {
 
 /** A real API process (src/api/server.ts) on a free port; resolves once /health answers or it exits. */
 export async function apiProcess(env: TestEnv, extraEnv: Record<string, string | undefined> = {}): Promise<ApiProcess> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // A port the OS just gave out (a random one once met another test's API, which answered /health and then went away).
+  const port = await freePort();
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", ...extraEnv };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
   const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], {
@@ -254,6 +256,15 @@ export async function apiProcess(env: TestEnv, extraEnv: Record<string, string |
   )
     await sleep(100);
   return { proc, port, base, exited, logs: () => logs };
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** A test env with a real API process and `workers` workers (one by default): what clients outside the process (CLI, browser, examples) talk to. */

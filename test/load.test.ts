@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { createTestEnv, fixture, type TestEnv } from "./harness.js";
+import { createTestEnv, fixture, freePort, type TestEnv } from "./harness.js";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
 const POLLERS = 200;
@@ -21,7 +21,7 @@ describe("load: polls and submissions against the running service", () => {
   before(async () => {
     env = await createTestEnv({ MAX_ACTIVE_JOBS_PER_TENANT: "1000" });
     await env.startWorker();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     api = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/api/server.ts`], {
       cwd: ROOT,

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { BASE_URL } from "./harness.js";
+import { BASE_URL, freePort } from "./harness.js";
 import { loadFromDisk } from "./load-model.js";
 import { tf } from "../src/training/engine/tf.js";
 
@@ -33,9 +33,10 @@ describe("quickstart: npm start on a fresh database, then the README's curl line
   const name = `treino_qs_${process.pid}`;
   const admin = new URL(BASE_URL);
   admin.pathname = "/postgres";
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  let port = 0;
   let service: ReturnType<typeof start>;
   before(async () => {
+    port = await freePort();
     const db = new URL(BASE_URL);
     db.pathname = `/${name}`;
     service = start({ DATABASE_URL: db.toString(), PORT: String(port), HOST: "127.0.0.1", API_KEYS: "", QUEUE_PREFIX: `qs${process.pid}` });

@@ -10,7 +10,7 @@ import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ingest } from "./ingest.js";
 import { ColumnProfileSchema, readProfiles, type ColumnProfile } from "../tables/profile.js";
 import { forEachRecord, readColumns, readTable, type StoredFile, type Table } from "../tables/read-table.js";
-import { ColumnPieceBuilder, encodeBatch, piecesServe, type ColumnPiece, type RowBatch } from "../tables/column-pieces.js";
+import { ColumnPieceBuilder, encodeBatch, piecesServe, type RowBatch } from "../tables/column-pieces.js";
 import { jsonField, ownField } from "../tables/jsonl.js";
 import { ChunkStore } from "./chunk-store.js";
 import { ColumnStore, type PieceInfo } from "./column-store.js";
@@ -246,26 +246,39 @@ export class DatasetService {
 
   /**
    * Stores the typed column pieces of a dataset uploaded before they existed: one pass over its
-   * file, the pieces kept until the end (a worker holds the table anyway), then written. True
-   * once stored; false when the dataset went meanwhile.
+   * file. The parser takes records synchronously, so the batches it cuts are written before the
+   * next stored piece of the file is fetched: a 1 MiB piece's rows at most wait in memory.
+   * True once stored; false when the dataset went meanwhile.
    */
   private async storeColumns(dataset: Dataset): Promise<boolean> {
     const names = profilesOf(dataset).map((c) => c.name);
     const builder = new ColumnPieceBuilder();
-    // Each batch is cut into its pieces when full: the rows' strings go, the pieces stay till the end.
-    const batches: Array<{ batch: number; rowStart: number; pieces: ColumnPiece[] }> = [];
-    const cut = (b: RowBatch | undefined) => b && batches.push({ batch: b.batch, rowStart: b.rowStart, pieces: encodeBatch(b) });
+    const pending: RowBatch[] = [];
+    const flush = async () => {
+      for (let b = pending.shift(); b; b = pending.shift()) await this.typed.writeBatch(dataset.id, b.batch, b.rowStart, encodeBatch(b));
+    };
+    const source = this.chunks.read(dataset.id);
+    const paced = async function* () {
+      try {
+        for await (const chunk of source) {
+          await flush();
+          yield chunk;
+        }
+      } finally {
+        await source.return(undefined);
+      }
+    };
     let header = dataset.format !== "csv";
-    await this.readFile(dataset, names, (file) =>
-      forEachRecord(file, (record) => {
-        if (!header) return (header = true);
-        builder.add(Array.isArray(record) ? record : names.map((n) => jsonField(ownField(record, n))));
-        if (builder.full) cut(builder.take());
-        return true;
-      }),
-    );
-    cut(builder.take());
-    for (const b of batches) await this.typed.writeBatch(dataset.id, b.batch, b.rowStart, b.pieces);
+    const file = { format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns: names, chunks: paced() };
+    await forEachRecord(file, (record) => {
+      if (!header) return (header = true);
+      builder.add(Array.isArray(record) ? record : names.map((n) => jsonField(ownField(record, n))));
+      if (builder.full) pending.push(builder.take()!);
+      return true;
+    });
+    const last = builder.take();
+    if (last) pending.push(last);
+    await flush();
     const { count } = await this.db.dataset.updateMany({ where: { id: dataset.id }, data: { columnsStored: true } });
     return count === 1;
   }
