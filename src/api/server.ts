@@ -14,9 +14,15 @@ const app = await buildApp({ config });
 if (where.notice) app.log.warn(where.notice);
 const swept = await app.services.datasets.sweepStaleUploads();
 if (swept) app.log.warn({ swept }, "removed uploads left half-written by an earlier crash");
+/** How long a shutdown waits for requests in flight before it closes their connections. */
+const DRAIN_MS = 10_000;
+
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, async () => {
     app.log.info({ signal }, "shutting down: draining requests");
+    // In-flight requests get DRAIN_MS; then every connection is closed. A socket that never sends
+    // a complete request is not "idle" to Node: it held the shutdown for its 60 s headersTimeout.
+    setTimeout(() => app.server.closeAllConnections(), DRAIN_MS).unref();
     await app.close();
     process.exit(0);
   });
