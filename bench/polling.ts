@@ -82,10 +82,19 @@ async function seedJob(api: string, schema: string, epochs: number): Promise<{ j
       `UPDATE "Job" SET status = 'succeeded', epoch = $2, metrics = $3, backend = 'tensorflow', "startedAt" = now(), "finishedAt" = now() WHERE id = $1`,
       [job.id, epochs, metrics],
     );
+    // A model row as a worker stores one (the view is checked against its schema when served).
+    const numeric = (name: string) => ({ name, kind: "numeric", scaling: "standardize", missing: "mean", offset: 0, divisor: 1, fill: 0 });
+    const preprocessing = {
+      version: 2,
+      features: [numeric("a"), numeric("b")],
+      inputs: ["a", "b"],
+      groups: [{ name: "input", columns: ["a", "b"], encoding: "onehot", start: 0, width: 2 }],
+      target: { name: "label", task: "classification", labels: ["x", "y"] },
+    };
     const model = await db.query<{ id: string }>(
       `INSERT INTO "Model" (id, tenant, "jobId", type, summary, metrics, target, features, labels, preprocessing, topology, "weightSpecs", "weightData")
-       SELECT gen_random_uuid(), tenant, id, 'sequential', '{"layers":[],"totalParams":0}', $2, 'label', '["a","b"]', '["x","y"]', '{}', '{}', '[]', '\\x00' FROM "Job" WHERE id = $1 RETURNING id`,
-      [job.id, metrics],
+       SELECT gen_random_uuid(), tenant, id, 'sequential', '{"layers":[],"totalParams":0,"trainableParams":0}', $2, 'label', '["a","b"]', '["x","y"]', $3, '{}', '[]', '\\x00' FROM "Job" WHERE id = $1 RETURNING id`,
+      [job.id, metrics, preprocessing],
     );
     return { jobId: job.id, modelId: model.rows[0]!.id };
   } finally {
