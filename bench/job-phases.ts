@@ -3,7 +3,8 @@
  * as CSV, 10% test): a real API (in this process) and a real worker process. Per job: seconds
  * from startedAt to finishedAt, the worker's own phases (metrics.phases: read, prepare, fit,
  * evaluate, export, plots), what ran the steps (backend, metrics.engine), and for the MLP the
- * end-to-end samples/s. Each model runs first on a fresh upload, then on the data already read;
+ * end-to-end samples/s. After a warm-up job of each kind on a small upload (a worker runs many
+ * jobs), each model runs first on a fresh upload, then on the data already read;
  * PyTorch's training loop and numpy's ELM (bench/peers) run in the same process tree after them.
  * Run alone: `node --import tsx bench/job-phases.ts`.
  */
@@ -65,6 +66,16 @@ export async function benchJobPhases() {
       ],
     };
     const trainRows = N - Math.round(N * 0.1);
+    // A worker runs many jobs: one small job of each kind first, so that a process's one-time costs
+    // (module loads, JIT, BLAS threads) are not charged to the first measured job.
+    const small = await env
+      .api()
+      .post("/v1/datasets?name=warm.csv")
+      .set("content-type", "text/csv")
+      .send(csv.subarray(0, csv.indexOf(10, 200_000) + 1));
+    if (small.status !== 201) throw new Error(`upload: ${small.status} ${small.text}`);
+    await run(env, small.body.id, "warm-up mlp", mlp, { epochs: 1, batchSize: 128 });
+    await run(env, small.body.id, "warm-up elm", { type: "elm", hiddenUnits: 100, activation: "sigmoid" }, {});
     // Each model first on a fresh upload (its first job reads the stored columns), then again on the data already read.
     const jobs: Array<Awaited<ReturnType<typeof run>>> = [];
     for (const [name, model, training] of [
