@@ -76,6 +76,11 @@ describe("datasets", () => {
     assert.equal(other.status, 404);
     assert.equal(other.body.code, "not_found");
     assert.equal((await env.api().delete(`/v1/datasets/${d.id}`).set(as("key-b"))).status, 404);
+    // The original file too: another tenant's download is a 404 that does not hint at its size.
+    const download = await env.api().get(`/v1/datasets/${d.id}/download`).set(as("key-b"));
+    assert.equal(download.status, 404);
+    assert.equal(download.headers.etag, undefined);
+    assert.equal((await env.api().get(`/v1/datasets/${d.id}/download`).set(as("key-a"))).text, fixture("iris.csv").toString());
     const ids = (await env.api().get("/v1/datasets?limit=100").set(as("key-b"))).body.items.map((x: any) => x.id);
     assert.ok(!ids.includes(d.id));
   });
