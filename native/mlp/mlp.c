@@ -44,7 +44,7 @@ static void release(Net *net) {
   for (int i = 0; i < net->nops; i++) {
     Op *op = &net->ops[i];
     for (int j = 0; j < op->np; j++) free(op->p[j].g);
-    free(op->z); free(op->a); free(op->g); free(op->mask); free(op->xhat); free(op->rstd); free(op->idx);
+    free(op->z); free(op->a); free(op->g); free(op->mask); free(op->xhat); free(op->rstd); free(op->idx); free(op->acc);
   }
   for (int k = 0; k < net->ninputs; k++) free(net->xb[k]);
   free(net->yb); free(net->wb);
@@ -161,6 +161,7 @@ static const char *readOp(napi_env env, Net *net, napi_value s, int i, int nslot
       }
       op->xhat = malloc(n * sizeof(float));
       op->rstd = malloc((B > (size_t)op->width ? B : (size_t)op->width) * sizeof(float));
+      if (op->kind == OP_BATCHNORM) op->acc = malloc(2 * (size_t)op->width * sizeof(double));
       break;
     }
     case OP_EMBEDDING: {
@@ -190,7 +191,8 @@ static const char *readOp(napi_env env, Net *net, napi_value s, int i, int nslot
   op->a = malloc(n * sizeof(float));
   op->g = malloc(n * sizeof(float));
   if (!op->a || !op->g || ((op->kind == OP_DENSE || op->kind == OP_ACT) && !op->z) || (op->kind == OP_DROPOUT && !op->mask)
-      || ((op->kind == OP_BATCHNORM || op->kind == OP_LAYERNORM) && (!op->xhat || !op->rstd)) || (op->kind == OP_EMBEDDING && !op->idx))
+      || ((op->kind == OP_BATCHNORM || op->kind == OP_LAYERNORM) && (!op->xhat || !op->rstd)) || (op->kind == OP_BATCHNORM && !op->acc)
+      || (op->kind == OP_EMBEDDING && !op->idx))
     return "out of memory for this batch size and network";
   return NULL;
 }

@@ -114,7 +114,8 @@ static void normForward(Op *op, const float *in, int rows, int training, int bat
     return;
   }
   if (batch) { /* moments over the batch, per column */
-    double *mean = calloc(w, sizeof(double)), *var = calloc(w, sizeof(double));
+    double *mean = op->acc, *var = op->acc + w;
+    memset(op->acc, 0, 2 * (size_t)w * sizeof(double));
     for (int r = 0; r < rows; r++)
       for (int c = 0; c < w; c++) mean[c] += in[(size_t)r * w + c];
     for (int c = 0; c < w; c++) mean[c] /= rows;
@@ -133,7 +134,6 @@ static void normForward(Op *op, const float *in, int rows, int training, int bat
         op->xhat[k] = (float)(in[k] - mean[c]) * op->rstd[c];
         op->a[k] = op->xhat[k] * gamma[c] + beta[c];
       }
-    free(mean); free(var);
     return;
   }
   for (int r = 0; r < rows; r++) { /* layer: moments over each row */
@@ -329,7 +329,8 @@ static void normBackward(Op *op, float *gin, int rows, int batch) {
   memset(gg, 0, w * sizeof(float));
   memset(gb, 0, w * sizeof(float));
   if (batch) {
-    double *sg = calloc(w, sizeof(double)), *sgx = calloc(w, sizeof(double));
+    double *sg = op->acc, *sgx = op->acc + w;
+    memset(op->acc, 0, 2 * (size_t)w * sizeof(double));
     for (int r = 0; r < rows; r++)
       for (int c = 0; c < w; c++) { const size_t k = (size_t)r * w + c; sg[c] += g[k]; sgx[c] += (double)g[k] * op->xhat[k]; }
     for (int c = 0; c < w; c++) { gg[c] = (float)sgx[c]; gb[c] = (float)sg[c]; }
@@ -339,7 +340,6 @@ static void normBackward(Op *op, float *gin, int rows, int batch) {
           const size_t k = (size_t)r * w + c;
           gin[k] += gamma[c] * op->rstd[c] * (float)(g[k] - sg[c] / rows - op->xhat[k] * sgx[c] / rows);
         }
-    free(sg); free(sgx);
     return;
   }
   for (int r = 0; r < rows; r++) {
@@ -415,18 +415,21 @@ void netBackward(Net *net, int rows) {
         for (int j = 0; j < op->nin; j++)
           accumulate(op->in[j] >= 0 ? net->ops[op->in[j]].g : NULL, g, n, op->kind == OP_AVERAGE ? 1.0f / op->nin : 1.0f);
         break;
-      case OP_MULTIPLY:
+      case OP_MULTIPLY: {
+        const float *v[MAX_IN];
+        for (int m = 0; m < op->nin; m++) v[m] = valueOf(net, (const float *const *)net->xb, op->in[m]);
         for (int j = 0; j < op->nin; j++) {
           float *gj = op->in[j] >= 0 ? net->ops[op->in[j]].g : NULL;
           if (!gj) continue;
           for (size_t k = 0; k < n; k++) {
             float prod = g[k];
             for (int m = 0; m < op->nin; m++)
-              if (m != j) prod *= valueOf(net, (const float *const *)net->xb, op->in[m])[k];
+              if (m != j) prod *= v[m][k];
             gj[k] += prod;
           }
         }
         break;
+      }
       default: /* noise, identity: the gradient passes through */
         accumulate(gin, g, n, 1.0f);
     }

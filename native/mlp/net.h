@@ -34,6 +34,7 @@ typedef struct {
   float *mask;          /* dropout: the scale each value got */
   float *xhat, *rstd;   /* norms: normalized values; 1 / sqrt(var + eps) per column (batch) or row (layer) */
   int32_t *idx;         /* embedding: the table row of each (row, position) */
+  double *acc;          /* batch norm: per-column sums [2 x width], allocated once */
 } Op;
 
 typedef struct {

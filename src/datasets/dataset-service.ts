@@ -9,7 +9,7 @@ import type { Dataset } from "../../generated/prisma/client.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import { ingest } from "./ingest.js";
 import { ColumnProfileSchema, readProfiles, type ColumnProfile } from "../tables/profile.js";
-import { forEachRecord, readColumns, readTable, type StoredFile, type Table } from "../tables/read-table.js";
+import { forEachRecord, readColumns, readTable, type Table } from "../tables/read-table.js";
 import { ColumnPieceBuilder, encodeBatch, piecesServe, type RowBatch } from "../tables/column-pieces.js";
 import { jsonField, ownField } from "../tables/jsonl.js";
 import { ChunkStore } from "./chunk-store.js";
@@ -220,8 +220,14 @@ export class DatasetService {
     let stored = dataset.columnsStored;
     if (!stored && opts.storeColumns) stored = await this.storeColumns(dataset);
     const pieces = stored ? await this.servingPieces(dataset.id, names, read) : undefined;
-    if (pieces) return readColumns({ columns: names, rows: dataset.rows, pieces: (_c, maxRows) => this.typed.read(dataset.id, pieces, maxRows) }, read);
-    return this.readFile(dataset, names, (file) => readTable(file, read));
+    // `pieces` are already those of the columns the read wants (servingPieces).
+    if (pieces) return readColumns({ columns: names, rows: dataset.rows, pieces: (_wanted, maxRows) => this.typed.read(dataset.id, pieces, maxRows) }, read);
+    const chunks = this.chunks.read(dataset.id);
+    try {
+      return await readTable({ format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns: names, rows: dataset.rows, chunks }, read);
+    } finally {
+      await chunks.return(undefined); // a sample stops early: end the generator
+    }
   }
 
   /** The stored pieces of the columns a read wants, when they serve it exactly (piecesServe); else undefined. */
@@ -232,16 +238,6 @@ export class DatasetService {
     for (const p of info) byColumn.get(p.column)?.push(p);
     const serve = wanted.every((i) => piecesServe(byColumn.get(i)!, read.valuesOnly?.has(names[i]!) ?? false));
     return serve ? info : undefined;
-  }
-
-  /** The stored file's records through `use`, its pieces fetched one at a time. */
-  private async readFile<T>(dataset: Dataset, names: string[], use: (file: StoredFile) => Promise<T>): Promise<T> {
-    const chunks = this.chunks.read(dataset.id);
-    try {
-      return await use({ format: dataset.format as DatasetFormat, delimiter: dataset.delimiter, columns: names, rows: dataset.rows, chunks });
-    } finally {
-      await chunks.return(undefined); // a sample stops early: end the generator
-    }
   }
 
   /**

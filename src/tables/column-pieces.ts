@@ -24,10 +24,11 @@ import { isMissing } from "./profile.js";
  * no text to parse (issue 22: re-parsing a 16 MB CSV cost 0.45-0.6 s per first job).
  *
  * A piece is either
- * - `values`: Float64, every field a finite number (as `Number()` reads it) or missing (NaN).
- *   `canonical` says every number's text was its own `String()` and every missing field empty, so
- *   the text can be rebuilt exactly; otherwise ("0.50", "NA") the piece serves number reads only;
- * - `text`: Dictionary<Int32, Utf8> of the raw fields, for anything else.
+ * - `values`: every field a finite number (as `Number()` reads it) or missing, in the narrowest
+ *   exact type (encodeValues). `canonical` says every number's text was its own `String()` and
+ *   every missing field empty, so the text can be rebuilt exactly; otherwise ("0.50", "NA") the
+ *   piece serves number reads only;
+ * - `text`: a dictionary of the raw fields (Utf8, with 8/16/32-bit indices), for anything else.
  */
 export interface ColumnPiece {
   column: number;
@@ -150,12 +151,7 @@ function encodeValues(x: Float64Array): Uint8Array {
     if (k[i]! < min) min = k[i]!;
     if (k[i]! > max) max = k[i]!;
   }
-  const [ints, type] =
-    min >= -128 && max <= 127
-      ? [Int8Array.from(k), new Int8()]
-      : min >= -32_768 && max <= 32_767
-        ? [Int16Array.from(k), new Int16()]
-        : [Int32Array.from(k), new Int32()];
+  const [ints, type] = smallestInts(k, min, max);
   const data = makeData({ type, length: x.length, data: ints as Int32Array, nullCount: missing, ...(missing ? { nullBitmap: valid } : {}) });
   return ipc(data, new Map([[SCALE, String(scale)]]));
 }
@@ -178,6 +174,13 @@ function decimalScale(x: Float64Array): number | undefined {
   return scale;
 }
 
+/** Integers within [min, max] in the narrowest of Int8/16/32, with their Arrow type. */
+function smallestInts(values: ArrayLike<number>, min: number, max: number): [Int8Array | Int16Array | Int32Array, Int8 | Int16 | Int32] {
+  if (min >= -128 && max <= 127) return [Int8Array.from(values), new Int8()];
+  if (min >= -32_768 && max <= 32_767) return [Int16Array.from(values), new Int16()];
+  return [values instanceof Int32Array ? values : Int32Array.from(values), new Int32()];
+}
+
 function encodeText(rows: string[][], column: number): Uint8Array {
   const dictionary: string[] = [];
   const index = new Map<string, number>();
@@ -192,9 +195,7 @@ function encodeText(rows: string[][], column: number): Uint8Array {
     }
     codes[i] = code;
   }
-  const n = dictionary.length;
-  const [indices, type] =
-    n <= 128 ? [Int8Array.from(codes), new Int8()] : n <= 32_768 ? [Int16Array.from(codes), new Int16()] : ([codes, new Int32()] as const);
+  const [indices, type] = smallestInts(codes, 0, dictionary.length - 1);
   return ipc(
     makeData({
       type: new Dictionary(new Utf8(), type, 0 /* every piece is its own stream: a fixed id keeps its bytes the same */),

@@ -201,6 +201,9 @@ function sealed(names: string[], rowCount: number, slots: Array<NumberOrCodeColu
   return { header: names, rowCount, column: (name) => byName.get(name), bytes: slots.reduce((n, c) => n + (c?.bytes ?? 0), 0) };
 }
 
+/** Cells decoded from typed pieces between two turns of the event loop (a few ms of work). */
+const YIELD_CELLS = 65_536;
+
 /** A dataset stored as typed columns (column-pieces.ts). */
 export interface StoredColumns {
   /** Column names in profile order: pieces are numbered by it. */
@@ -225,13 +228,18 @@ export async function readColumns(stored: StoredColumns, opts: ReadOptions = {})
   const fill = (c: number, to: number) => {
     for (let row = next.get(c)!; row < to; row++) slots[c]!.set(row, "");
   };
+  // The API reads samples this way (the leak check, up to 1M cells): the loop is handed back every
+  // YIELD_CELLS, as the text reader's awaits between stored pieces did.
+  let cells = 0;
   for await (const { column: c, rowStart, data } of stored.pieces(wanted, size)) {
     const column = slots[c]!;
     fill(c, rowStart);
     const piece = decodePiece(data);
+    const length = piece.kind === "values" ? piece.floats.length : piece.codes.length;
     if (piece.kind === "values") column.setValues(rowStart, piece.floats);
     else column.setText(rowStart, piece.dictionary, piece.codes);
-    next.set(c, Math.min(size, rowStart + (piece.kind === "values" ? piece.floats.length : piece.codes.length)));
+    next.set(c, Math.min(size, rowStart + length));
+    if ((cells += length) >= YIELD_CELLS) await new Promise((r) => setImmediate(r, (cells = 0)));
   }
   for (const c of wanted) fill(c, size);
   return sealed(stored.columns, size, slots);

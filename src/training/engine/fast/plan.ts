@@ -9,22 +9,10 @@
  */
 import type { tfl } from "../tf.js";
 import type { LossName, OptimizerSpec } from "../../spec/training-options.js";
-import { code, nameOf } from "./codes.js";
+import { CODES, code, nameOf } from "./codes.js";
 
-export const OP = {
-  dense: code("OP", "dense"),
-  dropout: code("OP", "dropout"),
-  activation: code("OP", "activation"),
-  batchNorm: code("OP", "batchNorm"),
-  layerNorm: code("OP", "layerNorm"),
-  noise: code("OP", "noise"),
-  embedding: code("OP", "embedding"),
-  concatenate: code("OP", "concatenate"),
-  add: code("OP", "add"),
-  multiply: code("OP", "multiply"),
-  average: code("OP", "average"),
-  identity: code("OP", "identity"),
-} as const;
+/** Each op's code by its name in codes.ts (`OP.dense`, `OP.batchNorm`, ...). */
+export const OP = Object.fromEntries(Object.keys(CODES.OP).map((name) => [name, code("OP", name)])) as { readonly [K in keyof typeof CODES.OP]: number };
 const act = (name: string) => code("A", name);
 /** Keras's short loss names are the long ones. */
 const LOSS_ALIASES: Partial<Record<LossName, string>> = { mse: "mean_squared_error", mae: "mean_absolute_error" };
@@ -45,7 +33,7 @@ const ACCURACY_BY_LOSS: Record<number, string> = {
 };
 const MERGES: Record<string, number> = { Concatenate: OP.concatenate, Add: OP.add, Multiply: OP.multiply, Average: OP.average };
 /** Layers with weights the fast path trains: Dense, the normalizations and Embedding. */
-export const WEIGHTED = new Set<number>([OP.dense, OP.batchNorm, OP.layerNorm, OP.embedding]);
+const WEIGHTED = new Set<number>([OP.dense, OP.batchNorm, OP.layerNorm, OP.embedding]);
 
 export interface OpPlan {
   kind: number;

@@ -9,7 +9,7 @@ import { nativeAddon } from "../../engine/native.js";
 import { firstNodes, randomLayers, type RandomLayer } from "./random-layers.js";
 
 export type { ElmData };
-export { nativeScores } from "./hidden-pass.js";
+export { keptScores, nativeScores } from "./hidden-pass.js";
 
 export interface ElmFit {
   layers: RandomLayer[];

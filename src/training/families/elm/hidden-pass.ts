@@ -97,6 +97,20 @@ export function nativeScores(
   return out;
 }
 
+/**
+ * The training rows' scores from the H the fit kept (ElmFit.trainHidden): H[:, :units] beta in
+ * float32 as nativeScores computes them, without computing H again. Undefined when none was kept.
+ */
+export function keptScores(fit: { units: number; beta: Float64Array; trainHidden?: { h: Float32Array; units: number } }, k: number): Float32Array | undefined {
+  const kept = fit.trainHidden;
+  const addon = nativeAddon();
+  if (!kept || !addon) return undefined;
+  const n = kept.h.length / kept.units;
+  const out = new Float32Array(n * k);
+  addon.matmulLeading(kept.h, n, kept.units, fit.units, Float32Array.from(fit.beta), k, out);
+  return out;
+}
+
 /** hiddenDense's code per node function; rbf and stacked layers run through tfjs. */
 const NATIVE_ACT: Partial<Record<RandomLayer["activation"], number>> = { sigmoid: 0, tanh: 1, relu: 2, sine: 3, hardlim: 4 };
 

@@ -14,9 +14,8 @@ import type { RequestOf } from "../../spec/request.js";
 import type { SplitIndices } from "../../data/split.js";
 import type { TrainOutcome } from "../../train/train-result.js";
 import { plattScaling, temperature } from "./calibrate.js";
-import { fitElm, nativeScores, type ElmData } from "./fit-elm.js";
+import { fitElm, keptScores, nativeScores, type ElmData } from "./fit-elm.js";
 import { elmModel } from "./hidden.js";
-import { nativeAddon } from "../../engine/native.js";
 
 /** ELM targets: +-1 for binary (so 0 is the boundary), one-hot for multiclass, standardized values for regression. */
 function targetsOf(part: Part, mode: OutputMode, k: number, scale?: { mean: number; std: number }): Float32Array {
@@ -123,17 +122,6 @@ export async function trainElm(
   } finally {
     final.dispose();
   }
-}
-
-/** The training rows' scores from the H the fit kept: H[:, :units] beta in float32, as nativeScores computes them. */
-function keptScores(fit: ElmFitResult, k: number): Float32Array | undefined {
-  const kept = fit.trainHidden;
-  const addon = nativeAddon();
-  if (!kept || !addon) return undefined;
-  const n = kept.h.length / kept.units;
-  const out = new Float32Array(n * k);
-  addon.matmulLeading(kept.h, n, kept.units, fit.units, Float32Array.from(fit.beta), k, out);
-  return out;
 }
 
 function scoreOf(pred: Float64Array, truth: number[], mode: OutputMode, k: number, scale?: { mean: number; std: number }) {
