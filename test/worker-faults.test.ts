@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { xgboostMissing } from "../src/training/index.js";
+import { FAMILIES } from "../src/training/index.js";
 import { binary, childrenOf, createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker } from "./harness.js";
 
 /** True while any process of the group still exists. */
@@ -124,7 +124,7 @@ describe("workers: failures, cancellation, a killed worker", () => {
 
   it(
     "hands a booster back on SIGTERM; the next worker resumes it from that round (families/xgboost's unit test: a resumed booster equals an unbroken one)",
-    { skip: xgboostMissing() ?? false },
+    { skip: FAMILIES.xgboost.unavailable?.() ?? false },
     async () => {
       // Digits: ten trees a round on 64 inputs, ~4 ms a round at this rate (~16 s): still running when the SIGTERM comes.
       const digits = await upload(env, "digits.csv");

@@ -16,7 +16,6 @@ export { normalizeKeras } from "./families/keras/json.js";
 export { findLeaks } from "./data/leaks.js";
 export { encodeRow, inputColumns, type InputGroup, type Preprocessing } from "./data/encoding.js";
 export { foldToColumns, rowContributions, type ColumnContributions } from "./evaluate/contributions.js";
-export { xgboostMissing } from "./families/xgboost/library.js";
 export { FeatureSelectionSchema } from "./spec/preprocessing.js";
 export { SINGLE_INPUT } from "./spec/graph.js";
 export { estimateTrainingBytes } from "./job/training-bytes.js";
