@@ -3,7 +3,7 @@ import { AppError } from "./errors.js";
 
 /**
  * Bytes a tenant stores: every dataset's raw pieces and typed column pieces (uploads in flight included) and every
- * model's weights (older models' single column, newer ones' pieces, pieces being written
+ * model's weights and AutoML trials' kept predictions (older models' single column, newer ones' pieces, pieces being written
  * included). Read with pg directly, like the pieces themselves (src/db.ts).
  */
 export async function storageUsage(pool: pg.Pool, tenant: string): Promise<number> {
@@ -11,7 +11,8 @@ export async function storageUsage(pool: pg.Pool, tenant: string): Promise<numbe
     `SELECT (SELECT COALESCE(SUM(octet_length(c."data")), 0) FROM "DatasetChunk" c JOIN "Dataset" d ON d."id" = c."datasetId" WHERE d."tenant" = $1)
           + (SELECT COALESCE(SUM(octet_length(t."data")), 0) FROM "DatasetColumn" t JOIN "Dataset" d ON d."id" = t."datasetId" WHERE d."tenant" = $1)
           + (SELECT COALESCE(SUM(octet_length(m."weightData")), 0) FROM "Model" m WHERE m."tenant" = $1)
-          + (SELECT COALESCE(SUM(octet_length(w."data")), 0) FROM "ModelChunk" w WHERE w."tenant" = $1) AS bytes`,
+          + (SELECT COALESCE(SUM(octet_length(w."data")), 0) FROM "ModelChunk" w WHERE w."tenant" = $1)
+          + (SELECT COALESCE(SUM(octet_length(p."values") + octet_length(p."rows") + octet_length(p."truth")), 0) FROM "TrialPrediction" p WHERE p."tenant" = $1) AS bytes`,
     [tenant],
   );
   return Number(res.rows[0]?.bytes ?? 0);

@@ -1,5 +1,5 @@
 import { mulberry32 } from "../training/index.js";
-import type { ExperimentRequest, SearchRequest } from "./experiment-request.js";
+import type { CompareRequest, SearchRequest } from "./experiment-request.js";
 import { LOWER_IS_BETTER } from "./experiment-request.js";
 import { crossover, grid, gridSize, keyOf, mutate, nameOf, sampleDistinct, specOf, type Individual } from "./space.js";
 import type { CandidatePoint } from "./trials.js";
@@ -7,7 +7,7 @@ import type { CandidatePoint } from "./trials.js";
 export const DEFAULT_RANDOM_TRIALS = 20;
 
 /** Trials an experiment will run in all (candidates x folds, every generation), known before any is made. */
-export function plannedTrialCount(req: ExperimentRequest): number {
+export function plannedTrialCount(req: CompareRequest | SearchRequest): number {
   const folds = req.crossValidation?.folds ?? 1;
   if (req.kind === "compare") return req.candidates.length * folds;
   if (req.method === "grid") return gridSize(req.space) * folds;
@@ -34,7 +34,7 @@ export const pointOf = (req: SearchRequest, params: Individual): CandidatePoint 
 });
 
 /** Generation 0: the compare's candidates, the grid, the random draws, or the first population. */
-export function firstCandidates(req: ExperimentRequest): CandidatePoint[] {
+export function firstCandidates(req: CompareRequest | SearchRequest): CandidatePoint[] {
   if (req.kind === "compare")
     return req.candidates.map((c) => ({ name: c.name, key: c.name, model: c.model, training: c.training, preprocessing: c.preprocessing }));
   const points =

@@ -4,9 +4,11 @@ import { SpaceSchema } from "./space.js";
 import { WebhookUrlSchema } from "../webhooks/webhook-url.js";
 
 /** Metrics an experiment ranks by: higher is better, except the ones in LOWER_IS_BETTER. */
-export const RankMetricSchema = z.enum(["accuracy", "balancedAccuracy", "macroF1", "rocAuc", "loss", "r2", "rmse", "mae"]);
+export const RankMetricSchema = z.enum(["accuracy", "balancedAccuracy", "macroF1", "rocAuc", "loss", "logLoss", "r2", "rmse", "mae"]);
 export type RankMetric = z.infer<typeof RankMetricSchema>;
-export const LOWER_IS_BETTER: ReadonlySet<RankMetric> = new Set(["loss", "rmse", "mae"]);
+export const LOWER_IS_BETTER: ReadonlySet<RankMetric> = new Set(["loss", "logLoss", "rmse", "mae"]);
+/** The field of a job's metrics a ranking metric reads (`logLoss` is the classification `loss`). */
+export const metricField = (m: RankMetric): string => (m === "logLoss" ? "loss" : m);
 
 /** What every trial shares: the data, its preprocessing, the split or folds, and training options. */
 const common = {
@@ -59,7 +61,44 @@ export const SearchRequestSchema = z.strictObject({
     .describe("Makes random draws and the genetic search reproducible"),
 });
 
-export const ExperimentRequestSchema = z.discriminatedUnion("kind", [CompareRequestSchema, SearchRequestSchema]);
+const seconds = z.number().int().min(10).max(86_400);
+
+export const AutomlRequestSchema = z
+  .strictObject({
+    kind: z.literal("automl"),
+    ...common,
+    budget: z
+      .strictObject({
+        seconds: seconds.optional().describe("Wall-clock budget from creation: no trial starts after it, running ones stop at their next epoch or round"),
+        trials: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .optional()
+          .describe("Candidates to train at most (the portfolio's count): with a seed, the run repeats exactly"),
+      })
+      .refine((b) => b.seconds !== undefined || b.trials !== undefined, "give seconds, trials or both")
+      .describe("When the search stops: whichever comes first"),
+    families: z
+      .array(z.string().min(1).max(50))
+      .min(1)
+      .max(30)
+      .optional()
+      .describe("Model types to consider (default: every one that takes part in AutoML and is available here)"),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1)
+      .describe("Seeds the search's draws and every trial's training"),
+    ensemble: z.boolean().default(true).describe("Build a weighted ensemble of the candidates (Caruana et al. 2004)"),
+  })
+  .describe("The best model for a table within a budget: a portfolio, a search over the leading families, an ensemble");
+
+export const ExperimentRequestSchema = z.discriminatedUnion("kind", [CompareRequestSchema, SearchRequestSchema, AutomlRequestSchema]);
+export type AutomlRequest = z.infer<typeof AutomlRequestSchema>;
 export type ExperimentRequest = z.infer<typeof ExperimentRequestSchema>;
 export type CompareRequest = z.infer<typeof CompareRequestSchema>;
 export type SearchRequest = z.infer<typeof SearchRequestSchema>;

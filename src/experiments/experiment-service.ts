@@ -12,7 +12,8 @@ import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 import { firstCandidates, plannedTrialCount } from "./candidates.js";
 import type { ExperimentRequest } from "./experiment-request.js";
 import { loadTrials, loadTrialsOf, toExperimentView, type ExperimentState, type ExperimentView } from "./experiment-view.js";
-import { enqueueTrials, planTrials, trialRows } from "./trials.js";
+import { enqueueTrials, planTrials, trialRows, type PlannedTrial } from "./trials.js";
+import { planAutoml } from "./automl/automl-plan.js";
 
 const ENQUEUE_TIMEOUT_MS = 10_000;
 
@@ -32,6 +33,11 @@ export class ExperimentService {
   async create(tenant: string, req: ExperimentRequest): Promise<ExperimentView> {
     requireTenant(tenant);
     await checkWebhookUrl(this.config, req.webhookUrl);
+    if (req.kind === "automl") {
+      await this.roomFor(tenant);
+      const planned = await planAutoml(this.db, this.config, tenant, req);
+      return this.record(tenant, planned.stored, planned.state, planned.trials);
+    }
     // Sized from the request alone, before any candidate is built.
     const planned = plannedTrialCount(req);
     if (planned > this.config.MAX_EXPERIMENT_TRIALS) {
@@ -49,16 +55,10 @@ export class ExperimentService {
           { path: `candidates[${names.lastIndexOf(twice)}].name`, message: "names must be unique" },
         ]);
     }
-    const limit = this.config.MAX_ACTIVE_EXPERIMENTS_PER_TENANT;
-    const countActive = (db: Pick<Db, "experiment">) => db.experiment.count({ where: { tenant, status: { in: ["queued", "running"] } } });
-    const full = (n: number) =>
-      new AppError("too_many_requests", `${n} experiments are queued or running for this tenant, the limit is ${limit} (MAX_ACTIVE_EXPERIMENTS_PER_TENANT)`);
-    const early = await countActive(this.db);
-    if (early >= limit) throw full(early);
     // Every trial stores a model: a tenant at its quota starts none, and one without room for
     // what the planned trials will store is told so now, not trial by trial.
     const quota = this.config.MAX_STORAGE_BYTES_PER_TENANT;
-    const room = await remainingStorage(this.db.pool, tenant, quota, "experiment refused");
+    const room = await this.roomFor(tenant);
 
     const candidates = firstCandidates(req);
     const where = (i: number) => (req.kind === "compare" ? `candidates[${i}]` : `space (point ${candidates[i]!.name})`);
@@ -78,10 +78,30 @@ export class ExperimentService {
           ? [{ generation: 0, population: candidates.map((c) => ({ key: c.key, name: c.name, params: c.params! })) }]
           : undefined,
     };
+    return this.record(tenant, req, state, trials);
+  }
+
+  /** The tenant's room left, refused first when it has MAX_ACTIVE_EXPERIMENTS_PER_TENANT running or no storage left. */
+  private async roomFor(tenant: string): Promise<number> {
+    const early = await this.countActive(this.db, tenant);
+    if (early >= this.config.MAX_ACTIVE_EXPERIMENTS_PER_TENANT) throw this.full(early);
+    return remainingStorage(this.db.pool, tenant, this.config.MAX_STORAGE_BYTES_PER_TENANT, "experiment refused");
+  }
+
+  private countActive = (db: Pick<Db, "experiment">, tenant: string) => db.experiment.count({ where: { tenant, status: { in: ["queued", "running"] } } });
+  private full = (n: number) =>
+    new AppError(
+      "too_many_requests",
+      `${n} experiments are queued or running for this tenant, the limit is ${this.config.MAX_ACTIVE_EXPERIMENTS_PER_TENANT} (MAX_ACTIVE_EXPERIMENTS_PER_TENANT)`,
+    );
+
+  /** Records the experiment and its first trials in one transaction (the active limit checked again under the tenant's lock), then queues them. */
+  private async record(tenant: string, req: ExperimentRequest, state: ExperimentState, trials: PlannedTrial[]): Promise<ExperimentView> {
+    const limit = this.config.MAX_ACTIVE_EXPERIMENTS_PER_TENANT;
     const { experiment, rows } = await this.db.$transaction(async (tx) => {
       await lockTenant(tx, "experiments", tenant);
-      const active = await countActive(tx);
-      if (active >= limit) throw full(active);
+      const active = await this.countActive(tx, tenant);
+      if (active >= limit) throw this.full(active);
       const experiment = await tx.experiment.create({
         data: {
           tenant,

@@ -5,6 +5,7 @@ import { ExperimentRequestSchema, type ExperimentRequest, type RankMetric } from
 import { leaderboard, type TrialRecord } from "./leaderboard.js";
 import { specOf, type Individual } from "./space.js";
 import { TrialInfoSchema } from "./trials.js";
+import { AutomlStateSchema, AutomlViewSchema, automlView } from "./automl/automl-state.js";
 
 export const EXPERIMENT_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 
@@ -13,7 +14,7 @@ const StatSchema = z.object({ mean: z.number(), std: z.number() }).nullable();
 /** An experiment as clients see it (OpenAPI and the service's type, one definition). */
 export const ExperimentViewSchema = z.object({
   id: z.string().uuid(),
-  kind: z.enum(["compare", "search"]),
+  kind: z.enum(["compare", "search", "automl"]),
   method: z.enum(["grid", "random", "genetic"]).nullable(),
   status: z.enum(EXPERIMENT_STATUSES),
   datasetId: z.string().uuid().nullable(),
@@ -65,6 +66,7 @@ export const ExperimentViewSchema = z.object({
     .array(z.object({ generation: z.number().int(), best: z.number().nullable(), mean: z.number().nullable(), population: z.number().int() }))
     .nullable(),
   plots: z.array(z.string()).describe("Files under /v1/experiments/:id/plots/ once it has ended"),
+  automl: AutomlViewSchema.nullable().describe("An AutoML experiment's progress, budget, ensemble and winner"),
   warnings: z.array(z.string()),
   error: z.string().nullable(),
   createdAt: z.string(),
@@ -85,6 +87,7 @@ export const ExperimentStateSchema = z.object({
     )
     .optional(),
   plots: z.array(z.string()).optional(),
+  automl: AutomlStateSchema.optional(),
 });
 export type ExperimentState = z.infer<typeof ExperimentStateSchema>;
 
@@ -105,6 +108,7 @@ export async function loadTrialsOf(db: Db, experimentIds: string[]): Promise<Map
   const byExperiment = new Map<string, TrialRow[]>(experimentIds.map((id) => [id, []]));
   for (const j of jobs) {
     const t = TrialInfoSchema.parse(j.trial);
+    if (t.role === "ensemble") continue;
     byExperiment.get(j.experimentId!)!.push({
       jobId: j.id,
       status: j.status,
@@ -147,11 +151,14 @@ export function report(exp: Pick<Experiment, "id">, req: ExperimentRequest, stat
     }) ?? null;
   let best: ExperimentView["best"] = null;
   if (board.best) {
-    const { datasetId, target, features, ignore, task, columns, preprocessing, split, training } = req;
+    const { datasetId, target, features, ignore, task, columns, preprocessing, training } = req;
     const candidate =
       req.kind === "compare"
         ? req.candidates.find((c) => c.name === board.best!.key)!
-        : specOf(req.space, trials.find((t) => t.key === board.best!.key)!.params!);
+        : req.kind === "search"
+          ? specOf(req.space, trials.find((t) => t.key === board.best!.key)!.params!)
+          : state.automl!.candidates.find((c) => c.key === board.best!.key)!;
+    const split = req.kind === "automl" ? { ...req.split, validation: (candidate as { validation?: number }).validation ?? 0 } : req.split;
     best = {
       name: board.best.name,
       score: board.best.score,
@@ -162,7 +169,7 @@ export function report(exp: Pick<Experiment, "id">, req: ExperimentRequest, stat
         ignore,
         task,
         columns,
-        preprocessing: { ...preprocessing, ...candidate.preprocessing },
+        preprocessing: { ...preprocessing, ...("preprocessing" in candidate ? candidate.preprocessing : {}) },
         split,
         model: candidate.model,
         training: { ...training, ...candidate.training },
@@ -188,6 +195,7 @@ export function toExperimentView(exp: Experiment, trials: TrialRow[]): Experimen
     task: state.task,
     metric: r.metric,
     evaluation: req.crossValidation ? `${req.crossValidation.folds} folds` : "split",
+    automl: state.automl ? automlView(state.automl, exp, trials) : null,
     trials: {
       total: trials.length,
       queued: count("queued"),

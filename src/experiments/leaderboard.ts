@@ -1,4 +1,4 @@
-import { LOWER_IS_BETTER, type RankMetric } from "./experiment-request.js";
+import { LOWER_IS_BETTER, metricField, type RankMetric } from "./experiment-request.js";
 import { meanStd, pairedFolds } from "./stats.js";
 
 /** What the leaderboard reads of one trial job. */
@@ -85,7 +85,7 @@ export function leaderboard(
   const scoreOf = (t: TrialRecord) => {
     const m = t.metrics ?? {};
     const part = opts.selectOn === "validation" && m.validation ? m.validation : m.test;
-    return part?.[opts.metric] as number | undefined;
+    return part?.[metricField(opts.metric)] as number | undefined;
   };
   const rows: Array<LeaderboardRow & { perFold: Map<number, number> }> = [...byKey.entries()].map(([key, ts]) => {
     const done = ts.filter((t) => t.status === "succeeded");
@@ -116,7 +116,8 @@ export function leaderboard(
     };
   });
   const value = (r: LeaderboardRow) => (r.score ? (lower ? -r.score.mean : r.score.mean) : -Infinity);
-  rows.sort((a, b) => value(b) - value(a));
+  // Ties by key: the order (and an AutoML search's leaders) must not hang on job ids.
+  rows.sort((a, b) => value(b) - value(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   rows.forEach((r, i) => (r.rank = i + 1));
   const best = rows.find((r) => r.score);
   const comparisons: Comparison[] = !best ? [] : rows.filter((r) => r !== best && r.score).map((r) => compare(best, r, opts));

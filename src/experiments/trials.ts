@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { FlowProducer } from "bullmq";
 import type { Config } from "../config.js";
 import type { Db } from "../db.js";
+import type { Experiment } from "../../generated/prisma/client.js";
 import { AppError, type FieldError } from "../errors.js";
 import { plannedSteps, planJob } from "../jobs/job-plan.js";
 import { EXPERIMENT_QUEUE, trainJobOptions, trainQueueName } from "../queue.js";
@@ -19,6 +20,8 @@ export interface CandidatePoint {
   model: unknown;
   training?: Record<string, unknown>;
   preprocessing?: Record<string, unknown>;
+  /** This candidate's split over the experiment's (an AutoML network's validation rows). */
+  split?: Record<string, unknown>;
 }
 
 /** What a trial job records of itself (Job.trial). */
@@ -30,6 +33,12 @@ export const TrialInfoSchema = z.object({
   fold: z.number().int().optional(),
   /** Search trials skip the per-job plots (hundreds of them); compare trials keep them. */
   plots: z.boolean(),
+  /** An AutoML trial keeps its predictions on its held-out rows (TrialPrediction) for the ensemble. */
+  keep: z.boolean().optional(),
+  /** An AutoML trial's budget (epoch ms): it does not start after it, and its training stops at it. */
+  deadline: z.number().optional(),
+  /** The AutoML experiment's ensemble: a job of the experiment that is not a trial (the leaderboard skips it). */
+  role: z.literal("ensemble").optional(),
 });
 export type TrialInfo = z.infer<typeof TrialInfoSchema>;
 
@@ -50,7 +59,7 @@ function requestOf(req: ExperimentRequest, c: CandidatePoint, fold?: number): un
     task,
     columns,
     preprocessing: { ...preprocessing, ...c.preprocessing },
-    split: cv ? { ...split, test: 0, stratify: cv.stratify, fold: { index: fold ?? 0, of: cv.folds } } : split,
+    split: cv ? { ...split, ...c.split, test: 0, stratify: cv.stratify, fold: { index: fold ?? 0, of: cv.folds } } : { ...split, ...c.split },
     model: c.model,
     training: { ...training, ...c.training },
   };
@@ -71,6 +80,8 @@ export async function planTrials(
   candidates: CandidatePoint[],
   generation: number,
   where: (i: number) => string,
+  /** What every trial records besides (an AutoML trial's keep and deadline), and whether to look for leaks (the first candidate of generation 0 by default). */
+  opts: { trial?: Partial<TrialInfo>; leaks?: boolean } = {},
 ): Promise<{ trials: PlannedTrial[]; warnings: string[]; task?: "classification" | "regression"; modelBytes: number }> {
   const trials: PlannedTrial[] = [];
   // What the trials' models will store: float32 weights (a classic model's own size is not known before its fit).
@@ -98,7 +109,7 @@ export async function planTrials(
     const key = JSON.stringify({ ...rest, training });
     if (!planned.has(key)) {
       try {
-        const plan = await planJob(db, config, tenant, parsed.data, { leaks: i === 0 && generation === 0 });
+        const plan = await planJob(db, config, tenant, parsed.data, { leaks: opts.leaks ?? (i === 0 && generation === 0) });
         if (i === 0) [warnings, task] = [plan.warnings, plan.resolved.task];
         bytesOf.set(key, 4 * plan.network.summary.totalParams);
       } catch (err) {
@@ -113,7 +124,10 @@ export async function planTrials(
     modelBytes += (of ?? 1) * bytesOf.get(key)!;
     for (let fold = 0; fold < (of ?? 1); fold++) {
       const request = of ? { ...parsed.data, split: { ...parsed.data.split, fold: { index: fold, of } } } : parsed.data;
-      trials.push({ request, trial: { name: c.name, key: c.key, params: c.params, generation, fold: of ? fold : undefined, plots: req.kind === "compare" } });
+      trials.push({
+        request,
+        trial: { name: c.name, key: c.key, params: c.params, generation, fold: of ? fold : undefined, plots: req.kind === "compare", ...opts.trial },
+      });
     }
   }
   return { trials, warnings, task, modelBytes };
@@ -168,4 +182,13 @@ export async function enqueueTrials(
       opts: { ...trainJobOptions(config), jobId: j.id, ignoreDependencyOnFailure: true },
     })),
   });
+}
+
+/** Re-adds the current generation's flow (a step that died after recording it, or a Redis that lost it). */
+export async function ensureQueued(ctx: { db: Db; config: Config; flows: FlowProducer }, exp: Pick<Experiment, "id" | "tenant" | "generation">): Promise<void> {
+  const jobs = await ctx.db.job.findMany({
+    where: { experimentId: exp.id, trial: { path: ["generation"], equals: exp.generation } },
+    select: { id: true, spec: true },
+  });
+  await enqueueTrials(ctx.flows, ctx.config, exp, exp.generation, jobs);
 }

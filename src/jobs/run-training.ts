@@ -81,6 +81,15 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
   const clock = phaseClock(); // metrics.phases: where a job's time goes besides the fit
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
   const mine = { id: jobId, attempts: job.attempts, status: "running" };
+  // An AutoML trial: past its experiment's budget it does not start; before it, it stops at it.
+  const trial = (job.trial ?? {}) as { deadline?: number; keep?: boolean; plots?: boolean };
+  if (trial.deadline !== undefined && Date.now() >= trial.deadline) {
+    await db.job.updateMany({
+      where: mine,
+      data: { status: "cancelled", finishedAt: new Date(), errorMessage: "the experiment's time budget ran out before this trial started" },
+    });
+    return "cancelled";
+  }
   // Epochs (or a batch of a booster's rounds) in one transaction, which also reads the cancel flag.
   const recordEpochs = async (first: number, logs: Array<Record<string, number>>): Promise<boolean> => {
     const [, still] = await db.$transaction([
@@ -126,7 +135,8 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     );
     clock.lap("read");
     // The configured wall-time ceiling caps whatever the job asked for.
-    const maxSeconds = Math.min(asked.training.maxSeconds ?? Infinity, ctx.config.MAX_JOB_SECONDS);
+    const untilDeadline = trial.deadline !== undefined ? Math.max(1, (trial.deadline - Date.now()) / 1000) : Infinity;
+    const maxSeconds = Math.min(asked.training.maxSeconds ?? Infinity, ctx.config.MAX_JOB_SECONDS, untilDeadline);
     const spec: JobRequest = { ...asked, training: { ...asked.training, maxSeconds } };
     const { trainJob } = await runtime();
     clock.lap("runtime");
@@ -154,16 +164,18 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
     const labels = r.preprocessing.target.task === "classification" ? r.preprocessing.target.labels : [];
     // Plots are drawn once, in this process, so the API never renders: it serves these bytes. A
     // search's trials (there may be hundreds) skip theirs: the experiment draws its own.
-    const drawsPlots = (job.trial as { plots?: boolean } | null)?.plots !== false;
+    const drawsPlots = trial.plots !== false;
     // The model is stored only within the tenant's quota, a trial's as a job's. Its weights go
     // first, in pieces outside any transaction; the short transaction then makes them the model's.
     // (The quota counts datasets' files and models' weights: storage-quota.ts.)
     const weightData = r.artifacts.weightData;
     const room = await remainingStorage(db.pool, job.tenant, ctx.config.MAX_STORAGE_BYTES_PER_TENANT, "the trained model was not stored");
-    if (weightData.length > room) {
+    const h = trial.keep ? r.heldOut : undefined;
+    const stores = weightData.length + (h ? h.values.byteLength + 4 * h.rows.length + h.truth.byteLength : 0);
+    if (stores > room) {
       throw new AppError(
         "quota_exceeded",
-        `the trained model takes ${weightData.length} bytes, more than the ${room} bytes left of this tenant's quota (MAX_STORAGE_BYTES_PER_TENANT): delete datasets or models and train again`,
+        `the trained model takes ${stores} bytes, more than the ${room} bytes left of this tenant's quota (MAX_STORAGE_BYTES_PER_TENANT): delete datasets or models and train again`,
       );
     }
     const weights = new WeightStore(db.pool);
@@ -206,6 +218,12 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
           weightData: null,
         },
       });
+      if (h) {
+        const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer as ArrayBuffer, a.byteOffset, a.byteLength);
+        await tx.trialPrediction.create({
+          data: { jobId, tenant: job.tenant, width: h.width, rows: bytes(Int32Array.from(h.rows)), values: bytes(h.values), truth: bytes(h.truth) },
+        });
+      }
       return true;
     });
     if (!stored) {

@@ -31,6 +31,7 @@ import { validateModel, type ValidateRequest, type ValidateResult } from "./dry-
 import { WeightStore } from "../weight-store.js";
 import { ownField } from "../tables/jsonl.js";
 import { buildInThread } from "./export-thread.js";
+import { ENSEMBLE_TYPE, type EnsembleFile } from "../ensemble-file.js";
 
 /** A trained model as clients see it: the response schema (OpenAPI) and the service's type, one definition. */
 export const ModelViewSchema = z.object({
@@ -45,7 +46,7 @@ export const ModelViewSchema = z.object({
   /** A StoredPreprocessing, as JSON. */
   preprocessing: z.record(z.string(), z.unknown()).describe("Feature encodings, input order, labels"),
   formats: z
-    .array(z.object({ format: z.enum(["tfjs", "keras", "onnx", "baseline", "xgboost"]), url: z.string() }))
+    .array(z.object({ format: z.enum(["tfjs", "keras", "onnx", "baseline", "xgboost", "ensemble"]), url: z.string() }))
     .describe("The files this model downloads as (MLflow's flavors): TF.js layers model, Keras 3 archive, ONNX, a baseline's JSON, or XGBoost's model.ubj"),
   createdAt: z.string(),
 });
@@ -79,6 +80,7 @@ const FILES: Record<FormatName, string> = { tfjs: "model.json", keras: "model.ke
 const formatsOfRow = (m: ModelRow): FormatName[] => formatsOf(m.type, m.topology as object);
 
 function downloads(m: ModelRow): ModelView["formats"] {
+  if (m.type === ENSEMBLE_TYPE) return [{ format: "ensemble", url: `/v1/models/${m.id}/ensemble.json` }];
   return formatsOfRow(m).map((format) => ({ format, url: `/v1/models/${m.id}/${FILES[format]}` }));
 }
 
@@ -252,6 +254,7 @@ export class ModelService {
 
   /** Built in a worker thread (export-thread.ts): never on the API's event loop. */
   private async buildExport(m: ModelRow, format: ExportFormat): Promise<Buffer> {
+    if (m.type === ENSEMBLE_TYPE) throw noFile(m, FILES[format]);
     // A format the model's kind is never written in is a 404; one of its kind's that this model
     // cannot be written in says why with a 409 (ExportError).
     if (
@@ -286,10 +289,19 @@ export class ModelService {
     return { ...JSON.parse((await this.weightsOf(m)).toString("utf8")), ...aboutModel(m) };
   }
 
+  /** An AutoML ensemble's file: its members (each a candidate's fold models) and their weights. */
+  async ensembleJson(tenant: string, id: string): Promise<EnsembleFile & { modelId: string; target: string; labels: string[] }> {
+    requireTenant(tenant);
+    const m = await this.find(tenant, id);
+    if (m.type !== ENSEMBLE_TYPE) throw noFile(m, "ensemble.json");
+    return { ...(JSON.parse((await this.weightsOf(m)).toString("utf8")) as EnsembleFile), modelId: m.id, target: m.target, labels: m.labels as string[] };
+  }
+
   /** Applies the stored preprocessing to raw rows and runs the model; `explain` adds each row's contributions per column. */
   async predict(tenant: string, id: string, rows: Array<Record<string, unknown>>, explain = false): Promise<Prediction[]> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
+    if (m.type === ENSEMBLE_TYPE) return this.predictEnsemble(tenant, m, rows, explain);
     // Predictions run on the API's event loop: bounded before any work by rows x parameters (a
     // network's multiply-adds per row; a kNN's stored values, an SVM's support-vector values; a
     // booster's nodes, or TreeSHAP's leaves x depth^2 per tree when explaining).
@@ -338,6 +350,51 @@ export class ModelService {
         probabilities: Object.fromEntries(labels.map((l, c) => [l, values[i * k + c]!])),
         ...(folded ? { explanation: { of, ...explained(folded, i, group, folded.groups > 1 ? "margin" : "log-odds") } } : {}),
       };
+    });
+  }
+
+  /**
+   * An ensemble's prediction: each member model predicts the raw rows (its own preprocessing),
+   * a candidate's fold models are averaged, candidates weighted. Bounded before any work by the
+   * members' parameters together (the ensemble's summary sums them).
+   */
+  private async predictEnsemble(tenant: string, m: ModelRow, rows: Array<Record<string, unknown>>, explain: boolean): Promise<Prediction[]> {
+    if (explain)
+      throw new AppError("bad_request", "an ensemble does not explain its predictions", [{ path: "explain", message: "not available for an ensemble" }]);
+    const params = Math.max(1, ModelSummarySchema.parse(m.summary).totalParams);
+    if (rows.length * params > this.config.MAX_PREDICT_OPS) {
+      const most = Math.max(1, Math.floor(this.config.MAX_PREDICT_OPS / params));
+      throw new AppError(
+        "payload_too_large",
+        `rows x parameters is ${rows.length} x ${params} (the ensemble's members together), over MAX_PREDICT_OPS (${this.config.MAX_PREDICT_OPS}): send at most ${most} rows per request to this model`,
+        [{ path: "rows", message: `at most ${most} rows for this model` }],
+      );
+    }
+    const file = JSON.parse((await this.weightsOf(m)).toString("utf8")) as EnsembleFile;
+    const labels = m.labels as string[];
+    const regression = labels.length === 0;
+    const sums = rows.map(() => new Float64Array(regression ? 1 : labels.length));
+    for (const member of file.members) {
+      for (const modelId of member.modelIds) {
+        const w = member.weight / member.modelIds.length;
+        let out: Prediction[];
+        try {
+          out = await this.predict(tenant, modelId, rows);
+        } catch (err) {
+          if (err instanceof AppError && err.code === "not_found")
+            throw new AppError("conflict", `ensemble ${m.id} cannot predict: its member model ${modelId} (${member.name}) was deleted`);
+          throw err;
+        }
+        out.forEach((p, i) => {
+          if ("value" in p) sums[i]![0]! += w * p.value;
+          else labels.forEach((l, c) => (sums[i]![c]! += w * (p.probabilities[l] ?? 0)));
+        });
+      }
+    }
+    if (regression) return sums.map((s) => ({ value: s[0]! }));
+    return sums.map((s) => {
+      const values = Float32Array.from(s);
+      return { label: labels[argmax(values, 0, labels.length)]!, probabilities: Object.fromEntries(labels.map((l, c) => [l, s[c]!])) };
     });
   }
 

@@ -43,3 +43,6 @@ export { sizingAdvice, type SizingAdvice } from "./job/sizing-advice.js";
 export { meanStd } from "./evaluate/cv-report.js";
 export { SEARCH_SPACES } from "./families/index.js";
 export { choices, type Point, type SearchSpace } from "./train/search-space.js";
+export type { AutoMlCandidate, AutoMlEntry, TableFacts } from "./train/automl-entry.js";
+export type { HeldOut } from "./evaluate/metrics.js";
+export { classificationMetrics, regressionMetrics } from "./evaluate/metrics.js";

@@ -3,7 +3,8 @@ import type { Config } from "../config.js";
 import type { Db } from "../db.js";
 import { delayWhileDatabaseDown } from "./db-retry.js";
 import { Queue } from "bullmq";
-import { ensureQueued, runExperimentStep } from "../experiments/experiment-step.js";
+import { runExperimentStep } from "../experiments/experiment-step.js";
+import { ensureQueued } from "../experiments/trials.js";
 import { reconcileExperiments } from "../experiments/reconcile.js";
 import { createFlowProducer, EXPERIMENT_QUEUE, redisConnection, type ExperimentPayload, bullPrefix } from "../queue.js";
 

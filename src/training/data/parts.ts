@@ -14,6 +14,8 @@ export interface Part {
   truth: Float64Array;
   /** Per-row weights from `training.sampleWeight`, when given. */
   weight?: Float32Array;
+  /** The part's rows, as indices into the selected rows (an AutoML trial's held-out rows line up across trials by them). */
+  rows?: readonly number[];
 }
 
 /** The rows a job can learn from, with their targets, before any split. */
@@ -139,6 +141,7 @@ export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: Prep
     n: idx.length,
     x: encodeRows(preprocessing, rows),
     truth: Float64Array.from(idx, (i) => sel.truth[i]!),
+    rows: idx,
     ...(sel.weight ? { weight: Float32Array.from(idx, (i) => sel.weight![i]!) } : {}),
   });
   return {

@@ -1,5 +1,21 @@
 import { argmax } from "./argmax.js";
 
+/**
+ * A model's predictions on its test rows (a fold's held-out rows), kept beside its metrics:
+ * an AutoML experiment builds its ensemble from them (experiments/automl/ensemble.ts).
+ * Classification: probabilities [n, width]; regression: values in the target's units, width 1.
+ */
+export interface HeldOut {
+  rows: readonly number[];
+  values: Float32Array;
+  width: number;
+  truth: Float64Array;
+}
+
+/** The held-out predictions of `part` when it is the test part and knows its rows. */
+export const heldOutOf = (part: { rows?: readonly number[]; truth: Float64Array }, values: Float32Array, width: number): HeldOut | undefined =>
+  part.rows ? { rows: part.rows, values, width, truth: part.truth } : undefined;
+
 export interface ClassificationMetrics {
   n: number;
   accuracy: number;

@@ -151,6 +151,7 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
         artifacts: await toArtifacts(fitted.model).finally(() => clock.lap("export")),
         metrics,
         diagnosis,
+        heldOut: fitted.heldOut(),
         history: fitted.fit.history,
         epochsRun: fitted.fit.epochsRun,
         restoredEpoch: fitted.fit.restoredEpoch,

@@ -15,6 +15,7 @@ import type { TrainOutcome } from "./train-result.js";
 import type { NetworkDescription } from "../spec/shape-summary.js";
 import type { Serving } from "./network-serving.js";
 import type { SearchSpace } from "./search-space.js";
+import type { AutoMlEntry } from "./automl-entry.js";
 
 /** What a family's own training entry gets: the selected rows, the split, the hooks. */
 export interface FamilyTrainRun<S extends { type: string } = { type: string }> {
@@ -84,6 +85,8 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
   describe(spec: S, groups: InputGroup[], ctx: NetworkContext): NetworkDescription | Promise<NetworkDescription>;
   /** Search spaces it offers experiments, by `space.type` (e.g. sequential's "mlp"). */
   spaces?: Record<string, SearchSpace>;
+  /** Its portfolio candidates and search space for AutoML experiments (none: AutoML leaves it out). */
+  automl?: AutoMlEntry;
   /** The formats of its trained models, how they load to predict and how they export loaded to predict and exported (its flavor). */
   serving: Serving;
   /** The tfjs network over the input groups, with an output fitting the target. */

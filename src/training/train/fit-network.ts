@@ -5,7 +5,7 @@ import type { Network } from "./network.js";
 import type { InputGroup, NetworkContext } from "../spec/network-context.js";
 import { DEFAULT_LOSS, LOSSES_BY_MODE, type LossName, type TrainingOptions } from "../spec/training-options.js";
 import { fitModel, type FitHooks, type FitOutcome } from "../engine/epoch-loop.js";
-import { classificationMetrics, regressionMetrics, type Metrics } from "../evaluate/metrics.js";
+import { classificationMetrics, heldOutOf, regressionMetrics, type HeldOut, type Metrics } from "../evaluate/metrics.js";
 import { inputTensors, predictMatrix } from "../evaluate/predict.js";
 import type { Part, PreparedData } from "../data/parts.js";
 import { TrainingError } from "../spec/training-error.js";
@@ -22,6 +22,8 @@ export interface Fitted {
   warnings: string[];
   /** Metrics of a part on this model (undefined for an empty part); call before foldTargetScale. */
   evaluate(part: Part): Metrics | undefined;
+  /** The predictions of the last part evaluated that knows its rows (train-job asks after the test part). */
+  heldOut(): HeldOut | undefined;
   /** Frees the model and its optimizer's slots (a compiled model does not own an optimizer instance). */
   dispose(): void;
 }
@@ -105,15 +107,21 @@ export async function fitOnce(data: PreparedData, build: BuildNetwork, training:
       { ...training, epochs },
       hooks,
     );
+    let heldOut: HeldOut | undefined;
     const evaluate = (p: Part): Metrics | undefined => {
       if (p.n === 0) return undefined;
-      const { values } = predictMatrix(model, p.x, p.n, groups, plan.mode);
-      if (data.task === "classification") return classificationMetrics(values, p.truth, labels);
+      const { values, width } = predictMatrix(model, p.x, p.n, groups, plan.mode);
+      if (data.task === "classification") {
+        if (p === data.test) heldOut = heldOutOf(p, values, width);
+        return classificationMetrics(values, p.truth, labels);
+      }
       // The network predicts the standardized target: evaluate before foldTargetScale.
       const s = data.targetScale;
-      return regressionMetrics(s ? values.map((v) => v * s.std + s.mean) : values, p.truth);
+      const units = s ? values.map((v) => v * s.std + s.mean) : values;
+      if (p === data.test) heldOut = heldOutOf(p, units, 1);
+      return regressionMetrics(units, p.truth);
     };
-    return { model, plan, fit, evaluate, warnings, dispose: () => disposeCompiled(model) };
+    return { model, plan, fit, evaluate, heldOut: () => heldOut, warnings, dispose: () => disposeCompiled(model) };
   } catch (err) {
     disposeCompiled(model);
     throw err;

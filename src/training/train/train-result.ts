@@ -4,6 +4,7 @@ import type { CrossValidationReport } from "../evaluate/cv-report.js";
 import type { Diagnosis } from "../evaluate/diagnose.js";
 import type { ModelSummary, StoredArtifacts } from "../formats/tfjs.js";
 import type { Metrics } from "./fit-network.js";
+import type { HeldOut } from "../evaluate/metrics.js";
 import type { OutputMode } from "../spec/output-plan.js";
 import type { Preprocessing } from "../data/encoding.js";
 
@@ -28,6 +29,8 @@ export interface TrainResult {
     [family: string]: unknown;
   };
   diagnosis: Diagnosis;
+  /** The predictions on the test rows (a fold's held-out rows), for an AutoML ensemble; never stored in the metrics. */
+  heldOut?: HeldOut;
   history: Record<string, number[]>;
   epochsRun: number;
   restoredEpoch?: number;

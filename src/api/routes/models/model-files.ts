@@ -71,6 +71,17 @@ export default function modelFiles(app: App) {
     },
     handler: (req) => app.services.models.baselineJson(req.tenant, req.params.id),
   });
+  app.get("/v1/models/:id/ensemble.json", {
+    schema: {
+      tags: ["models"],
+      summary: "An AutoML winner's members: each a candidate's fold models (averaged), with its weight",
+      description:
+        "The models an AutoML experiment's winner averages (weights sum to 1): each member's modelIds download and predict as any model. POST /v1/models/:id/predict runs the whole ensemble.",
+      params: IdParamsSchema,
+      response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 404) },
+    },
+    handler: async (req) => ({ ...(await app.services.models.ensembleJson(req.tenant, req.params.id)) }),
+  });
   app.get("/v1/models/:id/:file", {
     schema: {
       tags: ["models"],

@@ -1,5 +1,6 @@
 import { ELM_ONNX_LAYERS } from "./onnx.js";
 import { elmSpace } from "./space.js";
+import { elmAutoMl } from "./automl.js";
 import { networkServing } from "../../train/network-serving.js";
 import { SINGLE_INPUT } from "../../spec/graph.js";
 import { countElm } from "./count.js";
@@ -57,6 +58,7 @@ export const elm: ModelFamily<ElmSpec, typeof ElmSpecSchema> = {
     (await import("./train-elm.js")).trainElm(sel, resolved, req, parts, hooks, warnings, clock),
   describe: (spec, groups, ctx) => describeElmShape(spec, groups[0]!.width, ctx),
   spaces: { elm: elmSpace },
+  automl: elmAutoMl,
   serving: networkServing({
     registerLayers: () => import("./layers.js"),
     onnxLayers: ELM_ONNX_LAYERS,

@@ -3,7 +3,7 @@ import { tf, tfl } from "../../engine/tf.js";
 import { elmOutput, type OutputMode } from "../../spec/output-plan.js";
 import type { ResolvedColumns } from "../../data/columns.js";
 import { diagnose } from "../../evaluate/diagnose.js";
-import { classificationMetrics, regressionMetrics } from "../../evaluate/metrics.js";
+import { classificationMetrics, heldOutOf, regressionMetrics, type HeldOut } from "../../evaluate/metrics.js";
 import { summarize, toArtifacts } from "../../formats/tfjs.js";
 import type { FitHooks } from "../../engine/epoch-loop.js";
 import type { Metrics } from "../../evaluate/metrics.js";
@@ -84,9 +84,11 @@ export async function trainElm(
   const final = exportModel(fit, data.inputs, mode, k, ...calibrated);
   clock.lap("calibrate");
   try {
+    let heldOut: HeldOut | undefined;
     const evaluate = (p: Part): Metrics | undefined => {
       if (p.n === 0) return undefined;
-      const { values } = predictMatrix(final, p.x, p.n, data.preprocessing.groups, mode);
+      const { values, width } = predictMatrix(final, p.x, p.n, data.preprocessing.groups, mode);
+      if (p === data.test) heldOut = heldOutOf(p, values, width);
       return data.task === "classification" ? classificationMetrics(values, p.truth, sel.labels) : regressionMetrics(values, p.truth);
     };
     if (spec.activation === "sine" || spec.activation === "rbf" || spec.layers.some((l) => l.activation === "sine" || l.activation === "rbf")) {
@@ -114,6 +116,7 @@ export async function trainElm(
         artifacts,
         metrics,
         diagnosis: diagnose({}, 1),
+        heldOut,
         history,
         epochsRun: Math.max(1, fit.search.length),
         warnings,

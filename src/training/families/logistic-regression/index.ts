@@ -1,12 +1,14 @@
 import { classicFamily } from "../../train/classic/family.js";
 import { fitLogistic } from "./logistic.js";
+import { logisticAutoMl } from "./automl.js";
+import { logisticSpace } from "./space.js";
 import { LogisticRegressionSpecSchema } from "./spec.js";
 
 /** Logistic regression: a classifier, stored and served as one Dense layer (a TF.js network). */
 export const logisticRegression = classicFamily(
   "logisticRegression",
   LogisticRegressionSpecSchema,
-  { classifierOnly: true, linear: true },
+  { classifierOnly: true, linear: true, spaces: { logisticRegression: logisticSpace }, automl: logisticAutoMl },
   {
     className: "LogisticRegression",
     fit: (spec, data) => {

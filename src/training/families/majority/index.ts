@@ -1,5 +1,6 @@
 import { classPriors } from "../../train/classic/data.js";
 import { classicFamily } from "../../train/classic/family.js";
+import { majorityAutoMl } from "./automl.js";
 import { MajoritySpecSchema } from "./spec.js";
 
 const mean = (y: Float64Array) => y.reduce((a, b) => a + b, 0) / (y.length || 1);
@@ -8,7 +9,7 @@ const mean = (y: Float64Array) => y.reduce((a, b) => a + b, 0) / (y.length || 1)
 export const majority = classicFamily(
   "majority",
   MajoritySpecSchema,
-  { linear: true },
+  { linear: true, automl: majorityAutoMl },
   {
     className: "Dummy",
     fit: (_spec, data, targetScale) => {

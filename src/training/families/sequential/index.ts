@@ -1,4 +1,5 @@
 import { mlpSpace } from "./space.js";
+import { mlpAutoMl } from "./automl.js";
 import { networkServing } from "../../train/network-serving.js";
 import { SINGLE_INPUT } from "../../spec/graph.js";
 import { countSequential } from "./count.js";
@@ -44,6 +45,7 @@ export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema
   },
   describe: describeSequential,
   spaces: { mlp: mlpSpace },
+  automl: mlpAutoMl,
   serving: networkServing(),
   build: async (spec, groups, ctx) => (await import("./build.js")).buildSequentialNetwork(spec, groups, ctx),
 };

@@ -1,4 +1,5 @@
 import { svmSpace } from "./space.js";
+import { svmAutoMl } from "./automl.js";
 import { classicFamily } from "../../train/classic/family.js";
 import { svmOnnx } from "./onnx.js";
 import { SvmSpecSchema } from "./spec.js";
@@ -8,7 +9,7 @@ import { fitSvm, predictSvm, SvmModelSchema } from "./svm.js";
 export const svm = classicFamily(
   "svm",
   SvmSpecSchema,
-  { keepsRows: true, spaces: { svm: svmSpace } },
+  { keepsRows: true, spaces: { svm: svmSpace }, automl: svmAutoMl },
   {
     className: "SVC",
     async fit(spec, data) {

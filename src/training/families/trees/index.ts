@@ -2,6 +2,8 @@ import { classicFamily } from "../../train/classic/family.js";
 import type { Graph } from "../../formats/onnx.js";
 import { fitForest, ForestSchema, forestNodes, predictForest, type Forest } from "./forest.js";
 import { forestOnnx } from "./onnx.js";
+import { forestAutoMl } from "./automl.js";
+import { forestSpace } from "./space.js";
 import { DecisionTreeSpecSchema, RandomForestSpecSchema } from "./spec.js";
 
 /** scikit-learn's max_features: sqrt(d) for classifiers, all inputs for regressors by default. */
@@ -37,7 +39,7 @@ export const decisionTree = classicFamily(
 export const randomForest = classicFamily(
   "randomForest",
   RandomForestSpecSchema,
-  {},
+  { spaces: { randomForest: forestSpace }, automl: forestAutoMl },
   {
     className: "RandomForest",
     fit: (spec, data) => {

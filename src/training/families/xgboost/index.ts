@@ -4,6 +4,7 @@ import { configureXgboost, xgboostMissing } from "./library.js";
 import { XgbModelSchema } from "./model.js";
 import { boosterOnnx } from "./onnx.js";
 import { boosterFile, explainBooster, predictBooster } from "./predict.js";
+import { xgboostAutoMl } from "./automl.js";
 import { xgboostSpace } from "./space.js";
 import { XgboostSpecSchema } from "./spec.js";
 
@@ -16,7 +17,7 @@ import { XgboostSpecSchema } from "./spec.js";
 export const xgboost = classicFamily(
   "xgboost",
   XgboostSpecSchema,
-  { spaces: { xgboost: xgboostSpace }, steps: (spec) => spec.nEstimators, unavailable: xgboostMissing, configure: configureXgboost },
+  { spaces: { xgboost: xgboostSpace }, automl: xgboostAutoMl, steps: (spec) => spec.nEstimators, unavailable: xgboostMissing, configure: configureXgboost },
   {
     className: "XGBoost",
     rawTarget: true,

@@ -6,6 +6,7 @@ import { classicServing } from "./serving.js";
 import { toSummary } from "../../spec/shape-summary.js";
 import type { Task } from "../../spec/network-context.js";
 import type { ClassicLearner } from "./learner.js";
+import type { AutoMlEntry } from "../automl-entry.js";
 import type { SearchSpace } from "../search-space.js";
 
 /** A linear baseline's output activation (logistic regression: sigmoid for two classes). */
@@ -25,6 +26,8 @@ export interface ClassicTraits<S = unknown> {
   unavailable?(): string | undefined;
   /** ModelFamily.configure: its keys of the process's configuration. */
   configure?(config: Readonly<Record<string, unknown>>): void;
+  /** ModelFamily.automl: its portfolio candidates and search space. */
+  automl?: AutoMlEntry;
 }
 
 /**
@@ -48,6 +51,7 @@ export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
     layersPath: "model",
     keepsRows: traits.keepsRows,
     spaces: traits.spaces,
+    automl: traits.automl,
     countParams: (_spec, groups, ctx, _dims, errors: FieldError[]) => {
       if (traits.classifierOnly && ctx.task === "regression")
         errors.push({

@@ -1,7 +1,7 @@
 import type { FamilyTrainRun } from "../family.js";
 import { tf, tfl } from "../../engine/tf.js";
 import { diagnose } from "../../evaluate/diagnose.js";
-import { classificationMetrics, regressionMetrics, type Metrics } from "../../evaluate/metrics.js";
+import { classificationMetrics, heldOutOf, regressionMetrics, type HeldOut, type Metrics } from "../../evaluate/metrics.js";
 import { summarize, toArtifacts } from "../../formats/tfjs.js";
 import type { OutputMode } from "../../spec/output-plan.js";
 import { predictMatrix } from "../../evaluate/predict.js";
@@ -66,9 +66,11 @@ export async function trainClassic<S extends { type: string }, M>(
   const scores = async (p: Part): Promise<Scores> =>
     fitted.kind === "tfjs" ? predictMatrix(fitted.model, p.x, p.n, data.preprocessing.groups, fitted.mode) : classicScores(learner, artifact!, p.x, p.n);
   try {
+    let heldOut: HeldOut | undefined;
     const evaluate = async (p: Part): Promise<Metrics | undefined> => {
       if (p.n === 0) return undefined;
-      const { values } = await scores(p);
+      const { values, width } = await scores(p);
+      if (p === data.test) heldOut = heldOutOf(p, values, width);
       return data.task === "classification" ? classificationMetrics(values, p.truth, sel.labels) : regressionMetrics(values, p.truth);
     };
     const evalStart = performance.now();
@@ -106,6 +108,7 @@ export async function trainClassic<S extends { type: string }, M>(
           ...(rounds?.resumedAt !== undefined ? { resumedAtEpoch: rounds.resumedAt } : {}),
         },
         diagnosis: diagnose(history, rounds?.run ?? 1),
+        heldOut,
         history,
         epochsRun: rounds?.run ?? 1,
         ...(rounds?.restoredRound !== undefined ? { restoredEpoch: rounds.restoredRound } : {}),

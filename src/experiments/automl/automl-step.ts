@@ -1,0 +1,89 @@
+import type { Experiment } from "../../../generated/prisma/client.js";
+import { finish } from "../experiment-end.js";
+import type { AutomlRequest } from "../experiment-request.js";
+import { report, type ExperimentState, type TrialRow } from "../experiment-view.js";
+import type { StepContext } from "../step-context.js";
+import { ensureQueued, trialRows } from "../trials.js";
+import type { AutomlState } from "./automl-state.js";
+import { planPoints, ROUND_SIZE } from "./automl-plan.js";
+import { buildEnsemble } from "./ensemble-model.js";
+import { entrants, proposals } from "./portfolio.js";
+
+/** Families whose best candidates lead, best first: the search draws from their spaces. */
+const LEADERS = 3;
+
+/** Why the search stops now, or undefined to run another round of `count` candidates. */
+function stopReason(a: AutomlState, now: number, count: number): string | undefined {
+  if (count <= 0) return `the trial budget is spent (${a.maxCandidates} candidates)`;
+  if (a.deadline === null) return undefined;
+  if (now >= a.deadline) return "the time budget is spent";
+  // A round's wall time so far, per candidate: the next round is started only if half of it fits.
+  const last = a.rounds.at(-1)!;
+  const perCandidate = (now - last.startedAt) / Math.max(1, last.candidates);
+  const left = a.deadline - now;
+  if (left < 0.5 * perCandidate * count)
+    return `the time left (${(left / 1000).toFixed(0)} s) is less than half of what a round took (${((perCandidate * count) / 1000).toFixed(0)} s)`;
+  return undefined;
+}
+
+/**
+ * An AutoML experiment's step after each round: another round of draws from the leading
+ * families' spaces while the budget allows, else the end: the ensemble, the winner, the report.
+ */
+export async function automlStep(ctx: StepContext, exp: Experiment, req: AutomlRequest, state: ExperimentState, trials: TrialRow[], generation: number) {
+  const a = state.automl!;
+  const planned = a.candidates.filter((c) => !c.error).length;
+  const count = Math.min(ROUND_SIZE, a.maxCandidates - planned);
+  const now = Date.now();
+  let stopped = stopReason(a, now, count);
+  if (!stopped) {
+    const familyOf = new Map(a.candidates.map((c) => [c.key, c.family]));
+    const leaders: string[] = [];
+    for (const row of report(exp, req, state, trials).leaderboard) {
+      const family = familyOf.get(row.key);
+      if (row.score && family && !leaders.includes(family)) leaders.push(family);
+    }
+    const { entrants: list } = entrants(req.families);
+    const points = proposals(list, a.facts, leaders.slice(0, LEADERS), count, new Set(a.candidates.map((c) => c.key)), req.seed, generation + 1);
+    if (!points.length) stopped = "the leading families' spaces have no new points";
+    else {
+      const { trials: fresh, candidates } = await planPoints(ctx.db, ctx.config, exp.tenant, req, points, generation + 1, a.deadline);
+      const next: AutomlState = {
+        ...a,
+        phase: "search",
+        candidates: [...a.candidates, ...candidates],
+        rounds: [...a.rounds, { generation: generation + 1, startedAt: now, candidates: candidates.filter((c) => !c.error).length }],
+      };
+      const rows = trialRows(exp, fresh);
+      await ctx.db.$transaction(async (tx) => {
+        const moved = await tx.experiment.updateMany({
+          where: { id: exp.id, generation, status: { in: ["queued", "running"] } },
+          data: { generation: generation + 1, report: { ...state, automl: next } as object },
+        });
+        if (moved.count === 1) await tx.job.createMany({ data: rows });
+      });
+      ctx.log("automl round", { experimentId: exp.id, generation: generation + 1, candidates: candidates.length, trials: rows.length, leaders });
+      if (rows.length) return ensureQueued(ctx, { ...exp, generation: generation + 1 });
+      stopped = "every drawn candidate was refused by the limits";
+    }
+  }
+  return automlEnd(ctx, exp, req, state, trials, trials.some((t) => t.status === "succeeded") ? "succeeded" : "failed", stopped);
+}
+
+/** Ends an AutoML experiment: the ensemble and the winner (also when cancelled: finished trials count), then the report and plots. */
+export async function automlEnd(
+  ctx: StepContext,
+  exp: Experiment,
+  req: AutomlRequest,
+  state: ExperimentState,
+  trials: TrialRow[],
+  status: "succeeded" | "failed" | "cancelled",
+  stopped: string,
+) {
+  const a = state.automl!;
+  const built = status === "failed" ? undefined : await buildEnsemble(ctx.db, exp, req, state, trials);
+  const done: ExperimentState = { ...state, automl: { ...a, phase: "done", stopped, ...(built ?? {}) } };
+  await finish(ctx, exp, done, trials, status);
+  // The kept predictions served their purpose: they no longer count against the quota.
+  await ctx.db.trialPrediction.deleteMany({ where: { job: { experimentId: exp.id } } });
+}

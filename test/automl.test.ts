@@ -1,0 +1,192 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createTestEnv, schemaClient, upload, waitForExperiment, type TestEnv } from "./harness.js";
+
+/** AutoML: a portfolio, a search over the leaders, an ensemble stored as a model, on real workers. */
+describe("automl", () => {
+  let env: TestEnv;
+  let wine: any;
+  before(async () => {
+    env = await createTestEnv({ MAX_EXPERIMENT_TRIALS: "200", MAX_RUNNING_JOBS_PER_TENANT: "4" });
+    wine = await upload(env, "wine.csv");
+    await env.startWorker();
+    await env.startWorker();
+  });
+  after(() => env.close());
+
+  const start = async (body: object) => {
+    const res = await env
+      .api()
+      .post("/v1/experiments")
+      .send({ kind: "automl", datasetId: wine.id, target: "target", ...body });
+    assert.equal(res.status, 202, res.text);
+    return res.body;
+  };
+  // Cheap families keep the test short; a trial budget makes the run repeatable.
+  const families = ["logisticRegression", "knn", "randomForest", "naiveBayes", "majority"];
+
+  it("runs the portfolio, searches the leaders, and serves the winner; a seeded trial budget repeats exactly", async () => {
+    const exp = await start({ families, budget: { trials: 8 }, seed: 3 });
+    assert.equal(exp.kind, "automl");
+    assert.equal(exp.automl.evaluation, "5-fold cross-validation");
+    assert.match(exp.automl.why, /178 rows/);
+    assert.equal(exp.automl.candidates.planned, 5, "the portfolio of the five families");
+    const done = await waitForExperiment(env, exp.id);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.automl));
+    assert.equal(done.automl.phase, "done");
+    assert.equal(done.automl.candidates.planned, 8, "the portfolio, then one round of three draws");
+    assert.match(done.automl.stopped, /trial budget/);
+    assert.equal(done.leaderboard.length, 8);
+    for (const row of done.leaderboard) assert.equal(row.trials.succeeded, 5, row.name);
+    assert.equal(done.leaderboard.at(-1).name, "majority (floor)");
+    const w = done.automl.winner;
+    assert.ok(w.modelId && w.score >= done.leaderboard[0].score.mean - 1e-9, JSON.stringify(w));
+    assert.ok(done.automl.ensemble.members.length >= 1);
+    const weights = done.automl.ensemble.members.reduce((s: number, m: any) => s + m.weight, 0);
+    assert.ok(Math.abs(weights - 1) < 1e-9, `weights sum to ${weights}`);
+    assert.match(w.note, /t-test|alone|single/);
+
+    // The winner is a model like any other: listed, described, and it predicts raw rows.
+    const model = await env.api().get(`/v1/models/${w.modelId}`);
+    assert.equal(model.status, 200, model.text);
+    assert.equal(model.body.type, "ensemble");
+    assert.deepEqual(
+      model.body.formats.map((f: any) => f.format),
+      ["ensemble"],
+    );
+    const file = await env.api().get(`/v1/models/${w.modelId}/ensemble.json`);
+    assert.equal(file.status, 200);
+    assert.equal(file.body.members.flatMap((m: any) => m.modelIds).length % 5, 0, "five fold models per member");
+    const rows = [
+      {
+        alcohol: 14.2,
+        malic_acid: 1.7,
+        ash: 2.4,
+        alcalinity_of_ash: 15.6,
+        magnesium: 127,
+        total_phenols: 2.8,
+        flavanoids: 3.06,
+        nonflavanoid_phenols: 0.28,
+        proanthocyanins: 2.29,
+        color_intensity: 5.64,
+        hue: 1.04,
+        od280_od315: 3.92,
+        proline: 1065,
+      },
+      {
+        alcohol: 12.37,
+        malic_acid: 0.94,
+        ash: 1.36,
+        alcalinity_of_ash: 10.6,
+        magnesium: 88,
+        total_phenols: 1.98,
+        flavanoids: 0.57,
+        nonflavanoid_phenols: 0.28,
+        proanthocyanins: 0.42,
+        color_intensity: 1.95,
+        hue: 1.05,
+        od280_od315: 1.82,
+        proline: 520,
+      },
+    ];
+    const pred = await env.api().post(`/v1/models/${w.modelId}/predict`).send({ rows });
+    assert.equal(pred.status, 200, pred.text);
+    assert.equal(pred.body.predictions.length, 2);
+    for (const p of pred.body.predictions) {
+      const total = Object.values(p.probabilities as Record<string, number>).reduce((s, v) => s + v, 0);
+      assert.ok(Math.abs(total - 1) < 1e-4, `probabilities sum to ${total}`);
+    }
+    assert.equal(pred.body.predictions[0].label, "0", "the first row is a class-0 wine (row 1 of the table)");
+    // A member model's prediction agrees with its own model id's.
+    const explain = await env.api().post(`/v1/models/${w.modelId}/predict`).send({ rows, explain: true });
+    assert.equal(explain.status, 400);
+
+    // The kept predictions are gone once the ensemble is built.
+    const db = await schemaClient(env);
+    try {
+      const left = await db.query('SELECT count(*)::int AS n FROM "TrialPrediction"');
+      assert.equal(left.rows[0].n, 0);
+    } finally {
+      await db.end();
+    }
+
+    // Seed and trial budget again: the same leaderboard and the same ensemble.
+    const again = await waitForExperiment(env, (await start({ families, budget: { trials: 8 }, seed: 3 })).id);
+    assert.deepEqual(
+      again.leaderboard.map((r: any) => [r.name, r.score.mean]),
+      done.leaderboard.map((r: any) => [r.name, r.score.mean]),
+    );
+    assert.deepEqual(
+      again.automl.ensemble.members.map((m: any) => [m.name, m.weight]),
+      done.automl.ensemble.members.map((m: any) => [m.name, m.weight]),
+    );
+    assert.equal(again.automl.winner.name, done.automl.winner.name);
+  });
+
+  it("refuses bad requests with the field at fault, before anything is stored", async () => {
+    const bad = async (body: object, path: string) => {
+      const res = await env
+        .api()
+        .post("/v1/experiments")
+        .send({ kind: "automl", datasetId: wine.id, target: "target", ...body });
+      assert.equal(res.status, 400, res.text);
+      assert.ok(
+        res.body.errors.some((e: any) => e.path === path),
+        res.text,
+      );
+    };
+    await bad({ budget: { trials: 5 }, families: ["perceptron"] }, "families[0]");
+    await bad({ budget: {} }, "budget");
+    await bad({ budget: { seconds: 5 } }, "budget.seconds");
+    await bad({ budget: { trials: 5 }, metric: "rmse" }, "metric");
+    const list = await env.api().get("/v1/experiments");
+    assert.ok(list.body.items.every((e: any) => e.kind !== "automl" || e.status !== "queued"));
+  });
+
+  it("cancelled, it keeps every finished trial and still names a winner from them", async () => {
+    const exp = await start({ budget: { seconds: 600 }, seed: 1 });
+    // Wait for some trials to finish, then cancel.
+    for (let i = 0; i < 400; i++) {
+      const v = (await env.api().get(`/v1/experiments/${exp.id}`)).body;
+      if (v.leaderboard.some((r: any) => r.trials.succeeded === 5)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const res = await env.api().post(`/v1/experiments/${exp.id}/cancel`);
+    assert.equal(res.status, 202, res.text);
+    const done = await waitForExperiment(env, exp.id);
+    assert.equal(done.status, "cancelled");
+    // The step ends the experiment after its running trials stop: wait for the report.
+    let view = done;
+    for (let i = 0; i < 200 && view.automl.phase !== "done"; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      view = (await env.api().get(`/v1/experiments/${exp.id}`)).body;
+    }
+    assert.equal(view.automl.phase, "done", JSON.stringify(view.automl));
+    const finished = view.leaderboard.filter((r: any) => r.trials.succeeded === 5);
+    assert.ok(finished.length >= 1);
+    assert.ok(view.automl.winner?.modelId, JSON.stringify(view.automl));
+    const pred = await env
+      .api()
+      .post(`/v1/models/${view.automl.winner.modelId}/predict`)
+      .send({
+        rows: [
+          {
+            alcohol: 13,
+            malic_acid: 2,
+            ash: 2.4,
+            alcalinity_of_ash: 19,
+            magnesium: 100,
+            total_phenols: 2.3,
+            flavanoids: 2,
+            nonflavanoid_phenols: 0.36,
+            proanthocyanins: 1.6,
+            color_intensity: 5,
+            hue: 0.96,
+            od280_od315: 2.6,
+            proline: 750,
+          },
+        ],
+      });
+    assert.equal(pred.status, 200, pred.text);
+  });
+});
