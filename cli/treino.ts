@@ -166,20 +166,61 @@ experiments.command("watch <id>").action(async (id: string) => {
   process.exitCode = await watchExperiment(id);
 });
 
+program
+  .command("automl <dataset>")
+  .description("the best model for a table within a budget: a portfolio, a search, an ensemble")
+  .requiredOption("--target <column>", "the column to predict")
+  .option("--budget <seconds>", "time budget in seconds", (v) => Number(v))
+  .option("--trials <n>", "at most this many candidates (with --seed, a repeatable run)", (v) => Number(v))
+  .option("--metric <name>", "accuracy, balancedAccuracy, macroF1, rocAuc, logLoss; r2, rmse, mae")
+  .option("--families <list>", "comma-separated model types to consider")
+  .option("--ignore <list>", "comma-separated columns to leave out")
+  .option("--seed <n>", "seed of the search and the trials", (v) => Number(v))
+  .option("--watch", "follow it to the end and print the leaderboard and the winner")
+  .action(
+    async (
+      dataset: string,
+      o: { target: string; budget?: number; trials?: number; metric?: string; families?: string; ignore?: string; seed?: number; watch?: boolean },
+    ) => {
+      if (o.budget === undefined && o.trials === undefined) o.budget = 120;
+      const list = (v?: string) =>
+        v
+          ?.split(",")
+          .map((x) => x.trim())
+          .filter(Boolean);
+      const exp = await client().createExperiment({
+        kind: "automl",
+        datasetId: dataset,
+        target: o.target,
+        budget: { ...(o.budget !== undefined ? { seconds: o.budget } : {}), ...(o.trials !== undefined ? { trials: o.trials } : {}) },
+        ...(o.metric ? { metric: o.metric } : {}),
+        ...(o.families ? { families: list(o.families) } : {}),
+        ...(o.ignore ? { ignore: list(o.ignore) } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      } as never);
+      if (!o.watch) return print(exp.id, exp);
+      if (!json()) console.log(`automl ${exp.id}: ${exp.automl?.evaluation} (${exp.automl?.why})`);
+      process.exitCode = await watchExperiment(exp.id);
+    },
+  );
+
 async function watchExperiment(id: string): Promise<number> {
   const c = client();
   for (;;) {
     const exp = await c.getExperiment(id);
     const t = exp.trials;
     const done = t.succeeded + t.failed + t.cancelled;
-    const best = exp.leaderboard[0]?.score ? `best ${exp.leaderboard[0].name} ${exp.metric} ${exp.leaderboard[0].score.mean.toFixed(4)}` : "";
+    const eta = exp.automl && exp.automl.etaSeconds !== null ? ` eta ${exp.automl.etaSeconds} s` : "";
+    const best = (exp.leaderboard[0]?.score ? `best ${exp.leaderboard[0].name} ${exp.metric} ${exp.leaderboard[0].score.mean.toFixed(4)}` : "") + eta;
     if (!json()) progress(progressLine(done, t.total, best));
     if (["succeeded", "failed", "cancelled"].includes(exp.status)) {
       if (!json()) endProgress();
       const table = exp.leaderboard
         .map((r) => `${String(r.rank).padStart(3)}. ${r.name.padEnd(32)} ${r.score ? `${r.score.mean.toFixed(4)} ± ${r.score.std.toFixed(4)}` : "-"}`)
         .join("\n");
-      print(`experiment ${id} ${exp.status}\n${table}`, exp);
+      const w = exp.automl?.winner;
+      const winner = w ? `\nwinner: ${w.name} (${exp.metric} ${w.score?.toFixed(4) ?? "-"}), model ${w.modelId}\n${w.note}` : "";
+      print(`experiment ${id} ${exp.status}\n${table}${winner}`, exp);
       return ended(exp.status);
     }
     await new Promise((r) => setTimeout(r, 1000));

@@ -190,3 +190,64 @@ describe("automl", () => {
     assert.equal(pred.status, 200, pred.text);
   });
 });
+
+/** Successive halving in a search: rungs of more epochs for fewer points. */
+describe("search with successive halving", () => {
+  let env: TestEnv;
+  let wine: any;
+  before(async () => {
+    env = await createTestEnv({ MAX_RUNNING_JOBS_PER_TENANT: "4" });
+    wine = await upload(env, "wine.csv");
+    await env.startWorker();
+  });
+  after(() => env.close());
+
+  it("trains every point a little, the best third three times as long, the best of those in full", async () => {
+    const res = await env
+      .api()
+      .post("/v1/experiments")
+      .send({
+        kind: "search",
+        method: "grid",
+        datasetId: wine.id,
+        target: "target",
+        training: { epochs: 27, batchSize: 16 },
+        space: { type: "mlp", hiddenLayers: [1], units: [2, 8, 32], learningRate: [0.0003, 0.003, 0.03] },
+        halving: { minResource: 3, eta: 3 },
+      });
+    assert.equal(res.status, 202, res.text);
+    assert.equal(res.body.trials.total, 9, "the first rung: every point");
+    const done = await waitForExperiment(env, res.body.id);
+    assert.equal(done.status, "succeeded");
+    const rung = (n: number) => done.leaderboard.filter((r: any) => r.name.includes(`[rung ${n}:`));
+    assert.deepEqual([rung(0).length, rung(1).length, rung(2).length], [9, 3, 1], done.leaderboard.map((r: any) => r.name).join("\n"));
+    assert.match(rung(0)[0].name, /3 epochs/);
+    assert.match(rung(2)[0].name, /27 epochs/);
+    // The points that went on were the first rung's best three.
+    const base = (name: string) => name.replace(/ \[rung.*$/, "");
+    const firstBest = [...rung(0)]
+      .sort((a: any, b: any) => b.score.mean - a.score.mean || (a.key < b.key ? -1 : 1))
+      .slice(0, 3)
+      .map((r: any) => base(r.name));
+    assert.deepEqual(
+      rung(1)
+        .map((r: any) => base(r.name))
+        .sort(),
+      firstBest.sort(),
+    );
+    // Each trial trained for its rung's epochs; the best is the point that reached the last rung, with its full request.
+    const job = await env.api().get(`/v1/jobs/${rung(1)[0].jobIds[0]}`);
+    assert.equal(job.body.epochs ?? job.body.spec?.training?.epochs ?? job.body.training?.epochs, 9, JSON.stringify(job.body).slice(0, 400));
+    assert.equal(base(done.best.name), base(rung(2)[0].name));
+    assert.equal(done.best.request.training.epochs, 27);
+  });
+
+  it("refuses halving where the model has no epochs or rounds", async () => {
+    const res = await env
+      .api()
+      .post("/v1/experiments")
+      .send({ kind: "search", method: "grid", datasetId: wine.id, target: "target", space: { type: "svm", C: [1, 10] }, halving: { minResource: 1 } });
+    assert.equal(res.status, 400, res.text);
+    assert.ok(res.body.errors.some((e: any) => e.path === "halving"));
+  });
+});

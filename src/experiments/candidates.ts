@@ -3,6 +3,7 @@ import type { CompareRequest, SearchRequest } from "./experiment-request.js";
 import { LOWER_IS_BETTER } from "./experiment-request.js";
 import { crossover, grid, gridSize, keyOf, mutate, nameOf, sampleDistinct, specOf, type Individual } from "./space.js";
 import type { CandidatePoint } from "./trials.js";
+import { halvingTrialBound } from "./halving.js";
 
 export const DEFAULT_RANDOM_TRIALS = 20;
 
@@ -10,8 +11,9 @@ export const DEFAULT_RANDOM_TRIALS = 20;
 export function plannedTrialCount(req: CompareRequest | SearchRequest): number {
   const folds = req.crossValidation?.folds ?? 1;
   if (req.kind === "compare") return req.candidates.length * folds;
-  if (req.method === "grid") return gridSize(req.space) * folds;
-  if (req.method === "random") return (req.trials ?? DEFAULT_RANDOM_TRIALS) * folds;
+  const halve = (n: number) => (req.halving ? halvingTrialBound(n, req.halving.eta) : n);
+  if (req.method === "grid") return halve(gridSize(req.space)) * folds;
+  if (req.method === "random") return halve(req.trials ?? DEFAULT_RANDOM_TRIALS) * folds;
   const g = geneticSettings(req);
   return g.population * g.generations * folds;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DATA_FIELDS, JobRequestSchema, ModelSpecSchema } from "../training/index.js";
 import { SpaceSchema } from "./space.js";
+import { HalvingSchema } from "./halving.js";
 import { WebhookUrlSchema } from "../webhooks/webhook-url.js";
 
 /** Metrics an experiment ranks by: higher is better, except the ones in LOWER_IS_BETTER. */
@@ -52,6 +53,9 @@ export const SearchRequestSchema = z.strictObject({
   space: SpaceSchema,
   trials: z.number().int().min(1).max(10_000).optional().describe("random: how many specs to draw (default 20)"),
   genetic: GeneticSchema.optional().describe("method genetic's settings"),
+  halving: HalvingSchema.optional().describe(
+    "Successive halving: every point trains with minResource epochs (or rounds) first; each rung the best 1/eta go on with eta times more (grid and random)",
+  ),
   seed: z
     .number()
     .int()

@@ -14,6 +14,7 @@ import type { ExperimentRequest } from "./experiment-request.js";
 import { loadTrials, loadTrialsOf, toExperimentView, type ExperimentState, type ExperimentView } from "./experiment-view.js";
 import { enqueueTrials, planTrials, trialRows, type PlannedTrial } from "./trials.js";
 import { planAutoml } from "./automl/automl-plan.js";
+import { firstRung } from "./halving-step.js";
 
 const ENQUEUE_TIMEOUT_MS = 10_000;
 
@@ -60,7 +61,8 @@ export class ExperimentService {
     const quota = this.config.MAX_STORAGE_BYTES_PER_TENANT;
     const room = await this.roomFor(tenant);
 
-    const candidates = firstCandidates(req);
+    const rung0 = req.kind === "search" && req.halving ? firstRung(req) : undefined;
+    const candidates = rung0?.candidates ?? firstCandidates(req);
     const where = (i: number) => (req.kind === "compare" ? `candidates[${i}]` : `space (point ${candidates[i]!.name})`);
     const { trials, warnings, task, modelBytes } = await planTrials(this.db, this.config, tenant, req, candidates, 0, where);
     const expected = Math.round(modelBytes * (planned / Math.max(1, trials.length))); // later generations are sized like the first
@@ -77,6 +79,7 @@ export class ExperimentService {
         req.kind === "search" && req.method === "genetic"
           ? [{ generation: 0, population: candidates.map((c) => ({ key: c.key, name: c.name, params: c.params! })) }]
           : undefined,
+      halving: rung0?.state,
     };
     return this.record(tenant, req, state, trials);
   }

@@ -5,6 +5,7 @@ import type { Experiment } from "../../generated/prisma/client.js";
 import { AppError } from "../errors.js";
 import { finish } from "./experiment-end.js";
 import { automlEnd, automlStep } from "./automl/automl-step.js";
+import { halvingStep } from "./halving-step.js";
 import type { StepContext } from "./step-context.js";
 export type { StepContext };
 import { SpecError } from "../training/index.js";
@@ -32,6 +33,7 @@ export async function runExperimentStep(ctx: StepContext, experimentId: string, 
     return req.kind === "automl" ? automlEnd(ctx, exp, req, state, trials, "cancelled", "cancelled") : finish(ctx, exp, state, trials, "cancelled");
   if (exp.status === "queued") await db.experiment.updateMany({ where: { id: exp.id, status: "queued" }, data: { status: "running" } });
   if (req.kind === "automl") return automlStep(ctx, exp, req, state, trials, generation);
+  if (req.kind === "search" && req.halving && state.halving) return halvingStep(ctx, exp, req, state, trials, generation);
   if (req.kind === "search" && req.method === "genetic" && generation + 1 < geneticSettings(req).generations) {
     return breed(ctx, exp, req, state, trials, generation);
   }

@@ -5,6 +5,7 @@ import { ExperimentRequestSchema, type ExperimentRequest, type RankMetric } from
 import { leaderboard, type TrialRecord } from "./leaderboard.js";
 import { specOf, type Individual } from "./space.js";
 import { TrialInfoSchema } from "./trials.js";
+import { HalvingStateSchema } from "./halving.js";
 import { AutomlStateSchema, AutomlViewSchema, automlView } from "./automl/automl-state.js";
 
 export const EXPERIMENT_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
@@ -88,6 +89,7 @@ export const ExperimentStateSchema = z.object({
     .optional(),
   plots: z.array(z.string()).optional(),
   automl: AutomlStateSchema.optional(),
+  halving: HalvingStateSchema.optional(),
 });
 export type ExperimentState = z.infer<typeof ExperimentStateSchema>;
 
@@ -149,6 +151,10 @@ export function report(exp: Pick<Experiment, "id">, req: ExperimentRequest, stat
         mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null,
       };
     }) ?? null;
+  // A halving search's best is among the points that reached the last rung (a first rung's lucky short fit is not a result).
+  const last = state.halving ? new Set(state.halving.rungs.at(-1)!.points.map((p) => p.key)) : undefined;
+  const topRow = last ? board.leaderboard.find((r) => r.score && last.has(r.key)) : undefined;
+  if (topRow) board.best = { name: topRow.name, key: topRow.key, score: topRow.score };
   let best: ExperimentView["best"] = null;
   if (board.best) {
     const { datasetId, target, features, ignore, task, columns, preprocessing, training } = req;

@@ -34,7 +34,7 @@ export const runtime = () => import("./job/runtime.js");
 export { phaseClock, type PhaseClock } from "./engine/phase-clock.js";
 export { argmax } from "./evaluate/argmax.js";
 export { mulberry32 } from "./engine/rng.js";
-export { servingOf, formatsOf, configureFamilies, unavailableFamilies, explainingFamilies } from "./job/serving.js";
+export { servingOf, formatsOf, configureFamilies, unavailableFamilies, explainingFamilies, resourceOf } from "./job/serving.js";
 export type { ExportFormat, FormatName, Predictor } from "./train/network-serving.js";
 export { readStoredPreprocessing, type StoredPreprocessing } from "./data/stored-preprocessing.js";
 export { ExportError } from "./formats/export-error.js";

@@ -44,8 +44,11 @@ export async function automlStep(ctx: StepContext, exp: Experiment, req: AutomlR
       if (row.score && family && !leaders.includes(family)) leaders.push(family);
     }
     const { entrants: list } = entrants(req.families);
-    const points = proposals(list, a.facts, leaders.slice(0, LEADERS), count, new Set(a.candidates.map((c) => c.key)), req.seed, generation + 1);
-    if (!points.length) stopped = "the leading families' spaces have no new points";
+    const known = new Set(a.candidates.map((c) => c.key));
+    // The leaders' spaces first; once they are exhausted (small grids), the families after them.
+    let points = proposals(list, a.facts, leaders.slice(0, LEADERS), count, known, req.seed, generation + 1);
+    if (!points.length) points = proposals(list, a.facts, leaders.slice(LEADERS), count, known, req.seed, generation + 1);
+    if (!points.length) stopped = "every family's space is exhausted: no new points to draw";
     else {
       const { trials: fresh, candidates } = await planPoints(ctx.db, ctx.config, exp.tenant, req, points, generation + 1, a.deadline);
       const next: AutomlState = {

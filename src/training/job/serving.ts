@@ -24,5 +24,8 @@ export function unavailableFamilies(): Array<{ type: string; why: string }> {
   });
 }
 
+/** The request field successive halving budgets for a model type (epochs, a booster's rounds), if any. */
+export const resourceOf = (type: string): "training.epochs" | "model.nEstimators" | undefined => familyNamed(type)?.resource;
+
 /** The model types whose predictions /predict can explain (for messages: the registry, not a list). */
 export const explainingFamilies = (): string[] => Object.values(FAMILIES).flatMap((f) => (f.serving.explains ? [f.type] : []));

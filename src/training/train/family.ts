@@ -85,6 +85,11 @@ export interface ModelFamily<S extends { type: string }, Schema extends z.ZodTyp
   describe(spec: S, groups: InputGroup[], ctx: NetworkContext): NetworkDescription | Promise<NetworkDescription>;
   /** Search spaces it offers experiments, by `space.type` (e.g. sequential's "mlp"). */
   spaces?: Record<string, SearchSpace>;
+  /**
+   * The request field that budgets one fit, for successive halving (a trial trains with less of
+   * it first; only the best go on with more): `training.epochs` for networks, a booster's rounds.
+   */
+  resource?: "training.epochs" | "model.nEstimators";
   /** Its portfolio candidates and search space for AutoML experiments (none: AutoML leaves it out). */
   automl?: AutoMlEntry;
   /** The formats of its trained models, how they load to predict and how they export loaded to predict and exported (its flavor). */

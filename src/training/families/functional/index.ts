@@ -67,6 +67,7 @@ function describeFunctional(spec: FunctionalSpec, groups: InputGroup[], ctx: Net
 
 /** Keras Functional: named inputs, a graph of nodes, one output. */
 export const functional: ModelFamily<FunctionalSpec, typeof FunctionalSpecSchema> = {
+  resource: "training.epochs",
   type: "functional",
   schema: FunctionalSpecSchema,
   inputs: (spec) => spec.inputs.map((x) => ({ name: x.name, encoding: x.encoding })),

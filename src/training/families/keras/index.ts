@@ -33,6 +33,7 @@ function everyLayer(layers: KerasLayer[], path: string): Array<{ path: string; u
 
 /** A Keras `model.to_json()` (Keras 2 or 3), read into the layers tfjs knows. */
 export const keras: ModelFamily<KerasSpec, typeof KerasSpecSchema> = {
+  resource: "training.epochs",
   type: "keras",
   schema: KerasSpecSchema,
   inputs: (spec) => kerasTopology(spec).inputNames.map((name) => ({ name, encoding: "onehot" as const })),

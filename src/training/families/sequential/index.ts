@@ -46,6 +46,7 @@ export const sequential: ModelFamily<SequentialSpec, typeof SequentialSpecSchema
   describe: describeSequential,
   spaces: { mlp: mlpSpace },
   automl: mlpAutoMl,
+  resource: "training.epochs",
   serving: networkServing(),
   build: async (spec, groups, ctx) => (await import("./build.js")).buildSequentialNetwork(spec, groups, ctx),
 };

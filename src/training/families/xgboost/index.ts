@@ -17,7 +17,14 @@ import { XgboostSpecSchema } from "./spec.js";
 export const xgboost = classicFamily(
   "xgboost",
   XgboostSpecSchema,
-  { spaces: { xgboost: xgboostSpace }, automl: xgboostAutoMl, steps: (spec) => spec.nEstimators, unavailable: xgboostMissing, configure: configureXgboost },
+  {
+    spaces: { xgboost: xgboostSpace },
+    automl: xgboostAutoMl,
+    resource: "model.nEstimators",
+    steps: (spec) => spec.nEstimators,
+    unavailable: xgboostMissing,
+    configure: configureXgboost,
+  },
   {
     className: "XGBoost",
     rawTarget: true,

@@ -26,6 +26,8 @@ export interface ClassicTraits<S = unknown> {
   unavailable?(): string | undefined;
   /** ModelFamily.configure: its keys of the process's configuration. */
   configure?(config: Readonly<Record<string, unknown>>): void;
+  /** ModelFamily.resource: the field successive halving budgets. */
+  resource?: "model.nEstimators";
   /** ModelFamily.automl: its portfolio candidates and search space. */
   automl?: AutoMlEntry;
 }
@@ -52,6 +54,7 @@ export function classicFamily<Schema extends z.ZodType<{ type: string }>, M>(
     keepsRows: traits.keepsRows,
     spaces: traits.spaces,
     automl: traits.automl,
+    resource: traits.resource,
     countParams: (_spec, groups, ctx, _dims, errors: FieldError[]) => {
       if (traits.classifierOnly && ctx.task === "regression")
         errors.push({
