@@ -1,6 +1,22 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createTestEnv, schemaClient, upload, waitForExperiment, type TestEnv } from "./harness.js";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import { binary, createTestEnv, FIXTURES, schemaClient, upload, waitForExperiment, type TestEnv } from "./harness.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** Python with onnx and onnxruntime (.ci/run makes this venv from the local wheel cache). */
+const PYTHON = process.env.KERAS_PYTHON ?? `${homedir()}/.cache/treino/keras-venv/bin/python`;
+const onnxruntime = (spec: object): Promise<any> =>
+  new Promise((resolve, reject) => {
+    const child = execFile(PYTHON, [`${ROOT}test/export_check.py`], { timeout: 240_000, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    );
+    child.stdin!.end(JSON.stringify(spec));
+  });
 
 /** AutoML: a portfolio, a search over the leaders, an ensemble stored as a model, on real workers. */
 describe("automl", () => {
@@ -121,6 +137,59 @@ describe("automl", () => {
       done.automl.ensemble.members.map((m: any) => [m.name, m.weight]),
     );
     assert.equal(again.automl.winner.name, done.automl.winner.name);
+  });
+
+  it(
+    "the winner downloads as one ONNX graph of its members that onnxruntime runs as /predict does",
+    { skip: existsSync(PYTHON) ? false : `no Python with onnxruntime at ${PYTHON} (KERAS_PYTHON; .ci/run builds it)` },
+    async () => {
+      const titanic = await upload(env, "titanic.csv");
+      const ignore = ["name", "ticket", "cabin", "boat", "body", "home.dest"];
+      const exp = await env
+        .api()
+        .post("/v1/experiments")
+        .send({
+          kind: "automl",
+          datasetId: titanic.id,
+          target: "survived",
+          ignore,
+          families: ["logisticRegression", "randomForest", "naiveBayes"],
+          budget: { trials: 5 },
+          seed: 2,
+        });
+      assert.equal(exp.status, 202, exp.text);
+      const done = await waitForExperiment(env, exp.body.id);
+      assert.equal(done.status, "succeeded");
+      const id = done.automl.winner.modelId;
+      const onnx = await env.api().get(`/v1/models/${id}/model.onnx`).buffer(true).parse(binary);
+      assert.equal(onnx.status, 200, String(onnx.body));
+      const dir = mkdtempSync(`${tmpdir()}/treino-automl-`);
+      writeFileSync(`${dir}/model.onnx`, onnx.body);
+      const rows = (parse(readFileSync(`${FIXTURES}/titanic.csv`), { columns: true }) as Array<Record<string, string>>)
+        .filter((_, i) => i % 41 === 0)
+        .map((r) => Object.fromEntries(Object.entries(r).filter(([k, v]) => !ignore.includes(k) && k !== "survived" && v !== "")));
+      const typed = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "sex" || k === "embarked" ? v : Number(v)])));
+      const pred = await env.api().post(`/v1/models/${id}/predict`).send({ rows: typed });
+      assert.equal(pred.status, 200, pred.text);
+      const model = (await env.api().get(`/v1/models/${id}`)).body;
+      const types = Object.fromEntries((model.preprocessing.features as any[]).map((f) => [f.name, f.kind === "categorical" ? "string" : "float"]));
+      const out = await onnxruntime({ onnx: `${dir}/model.onnx`, onnx_rows: typed, onnx_types: types });
+      const labels: string[] = model.labels;
+      let worst = 0;
+      pred.body.predictions.forEach((p: any, i: number) => labels.forEach((l, c) => (worst = Math.max(worst, Math.abs(p.probabilities[l] - out.onnx[i][c])))));
+      assert.ok(worst < 1e-4, `onnxruntime and /predict differ by ${worst}`);
+      // The winner's members are each fold's models: the graph holds all of them.
+      const file = (await env.api().get(`/v1/models/${id}/ensemble.json`)).body;
+      assert.ok(file.members.flatMap((m: any) => m.modelIds).length >= 5);
+    },
+  );
+
+  it("an ensemble with a member that has no ONNX export says which (409)", async () => {
+    const exp = await start({ families: ["knn"], budget: { trials: 1 } });
+    const done = await waitForExperiment(env, exp.id);
+    const res = await env.api().get(`/v1/models/${done.automl.winner.modelId}/model.onnx`);
+    assert.equal(res.status, 409, res.text);
+    assert.match(res.body.detail, /knn/);
   });
 
   it("refuses bad requests with the field at fault, before anything is stored", async () => {

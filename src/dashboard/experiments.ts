@@ -51,6 +51,7 @@ export async function experimentPage({ client, main, signal, fetchBytes }: Page,
         ]),
         "leaderboard",
       ),
+      ...(e.automl ? automlPanel(e.automl, e.metric) : []),
       ...(e.comparisons.length ? [h("h3", {}, "Best against each"), h("ul", {}, ...e.comparisons.map((c) => h("li", {}, `${c.name}: ${c.note}`)))] : []),
     );
     if (FINAL.has(e.status)) {
@@ -66,4 +67,43 @@ export async function experimentPage({ client, main, signal, fetchBytes }: Page,
     await new Promise((r) => setTimeout(r, 2000));
     if (signal.aborted) return;
   }
+}
+
+type AutomlView = NonNullable<Awaited<ReturnType<Page["client"]["getExperiment"]>>["automl"]>;
+
+/** An AutoML run: how it is evaluated, the budget against the clock, then the ensemble's weights and the winner. */
+function automlPanel(a: AutomlView, metric: string): Node[] {
+  const budget = [a.budget.seconds !== null ? `${a.budget.seconds} s` : "", a.budget.trials !== null ? `${a.budget.trials} candidates` : ""]
+    .filter(Boolean)
+    .join(", ");
+  return [
+    h(
+      "p",
+      { class: "automl" },
+      `AutoML (${a.phase}): ${a.evaluation}, ${a.why}. Budget ${budget}: ${fmt(a.elapsedSeconds, 0)} s so far`,
+      a.etaSeconds !== null ? `, about ${a.etaSeconds} s left` : "",
+      `; ${a.candidates.planned} candidates${a.candidates.refused ? ` (${a.candidates.refused} refused by the limits)` : ""}`,
+      a.stopped ? `. Stopped: ${a.stopped}.` : "",
+    ),
+    ...(a.ensemble
+      ? [
+          h("h3", {}, `Ensemble (${a.ensemble.size} picks, ${metric} ${fmt(a.ensemble.score)} out of fold)`),
+          table(
+            ["member", "weight"],
+            a.ensemble.members.map((m) => [m.name, fmt(m.weight, 2)]),
+            "ensemble",
+          ),
+        ]
+      : []),
+    ...(a.winner
+      ? [
+          h(
+            "p",
+            { class: "winner" },
+            `Winner: ${a.winner.name} (${metric} ${fmt(a.winner.score)}). ${a.winner.note}. `,
+            ...(a.winner.modelId ? [h("a", { href: `/v1/models/${a.winner.modelId}/ensemble.json` }, "ensemble.json")] : []),
+          ),
+        ]
+      : []),
+  ];
 }

@@ -10,8 +10,28 @@ export async function jobsPage({ client, main, signal }: Page): Promise<void> {
   const body = h("div");
   main.append(h("h2", {}, "Jobs"), body);
   for (;;) {
-    const page = await client.ok(client.api.GET("/v1/jobs", { params: { query: { limit: 100 } } }));
+    // Experiments' trials (an AutoML run makes hundreds) are grouped under their experiment, not listed one by one.
+    const page = await client.ok(client.api.GET("/v1/jobs", { params: { query: { limit: 100, trials: "false" } } }));
+    const experiments = await client.ok(client.api.GET("/v1/experiments", { params: { query: { limit: 20 } } }));
     body.replaceChildren(
+      ...(experiments.items.length
+        ? [
+            h("h3", {}, "Experiments' trials"),
+            table(
+              ["experiment", "kind", "status", "trials ended", "running", "queued"],
+              experiments.items.map((e) => [
+                h("a", { href: `#/experiments/${e.id}` }, e.id.slice(0, 8)),
+                e.kind,
+                statusBadge(e.status),
+                `${e.trials.succeeded + e.trials.failed + e.trials.cancelled}/${e.trials.total}`,
+                e.trials.running,
+                e.trials.queued,
+              ]),
+              "experiment-trials",
+            ),
+            h("h3", {}, "Jobs"),
+          ]
+        : []),
       page.items.length
         ? table(
             ["job", "status", "model", "target", "progress", "created"],
@@ -26,7 +46,7 @@ export async function jobsPage({ client, main, signal }: Page): Promise<void> {
           )
         : h("p", {}, "No job yet: open a dataset to train one."),
     );
-    if (!page.items.some((j) => !FINAL.has(j.status))) return;
+    if (!page.items.some((j) => !FINAL.has(j.status)) && !experiments.items.some((e) => !FINAL.has(e.status))) return;
     await new Promise((r) => setTimeout(r, 2000));
     if (signal.aborted) return;
   }

@@ -19,12 +19,14 @@ const JOBS_BY_ID = `
 
 /**
  * One page of a tenant's job ids, newest first: $2 rows, $3 a status or null, $4 the cursor (last
- * id seen) or null. Another tenant's id as the cursor is treated like a missing one (an empty
+ * id seen) or null, $5 experiments' trials only (true), none of them (false) or both (null), $6
+ * one experiment's jobs or null. Another tenant's id as the cursor is treated like a missing one (an empty
  * page): its creation time must not show through the page it would start.
  */
 const PAGE_IDS = `
   SELECT id FROM "Job"
   WHERE tenant = $1 AND ($3::text IS NULL OR status = $3)
+    AND ($5::boolean IS NULL OR $5 = ("experimentId" IS NOT NULL)) AND ($6::uuid IS NULL OR "experimentId" = $6::uuid)
     AND ($4::uuid IS NULL OR ("createdAt", id) < (SELECT "createdAt", id FROM "Job" WHERE id = $4::uuid AND tenant = $1))
   ORDER BY "createdAt" DESC, id DESC LIMIT $2`;
 
@@ -58,9 +60,11 @@ export class JobReads {
   }
 
   /** One page, newest first, as `{items, nextCursor}` JSON text (the cursor is the last id). */
-  async list(tenant: string, q: PageQuery & { status?: JobStatus }): Promise<string> {
+  async list(tenant: string, q: PageQuery & { status?: JobStatus; trials?: "true" | "false"; experimentId?: string }): Promise<string> {
     requireTenant(tenant);
-    const ids = (await this.db.pool.query<{ id: string }>(PAGE_IDS, [tenant, q.limit + 1, q.status ?? null, q.cursor ?? null])).rows.map((r) => r.id);
+    const trials = q.trials === undefined ? null : q.trials === "true";
+    const args = [tenant, q.limit + 1, q.status ?? null, q.cursor ?? null, trials, q.experimentId ?? null];
+    const ids = (await this.db.pool.query<{ id: string }>(PAGE_IDS, args)).rows.map((r) => r.id);
     const more = ids.length > q.limit;
     const page = more ? ids.slice(0, q.limit) : ids;
     const found = await this.cache.loadMany(page, async (missing) => {

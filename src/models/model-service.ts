@@ -80,7 +80,11 @@ const FILES: Record<FormatName, string> = { tfjs: "model.json", keras: "model.ke
 const formatsOfRow = (m: ModelRow): FormatName[] => formatsOf(m.type, m.topology as object);
 
 function downloads(m: ModelRow): ModelView["formats"] {
-  if (m.type === ENSEMBLE_TYPE) return [{ format: "ensemble", url: `/v1/models/${m.id}/ensemble.json` }];
+  if (m.type === ENSEMBLE_TYPE)
+    return [
+      { format: "ensemble", url: `/v1/models/${m.id}/ensemble.json` },
+      { format: "onnx", url: `/v1/models/${m.id}/model.onnx` },
+    ];
   return formatsOfRow(m).map((format) => ({ format, url: `/v1/models/${m.id}/${FILES[format]}` }));
 }
 
@@ -254,7 +258,10 @@ export class ModelService {
 
   /** Built in a worker thread (export-thread.ts): never on the API's event loop. */
   private async buildExport(m: ModelRow, format: ExportFormat): Promise<Buffer> {
-    if (m.type === ENSEMBLE_TYPE) throw noFile(m, FILES[format]);
+    if (m.type === ENSEMBLE_TYPE) {
+      if (format !== "onnx") throw noFile(m, FILES[format]);
+      return this.buildEnsembleOnnx(m);
+    }
     // A format the model's kind is never written in is a 404; one of its kind's that this model
     // cannot be written in says why with a 409 (ExportError).
     if (
@@ -278,6 +285,51 @@ export class ModelService {
       };
     });
     if ("refused" in outcome) throw new AppError("conflict", `model ${m.id} cannot be exported as ${format}: ${outcome.refused}`);
+    return Buffer.from(outcome.file.buffer, outcome.file.byteOffset, outcome.file.byteLength);
+  }
+
+  /** An ensemble's ONNX: every member model in one graph (export-build.ts), built in a thread. A member without ONNX is a 409 naming it. */
+  private async buildEnsembleOnnx(m: ModelRow): Promise<Buffer> {
+    const file = JSON.parse((await this.weightsOf(m)).toString("utf8")) as EnsembleFile;
+    const rows: Array<{ row: ModelRow; weight: number }> = [];
+    for (const member of file.members) {
+      for (const id of member.modelIds) {
+        const row = await this.db.model.findFirst({ where: { id, tenant: m.tenant }, omit: { weightData: true } });
+        if (!row) throw new AppError("conflict", `ensemble ${m.id} has no ONNX file: its member model ${id} (${member.name}) was deleted`);
+        if (!formatsOfRow(row).includes("onnx"))
+          throw new AppError(
+            "conflict",
+            `ensemble ${m.id} has no ONNX file: its member ${member.name} (a ${row.type}) has no ONNX export; download ensemble.json and each member's own files`,
+          );
+        rows.push({ row, weight: member.weight / member.modelIds.length });
+      }
+    }
+    const outcome = await buildInThread(async () => {
+      const store = new WeightStore(this.db.pool);
+      const members = [];
+      for (const { row, weight } of rows) {
+        const pieces = await store.readPieces(row.id);
+        if (!pieces) throw new AppError("conflict", `ensemble ${m.id} has no ONNX file: its member model ${row.id} was deleted`);
+        members.push({
+          type: row.type,
+          artifacts: { topology: row.topology as object, weightSpecs: readWeightSpecs(row.weightSpecs) },
+          pieces,
+          preprocessing: row.preprocessing,
+          weight,
+        });
+      }
+      return {
+        format: "onnx" as const,
+        type: m.type,
+        artifacts: { topology: m.topology as object, weightSpecs: [] },
+        pieces: [],
+        preprocessing: m.preprocessing,
+        meta: { modelId: m.id, jobId: m.jobId, target: m.target },
+        config: this.config,
+        members,
+      };
+    });
+    if ("refused" in outcome) throw new AppError("conflict", `ensemble ${m.id} cannot be exported as onnx: ${outcome.refused}`);
     return Buffer.from(outcome.file.buffer, outcome.file.byteOffset, outcome.file.byteLength);
   }
 

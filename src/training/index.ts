@@ -39,6 +39,9 @@ export type { ExportFormat, FormatName, Predictor } from "./train/network-servin
 export { readStoredPreprocessing, type StoredPreprocessing } from "./data/stored-preprocessing.js";
 export { ExportError } from "./formats/export-error.js";
 export { ONNX_OPSET } from "./formats/onnx.js";
+import { Graph, onnxFile } from "./formats/onnx.js";
+/** Writing several models into one ONNX graph (an AutoML ensemble's file). */
+export const onnxGraph = { Graph, onnxFile };
 export { sizingAdvice, type SizingAdvice } from "./job/sizing-advice.js";
 export { meanStd } from "./evaluate/cv-report.js";
 export { SEARCH_SPACES } from "./families/index.js";

@@ -201,17 +201,16 @@ function layerOps(g: Graph, l: StoredLayer, inputs: string[], weight: LayerWeigh
   }
 }
 
+/** The model's raw inputs: one per feature column, [N, 1] (float: numbers and booleans, NaN when missing; string: categories). */
+const rawInputs = (prep: Preprocessing): ValueInfo[] =>
+  prep.features.map((f) => ({ name: f.name, type: f.kind === "categorical" ? "string" : "float", shape: ["N", 1] }));
+
 /**
- * An ONNX model of the service's preprocessing followed by `body`: the raw columns in, the
- * encoded model inputs handed to `body`, whose result is the output (probabilities or value).
+ * The service's preprocessing as ops reading the raw inputs (by column name), then `body` on the
+ * encoded model inputs: its output's name. Several models may be written into one graph this way
+ * (an AutoML ensemble: each member with its own preprocessing over the same raw inputs).
  */
-export function onnxWithPreprocessing(
-  prep: Preprocessing,
-  meta: Record<string, string>,
-  body: (g: Graph, groups: string[], labels: string[]) => string,
-): Buffer {
-  const g = new Graph();
-  const inputs: ValueInfo[] = prep.features.map((f) => ({ name: f.name, type: f.kind === "categorical" ? "string" : "float", shape: ["N", 1] }));
+export function writeWithPreprocessing(g: Graph, prep: Preprocessing, body: (g: Graph, groups: string[], labels: string[]) => string): string {
   const encoded = new Map(prep.features.map((f) => [f.name, encodeFeature(g, f, f.name)]));
   // Each model input: its columns' encodings side by side (one column needs no Concat).
   const groups = prep.groups.map((grp) =>
@@ -223,15 +222,20 @@ export function onnxWithPreprocessing(
           { axis: 1 },
         ),
   );
+  return body(g, groups, prep.target.task === "classification" ? prep.target.labels : []);
+}
+
+/** The ONNX file of a graph whose `out` is the model's output: raw columns in (as `prep` reads them), probabilities or value out. */
+export function onnxFile(g: Graph, prep: Preprocessing, out: string, meta: Record<string, string>): Buffer {
   const labels = prep.target.task === "classification" ? prep.target.labels : [];
   const classify = prep.target.task === "classification";
   const outputName = classify ? "probabilities" : "value";
-  g.nodes.push({ op: "Identity", inputs: [body(g, groups, labels)], outputs: [outputName] });
+  g.nodes.push({ op: "Identity", inputs: [out], outputs: [outputName] });
   return encodeModel({
     graphName: "treino",
     nodes: g.nodes,
     initializers: g.initializers,
-    inputs,
+    inputs: rawInputs(prep),
     outputs: [{ name: outputName, type: "float", shape: ["N", classify ? labels.length : 1] }],
     opsets: [
       { domain: "", version: ONNX_OPSET },
@@ -243,25 +247,50 @@ export function onnxWithPreprocessing(
   });
 }
 
+/**
+ * An ONNX model of the service's preprocessing followed by `body`: the raw columns in, the
+ * encoded model inputs handed to `body`, whose result is the output (probabilities or value).
+ */
+export function onnxWithPreprocessing(
+  prep: Preprocessing,
+  meta: Record<string, string>,
+  body: (g: Graph, groups: string[], labels: string[]) => string,
+): Buffer {
+  const g = new Graph();
+  return onnxFile(g, prep, writeWithPreprocessing(g, prep, body), meta);
+}
+
 /** The ONNX model's bytes for a loaded TF.js network, its stored topology and its preprocessing. */
 export function onnxModel(
+  model: tfl.LayersModel,
+  topology: Parameters<typeof writeNetwork>[2],
+  prep: Preprocessing & { outputMode: OutputMode },
+  meta: Record<string, string>,
+  custom: Record<string, LayerWriter> = {},
+): Buffer {
+  const g = new Graph();
+  return onnxFile(g, prep, writeNetwork(g, model, topology, prep, custom), meta);
+}
+
+/** A loaded TF.js network, its preprocessing first, written into `g`: its output's name. */
+export function writeNetwork(
+  g: Graph,
   model: tfl.LayersModel,
   topology: {
     class_name: string;
     config: { layers: StoredLayer[]; input_layers?: Array<[string, number, number]>; output_layers?: Array<[string, number, number]> };
   },
   prep: Preprocessing & { outputMode: OutputMode },
-  meta: Record<string, string>,
   /** Writers of a family's own layer classes, by class name. */
   custom: Record<string, LayerWriter> = {},
-): Buffer {
+): string {
   const weights = new Map(model.weights.map((w) => [w.originalName ?? w.name, w]));
   const weightOf = (layer: string) => (suffix: string) => {
     const v = weights.get(`${layer}/${suffix}`);
     if (!v) throw new ExportError(`layer ${layer}: weight ${suffix} not found`);
     return { values: v.read().dataSync() as Float32Array, shape: v.shape as number[] };
   };
-  return onnxWithPreprocessing(prep, meta, (g, groups) => {
+  return writeWithPreprocessing(g, prep, (g, groups) => {
     const stored = topology.config.layers;
     const out = new Map<string, string>();
     let last: string;

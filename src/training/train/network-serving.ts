@@ -1,7 +1,7 @@
 import type { BackendPreference } from "../engine/backend.js";
 import type { StoredPreprocessing } from "../data/stored-preprocessing.js";
 import type { StoredArtifacts } from "../formats/model-json.js";
-import type { LayerWriter } from "../formats/onnx.js";
+import type { Graph, LayerWriter } from "../formats/onnx.js";
 import type { Contributions } from "../evaluate/contributions.js";
 import { ExportError } from "../formats/export-error.js";
 
@@ -36,6 +36,12 @@ export interface Serving {
   export(format: ExportFormat, a: StoredArtifacts, prep: StoredPreprocessing, meta: Record<string, string>): Promise<Uint8Array>;
   /** Its loaded models explain their predictions (Predictor.explain). */
   explains?: boolean;
+  /**
+   * Writes the model, its preprocessing first (reading the raw inputs by column name), into an
+   * ONNX graph shared with other models (an AutoML ensemble's members): its output's name.
+   * Throws ExportError when the model has no ONNX export.
+   */
+  writeOnnx(g: Graph, a: StoredArtifacts, prep: StoredPreprocessing): Promise<string>;
 }
 
 export interface NetworkServingOptions {
@@ -68,6 +74,14 @@ export function networkServing(opts: NetworkServingOptions = {}): Serving {
         if (format !== "keras" && format !== "onnx") throw new ExportError(`a network has no ${format} file`);
         if (format === "keras") return await (await import("../formats/keras3.js")).kerasArchive(net, a.topology as never);
         return (await import("../formats/onnx.js")).onnxModel(net, a.topology as never, prep, meta, opts.onnxLayers);
+      } finally {
+        net.dispose();
+      }
+    },
+    async writeOnnx(g, a, prep) {
+      const net = await loadNetwork(a);
+      try {
+        return (await import("../formats/onnx.js")).writeNetwork(g, net, a.topology as never, prep, opts.onnxLayers);
       } finally {
         net.dispose();
       }

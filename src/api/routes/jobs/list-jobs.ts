@@ -10,7 +10,11 @@ export default function listJobs(app: App) {
     schema: {
       tags: ["jobs"],
       summary: "List jobs, newest first",
-      querystring: PageQuerySchema.extend({ status: z.enum(JOB_STATUSES).optional() }),
+      querystring: PageQuerySchema.extend({
+        status: z.enum(JOB_STATUSES).optional(),
+        trials: z.enum(["true", "false"]).optional().describe("false: leave out experiments' trials (an AutoML run has hundreds); true: only them"),
+        experimentId: z.string().uuid().optional().describe("Only this experiment's jobs (its trials, and an AutoML winner's job)"),
+      }),
       response: { 200: JobListSchema, ...problems(400, 401) },
     },
     // JSON text assembled from the cached job views (src/jobs/job-reads.ts), sent as it is.

@@ -1,5 +1,5 @@
 import { ExportError } from "../../formats/export-error.js";
-import { onnxWithPreprocessing } from "../../formats/onnx.js";
+import { Graph, onnxFile, writeWithPreprocessing } from "../../formats/onnx.js";
 import { networkServing, type Serving } from "../network-serving.js";
 import { decodeClassic, isClassicTopology, type ClassicArtifact } from "./artifact.js";
 import type { Scores } from "./data.js";
@@ -48,10 +48,17 @@ export function classicServing<M>(learner: ClassicLearner<unknown, M>): Serving 
         const labels = prep.target.task === "classification" ? prep.target.labels : [];
         return native.write(artifact.model, { ...meta, labels: JSON.stringify(labels), preprocessing: JSON.stringify(prep) });
       }
-      const onnx = learner.onnx;
       // Its kind offers only ONNX (`offers`); the family says whether it writes one yet.
-      if (format !== "onnx" || !onnx) throw new ExportError(`a ${artifact.family} has no ONNX export yet: download baseline.json`);
-      return onnxWithPreprocessing(prep, meta, (g, groups, labels) => {
+      if (format !== "onnx") throw new ExportError(`a ${artifact.family} has no ${format} file`);
+      const g = new Graph();
+      return onnxFile(g, prep, await this.writeOnnx(g, a, prep), meta);
+    },
+    async writeOnnx(g, a, prep) {
+      if (!isClassicTopology(a.topology)) return network.writeOnnx(g, a, prep);
+      const artifact = stored(a.weightData);
+      const onnx = learner.onnx;
+      if (!onnx) throw new ExportError(`a ${artifact.family} has no ONNX export yet: download baseline.json`);
+      return writeWithPreprocessing(g, prep, (g, groups, labels) => {
         const out = onnx(g, groups[0]!, artifact.model, artifact.inputs, labels.length);
         // A regressor learned the standardized target: value = out * std + mean, as classicScores.
         const scale = artifact.targetScale;
