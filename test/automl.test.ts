@@ -62,13 +62,35 @@ describe("automl", () => {
     assert.ok(Math.abs(weights - 1) < 1e-9, `weights sum to ${weights}`);
     assert.match(w.note, /t-test|alone|single/);
 
+    // The winner explained on its held-out rows: every column's importance, the top three's dependence, the plots.
+    const ex = done.automl.explanation;
+    assert.ok(ex, JSON.stringify(done.warnings));
+    assert.equal(ex.importance.length, 13, "one entry per feature column");
+    assert.equal(ex.rows, 178, "every row, each predicted by the fold models that never saw it");
+    assert.ok(ex.importance[0].drop > 0, "shuffling the most important column costs accuracy");
+    assert.ok(ex.importance[0].drop >= ex.importance.at(-1).drop);
+    assert.deepEqual(
+      ex.dependence.map((d: any) => d.column),
+      ex.importance.slice(0, 3).map((i: any) => i.column),
+    );
+    for (const d of ex.dependence) {
+      assert.ok(d.points.length >= 2);
+      for (const p of d.points) assert.ok(Math.abs(p.y.reduce((s: number, v: number) => s + v, 0) - 1) < 1e-3, "class probabilities sum to 1");
+    }
+    for (const file of ["importance.svg", "dependence.svg"]) {
+      assert.ok(done.plots.includes(file), done.plots.join());
+      const svg = await env.api().get(`/v1/experiments/${exp.id}/plots/${file}`);
+      assert.equal(svg.status, 200);
+      assert.ok(String(svg.body).includes(ex.importance[0].column), file);
+    }
+
     // The winner is a model like any other: listed, described, and it predicts raw rows.
     const model = await env.api().get(`/v1/models/${w.modelId}`);
     assert.equal(model.status, 200, model.text);
     assert.equal(model.body.type, "ensemble");
     assert.deepEqual(
       model.body.formats.map((f: any) => f.format),
-      ["ensemble"],
+      ["ensemble", "onnx"],
     );
     const file = await env.api().get(`/v1/models/${w.modelId}/ensemble.json`);
     assert.equal(file.status, 200);

@@ -1,5 +1,5 @@
 import type { Experiment } from "../../generated/prisma/client.js";
-import { drawExperimentPlots } from "../plots/experiment-plots.js";
+import { drawExperimentPlots, type ExperimentPlotFile } from "../plots/experiment-plots.js";
 import { ExperimentRequestSchema } from "./experiment-request.js";
 import { report, type ExperimentState, type TrialRow } from "./experiment-view.js";
 import type { StepContext } from "./step-context.js";
@@ -11,6 +11,8 @@ export async function finish(
   state: ExperimentState,
   trials: TrialRow[],
   status: "succeeded" | "failed" | "cancelled",
+  /** Plots drawn besides the report's (an AutoML winner's importance and dependence). */
+  extra: Array<{ file: ExperimentPlotFile; data: Buffer }> = [],
 ): Promise<void> {
   const { db } = ctx;
   const req = ExperimentRequestSchema.parse(exp.request);
@@ -32,7 +34,10 @@ export async function finish(
       return { name: t.name, history };
     })
     .filter((c) => (c.history.loss?.length ?? 0) > 1);
-  const plots = await drawExperimentPlots({ id: exp.id, metric: r.metric, leaderboard: r.leaderboard, curves, generations: r.generations ?? undefined });
+  const plots = [
+    ...(await drawExperimentPlots({ id: exp.id, metric: r.metric, leaderboard: r.leaderboard, curves, generations: r.generations ?? undefined })),
+    ...extra,
+  ];
   await db.$transaction(async (tx) => {
     const ended = await tx.experiment.updateMany({
       where: {

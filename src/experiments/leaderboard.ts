@@ -88,7 +88,8 @@ export function leaderboard(
     return part?.[metricField(opts.metric)] as number | undefined;
   };
   const rows: Array<LeaderboardRow & { perFold: Map<number, number> }> = [...byKey.entries()].map(([key, ts]) => {
-    const done = ts.filter((t) => t.status === "succeeded");
+    // In fold order: the means must not depend on the order the trials' rows come back in.
+    const done = ts.filter((t) => t.status === "succeeded").sort((a, b) => (a.fold ?? 0) - (b.fold ?? 0));
     const names = opts.task === "classification" ? CLASSIFICATION : REGRESSION;
     const metrics: Record<string, Stat> = {};
     for (const name of names) {

@@ -8,6 +8,10 @@ export const EXPERIMENT_PLOT_FILES = [
   "learning-curves.png",
   "generations.svg",
   "generations.png",
+  "importance.svg",
+  "importance.png",
+  "dependence.svg",
+  "dependence.png",
 ] as const;
 export type ExperimentPlotFile = (typeof EXPERIMENT_PLOT_FILES)[number];
 

@@ -6,6 +6,8 @@ import { Queue } from "bullmq";
 import { runExperimentStep } from "../experiments/experiment-step.js";
 import { ensureQueued } from "../experiments/trials.js";
 import { reconcileExperiments } from "../experiments/reconcile.js";
+import type { ExplainInput } from "../experiments/step-context.js";
+import { explainWinner } from "../models/explain-winner.js";
 import { createFlowProducer, EXPERIMENT_QUEUE, redisConnection, type ExperimentPayload, bullPrefix } from "../queue.js";
 
 /**
@@ -14,7 +16,8 @@ import { createFlowProducer, EXPERIMENT_QUEUE, redisConnection, type ExperimentP
  */
 export function startExperimentWorker(config: Config, db: Db, log: (msg: string, extra?: object) => void, ended?: (experimentId: string) => Promise<void>) {
   const flows = createFlowProducer(config, (err) => log("flow producer error", { error: err.message }));
-  const ctx = { db, config, flows, log, ended };
+  // An AutoML winner is explained here (models/ loads models; experiments/ may not import it).
+  const ctx = { db, config, flows, log, ended, explain: (input: ExplainInput) => explainWinner(db, config, input) };
   const steps = new Queue(EXPERIMENT_QUEUE, { connection: redisConnection(config, "producer"), prefix: bullPrefix(config) });
   steps.on("error", (err) => log("experiment queue error", { error: err.message }));
   const step = async (job: Job<ExperimentPayload>, token?: string) => {

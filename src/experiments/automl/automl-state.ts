@@ -30,6 +30,24 @@ const EnsembleSchema = z.object({
   score: z.number().nullable().describe("The ranking metric of the ensemble's out-of-fold (or holdout) predictions"),
 });
 
+const ExplanationSchema = z.object({
+  rows: z.number().int().describe("Held-out rows explained (each predicted only by models that never trained on it)"),
+  repeats: z.number().int(),
+  importance: z
+    .array(z.object({ column: z.string(), drop: z.number(), std: z.number() }))
+    .describe("Permutation importance: the ranking metric lost when the column is shuffled, largest first"),
+  dependence: z
+    .array(
+      z.object({
+        column: z.string(),
+        kind: z.enum(["numeric", "categorical"]),
+        outputs: z.array(z.string()),
+        points: z.array(z.object({ x: z.union([z.number(), z.string()]), y: z.array(z.number()) })),
+      }),
+    )
+    .describe("Partial dependence of the top three columns: the mean prediction with the column set to x on every row"),
+});
+
 const WinnerSchema = z.object({
   kind: z.enum(["ensemble", "single"]),
   name: z.string(),
@@ -54,6 +72,7 @@ export const AutomlStateSchema = z.object({
   stopped: z.string().optional(),
   ensemble: EnsembleSchema.optional(),
   winner: WinnerSchema.optional(),
+  explanation: ExplanationSchema.optional(),
 });
 export type AutomlState = z.infer<typeof AutomlStateSchema>;
 export type AutomlCandidateState = AutomlState["candidates"][number];
@@ -69,6 +88,7 @@ export const AutomlViewSchema = z.object({
   stopped: z.string().nullable().describe("Why the search stopped"),
   ensemble: EnsembleSchema.nullable(),
   winner: WinnerSchema.nullable(),
+  explanation: ExplanationSchema.nullable().describe("The winner explained on its held-out rows, once it has ended"),
 });
 export type AutomlView = z.infer<typeof AutomlViewSchema>;
 
@@ -98,5 +118,6 @@ export function automlView(s: AutomlState, exp: Pick<Experiment, "createdAt" | "
     stopped: s.stopped ?? null,
     ensemble: s.ensemble ?? null,
     winner: s.winner ?? null,
+    explanation: s.explanation ?? null,
   };
 }

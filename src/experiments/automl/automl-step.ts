@@ -2,7 +2,8 @@ import type { Experiment } from "../../../generated/prisma/client.js";
 import { finish } from "../experiment-end.js";
 import type { AutomlRequest } from "../experiment-request.js";
 import { report, type ExperimentState, type TrialRow } from "../experiment-view.js";
-import type { StepContext } from "../step-context.js";
+import type { Explanation, StepContext } from "../step-context.js";
+import { drawExplanation } from "../../plots/automl-plots.js";
 import { ensureQueued, trialRows } from "../trials.js";
 import type { AutomlState } from "./automl-state.js";
 import { planPoints, ROUND_SIZE } from "./automl-plan.js";
@@ -12,18 +13,24 @@ import { entrants, proposals } from "./portfolio.js";
 /** Families whose best candidates lead, best first: the search draws from their spaces. */
 const LEADERS = 3;
 
-/** Why the search stops now, or undefined to run another round of `count` candidates. */
-function stopReason(a: AutomlState, now: number, count: number): string | undefined {
-  if (count <= 0) return `the trial budget is spent (${a.maxCandidates} candidates)`;
-  if (a.deadline === null) return undefined;
-  if (now >= a.deadline) return "the time budget is spent";
-  // A round's wall time so far, per candidate: the next round is started only if half of it fits.
+/**
+ * Why the search stops now, or undefined to run another round: of at most ROUND_SIZE candidates,
+ * fewer when the time left fits fewer at the last round's pace per candidate (a round is started
+ * only if at least half a candidate fits).
+ */
+function nextRound(a: AutomlState, now: number): { count: number } | { stopped: string } {
+  const left = a.maxCandidates - a.candidates.filter((c) => !c.error).length;
+  if (left <= 0) return { stopped: `the trial budget is spent (${a.maxCandidates} candidates)` };
+  if (a.deadline === null) return { count: Math.min(ROUND_SIZE, left) };
+  if (now >= a.deadline) return { stopped: "the time budget is spent" };
   const last = a.rounds.at(-1)!;
   const perCandidate = (now - last.startedAt) / Math.max(1, last.candidates);
-  const left = a.deadline - now;
-  if (left < 0.5 * perCandidate * count)
-    return `the time left (${(left / 1000).toFixed(0)} s) is less than half of what a round took (${((perCandidate * count) / 1000).toFixed(0)} s)`;
-  return undefined;
+  const time = a.deadline - now;
+  if (time < 0.5 * perCandidate)
+    return {
+      stopped: `the time left (${(time / 1000).toFixed(0)} s) is less than half of what a candidate took in the last round (${(perCandidate / 1000).toFixed(0)} s)`,
+    };
+  return { count: Math.min(ROUND_SIZE, left, Math.max(1, Math.floor(time / Math.max(1, perCandidate)))) };
 }
 
 /**
@@ -32,11 +39,11 @@ function stopReason(a: AutomlState, now: number, count: number): string | undefi
  */
 export async function automlStep(ctx: StepContext, exp: Experiment, req: AutomlRequest, state: ExperimentState, trials: TrialRow[], generation: number) {
   const a = state.automl!;
-  const planned = a.candidates.filter((c) => !c.error).length;
-  const count = Math.min(ROUND_SIZE, a.maxCandidates - planned);
   const now = Date.now();
-  let stopped = stopReason(a, now, count);
-  if (!stopped) {
+  const round = nextRound(a, now);
+  let stopped = "stopped" in round ? round.stopped : undefined;
+  if (!("stopped" in round)) {
+    const count = round.count;
     const familyOf = new Map(a.candidates.map((c) => [c.key, c.family]));
     const leaders: string[] = [];
     for (const row of report(exp, req, state, trials).leaderboard) {
@@ -70,7 +77,7 @@ export async function automlStep(ctx: StepContext, exp: Experiment, req: AutomlR
       stopped = "every drawn candidate was refused by the limits";
     }
   }
-  return automlEnd(ctx, exp, req, state, trials, trials.some((t) => t.status === "succeeded") ? "succeeded" : "failed", stopped);
+  return automlEnd(ctx, exp, req, state, trials, trials.some((t) => t.status === "succeeded") ? "succeeded" : "failed", stopped ?? "the search ended");
 }
 
 /** Ends an AutoML experiment: the ensemble and the winner (also when cancelled: finished trials count), then the report and plots. */
@@ -85,8 +92,19 @@ export async function automlEnd(
 ) {
   const a = state.automl!;
   const built = status === "failed" ? undefined : await buildEnsemble(ctx.db, exp, req, state, trials);
-  const done: ExperimentState = { ...state, automl: { ...a, phase: "done", stopped, ...(built ?? {}) } };
-  await finish(ctx, exp, done, trials, status);
+  const warnings = [...state.warnings];
+  let explanation: Explanation | undefined;
+  if (built?.winner?.modelId && ctx.explain && exp.datasetId) {
+    try {
+      explanation = await ctx.explain({ tenant: exp.tenant, modelId: built.winner.modelId, datasetId: exp.datasetId, ...built.heldOut });
+    } catch (err) {
+      // The winner stands without its explanation: say why rather than fail the experiment.
+      warnings.push(`the winner could not be explained: ${(err as Error).message}`);
+    }
+  }
+  const { heldOut: _, ...result } = built ?? { heldOut: undefined };
+  const done: ExperimentState = { ...state, warnings, automl: { ...a, phase: "done", stopped, ...result, ...(explanation ? { explanation } : {}) } };
+  await finish(ctx, exp, done, trials, status, explanation ? await drawExplanation(explanation, state.task) : []);
   // The kept predictions served their purpose: they no longer count against the quota.
   await ctx.db.trialPrediction.deleteMany({ where: { job: { experimentId: exp.id } } });
 }

@@ -14,12 +14,17 @@ const POOL = 30;
 /** Picks of the greedy selection (AutoGluon's default ensemble size is 25). */
 const PICKS = 25;
 
-type Built = Pick<AutomlState, "ensemble" | "winner">;
+type Built = Pick<AutomlState, "ensemble" | "winner"> & {
+  /** The out-of-fold rows (table rows) and truth of each fold, and the ranking metric (higher is better): what explains the winner. */
+  heldOut: { folds: Array<{ fold: number; rows: number[]; truth: number[] }>; score: (values: Float32Array, truth: Float64Array) => number };
+};
 
 /** One candidate's out-of-fold predictions, put together from its folds' kept predictions. */
 interface Assembled extends OutOfFold {
   name: string;
   jobIds: string[];
+  /** The fold of each of jobIds. */
+  folds: number[];
 }
 
 /**
@@ -47,11 +52,13 @@ export async function buildEnsemble(db: Db, exp: Experiment, req: AutomlRequest,
   const position = new Map<number, number>();
   const foldOf: number[] = [];
   const truthParts: number[] = [];
+  const rowAt: number[] = [];
   for (const { t, k } of first) {
     const rows = floatsOf(k!.rows, Int32Array);
     const truth = floatsOf(k!.truth, Float64Array);
     rows.forEach((row, i) => {
       position.set(row, foldOf.length);
+      rowAt.push(row);
       foldOf.push(t.fold ?? 0);
       truthParts.push(truth[i]!);
     });
@@ -78,7 +85,8 @@ export async function buildEnsemble(db: Db, exp: Experiment, req: AutomlRequest,
         covered++;
       });
     }
-    if (usable && covered === n) assembled.push({ key: r.key, name: r.name, values, jobIds: jobsOf(r.key).map((t) => t.jobId) });
+    if (usable && covered === n)
+      assembled.push({ key: r.key, name: r.name, values, jobIds: jobsOf(r.key).map((t) => t.jobId), folds: jobsOf(r.key).map((t) => t.fold ?? 0) });
   }
   if (!assembled.length) return undefined;
 
@@ -109,7 +117,8 @@ export async function buildEnsemble(db: Db, exp: Experiment, req: AutomlRequest,
   const b = foldIdx.map((idx) => scoreOf(best.values, idx) ?? NaN);
   const test = folds >= 2 ? pairedFolds(e, b, 1 / folds) : undefined;
   const several = selection.picks.length > 1;
-  const better = several && ensembleScore !== null && bestScore !== null && sign * (ensembleScore - bestScore) > 1e-12;
+  // The ensemble wins unless it validates worse: averaging is the safer bet when they tie (AutoGluon serves its weighted ensemble alike).
+  const better = several && ensembleScore !== null && bestScore !== null && sign * (ensembleScore - bestScore) >= -1e-12;
   const fmt = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
   const against = `the ensemble of ${selection.picks.length} (${fmt(ensembleScore)}) against ${best.name} (${fmt(bestScore)})`;
   const tested =
@@ -119,7 +128,7 @@ export async function buildEnsemble(db: Db, exp: Experiment, req: AutomlRequest,
   const note = !several
     ? `the selection picked ${best.name} alone: no mixture scored better out of fold`
     : better
-      ? `${against}: the ensemble validates better, ${tested}${test && test.pValue >= 0.05 ? "; within noise, and its weights were chosen on these rows, so its lead is optimistic" : ""}`
+      ? `${against}: the ensemble validates at least as well, ${tested}${test && test.pValue >= 0.05 ? "; within noise, and its weights were chosen on these rows, so its lead is optimistic" : ""}`
       : `${against}: the ensemble does not validate better (${tested}), so the best single candidate wins`;
 
   const chosen = better ? selection.picks.map((p) => ({ key: p.key, weight: p.count / selection.size })) : [{ key: best.key, weight: 1 }];
@@ -133,8 +142,8 @@ export async function buildEnsemble(db: Db, exp: Experiment, req: AutomlRequest,
     metricsOf(winnerValues, truth, scoring),
     better ? "AutoML ensemble" : `AutoML: ${best.name}`,
   );
-  const members = (picks: Array<{ key: string; weight: number }>, ids: Map<string, string[]>) =>
-    picks.map((p) => ({ key: p.key, name: assembled.find((c) => c.key === p.key)!.name, weight: p.weight, modelIds: ids.get(p.key) ?? [] }));
+  const members = (picks: Array<{ key: string; weight: number }>, ids: Map<string, FoldModel[]>) =>
+    picks.map((p) => ({ key: p.key, name: assembled.find((c) => c.key === p.key)!.name, weight: p.weight, modelIds: (ids.get(p.key) ?? []).map((m) => m.id) }));
   const ids = await modelIdsOf(db, assembled);
   return {
     ensemble: {
@@ -154,15 +163,25 @@ export async function buildEnsemble(db: Db, exp: Experiment, req: AutomlRequest,
       note,
       ...(test && Number.isFinite(test.pValue) ? { pValue: test.pValue } : {}),
     },
+    heldOut: {
+      folds: foldIdx.map((idx, fold) => ({ fold, rows: idx.map((i) => rowAt[i]!), truth: idx.map((i) => truth[i]!) })),
+      score: (values, t) => sign * (metricsOf(values, t, scoring)[field] ?? NaN),
+    },
   };
 }
 
 const rankMetricOf = (req: AutomlRequest, state: ExperimentState) => req.metric ?? (state.task === "regression" ? "r2" : "accuracy");
 
-async function modelIdsOf(db: Db, assembled: Assembled[]): Promise<Map<string, string[]>> {
+interface FoldModel {
+  id: string;
+  fold: number;
+}
+
+/** Each candidate's fold models, with the fold each was trained without. */
+async function modelIdsOf(db: Db, assembled: Assembled[]): Promise<Map<string, FoldModel[]>> {
   const models = await db.model.findMany({ where: { jobId: { in: assembled.flatMap((a) => a.jobIds) } }, select: { id: true, jobId: true } });
   const byJob = new Map(models.map((m) => [m.jobId, m.id]));
-  return new Map(assembled.map((a) => [a.key, a.jobIds.flatMap((j) => (byJob.has(j) ? [byJob.get(j)!] : []))]));
+  return new Map(assembled.map((a) => [a.key, a.jobIds.flatMap((j, k) => (byJob.has(j) ? [{ id: byJob.get(j)!, fold: a.folds[k]! }] : []))]));
 }
 
 /**
@@ -186,14 +205,22 @@ async function storeWinner(
   if (existing?.model) return existing.model.id;
   await db.job.deleteMany({ where: { experimentId: exp.id, trial: { path: ["role"], equals: "ensemble" } } }); // a step that died before its model
   const ids = await modelIdsOf(db, assembled);
-  const memberModels = await db.model.findMany({ where: { id: { in: chosen.flatMap((c) => ids.get(c.key) ?? []) } }, omit: { weightData: true } });
-  const firstModel = memberModels.find((m) => m.id === ids.get(chosen[0]!.key)?.[0]) ?? memberModels[0]!;
+  const memberModels = await db.model.findMany({
+    where: { id: { in: chosen.flatMap((c) => (ids.get(c.key) ?? []).map((m) => m.id)) } },
+    omit: { weightData: true },
+  });
+  const firstModel = memberModels.find((m) => m.id === ids.get(chosen[0]!.key)?.[0]?.id) ?? memberModels[0]!;
   const firstJob = await db.job.findUniqueOrThrow({ where: { id: firstModel.jobId }, select: { spec: true, datasetId: true } });
   const file: EnsembleFile = {
     format: ENSEMBLE_FORMAT,
     version: 1,
     experimentId: exp.id,
-    members: chosen.map((c) => ({ name: assembled.find((a) => a.key === c.key)!.name, weight: c.weight, modelIds: ids.get(c.key) ?? [] })),
+    members: chosen.map((c) => ({
+      name: assembled.find((a) => a.key === c.key)!.name,
+      weight: c.weight,
+      modelIds: (ids.get(c.key) ?? []).map((m) => m.id),
+      folds: (ids.get(c.key) ?? []).map((m) => m.fold),
+    })),
   };
   const params = memberModels.reduce((s, m) => s + ((m.summary as { totalParams?: number }).totalParams ?? 0), 0);
   const classes = state.task === "classification" ? (firstModel.labels as string[]).length : 1;

@@ -16,15 +16,15 @@ describe("ensemble selection (Caruana et al. 2004)", () => {
     const C = { key: "C", values: probs([0.6, 0.4, 0.6, 0.4, 0.6, 0.4]) }; // 4/6
     const s = selectEnsemble([A, B, C], truth, scoring, 10);
     // (A + B) / 2 is right on every row but rows 0 and 5 (0.5, a tie argmax picks "a"): C breaks those.
-    assert.equal(s.size, 10);
-    assert.ok(s.trace.at(-1)! > 5 / 6, `ensemble accuracy ${s.trace.at(-1)}`);
+    assert.ok(s.size >= 2 && s.size <= 10, `the best prefix of the 10 picks: ${s.size}`);
+    assert.ok(Math.max(...s.trace) > 5 / 6, `ensemble accuracy ${s.trace}`);
     assert.ok(s.picks.length >= 2, `a mixture, not one model: ${JSON.stringify(s.picks)}`);
     assert.equal(
       s.picks.reduce((n, p) => n + p.count, 0),
-      10,
+      s.size,
     );
     // The ensemble's predictions are the picks' average.
-    const w = new Map(s.picks.map((p) => [p.key, p.count / 10]));
+    const w = new Map(s.picks.map((p) => [p.key, p.count / s.size]));
     const expect0 = [A, B, C].reduce((sum, c) => sum + (w.get(c.key) ?? 0) * c.values[1]!, 0);
     assert.ok(Math.abs(s.values[1]! - expect0) < 1e-6);
   });
@@ -34,7 +34,10 @@ describe("ensemble selection (Caruana et al. 2004)", () => {
     const good = { key: "good", values: probs([0.9, 0.1, 0.8, 0.2]) };
     const bad = { key: "bad", values: probs([0.2, 0.8, 0.3, 0.7]) };
     const s = selectEnsemble([bad, good], truth, scoring, 5);
-    assert.deepEqual(s.picks, [{ key: "good", count: 5 }]);
+    assert.deepEqual(
+      s.picks.map((p) => p.key),
+      ["good"],
+    );
     assert.deepEqual(selectEnsemble([bad, good], truth, scoring, 5), s);
   });
 
@@ -46,6 +49,7 @@ describe("ensemble selection (Caruana et al. 2004)", () => {
     assert.deepEqual(
       s.picks.map((p) => p.count),
       [2, 2],
+      "exact after 2 and after 4 picks: ties go to the longer prefix",
     );
     assert.deepEqual([...s.values], [1, 2, 3, 4]);
   });

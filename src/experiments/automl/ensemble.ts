@@ -44,17 +44,19 @@ export interface EnsembleSelection {
  * Greedy ensemble selection with replacement (Caruana, Niculescu-Mizil, Crew and Ksikes, "Ensemble
  * selection from libraries of models", ICML 2004; AutoGluon's WeightedEnsemble): start empty, and
  * `size` times add the candidate whose addition makes the averaged predictions score best on the
- * out-of-fold rows. A candidate picked k times weighs k / size. Ties go to the earlier candidate
- * (the leaderboard's order), so the same inputs always give the same ensemble.
+ * out-of-fold rows. A candidate picked k times weighs k / size. As the paper advises, the ensemble
+ * kept is the best prefix of the picks (a later pick may lower the score): the first pick is the
+ * best single candidate, so the ensemble never scores below it. Ties go to the earlier candidate
+ * (the leaderboard's order) and the longer prefix, so the same inputs always give the same ensemble.
  */
 export function selectEnsemble(candidates: OutOfFold[], truth: Float64Array, s: Scoring, size = 25): EnsembleSelection {
   const n = truth.length;
   const len = n * s.width;
   const sum = new Float64Array(len);
   const trial = new Float32Array(len);
-  const counts = new Map<string, number>();
-  const order: string[] = [];
+  const picked: OutOfFold[] = [];
   const trace: number[] = [];
+  let bestPrefix = { length: 0, value: -Infinity, tieBreak: -Infinity };
   for (let step = 1; step <= size; step++) {
     let best: { c: OutOfFold; value: number; tieBreak: number } | undefined;
     for (const c of candidates) {
@@ -65,12 +67,15 @@ export function selectEnsemble(candidates: OutOfFold[], truth: Float64Array, s: 
     }
     if (!best) break;
     for (let i = 0; i < len; i++) sum[i]! += best.c.values[i]!;
-    if (!counts.has(best.c.key)) order.push(best.c.key);
-    counts.set(best.c.key, (counts.get(best.c.key) ?? 0) + 1);
+    picked.push(best.c);
     trace.push(best.value);
+    if (best.value > bestPrefix.value + 1e-12 || (Math.abs(best.value - bestPrefix.value) <= 1e-12 && best.tieBreak >= bestPrefix.tieBreak - 1e-12))
+      bestPrefix = { length: step, value: best.value, tieBreak: best.tieBreak };
   }
-  const picked = trace.length;
+  const kept = picked.slice(0, bestPrefix.length);
+  const counts = new Map<string, number>();
+  for (const c of kept) counts.set(c.key, (counts.get(c.key) ?? 0) + 1);
   const values = new Float32Array(len);
-  for (let i = 0; i < len; i++) values[i] = picked ? sum[i]! / picked : 0;
-  return { picks: order.map((key) => ({ key, count: counts.get(key)! })), size: picked, values, trace };
+  for (const c of kept) for (let i = 0; i < len; i++) values[i]! += c.values[i]! / kept.length;
+  return { picks: [...counts.entries()].map(([key, count]) => ({ key, count })), size: kept.length, values, trace };
 }

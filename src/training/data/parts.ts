@@ -14,8 +14,8 @@ export interface Part {
   truth: Float64Array;
   /** Per-row weights from `training.sampleWeight`, when given. */
   weight?: Float32Array;
-  /** The part's rows, as indices into the selected rows (an AutoML trial's held-out rows line up across trials by them). */
-  rows?: readonly number[];
+  /** The part's rows in the table (an AutoML trial's held-out rows line up across trials by them, and its winner is explained on them). */
+  rows?: ArrayLike<number>;
 }
 
 /** The rows a job can learn from, with their targets, before any split. */
@@ -23,7 +23,7 @@ export interface Selected {
   task: Task;
   target: string;
   /** `numbersAt(name, idx)`: a numeric column at these selected rows, in one gather from the table. */
-  rows: Rows & { numbersAt?(name: string, idx: number[]): Float64Array | undefined };
+  rows: Rows & { numbersAt?(name: string, idx: number[]): Float64Array | undefined; tableRows?(idx: number[]): Int32Array };
   /** Class index per row (classification) or the target value (regression). */
   truth: Float64Array;
   labels: string[];
@@ -97,6 +97,7 @@ export function selectRows(table: Table, target: string, resolved: ResolvedColum
     },
     numbers: (name) => gather(columns.get(name)?.numbers?.(), keptRows),
     numbersAt: (name, idx) => gather(columns.get(name)?.numbers?.(), tableRowsOf(idx)),
+    tableRows: tableRowsOf,
   };
   const w = weightColumn === undefined ? undefined : column(weightColumn);
   // A missing weight counts as 1, as for a row Keras gets no sample_weight for.
@@ -141,7 +142,7 @@ export function encodeParts(sel: Selected, resolved: ResolvedColumns, spec: Prep
     n: idx.length,
     x: encodeRows(preprocessing, rows),
     truth: Float64Array.from(idx, (i) => sel.truth[i]!),
-    rows: idx,
+    ...(sel.rows.tableRows ? { rows: sel.rows.tableRows(idx) } : {}),
     ...(sel.weight ? { weight: Float32Array.from(idx, (i) => sel.weight![i]!) } : {}),
   });
   return {

@@ -6,14 +6,14 @@ import { argmax } from "./argmax.js";
  * Classification: probabilities [n, width]; regression: values in the target's units, width 1.
  */
 export interface HeldOut {
-  rows: readonly number[];
+  rows: ArrayLike<number>;
   values: Float32Array;
   width: number;
   truth: Float64Array;
 }
 
 /** The held-out predictions of `part` when it is the test part and knows its rows. */
-export const heldOutOf = (part: { rows?: readonly number[]; truth: Float64Array }, values: Float32Array, width: number): HeldOut | undefined =>
+export const heldOutOf = (part: { rows?: ArrayLike<number>; truth: Float64Array }, values: Float32Array, width: number): HeldOut | undefined =>
   part.rows ? { rows: part.rows, values, width, truth: part.truth } : undefined;
 
 export interface ClassificationMetrics {
