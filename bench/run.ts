@@ -27,6 +27,9 @@
  *    largest prediction difference) and whole xgboost jobs' phases (bench/xgboost.ts). BENCH_XGB=0 skips.
  *  - trials: 300 logistic-regression trials on iris with 2 workers, trials/minute and where a
  *    trial's time goes (bench/trials.ts). BENCH_TRIALS=0 skips.
+ *  - automl: AutoML with a 120 s budget on 2 workers against the best of six default scikit-learn /
+ *    XGBoost models picked in hindsight, on the eight public tables (bench/automl.ts, ~17 min).
+ *    BENCH_AUTOML=0 skips.
  *  - readsAtScale: 100,000 jobs, 5,000,000 epochs and a 500-trial experiment seeded in SQL, the
  *    reads polled with autocannon (bench/reads-at-scale.ts, ~2.5 min). BENCH_SCALE=0 skips.
  *  - exports: the reference MLP as a Keras 3 archive and as ONNX vs tfjs's own save, in ms
@@ -50,6 +53,7 @@ import { benchElm } from "./elm.js";
 import { benchBaselines } from "./baselines.js";
 import { benchXgboost } from "./xgboost.js";
 import { benchTrials } from "./trials.js";
+import { benchAutoml } from "./automl.js";
 import { benchReadsAtScale } from "./reads-at-scale.js";
 import { benchExports } from "./exports.js";
 import { benchHardening } from "./hardening.js";
@@ -173,6 +177,7 @@ const report = {
   baselines: skip("BENCH_BASELINES") ? "skipped (BENCH_BASELINES=0)" : await benchBaselines(),
   xgboost: skip("BENCH_XGB") ? "skipped (BENCH_XGB=0)" : await benchXgboost(),
   trials: skip("BENCH_TRIALS") ? "skipped (BENCH_TRIALS=0)" : await benchTrials(),
+  automl: skip("BENCH_AUTOML") ? "skipped (BENCH_AUTOML=0)" : await benchAutoml(),
   readsAtScale: skip("BENCH_SCALE") ? "skipped (BENCH_SCALE=0)" : await benchReadsAtScale(),
   exports: skip("BENCH_EXPORTS") ? "skipped (BENCH_EXPORTS=0)" : await benchExports(),
   hardening: skip("BENCH_HARDENING") ? "skipped (BENCH_HARDENING=0)" : await benchHardening(),

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { ModelSpecSchema, resourceOf } from "../training/index.js";
-import type { CandidatePoint } from "./trials.js";
+
+/** What halving reads and sets of a candidate (trials.ts's CandidatePoint; not imported: the request schema imports this file). */
+interface Budgeted {
+  key: string;
+  name: string;
+  model: unknown;
+  training?: Record<string, unknown>;
+}
 
 /**
  * Successive halving (Jamieson & Talwalkar 2016; the rungs of Hyperband and ASHA, Li et al. 2018
@@ -33,19 +40,19 @@ export const HalvingStateSchema = z.object({
 export type HalvingState = z.infer<typeof HalvingStateSchema>;
 
 /** The resource a space's points are budgeted by, or undefined when its family has none (an ELM, a forest). */
-export function resourcePathOf(c: CandidatePoint): ResourcePath | undefined {
+export function resourcePathOf(c: Budgeted): ResourcePath | undefined {
   const type = (c.model as { type?: unknown } | undefined)?.type;
   return typeof type === "string" ? resourceOf(type) : undefined;
 }
 
 /** The resource a candidate asks for in full: its epochs (or the experiment's, or the default), or its rounds. */
-export function fullResource(c: CandidatePoint, path: ResourcePath, experimentEpochs: number): number {
+export function fullResource(c: Budgeted, path: ResourcePath, experimentEpochs: number): number {
   if (path === "training.epochs") return Number(c.training?.epochs ?? experimentEpochs);
   return Number((ModelSpecSchema.parse(c.model) as { nEstimators?: number }).nEstimators ?? 100);
 }
 
 /** A candidate at a rung, with that rung's resource: its own leaderboard row (a stopped point keeps its partial result). */
-export function atRung(c: CandidatePoint, path: ResourcePath, resource: number, rung: number): CandidatePoint {
+export function atRung<C extends Budgeted>(c: C, path: ResourcePath, resource: number, rung: number): C {
   const unit = path === "training.epochs" ? "epochs" : "rounds";
   const model = path === "model.nEstimators" ? { ...(c.model as object), nEstimators: resource } : c.model;
   const training = path === "training.epochs" ? { ...c.training, epochs: resource } : c.training;
