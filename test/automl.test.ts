@@ -1,22 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
+import { tmpdir } from "node:os";
 import { parse } from "csv-parse/sync";
-import { binary, createTestEnv, FIXTURES, schemaClient, upload, waitForExperiment, type TestEnv } from "./harness.js";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-/** Python with onnx and onnxruntime (.ci/run makes this venv from the local wheel cache). */
-const PYTHON = process.env.KERAS_PYTHON ?? `${homedir()}/.cache/treino/keras-venv/bin/python`;
-const onnxruntime = (spec: object): Promise<any> =>
-  new Promise((resolve, reject) => {
-    const child = execFile(PYTHON, [`${ROOT}test/export_check.py`], { timeout: 240_000, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
-    );
-    child.stdin!.end(JSON.stringify(spec));
-  });
+import { binary, createTestEnv, FIXTURES, KERAS_PYTHON, runPython, schemaClient, upload, waitForExperiment, type TestEnv } from "./harness.js";
 
 /** AutoML: a portfolio, a search over the leaders, an ensemble stored as a model, on real workers. */
 describe("automl", () => {
@@ -163,7 +150,7 @@ describe("automl", () => {
 
   it(
     "the winner downloads as one ONNX graph of its members that onnxruntime runs as /predict does",
-    { skip: existsSync(PYTHON) ? false : `no Python with onnxruntime at ${PYTHON} (KERAS_PYTHON; .ci/run builds it)` },
+    { skip: existsSync(KERAS_PYTHON) ? false : `no Python with onnxruntime at ${KERAS_PYTHON} (KERAS_PYTHON; .ci/run builds it)` },
     async () => {
       const titanic = await upload(env, "titanic.csv");
       const ignore = ["name", "ticket", "cabin", "boat", "body", "home.dest"];
@@ -195,7 +182,7 @@ describe("automl", () => {
       assert.equal(pred.status, 200, pred.text);
       const model = (await env.api().get(`/v1/models/${id}`)).body;
       const types = Object.fromEntries((model.preprocessing.features as any[]).map((f) => [f.name, f.kind === "categorical" ? "string" : "float"]));
-      const out = await onnxruntime({ onnx: `${dir}/model.onnx`, onnx_rows: typed, onnx_types: types });
+      const out = await runPython(KERAS_PYTHON, "export_check.py", { onnx: `${dir}/model.onnx`, onnx_rows: typed, onnx_types: types });
       const labels: string[] = model.labels;
       let worst = 0;
       pred.body.predictions.forEach((p: any, i: number) => labels.forEach((l, c) => (worst = Math.max(worst, Math.abs(p.probabilities[l] - out.onnx[i][c])))));

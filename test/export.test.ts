@@ -1,30 +1,17 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
+import { tmpdir } from "node:os";
 import { parse } from "csv-parse/sync";
 import { encodeRow } from "../src/training/index.js";
-import { binary, createJob, createTestEnv, FIXTURES, upload, waitForJob, type TestEnv } from "./harness.js";
+import { binary, createJob, createTestEnv, FIXTURES, KERAS_PYTHON, runPython, upload, waitForJob, type TestEnv } from "./harness.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-/** Python with keras, tensorflow_cpu, onnx and onnxruntime (.ci/run makes this venv from the local wheel cache). */
-const PYTHON = process.env.KERAS_PYTHON ?? `${homedir()}/.cache/treino/keras-venv/bin/python`;
-
-function python(spec: object): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(PYTHON, [`${ROOT}test/export_check.py`], { timeout: 240_000, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
-    );
-    child.stdin!.end(JSON.stringify(spec));
-  });
-}
+const python = (spec: object) => runPython(KERAS_PYTHON, "export_check.py", spec);
 
 /** Exports of trained models loaded in real Keras 3 and real onnxruntime, compared with /predict. */
 describe(
   "export: .keras and .onnx in the real runtimes",
-  { skip: existsSync(PYTHON) ? false : `no Python with Keras at ${PYTHON} (KERAS_PYTHON; .ci/run builds it from the wheel cache)` },
+  { skip: existsSync(KERAS_PYTHON) ? false : `no Python with Keras at ${KERAS_PYTHON} (KERAS_PYTHON; .ci/run builds it from the wheel cache)` },
   () => {
     let env: TestEnv;
     let titanic: any;

@@ -2,7 +2,8 @@
  * Integration test harness: the real app (supertest), a Postgres schema and a BullMQ prefix of
  * the test's own, and real worker processes. Nothing of our infrastructure is mocked.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { homedir } from "node:os";
 import { createServer, type AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -19,6 +20,19 @@ import { loadConfig, type Config } from "../src/config.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const FIXTURES = `${ROOT}test/fixtures`;
+
+/** Python with keras, tensorflow_cpu, onnx and onnxruntime (.ci/run makes this venv from the local wheel cache). */
+export const KERAS_PYTHON = process.env.KERAS_PYTHON ?? `${homedir()}/.cache/treino/keras-venv/bin/python`;
+
+/** Runs test/<script> in `python` with `input` as JSON on stdin; resolves its JSON stdout. */
+export function runPython(python: string, script: string, input: object): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(python, [`${ROOT}test/${script}`], { timeout: 240_000, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    );
+    child.stdin!.end(JSON.stringify(input));
+  });
+}
 export const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/treino_test";
 
 export interface Worker {

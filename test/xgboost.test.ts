@@ -1,15 +1,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { createJob, createTestEnv, upload, waitForJob, type TestEnv } from "./harness.js";
+import { tmpdir } from "node:os";
+import { createJob, createTestEnv, KERAS_PYTHON, runPython, upload, waitForJob, type TestEnv } from "./harness.js";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 /** Debian's python3-xgboost (the same libxgboost 1.7 the service binds). */
 const XGB_PYTHON = "/usr/bin/python3";
 /** onnxruntime: the venv .ci/run builds from the wheel cache. */
-const ORT_PYTHON = process.env.KERAS_PYTHON ?? `${homedir()}/.cache/treino/keras-venv/bin/python`;
+const ORT_PYTHON = KERAS_PYTHON;
 
 const hasXgboost = (() => {
   try {
@@ -19,15 +18,6 @@ const hasXgboost = (() => {
     return false;
   }
 })();
-
-function runPython(python: string, script: string, input: object): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(python, [`${ROOT}test/${script}`], { timeout: 240_000, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
-    );
-    child.stdin!.end(JSON.stringify(input));
-  });
-}
 
 function binary(res: any, cb: (err: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];

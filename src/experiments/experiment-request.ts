@@ -46,6 +46,16 @@ export const GeneticSchema = z.strictObject({
   elitism: z.number().int().min(0).max(50).default(1).describe("The best carried over unchanged (not retrained)"),
 });
 
+/** A seed: the same seed, the same draws. */
+const seedField = (what: string) =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1)
+    .describe(what);
+
 export const SearchRequestSchema = z.strictObject({
   kind: z.literal("search"),
   ...common,
@@ -56,13 +66,7 @@ export const SearchRequestSchema = z.strictObject({
   halving: HalvingSchema.optional().describe(
     "Successive halving: every point trains with minResource epochs (or rounds) first; each rung the best 1/eta go on with eta times more (grid and random)",
   ),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(1)
-    .describe("Makes random draws and the genetic search reproducible"),
+  seed: seedField("Makes random draws and the genetic search reproducible"),
 });
 
 const seconds = z.number().int().min(10).max(86_400);
@@ -90,13 +94,7 @@ export const AutomlRequestSchema = z
       .max(30)
       .optional()
       .describe("Model types to consider (default: every one that takes part in AutoML and is available here)"),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1)
-      .describe("Seeds the search's draws and every trial's training"),
+    seed: seedField("Seeds the search's draws and every trial's training"),
     ensemble: z.boolean().default(true).describe("Build a weighted ensemble of the candidates (Caruana et al. 2004)"),
   })
   .describe("The best model for a table within a budget: a portfolio, a search over the leading families, an ensemble");
