@@ -201,6 +201,25 @@ describe("automl", () => {
     assert.match(res.body.detail, /knn/);
   });
 
+  it("trains its boosters' draws in rungs: the best third of a rung goes on with three times the rounds", async () => {
+    const exp = await start({ families: ["xgboost", "majority"], budget: { trials: 9 }, seed: 4 });
+    const done = await waitForExperiment(env, exp.id);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.automl));
+    const names = done.leaderboard.map((r: any) => r.name);
+    const rung0 = done.leaderboard.filter((r: any) => r.name.includes("[rung 0:"));
+    const rung1 = done.leaderboard.filter((r: any) => r.name.includes("[rung 1:"));
+    assert.equal(rung0.length >= 3, true, names.join("\n"));
+    assert.equal(rung1.length, 1, names.join("\n"));
+    // The promoted draw is one of rung 0's, with three times its rounds (which ones go on: portfolio.test.ts).
+    const base = (n: string) => n.replace(/ \[rung.*$/, "");
+    const rounds = (n: string) => Number(/: (\d+) rounds\]/.exec(n)![1]);
+    const source = rung0.find((r: any) => base(r.name) === base(rung1[0].name));
+    assert.ok(source, names.join("\n"));
+    assert.equal(rounds(rung1[0].name), 3 * rounds(source.name));
+    // A rung 0 draw that was not promoted keeps its row: its partial result stays on the board.
+    assert.ok(rung0.length > rung1.length);
+  });
+
   it("refuses bad requests with the field at fault, before anything is stored", async () => {
     const bad = async (body: object, path: string) => {
       const res = await env

@@ -71,6 +71,7 @@ export async function planPoints(
       model: p.model,
       training: p.training,
       validation: p.validation,
+      ...(p.rungs ? { rungs: p.rungs } : {}),
     };
     try {
       const planned = await planTrials(db, config, tenant, req, [{ ...p, split: { validation: p.validation } }], generation, () => p.name, {

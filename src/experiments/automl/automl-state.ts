@@ -19,6 +19,10 @@ const CandidateSchema = z.object({
   validation: z.number(),
   /** Why it never trained (the limits refused it). */
   error: z.string().optional(),
+  /** A draw trained in rungs: its key and name without the rung, its rung and resources. */
+  rungs: z.object({ base: z.string(), baseName: z.string(), rung: z.number().int(), resource: z.number(), full: z.number() }).optional(),
+  /** Promoted to the next rung already. */
+  promoted: z.boolean().optional(),
 });
 
 const MemberSchema = z.object({ key: z.string(), name: z.string(), weight: z.number(), modelIds: z.array(z.string()) });

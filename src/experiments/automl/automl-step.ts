@@ -8,7 +8,7 @@ import { ensureQueued, trialRows } from "../trials.js";
 import type { AutomlState } from "./automl-state.js";
 import { planPoints, ROUND_SIZE } from "./automl-plan.js";
 import { buildEnsemble } from "./ensemble-model.js";
-import { entrants, proposals } from "./portfolio.js";
+import { entrants, promotions, proposals } from "./portfolio.js";
 
 /** Families whose best candidates lead, best first: the search draws from their spaces. */
 const LEADERS = 3;
@@ -46,22 +46,29 @@ export async function automlStep(ctx: StepContext, exp: Experiment, req: AutomlR
     const count = round.count;
     const familyOf = new Map(a.candidates.map((c) => [c.key, c.family]));
     const leaders: string[] = [];
-    for (const row of report(exp, req, state, trials).leaderboard) {
+    const board = report(exp, req, state, trials).leaderboard;
+    for (const row of board) {
       const family = familyOf.get(row.key);
       if (row.score && family && !leaders.includes(family)) leaders.push(family);
     }
+    const folds = req.crossValidation?.folds ?? 1;
+    const rank = new Map(board.filter((r) => r.score && r.trials.succeeded === folds).map((r) => [r.key, r.rank]));
+    // Promotions first (a rung's best go on), then new draws.
+    const promoted = promotions(a.candidates, rank, count);
     const { entrants: list } = entrants(req.families);
-    const known = new Set(a.candidates.map((c) => c.key));
+    const known = new Set(a.candidates.map((c) => c.rungs?.base ?? c.key));
     // The leaders' spaces first; once they are exhausted (small grids), the families after them.
-    let points = proposals(list, a.facts, leaders.slice(0, LEADERS), count, known, req.seed, generation + 1);
-    if (!points.length) points = proposals(list, a.facts, leaders.slice(LEADERS), count, known, req.seed, generation + 1);
+    let points = [...promoted, ...proposals(list, a.facts, leaders.slice(0, LEADERS), count - promoted.length, known, req.seed, generation + 1)];
+    if (points.length < count)
+      points = [...points, ...proposals(list, a.facts, leaders.slice(LEADERS), count - points.length, known, req.seed, generation + 1)];
     if (!points.length) stopped = "every family's space is exhausted: no new points to draw";
     else {
       const { trials: fresh, candidates } = await planPoints(ctx.db, ctx.config, exp.tenant, req, points, generation + 1, a.deadline);
+      const sources = new Set(promoted.map((p) => `${p.rungs!.base}@rung${p.rungs!.rung - 1}`));
       const next: AutomlState = {
         ...a,
         phase: "search",
-        candidates: [...a.candidates, ...candidates],
+        candidates: [...a.candidates.map((c) => (sources.has(c.key) ? { ...c, promoted: true } : c)), ...candidates],
         rounds: [...a.rounds, { generation: generation + 1, startedAt: now, candidates: candidates.filter((c) => !c.error).length }],
       };
       const rows = trialRows(exp, fresh);

@@ -1,6 +1,7 @@
 import { AppError } from "../../errors.js";
 import { FAMILIES, mulberry32, unavailableFamilies, type AutoMlCandidate, type AutoMlEntry, type TableFacts } from "../../training/index.js";
 import { keyOf, nameOf, sample, SpaceSchema, specOf } from "../space.js";
+import { atRung, fullResource, resourcePathOf } from "../halving.js";
 import type { CandidatePoint } from "../trials.js";
 
 /** A family taking part: its type and what it offers AutoML. */
@@ -36,6 +37,51 @@ export function entrants(families: string[] | undefined): { entrants: Entrant[];
 export interface AutomlPoint extends CandidatePoint {
   family: string;
   validation: number;
+  /** A draw trained in rungs (successive halving): its key and name without the rung, its rung, resource and full resource. */
+  rungs?: Rungs;
+}
+
+export interface Rungs {
+  base: string;
+  baseName: string;
+  rung: number;
+  resource: number;
+  full: number;
+}
+
+/** Halving's eta in AutoML's rounds: a draw first trains with 1/9 of its epochs (or rounds); the best third of each rung goes on. */
+export const AUTOML_ETA = 3;
+
+/** A draw of a family trained in steps starts at its first rung, with 1/eta^2 of its resource. */
+function firstRung(p: AutomlPoint): AutomlPoint {
+  const path = resourcePathOf(p);
+  if (!path) return p;
+  const full = fullResource(p, path, 20);
+  const resource = Math.max(1, Math.round(full / AUTOML_ETA ** 2));
+  if (resource >= full) return p;
+  return { ...atRung(p, path, resource, 0), rungs: { base: p.key, baseName: p.name, rung: 0, resource, full } };
+}
+
+/**
+ * ASHA's promotions (Li et al., "A System for Massively Parallel Hyperparameter Tuning", MLSys
+ * 2020): a candidate goes on to the next rung, with eta times its resource, once it is in the top
+ * 1/eta of the candidates its rung has finished. `rank` holds the finished ones' leaderboard ranks.
+ */
+export function promotions(candidates: Array<AutomlPoint & { promoted?: boolean }>, rank: ReadonlyMap<string, number>, count: number): AutomlPoint[] {
+  const out: AutomlPoint[] = [];
+  const rungs = [...new Set(candidates.flatMap((c) => (c.rungs ? [c.rungs.rung] : [])))].sort((a, b) => b - a); // the highest rung first
+  for (const r of rungs) {
+    const finished = candidates.filter((c) => c.rungs?.rung === r && rank.has(c.key)).sort((a, b) => rank.get(a.key)! - rank.get(b.key)!);
+    for (const c of finished.slice(0, Math.floor(finished.length / AUTOML_ETA))) {
+      if (out.length >= count) return out;
+      const g = c.rungs!;
+      if (c.promoted || g.resource >= g.full) continue;
+      const resource = Math.min(g.full, g.resource * AUTOML_ETA);
+      const base = { ...c, key: g.base, name: g.baseName };
+      out.push({ ...atRung(base, resourcePathOf(c)!, resource, r + 1), rungs: { ...g, rung: r + 1, resource } });
+    }
+  }
+  return out;
 }
 
 const asPoint = (family: string, c: AutoMlCandidate, key: string): AutomlPoint => ({
@@ -84,10 +130,12 @@ export function proposals(
     seen.add(key);
     const spec = specOf(s.space, params);
     const name = `${s.type} ${nameOf(params, s.space)}`;
-    out.push({
-      ...asPoint(s.type, { name, model: spec.model, training: { ...s.training, ...spec.training }, validation: s.validation }, key),
-      params,
-    });
+    out.push(
+      firstRung({
+        ...asPoint(s.type, { name, model: spec.model, training: { ...s.training, ...spec.training }, validation: s.validation }, key),
+        params,
+      }),
+    );
   }
   return out;
 }
