@@ -145,6 +145,8 @@ const EnvSchema = z.object({
   MAX_RUNNING_JOBS_PER_TENANT: int(2),
   /** Trial jobs one experiment may run in all (candidates x folds, all generations). Default 500. */
   MAX_EXPERIMENT_TRIALS: int(500),
+  /** The longest time budget an AutoML experiment may ask (budget.seconds). Default 2 h. */
+  MAX_AUTOML_SECONDS: int(7_200),
   /** Experiments one tenant may have queued or running at once. Default 3. */
   MAX_ACTIVE_EXPERIMENTS_PER_TENANT: int(3),
   /** How long a job deferred by MAX_RUNNING_JOBS_PER_TENANT waits before it is tried again. Default 3 s. */

@@ -235,6 +235,7 @@ describe("automl", () => {
     await bad({ budget: { trials: 5 }, families: ["perceptron"] }, "families[0]");
     await bad({ budget: {} }, "budget");
     await bad({ budget: { seconds: 5 } }, "budget.seconds");
+    await bad({ budget: { seconds: 7201 } }, "budget.seconds");
     await bad({ budget: { trials: 5 }, metric: "rmse" }, "metric");
     const list = await env.api().get("/v1/experiments");
     assert.ok(list.body.items.every((e: any) => e.kind !== "automl" || e.status !== "queued"));

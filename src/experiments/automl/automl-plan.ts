@@ -99,6 +99,12 @@ export async function planAutoml(
   tenant: string,
   req: AutomlRequest,
 ): Promise<{ stored: AutomlRequest; state: ExperimentState; trials: PlannedTrial[] }> {
+  if ((req.budget.seconds ?? 0) > config.MAX_AUTOML_SECONDS)
+    throw new AppError(
+      "validation_failed",
+      `budget.seconds is ${req.budget.seconds}, the most an AutoML experiment may ask is ${config.MAX_AUTOML_SECONDS} (MAX_AUTOML_SECONDS)`,
+      [{ path: "budget.seconds", message: `at most ${config.MAX_AUTOML_SECONDS}` }],
+    );
   const { entrants: list, warnings: left } = entrants(req.families);
   const probe = JobRequestSchema.safeParse({ ...pickData(req), model: { type: "majority" } });
   if (!probe.success) throw SpecError.of(probe.error.issues.filter((e) => e.path[0] !== "model").map((e) => ({ path: e.path.join("."), message: e.message })));
