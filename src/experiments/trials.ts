@@ -37,6 +37,8 @@ export const TrialInfoSchema = z.object({
   keep: z.boolean().optional(),
   /** An AutoML trial's budget (epoch ms): it does not start after it, and its training stops at it. */
   deadline: z.number().optional(),
+  /** An AutoML trial that cannot stop mid-fit (no epochs or rounds) does not start after this (epoch ms): its kind's trials took longer than the time left. */
+  startBy: z.number().optional(),
   /** The AutoML experiment's ensemble: a job of the experiment that is not a trial (the leaderboard skips it). */
   role: z.literal("ensemble").optional(),
 });

@@ -82,12 +82,15 @@ export async function runTraining(ctx: RunContext, jobId: string, finalAttempt: 
   const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
   const mine = { id: jobId, attempts: job.attempts, status: "running" };
   // An AutoML trial: past its experiment's budget it does not start; before it, it stops at it.
-  const trial = (job.trial ?? {}) as { deadline?: number; keep?: boolean; plots?: boolean };
-  if (trial.deadline !== undefined && Date.now() >= trial.deadline) {
-    await db.job.updateMany({
-      where: mine,
-      data: { status: "cancelled", finishedAt: new Date(), errorMessage: "the experiment's time budget ran out before this trial started" },
-    });
+  const trial = (job.trial ?? {}) as { deadline?: number; startBy?: number; keep?: boolean; plots?: boolean };
+  const late =
+    trial.deadline !== undefined && Date.now() >= trial.deadline
+      ? "the experiment's time budget ran out before this trial started"
+      : trial.startBy !== undefined && Date.now() >= trial.startBy
+        ? "this kind of trial took longer than the experiment's time budget had left, and it cannot stop mid-fit"
+        : undefined;
+  if (late) {
+    await db.job.updateMany({ where: mine, data: { status: "cancelled", finishedAt: new Date(), errorMessage: late } });
     return "cancelled";
   }
   // Epochs (or a batch of a booster's rounds) in one transaction, which also reads the cancel flag.

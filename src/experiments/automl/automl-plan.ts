@@ -9,6 +9,7 @@ import type { ExperimentState } from "../experiment-view.js";
 import { planTrials, type PlannedTrial } from "../trials.js";
 import type { AutomlCandidateState, AutomlState } from "./automl-state.js";
 import { entrants, portfolio, type AutomlPoint } from "./portfolio.js";
+import { resourcePathOf } from "../halving.js";
 
 /**
  * How candidates are scored, by table size: k-fold CV while the rows are few enough that one
@@ -47,6 +48,16 @@ export const reserveMs = (seconds: number) => Math.max(2000, seconds * 50);
 export const ROUND_SIZE = 4;
 
 /**
+ * The latest start of a point's trials: a family that stops at its next epoch or round may start
+ * until the deadline; one that cannot stop mid-fit (a forest, an SVM) not later than its trials'
+ * time so far (with a fifth more) before it, so it does not overrun the budget.
+ */
+function startBy(p: AutomlPoint, deadline: number, took: ReadonlyMap<string, number>): number | undefined {
+  const ms = took.get(p.family);
+  return ms !== undefined && !resourcePathOf(p) ? deadline - 1.2 * ms : undefined;
+}
+
+/**
  * Plans each point as the trials it becomes (the checks of POST /v1/jobs). A point the limits
  * refuse (an SVM on too many rows, a network over MAX_TRAINING_BYTES) is recorded with its error
  * and never trains, instead of refusing the whole experiment.
@@ -59,6 +70,8 @@ export async function planPoints(
   points: AutomlPoint[],
   generation: number,
   deadline: number | null,
+  /** How long a trial of each family took so far in this experiment (ms), for those that cannot stop mid-fit. */
+  took: ReadonlyMap<string, number> = new Map(),
 ): Promise<{ trials: PlannedTrial[]; candidates: AutomlCandidateState[] }> {
   const trials: PlannedTrial[] = [];
   const candidates: AutomlCandidateState[] = [];
@@ -73,9 +86,10 @@ export async function planPoints(
       validation: p.validation,
       ...(p.rungs ? { rungs: p.rungs } : {}),
     };
+    const by = deadline !== null ? startBy(p, deadline, took) : undefined;
     try {
       const planned = await planTrials(db, config, tenant, req, [{ ...p, split: { validation: p.validation } }], generation, () => p.name, {
-        trial: { keep: true, ...(deadline !== null ? { deadline } : {}) },
+        trial: { keep: true, ...(deadline !== null ? { deadline } : {}), ...(by !== undefined ? { startBy: by } : {}) },
         leaks: false,
       });
       trials.push(...planned.trials);

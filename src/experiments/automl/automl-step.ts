@@ -33,6 +33,21 @@ function nextRound(a: AutomlState, now: number): { count: number } | { stopped: 
   return { count: Math.min(ROUND_SIZE, left, Math.max(1, Math.floor(time / Math.max(1, perCandidate)))) };
 }
 
+/** The longest a trial of each family took in this experiment so far (ms). */
+async function trialTimes(ctx: StepContext, experimentId: string, a: AutomlState): Promise<Map<string, number>> {
+  const familyOf = new Map(a.candidates.map((c) => [c.key, c.family]));
+  const jobs = await ctx.db.job.findMany({
+    where: { experimentId, status: "succeeded", startedAt: { not: null }, finishedAt: { not: null } },
+    select: { startedAt: true, finishedAt: true, trial: true },
+  });
+  const took = new Map<string, number>();
+  for (const j of jobs) {
+    const family = familyOf.get((j.trial as { key?: string }).key ?? "");
+    if (family) took.set(family, Math.max(took.get(family) ?? 0, j.finishedAt!.getTime() - j.startedAt!.getTime()));
+  }
+  return took;
+}
+
 /**
  * An AutoML experiment's step after each round: another round of draws from the leading
  * families' spaces while the budget allows, else the end: the ensemble, the winner, the report.
@@ -63,7 +78,16 @@ export async function automlStep(ctx: StepContext, exp: Experiment, req: AutomlR
       points = [...points, ...proposals(list, a.facts, leaders.slice(LEADERS), count - points.length, known, req.seed, generation + 1)];
     if (!points.length) stopped = "every family's space is exhausted: no new points to draw";
     else {
-      const { trials: fresh, candidates } = await planPoints(ctx.db, ctx.config, exp.tenant, req, points, generation + 1, a.deadline);
+      const { trials: fresh, candidates } = await planPoints(
+        ctx.db,
+        ctx.config,
+        exp.tenant,
+        req,
+        points,
+        generation + 1,
+        a.deadline,
+        await trialTimes(ctx, exp.id, a),
+      );
       const sources = new Set(promoted.map((p) => `${p.rungs!.base}@rung${p.rungs!.rung - 1}`));
       const next: AutomlState = {
         ...a,
