@@ -29,7 +29,7 @@ describe("automl", () => {
   const families = ["logisticRegression", "knn", "randomForest", "naiveBayes", "majority"];
 
   it("runs the portfolio, searches the leaders, and serves the winner; a seeded trial budget repeats exactly", async () => {
-    const exp = await start({ families, budget: { trials: 8 }, seed: 3 });
+    const exp = await start({ families, budget: { trials: 7 }, seed: 3 });
     assert.equal(exp.kind, "automl");
     assert.equal(exp.automl.evaluation, "5-fold cross-validation");
     assert.match(exp.automl.why, /178 rows/);
@@ -37,9 +37,9 @@ describe("automl", () => {
     const done = await waitForExperiment(env, exp.id);
     assert.equal(done.status, "succeeded", JSON.stringify(done.automl));
     assert.equal(done.automl.phase, "done");
-    assert.equal(done.automl.candidates.planned, 8, "the portfolio, then one round of three draws");
+    assert.equal(done.automl.candidates.planned, 7, "the portfolio, then one round of two draws");
     assert.match(done.automl.stopped, /trial budget/);
-    assert.equal(done.leaderboard.length, 8);
+    assert.equal(done.leaderboard.length, 7);
     for (const row of done.leaderboard) assert.equal(row.trials.succeeded, 5, row.name);
     assert.equal(done.leaderboard.at(-1).name, "majority (floor)");
     const w = done.automl.winner;
@@ -136,7 +136,7 @@ describe("automl", () => {
     }
 
     // Seed and trial budget again: the same leaderboard and the same ensemble.
-    const again = await waitForExperiment(env, (await start({ families, budget: { trials: 8 }, seed: 3 })).id);
+    const again = await waitForExperiment(env, (await start({ families, budget: { trials: 7 }, seed: 3 })).id);
     assert.deepEqual(
       again.leaderboard.map((r: any) => [r.name, r.score.mean]),
       done.leaderboard.map((r: any) => [r.name, r.score.mean]),
@@ -162,8 +162,9 @@ describe("automl", () => {
           datasetId: titanic.id,
           target: "survived",
           ignore,
-          families: ["logisticRegression", "randomForest", "naiveBayes"],
-          budget: { trials: 5 },
+          families: ["logisticRegression", "naiveBayes", "majority"],
+          crossValidation: { folds: 3 },
+          budget: { trials: 3 },
           seed: 2,
         });
       assert.equal(exp.status, 202, exp.text);
@@ -189,12 +190,12 @@ describe("automl", () => {
       assert.ok(worst < 1e-4, `onnxruntime and /predict differ by ${worst}`);
       // The winner's members are each fold's models: the graph holds all of them.
       const file = (await env.api().get(`/v1/models/${id}/ensemble.json`)).body;
-      assert.ok(file.members.flatMap((m: any) => m.modelIds).length >= 5);
+      assert.ok(file.members.flatMap((m: any) => m.modelIds).length >= 3);
     },
   );
 
   it("an ensemble with a member that has no ONNX export says which (409)", async () => {
-    const exp = await start({ families: ["knn"], budget: { trials: 1 } });
+    const exp = await start({ families: ["knn"], crossValidation: { folds: 2 }, budget: { trials: 1 } });
     const done = await waitForExperiment(env, exp.id);
     const res = await env.api().get(`/v1/models/${done.automl.winner.modelId}/model.onnx`);
     assert.equal(res.status, 409, res.text);
@@ -202,7 +203,7 @@ describe("automl", () => {
   });
 
   it("trains its boosters' draws in rungs: the best third of a rung goes on with three times the rounds", async () => {
-    const exp = await start({ families: ["xgboost", "majority"], budget: { trials: 9 }, seed: 4 });
+    const exp = await start({ families: ["xgboost", "majority"], crossValidation: { folds: 2 }, budget: { trials: 9 }, seed: 4 });
     const done = await waitForExperiment(env, exp.id);
     assert.equal(done.status, "succeeded", JSON.stringify(done.automl));
     const names = done.leaderboard.map((r: any) => r.name);
@@ -242,11 +243,16 @@ describe("automl", () => {
   });
 
   it("cancelled, it keeps every finished trial and still names a winner from them", async () => {
-    const exp = await start({ budget: { seconds: 600 }, seed: 1 });
+    const exp = await start({
+      families: ["logisticRegression", "knn", "randomForest", "naiveBayes", "majority"],
+      crossValidation: { folds: 3 },
+      budget: { seconds: 600 },
+      seed: 1,
+    });
     // Wait for some trials to finish, then cancel.
     for (let i = 0; i < 400; i++) {
       const v = (await env.api().get(`/v1/experiments/${exp.id}`)).body;
-      if (v.leaderboard.some((r: any) => r.trials.succeeded === 5)) break;
+      if (v.leaderboard.some((r: any) => r.trials.succeeded === 3)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const res = await env.api().post(`/v1/experiments/${exp.id}/cancel`);
@@ -260,7 +266,7 @@ describe("automl", () => {
       view = (await env.api().get(`/v1/experiments/${exp.id}`)).body;
     }
     assert.equal(view.automl.phase, "done", JSON.stringify(view.automl));
-    const finished = view.leaderboard.filter((r: any) => r.trials.succeeded === 5);
+    const finished = view.leaderboard.filter((r: any) => r.trials.succeeded === 3);
     assert.ok(finished.length >= 1);
     assert.ok(view.automl.winner?.modelId, JSON.stringify(view.automl));
     const pred = await env
