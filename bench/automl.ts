@@ -63,8 +63,11 @@ async function runTable(env: TestEnv, t: (typeof TABLES)[number], seconds: numbe
     const wall = (Date.parse(done.finishedAt) - Date.parse(done.createdAt)) / 1000;
     const test = JSON.parse(readFileSync(`${dir}/test.json`, "utf8")) as { rows: Array<Record<string, unknown>>; labels: string[] };
     let hits = 0;
-    for (let i = 0; i < test.rows.length; i += 200) {
-      const rows = test.rows.slice(i, i + 200).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)));
+    // Rows per request within MAX_PREDICT_OPS (1e9 by default): an ensemble's parameters are all its members'.
+    const model = await env.api().get(`/v1/models/${done.automl.winner.modelId}`);
+    const batch = Math.max(1, Math.min(200, Math.floor(1e9 / Math.max(1, model.body.summary.totalParams))));
+    for (let i = 0; i < test.rows.length; i += batch) {
+      const rows = test.rows.slice(i, i + batch).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)));
       const p = await env.api().post(`/v1/models/${done.automl.winner.modelId}/predict`).send({ rows });
       if (p.status !== 200) throw new Error(`${t.name}: predict ${p.status} ${p.text}`);
       p.body.predictions.forEach((q: { label: string }, j: number) => (hits += q.label === test.labels[i + j] ? 1 : 0));

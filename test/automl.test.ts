@@ -221,6 +221,36 @@ describe("automl", () => {
     assert.ok(rung0.length > rung1.length);
   });
 
+  it("regresses a numeric target: ranked by r2, an ensemble of values, explained in the target's units", async () => {
+    const iris = await upload(env, "iris.csv");
+    const res = await env
+      .api()
+      .post("/v1/experiments")
+      .send({
+        kind: "automl",
+        datasetId: iris.id,
+        target: "petal_length",
+        families: ["randomForest", "knn", "xgboost", "majority", "logisticRegression"],
+        crossValidation: { folds: 3 },
+        budget: { trials: 5 },
+        seed: 5,
+      });
+    assert.equal(res.status, 202, res.text);
+    const done = await waitForExperiment(env, res.body.id);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.automl));
+    assert.equal(done.task, "regression");
+    assert.equal(done.metric, "r2");
+    assert.ok(!done.leaderboard.some((r: any) => r.name.startsWith("logistic")), "a classifier takes no part in a regression");
+    assert.ok(done.automl.winner.score > 0.9, JSON.stringify(done.automl.winner));
+    const pred = await env
+      .api()
+      .post(`/v1/models/${done.automl.winner.modelId}/predict`)
+      .send({ rows: [{ sepal_length: 6.3, sepal_width: 3.3, petal_width: 2.5, target: 2 }] });
+    assert.equal(pred.status, 200, pred.text);
+    assert.ok(Math.abs(pred.body.predictions[0].value - 6) < 0.8, `a virginica's petal is about 6 cm: ${pred.body.predictions[0].value}`);
+    assert.deepEqual(done.automl.explanation.dependence[0].outputs, ["value"]);
+  });
+
   it("refuses bad requests with the field at fault, before anything is stored", async () => {
     const bad = async (body: object, path: string) => {
       const res = await env

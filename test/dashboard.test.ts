@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { chromium, type Browser } from "playwright-core";
-import { runningService, FIXTURES, type ApiProcess, type TestEnv } from "./harness.js";
+import { runningService, FIXTURES, upload, type ApiProcess, type TestEnv } from "./harness.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Screenshots land here (`DASHBOARD_SCREENSHOTS=docs` refreshes the README's). */
@@ -81,6 +81,40 @@ describe("dashboard", { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${C
     await page.screenshot({ path: `${SHOTS}/dashboard-jobs.png` });
     assert.deepEqual(problems, [], "no script error or CSP violation");
     assert.deepEqual(failed, ["401 /v1/datasets"], "no failed request but the first, before the key");
+  });
+
+  it("shows an AutoML experiment: its budget and phase, the ensemble's weights, the winner, its plots; the job list groups its trials", async () => {
+    const iris = await upload(env, "iris.csv", "key-dashboard-01");
+    const created = await env
+      .api()
+      .post("/v1/experiments")
+      .set("authorization", "Bearer key-dashboard-01")
+      .send({
+        kind: "automl",
+        datasetId: iris.id,
+        target: "target",
+        families: ["logisticRegression", "naiveBayes", "majority"],
+        crossValidation: { folds: 2 },
+        budget: { trials: 3 },
+      });
+    assert.equal(created.status, 202, created.text);
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(`${api.base}/#/key`);
+    await page.getByLabel("API key").fill("key-dashboard-01");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.goto(`${api.base}/#/experiments/${created.body.id}`);
+    await page.locator("p.automl").filter({ hasText: "2-fold cross-validation" }).waitFor();
+    await page.locator("p.winner").waitFor({ timeout: 120_000 });
+    assert.ok((await page.locator("table.ensemble tbody tr").count()) >= 1, "the ensemble's members and weights");
+    assert.match((await page.locator("p.automl").textContent()) ?? "", /Budget 3 candidates/);
+    await page.locator('img[data-plot="importance.svg"]').waitFor();
+    await page.goto(`${api.base}/#/jobs`);
+    const grouped = page.locator("table.experiment-trials tbody tr").first();
+    await grouped.waitFor();
+    assert.match((await grouped.textContent()) ?? "", /automl.*6\/6/, "its six trials under one row");
+    assert.deepEqual(problems, []);
   });
 
   it("serves the page and its assets without a key but no data, under a strict CSP", async () => {
