@@ -21,6 +21,8 @@ export interface ExplainInput {
   datasetId: string;
   folds: Array<{ fold: number; rows: number[]; truth: number[] }>;
   score: (values: Float32Array, truth: Float64Array) => number;
+  /** The time it may take, roughly (a part of the experiment's budget). */
+  seconds: number;
 }
 
 /** Permutation importance per column and partial dependence of the top columns. */

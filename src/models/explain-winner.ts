@@ -4,7 +4,7 @@
  * partial dependence of the top columns (Friedman, Annals of Statistics 29, 2001, section 8.2).
  * With CV, each fold's rows are predicted by the members' models of that fold only, so every row
  * is held out from every model that scores it. Runs in the worker (the experiment's last step),
- * never on the API; the work is sized to EXPLAIN_SECONDS from one timed pass.
+ * never on the API; the work is sized to the input's `seconds` from timed passes.
  */
 import { setImmediate as yieldLoop } from "node:timers/promises";
 import type { Config } from "../config.js";
@@ -16,8 +16,6 @@ import { WeightStore } from "../weight-store.js";
 
 /** Rows explained at most (across folds). */
 const MAX_ROWS = 1000;
-/** The explanation's time, roughly: repeats and rows shrink to fit it. */
-const EXPLAIN_SECONDS = 10;
 /** Columns with a partial-dependence curve, and points per curve. */
 const TOP = 3;
 const GRID = 12;
@@ -102,18 +100,22 @@ export async function explainWinner(db: Db, config: Config, input: ExplainInput)
       return input.score(all, truth);
     };
 
-    // One timed pass sizes the rest: repeats (1-3) and, if even one repeat would not fit, fewer rows.
+    // One timed pass sizes the rest, with half the time as the target (a first pass runs warm
+    // code less often than later ones): repeats (1-3) and, if even one would not fit, fewer rows.
+    const target = input.seconds / 2;
+    const deadline = performance.now() + input.seconds * 1000;
     const started = performance.now();
     let base = scoreOf(await predict());
     const pass = (performance.now() - started) / 1000;
     const passes = columns.length + TOP * GRID;
-    let repeats = Math.max(1, Math.min(3, Math.floor((EXPLAIN_SECONDS - TOP * GRID * pass) / Math.max(1e-3, pass * columns.length))));
-    if (pass * passes > EXPLAIN_SECONDS) {
+    let repeats = Math.max(1, Math.min(3, Math.floor((target - TOP * GRID * pass) / Math.max(1e-3, pass * columns.length))));
+    if (pass * passes > target) {
       const rows = parts.reduce((s, p) => s + p.rows.length, 0);
-      parts = take(Math.max(50, Math.floor((rows * EXPLAIN_SECONDS) / (pass * passes))));
+      parts = take(Math.max(50, Math.floor((rows * target) / (pass * passes))));
       base = scoreOf(await predict());
       repeats = 1;
     }
+    const importanceStarted = performance.now();
 
     const importance = [];
     for (const column of columns) {
@@ -142,11 +144,14 @@ export async function explainWinner(db: Db, config: Config, input: ExplainInput)
         .next()
         .value![0]!.prep.features.map((f) => [f.name, f.kind]),
     );
+    // The curves get the time left: as many points as the importance passes' pace fits (3 at least).
+    const perPass = (performance.now() - importanceStarted) / Math.max(1, columns.length * repeats);
+    const gridSize = Math.max(3, Math.min(GRID, Math.floor((deadline - performance.now()) / Math.max(1, TOP * perPass))));
     const dependence = [];
     for (const { column } of importance.slice(0, TOP)) {
       const values = parts.flatMap((p) => p.rows.map((row) => raw(column, row) ?? "")).filter((v) => v !== "");
       const numeric = kinds.get(column) === "numeric";
-      const grid = numeric ? quantiles(values.map(Number).filter(Number.isFinite), GRID) : mostFrequent(values, GRID);
+      const grid = numeric ? quantiles(values.map(Number).filter(Number.isFinite), gridSize) : mostFrequent(values, gridSize);
       const points = [];
       for (const x of grid) {
         const preds = await predict((c) => (c === column ? String(x) : undefined));

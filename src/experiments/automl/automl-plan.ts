@@ -41,8 +41,11 @@ function evaluationFor(req: AutomlRequest, rows: number): { stored: Partial<Auto
   };
 }
 
-/** Time kept at the end of a seconds budget for the ensemble and the report. */
-export const reserveMs = (seconds: number) => Math.max(2000, seconds * 50);
+/** The winner's explanation's time: 5% of a seconds budget (2-10 s), 10 s without one. */
+export const explainSeconds = (budget?: number) => (budget === undefined ? 10 : Math.min(10, Math.max(2, budget * 0.05)));
+
+/** Time kept at the end of a seconds budget: the ensemble and the report (5%, 2 s at least), and the explanation. */
+export const reserveMs = (seconds: number) => Math.max(2000, seconds * 50) + explainSeconds(seconds) * 1000;
 
 /** Candidates planned per search round. */
 export const ROUND_SIZE = 4;

@@ -6,7 +6,7 @@ import type { Explanation, StepContext } from "../step-context.js";
 import { drawExplanation } from "../../plots/automl-plots.js";
 import { ensureQueued, trialRows } from "../trials.js";
 import type { AutomlState } from "./automl-state.js";
-import { planPoints, ROUND_SIZE } from "./automl-plan.js";
+import { explainSeconds, planPoints, ROUND_SIZE } from "./automl-plan.js";
 import { buildEnsemble } from "./ensemble-model.js";
 import { entrants, promotions, proposals } from "./portfolio.js";
 
@@ -127,7 +127,8 @@ export async function automlEnd(
   let explanation: Explanation | undefined;
   if (built?.winner?.modelId && ctx.explain && exp.datasetId) {
     try {
-      explanation = await ctx.explain({ tenant: exp.tenant, modelId: built.winner.modelId, datasetId: exp.datasetId, ...built.heldOut });
+      const seconds = explainSeconds(a.budget.seconds);
+      explanation = await ctx.explain({ tenant: exp.tenant, modelId: built.winner.modelId, datasetId: exp.datasetId, seconds, ...built.heldOut });
     } catch (err) {
       // The winner stands without its explanation: say why rather than fail the experiment.
       warnings.push(`the winner could not be explained: ${(err as Error).message}`);
