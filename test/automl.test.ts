@@ -53,7 +53,8 @@ describe("automl", () => {
     const ex = done.automl.explanation;
     assert.ok(ex, JSON.stringify(done.warnings));
     assert.equal(ex.importance.length, 13, "one entry per feature column");
-    assert.equal(ex.rows, 178, "every row, each predicted by the fold models that never saw it");
+    // Held-out rows (all 178 when the machine is quick; fewer, not less than 50, when the pass is slow).
+    assert.ok(ex.rows >= 50 && ex.rows <= 178, `rows explained: ${ex.rows}`);
     assert.ok(ex.importance[0].drop > 0, "shuffling the most important column costs accuracy");
     assert.ok(ex.importance[0].drop >= ex.importance.at(-1).drop);
     assert.deepEqual(
