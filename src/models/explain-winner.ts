@@ -53,6 +53,13 @@ export async function explainWinner(db: Db, config: Config, input: ExplainInput)
       if (!row || !weights) return undefined; // a member deleted meanwhile: nothing to explain
       const prep = readStoredPreprocessing(row.preprocessing);
       const artifacts = { topology: row.topology as object, weightSpecs: readWeightSpecs(row.weightSpecs), weightData: weights };
+      // Loading every fold model can take longer than the explanation's share (large forests): then it is not explained.
+      if (performance.now() > deadline) {
+        for (const ms of byFold.values()) for (const loaded of ms) loaded.predictor.dispose();
+        throw new Error(
+          `loading its ${file.members.reduce((n, x) => n + x.modelIds.length, 0)} fold models took longer than its ${input.seconds} s share of the budget`,
+        );
+      }
       const predictor = await servingOf(row.type).load(artifacts, prep, config.TFJS_BACKEND);
       const share = m.weight / m.modelIds.filter((_, k) => (m.folds?.[k] ?? 0) === fold).length;
       byFold.set(fold, [...(byFold.get(fold) ?? []), { predictor, prep, weight: share }]);
@@ -150,7 +157,8 @@ export async function explainWinner(db: Db, config: Config, input: ExplainInput)
     const perPass = (performance.now() - importanceStarted) / Math.max(1, columns.length * repeats);
     const gridSize = Math.max(3, Math.min(GRID, Math.floor((deadline - performance.now()) / Math.max(1, TOP * perPass))));
     const dependence = [];
-    for (const { column } of importance.slice(0, TOP)) {
+    // Past its time already (a slow pass): the importance stands, the curves are left out.
+    for (const { column } of performance.now() < deadline ? importance.slice(0, TOP) : []) {
       const values = parts.flatMap((p) => p.rows.map((row) => raw(column, row) ?? "")).filter((v) => v !== "");
       const numeric = kinds.get(column) === "numeric";
       const grid = numeric ? quantiles(values.map(Number).filter(Number.isFinite), gridSize) : mostFrequent(values, gridSize);
