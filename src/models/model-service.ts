@@ -32,6 +32,7 @@ import { WeightStore } from "../weight-store.js";
 import { ownField } from "../tables/jsonl.js";
 import { buildInThread } from "./export-thread.js";
 import { ENSEMBLE_TYPE, type EnsembleFile } from "../ensemble-file.js";
+import { ensembleOnnx, predictEnsemble } from "./ensemble-model.js";
 
 /** A trained model as clients see it: the response schema (OpenAPI) and the service's type, one definition. */
 export const ModelViewSchema = z.object({
@@ -52,26 +53,8 @@ export const ModelViewSchema = z.object({
 });
 export type ModelView = z.infer<typeof ModelViewSchema>;
 
-/** A row's prediction taken apart (explain: true): each column's contribution, summed with the bias, gives the output. */
-const ExplanationSchema = z
-  .object({
-    of: z
-      .string()
-      .optional()
-      .describe("The class whose log-odds are explained (binary: the second label; multiclass: the predicted one); absent for a regression"),
-    units: z.enum(["log-odds", "margin", "value"]).describe("log-odds (binary), the class's softmax input (multiclass), or the target's units"),
-    bias: z.number().describe("The output with no column known (the expected value over the training rows)"),
-    contributions: z.record(z.string(), z.number()).describe("Per original column (one-hot inputs summed back): TreeSHAP values"),
-  })
-  .describe("Feature contributions (XGBoost's TreeSHAP, pred_contribs): bias + the contributions = the output in `units`");
-const explanation = { explanation: ExplanationSchema.optional() };
-
-/** One prediction: a label with its class probabilities, or a regression value. */
-export const PredictionSchema = z.union([
-  z.object({ label: z.string(), probabilities: z.record(z.string(), z.number()), ...explanation }),
-  z.object({ value: z.number(), ...explanation }),
-]);
-export type Prediction = z.infer<typeof PredictionSchema>;
+import { PredictionSchema, type Prediction } from "./prediction.js";
+export { PredictionSchema, type Prediction };
 
 /** Where each format downloads (the routes in api/routes/models). */
 const FILES: Record<FormatName, string> = { tfjs: "model.json", keras: "model.keras", onnx: "model.onnx", baseline: "baseline.json", xgboost: "model.ubj" };
@@ -260,7 +243,7 @@ export class ModelService {
   private async buildExport(m: ModelRow, format: ExportFormat): Promise<Buffer> {
     if (m.type === ENSEMBLE_TYPE) {
       if (format !== "onnx") throw noFile(m, FILES[format]);
-      return this.buildEnsembleOnnx(m);
+      return ensembleOnnx(this.db, this.config, m, JSON.parse((await this.weightsOf(m)).toString("utf8")) as EnsembleFile, formatsOfRow);
     }
     // A format the model's kind is never written in is a 404; one of its kind's that this model
     // cannot be written in says why with a 409 (ExportError).
@@ -288,51 +271,6 @@ export class ModelService {
     return Buffer.from(outcome.file.buffer, outcome.file.byteOffset, outcome.file.byteLength);
   }
 
-  /** An ensemble's ONNX: every member model in one graph (export-build.ts), built in a thread. A member without ONNX is a 409 naming it. */
-  private async buildEnsembleOnnx(m: ModelRow): Promise<Buffer> {
-    const file = JSON.parse((await this.weightsOf(m)).toString("utf8")) as EnsembleFile;
-    const rows: Array<{ row: ModelRow; weight: number }> = [];
-    for (const member of file.members) {
-      for (const id of member.modelIds) {
-        const row = await this.db.model.findFirst({ where: { id, tenant: m.tenant }, omit: { weightData: true } });
-        if (!row) throw new AppError("conflict", `ensemble ${m.id} has no ONNX file: its member model ${id} (${member.name}) was deleted`);
-        if (!formatsOfRow(row).includes("onnx"))
-          throw new AppError(
-            "conflict",
-            `ensemble ${m.id} has no ONNX file: its member ${member.name} (a ${row.type}) has no ONNX export; download ensemble.json and each member's own files`,
-          );
-        rows.push({ row, weight: member.weight / member.modelIds.length });
-      }
-    }
-    const outcome = await buildInThread(async () => {
-      const store = new WeightStore(this.db.pool);
-      const members = [];
-      for (const { row, weight } of rows) {
-        const pieces = await store.readPieces(row.id);
-        if (!pieces) throw new AppError("conflict", `ensemble ${m.id} has no ONNX file: its member model ${row.id} was deleted`);
-        members.push({
-          type: row.type,
-          artifacts: { topology: row.topology as object, weightSpecs: readWeightSpecs(row.weightSpecs) },
-          pieces,
-          preprocessing: row.preprocessing,
-          weight,
-        });
-      }
-      return {
-        format: "onnx" as const,
-        type: m.type,
-        artifacts: { topology: m.topology as object, weightSpecs: [] },
-        pieces: [],
-        preprocessing: m.preprocessing,
-        meta: { modelId: m.id, jobId: m.jobId, target: m.target },
-        config: this.config,
-        members,
-      };
-    });
-    if ("refused" in outcome) throw new AppError("conflict", `ensemble ${m.id} cannot be exported as onnx: ${outcome.refused}`);
-    return Buffer.from(outcome.file.buffer, outcome.file.byteOffset, outcome.file.byteLength);
-  }
-
   /** A classic baseline (SVM, kNN, trees, naive Bayes) as JSON, with the preprocessing that feeds it. */
   async baselineJson(tenant: string, id: string): Promise<Record<string, unknown>> {
     requireTenant(tenant);
@@ -353,7 +291,10 @@ export class ModelService {
   async predict(tenant: string, id: string, rows: Array<Record<string, unknown>>, explain = false): Promise<Prediction[]> {
     requireTenant(tenant);
     const m = await this.find(tenant, id);
-    if (m.type === ENSEMBLE_TYPE) return this.predictEnsemble(tenant, m, rows, explain);
+    if (m.type === ENSEMBLE_TYPE) {
+      const file = JSON.parse((await this.weightsOf(m)).toString("utf8")) as EnsembleFile;
+      return predictEnsemble(this.config, m, file, rows, explain, (id) => this.predict(tenant, id, rows));
+    }
     // Predictions run on the API's event loop: bounded before any work by rows x parameters (a
     // network's multiply-adds per row; a kNN's stored values, an SVM's support-vector values; a
     // booster's nodes, or TreeSHAP's leaves x depth^2 per tree when explaining).
@@ -402,51 +343,6 @@ export class ModelService {
         probabilities: Object.fromEntries(labels.map((l, c) => [l, values[i * k + c]!])),
         ...(folded ? { explanation: { of, ...explained(folded, i, group, folded.groups > 1 ? "margin" : "log-odds") } } : {}),
       };
-    });
-  }
-
-  /**
-   * An ensemble's prediction: each member model predicts the raw rows (its own preprocessing),
-   * a candidate's fold models are averaged, candidates weighted. Bounded before any work by the
-   * members' parameters together (the ensemble's summary sums them).
-   */
-  private async predictEnsemble(tenant: string, m: ModelRow, rows: Array<Record<string, unknown>>, explain: boolean): Promise<Prediction[]> {
-    if (explain)
-      throw new AppError("bad_request", "an ensemble does not explain its predictions", [{ path: "explain", message: "not available for an ensemble" }]);
-    const params = Math.max(1, ModelSummarySchema.parse(m.summary).totalParams);
-    if (rows.length * params > this.config.MAX_PREDICT_OPS) {
-      const most = Math.max(1, Math.floor(this.config.MAX_PREDICT_OPS / params));
-      throw new AppError(
-        "payload_too_large",
-        `rows x parameters is ${rows.length} x ${params} (the ensemble's members together), over MAX_PREDICT_OPS (${this.config.MAX_PREDICT_OPS}): send at most ${most} rows per request to this model`,
-        [{ path: "rows", message: `at most ${most} rows for this model` }],
-      );
-    }
-    const file = JSON.parse((await this.weightsOf(m)).toString("utf8")) as EnsembleFile;
-    const labels = m.labels as string[];
-    const regression = labels.length === 0;
-    const sums = rows.map(() => new Float64Array(regression ? 1 : labels.length));
-    for (const member of file.members) {
-      for (const modelId of member.modelIds) {
-        const w = member.weight / member.modelIds.length;
-        let out: Prediction[];
-        try {
-          out = await this.predict(tenant, modelId, rows);
-        } catch (err) {
-          if (err instanceof AppError && err.code === "not_found")
-            throw new AppError("conflict", `ensemble ${m.id} cannot predict: its member model ${modelId} (${member.name}) was deleted`);
-          throw err;
-        }
-        out.forEach((p, i) => {
-          if ("value" in p) sums[i]![0]! += w * p.value;
-          else labels.forEach((l, c) => (sums[i]![c]! += w * (p.probabilities[l] ?? 0)));
-        });
-      }
-    }
-    if (regression) return sums.map((s) => ({ value: s[0]! }));
-    return sums.map((s) => {
-      const values = Float32Array.from(s);
-      return { label: labels[argmax(values, 0, labels.length)]!, probabilities: Object.fromEntries(labels.map((l, c) => [l, s[c]!])) };
     });
   }
 
