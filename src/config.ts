@@ -147,6 +147,12 @@ const EnvSchema = z.object({
   MAX_EXPERIMENT_TRIALS: int(500),
   /** The longest time budget an AutoML experiment may ask (budget.seconds). Default 2 h. */
   MAX_AUTOML_SECONDS: int(7_200),
+  /** Registered models (names) one tenant may keep in its model registry. Default 200. */
+  MAX_REGISTERED_MODELS_PER_TENANT: int(200),
+  /** Versions one registered model may hold at once (deleting one makes room). Default 1000. */
+  MAX_VERSIONS_PER_MODEL: int(1_000),
+  /** Aliases one registered model may have (production, staging, ...). Default 20. */
+  MAX_ALIASES_PER_MODEL: int(20),
   /** Experiments one tenant may have queued or running at once. Default 3. */
   MAX_ACTIVE_EXPERIMENTS_PER_TENANT: int(3),
   /** How long a job deferred by MAX_RUNNING_JOBS_PER_TENANT waits before it is tried again. Default 3 s. */

@@ -35,7 +35,11 @@ export function createDb(databaseUrl: string): Db {
  * count-then-insert (or count-then-claim) per tenant needs so parallel requests or workers
  * cannot all see room for one more.
  */
-export async function lockTenant(tx: { $executeRaw: PrismaClient["$executeRaw"] }, scope: "jobs" | "run" | "experiments", tenant: string): Promise<void> {
+export async function lockTenant(
+  tx: { $executeRaw: PrismaClient["$executeRaw"] },
+  scope: "jobs" | "run" | "experiments" | "registry",
+  tenant: string,
+): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${scope}:${tenant}`}))`;
 }
 

@@ -54,6 +54,11 @@ import predict from "./routes/models/predict.js";
 import listDeleteModels from "./routes/models/list-delete-models.js";
 import deleteJob from "./routes/jobs/delete-job.js";
 import validateModel from "./routes/models/validate-model.js";
+import registeredModels from "./routes/registry/registered-models.js";
+import registryVersions from "./routes/registry/versions.js";
+import registryAliases from "./routes/registry/aliases.js";
+import registryFiles from "./routes/registry/registry-files.js";
+import { RegistryService } from "../registry/registry-service.js";
 import { configureFamilies } from "../training/index.js";
 
 export interface BuildOptions {
@@ -140,6 +145,7 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     streams: new JobStreams(db, listener, jobs, config),
     advice: new AdviceService(db, config),
     experiments: new ExperimentService(db, flows, config, reads),
+    registry: new RegistryService(db, config, (key) => reads.forget(key)),
   });
   app.addHook("onClose", async () => {
     await listener.close();
@@ -181,6 +187,10 @@ export async function buildApp({ config, logger }: BuildOptions): Promise<Fastif
     getExperiment,
     cancelExperiment,
     experimentPlot,
+    registeredModels,
+    registryVersions,
+    registryAliases,
+    registryFiles,
     webhookSecret,
     dashboard,
   ]) {

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { CachedRead } from "../read-cache.js";
 
 /** True when If-None-Match names this ETag (or is `*`). */
-function matches(header: string | undefined, etag: string): boolean {
+export function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(",").some((t) => {
     const tag = t.trim().replace(/^W\//, "");

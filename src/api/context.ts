@@ -9,6 +9,7 @@ import type { DatasetService } from "../datasets/dataset-service.js";
 import type { JobService } from "../jobs/job-service.js";
 import type { JobStreams } from "../jobs/job-stream.js";
 import type { ModelService } from "../models/model-service.js";
+import type { RegistryService } from "../registry/registry-service.js";
 
 /** The services handlers call; the same classes the workers use. */
 export interface Services {
@@ -20,6 +21,7 @@ export interface Services {
   streams: JobStreams;
   advice: AdviceService;
   experiments: ExperimentService;
+  registry: RegistryService;
 }
 
 declare module "fastify" {

@@ -3,6 +3,8 @@ import { AppError, requireTenant } from "../errors.js";
 import type { PageQuery } from "../page.js";
 import { cachedRead, type CachedRead, type ReadCache } from "../read-cache.js";
 import { toJobView, type JobStatus } from "./job-view.js";
+import { registrationsJson } from "../registry/registrations.js";
+import type { Registration } from "../registry/registry-schema.js";
 
 /**
  * Jobs ($1: their ids) with their epochs and model ids, in one statement. Timestamps are read as
@@ -14,6 +16,7 @@ const JOBS_BY_ID = `
     j."createdAt" AT TIME ZONE 'UTC' AS "createdAt", j."startedAt" AT TIME ZONE 'UTC' AS "startedAt",
     j."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt",
     (SELECT m.id FROM "Model" m WHERE m."jobId" = j.id) AS "modelId",
+    (SELECT ${registrationsJson("m.id")} FROM "Model" m WHERE m."jobId" = j.id) AS registered,
     COALESCE((SELECT json_agg(json_build_array(e.epoch, e.logs) ORDER BY e.epoch) FROM "JobEpoch" e WHERE e."jobId" = j.id), '[]') AS epochs_logs
   FROM "Job" j WHERE j.id = ANY($1::uuid[])`;
 
@@ -30,11 +33,13 @@ const PAGE_IDS = `
     AND ($4::uuid IS NULL OR ("createdAt", id) < (SELECT "createdAt", id FROM "Job" WHERE id = $4::uuid AND tenant = $1))
   ORDER BY "createdAt" DESC, id DESC LIMIT $2`;
 
-type JobRow = Parameters<typeof toJobView>[0] & { modelId: string | null; epochs_logs: Array<[number, unknown]> };
+type JobRow = Parameters<typeof toJobView>[0] & { modelId: string | null; registered: Registration[] | null; epochs_logs: Array<[number, unknown]> };
 
 function toCached(row: JobRow): CachedRead {
   const history = row.epochs_logs.map(([epoch, logs]) => ({ jobId: row.id, epoch, logs: logs as object }));
-  const view = toJobView({ ...row, history, model: row.modelId ? { id: row.modelId } : null } as Parameters<typeof toJobView>[0]);
+  const view = toJobView({ ...row, history, model: row.modelId ? { id: row.modelId, registered: row.registered ?? [] } : null } as Parameters<
+    typeof toJobView
+  >[0]);
   return cachedRead(row.tenant, JSON.stringify(view));
 }
 

@@ -10,6 +10,7 @@ import type { PlotFile } from "../plots/plot-files.js";
 import { explainingFamilies, readStoredRequest, type JobRequest } from "../training/index.js";
 import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 import { FINAL_STATUSES, toJobView, type JobView } from "./job-view.js";
+import { deleteUnlessRegistered } from "../registry/registrations.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
 
@@ -169,7 +170,7 @@ export class JobService {
       .of(readStoredRequest(job.spec).training.device)
       .remove(id)
       .catch(() => undefined);
-    const { count } = await this.db.job.deleteMany({ where: { id, tenant } });
+    const { count } = await deleteUnlessRegistered(this.db.pool, { jobId: id }, () => this.db.job.deleteMany({ where: { id, tenant } }));
     if (count === 0) throw new AppError("not_found", `job ${id} not found`);
     this.changed(id);
     return job.model?.id;

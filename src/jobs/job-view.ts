@@ -1,3 +1,4 @@
+import { RegistrationSchema, type Registration } from "../registry/registry-schema.js";
 import type { Job, JobEpoch } from "../../generated/prisma/client.js";
 import { z } from "zod";
 import { readStoredRequest } from "../training/index.js";
@@ -26,6 +27,7 @@ export const JobViewSchema = z.object({
     .nullable()
     .describe("test and validation metrics; `engine`: mlp-native when the MLP fast path ran the training steps, else tfjs"),
   modelId: z.string().uuid().nullable(),
+  registered: z.array(RegistrationSchema).describe("Where its model is registered (GET /v1/registry/:name): name, version, aliases"),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   warnings: z.array(z.string()),
   attempts: z.number().int(),
@@ -71,7 +73,7 @@ export function toHistory(epochs: JobEpoch[]): Record<string, number[]> {
   return history;
 }
 
-export function toJobView(job: Job & { history?: JobEpoch[]; model?: { id: string } | null }): JobView {
+export function toJobView(job: Job & { history?: JobEpoch[]; model?: { id: string; registered?: Registration[] } | null }): JobView {
   const spec = readStoredRequest(job.spec);
   return {
     id: job.id,
@@ -89,6 +91,7 @@ export function toJobView(job: Job & { history?: JobEpoch[]; model?: { id: strin
     history: toHistory(job.history ?? []),
     metrics: (job.metrics as Record<string, unknown> | null) ?? null,
     modelId: job.model?.id ?? null,
+    registered: job.model?.registered ?? [],
     error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? "" } : null,
     warnings: job.warnings as string[],
     attempts: job.attempts,

@@ -33,6 +33,9 @@ import { ownField } from "../tables/jsonl.js";
 import { buildInThread } from "./export-thread.js";
 import { ENSEMBLE_TYPE, type EnsembleFile } from "../ensemble-file.js";
 import { ensembleOnnx, predictEnsemble } from "./ensemble-model.js";
+import { downloadsOf, FILES } from "../model-files.js";
+import { deleteUnlessRegistered, registrationsOf } from "../registry/registrations.js";
+import { RegistrationSchema, type Registration } from "../registry/registry-schema.js";
 
 /** A trained model as clients see it: the response schema (OpenAPI) and the service's type, one definition. */
 export const ModelViewSchema = z.object({
@@ -49,6 +52,7 @@ export const ModelViewSchema = z.object({
   formats: z
     .array(z.object({ format: z.enum(["tfjs", "keras", "onnx", "baseline", "xgboost", "ensemble"]), url: z.string() }))
     .describe("The files this model downloads as (MLflow's flavors): TF.js layers model, Keras 3 archive, ONNX, a baseline's JSON, or XGBoost's model.ubj"),
+  registered: z.array(RegistrationSchema).describe("The registry versions this model is (GET /v1/registry/:name), with their aliases"),
   createdAt: z.string(),
 });
 export type ModelView = z.infer<typeof ModelViewSchema>;
@@ -56,22 +60,13 @@ export type ModelView = z.infer<typeof ModelViewSchema>;
 import { PredictionSchema, type Prediction } from "./prediction.js";
 export { PredictionSchema, type Prediction };
 
-/** Where each format downloads (the routes in api/routes/models). */
-const FILES: Record<FormatName, string> = { tfjs: "model.json", keras: "model.keras", onnx: "model.onnx", baseline: "baseline.json", xgboost: "model.ubj" };
-
 /** The model's files, as its family serves them. */
 const formatsOfRow = (m: ModelRow): FormatName[] => formatsOf(m.type, m.topology as object);
 
-function downloads(m: ModelRow): ModelView["formats"] {
-  if (m.type === ENSEMBLE_TYPE)
-    return [
-      { format: "ensemble", url: `/v1/models/${m.id}/ensemble.json` },
-      { format: "onnx", url: `/v1/models/${m.id}/model.onnx` },
-    ];
-  return formatsOfRow(m).map((format) => ({ format, url: `/v1/models/${m.id}/${FILES[format]}` }));
-}
+const downloads = (m: ModelRow): ModelView["formats"] =>
+  downloadsOf(m.type, m.topology as object).map(({ format, file }) => ({ format, url: `/v1/models/${m.id}/${file}` }));
 
-function toModelView(m: ModelRow): ModelView {
+function toModelView(m: ModelRow, registered: Registration[] = []): ModelView {
   return {
     id: m.id,
     jobId: m.jobId,
@@ -83,6 +78,7 @@ function toModelView(m: ModelRow): ModelView {
     labels: m.labels as string[],
     preprocessing: m.preprocessing as Record<string, unknown>,
     formats: downloads(m),
+    registered,
     createdAt: m.createdAt.toISOString(),
   };
 }
@@ -170,7 +166,8 @@ export class ModelService {
 
   async get(tenant: string, id: string): Promise<ModelView> {
     requireTenant(tenant);
-    return toModelView(await this.find(tenant, id));
+    const m = await this.find(tenant, id);
+    return toModelView(m, (await registrationsOf(this.db.pool, [m.id])).get(m.id));
   }
 
   /** The tenant's models, newest first, optionally those of one job or one dataset. */
@@ -181,14 +178,18 @@ export class ModelService {
     }
     const where = { tenant, ...(q.jobId ? { jobId: q.jobId } : {}), ...(q.datasetId ? { job: { datasetId: q.datasetId } } : {}) };
     const rows = await this.db.model.findMany({ where, omit: { weightData: true }, ...pageArgs(q) });
-    return toPage(rows, q, toModelView);
+    const registered = await registrationsOf(
+      this.db.pool,
+      rows.map((r) => r.id),
+    );
+    return toPage(rows, q, (m) => toModelView(m, registered.get(m.id)));
   }
 
-  /** Deletes a model and its weights; its job stays (without a model). */
+  /** Deletes a model and its weights; its job stays (without a model). A 409 while a registry version needs it. */
   async delete(tenant: string, id: string): Promise<void> {
     requireTenant(tenant);
     const model = await this.db.model.findFirst({ where: { id, tenant }, select: { jobId: true } });
-    const { count } = await this.db.model.deleteMany({ where: { id, tenant } });
+    const { count } = await deleteUnlessRegistered(this.db.pool, { modelId: id }, () => this.db.model.deleteMany({ where: { id, tenant } }));
     if (!model || count === 0) throw new AppError("not_found", `model ${id} not found`);
     this.forget(id);
     this.changed(`model:${id}`);
