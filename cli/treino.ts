@@ -151,6 +151,70 @@ models
     print(`model ${id} (${model.type}) -> ${written.join(", ")}`, { model: id, files: written });
   });
 
+const registry = program.command("registry").description("name models for your apps: versions, aliases, stable URLs");
+registry
+  .command("create <name>")
+  .description("a registered model: versions are registered under its name")
+  .option("--description <text>")
+  .action(async (name: string, o: { description?: string }) => {
+    const rm = await client().registry.create(name, o.description);
+    print(`registered model ${rm.name}`, rm);
+  });
+registry
+  .command("register <name> <modelId>")
+  .description("a trained model as the next version of <name>")
+  .option("--note <text>")
+  .option("--alias <alias>", "point this alias (e.g. staging) at the new version")
+  .action(async (name: string, modelId: string, o: { note?: string; alias?: string }) => {
+    const c = client();
+    const v = await c.registry.register(name, modelId, o.note);
+    const moved = o.alias ? await c.registry.moveAlias(name, o.alias, { version: v.version }) : undefined;
+    print(`${name} v${v.version} = model ${modelId}${moved ? ` (${o.alias} -> v${v.version})` : ""}`, { version: v, alias: moved });
+  });
+registry
+  .command("promote <name> <version>")
+  .description("point an alias at a version; --if-better refuses a version worse than the alias's current one")
+  .option("--alias <alias>", "the alias to move", "production")
+  .option("--if-better <metric>", "accuracy, balancedAccuracy, macroF1, rocAuc, logLoss, loss; r2, rmse, mae")
+  .action(async (name: string, version: string, o: { alias: string; ifBetter?: string }) => {
+    if (!/^[1-9]\d*$/.test(version)) throw new CommanderError(EXIT.usage, "usage", `<version> is a version number, not ${version}`);
+    const body = { version: Number(version), ...(o.ifBetter ? { ifMetricAtLeast: { metric: o.ifBetter, of: o.alias } } : {}) } as Parameters<
+      TreinoClient["registry"]["moveAlias"]
+    >[2];
+    const a = await client().registry.moveAlias(name, o.alias, body);
+    const from = a.previous === null ? "new" : `v${a.previous}`;
+    print(
+      `${name} ${o.alias}: ${from} -> v${a.version}${a.moved ? "" : " (already there)"}${a.guard ? `\n${a.guard.why}` : ""}\n${a.urls["model.json"] ?? a.urls["predict"]}`,
+      a,
+    );
+  });
+registry
+  .command("list [name]")
+  .description("the registered models, or one's versions side by side (metrics, aliases) and its recent alias moves")
+  .action(async (name?: string) => {
+    const c = client();
+    if (!name) {
+      const { items } = await c.registry.list();
+      const lines = items.map(
+        (r) =>
+          `${r.name.padEnd(24)} v${r.latestVersion ?? "-"}  ${Object.entries(r.aliases)
+            .map(([a, v]) => `${a}=v${v}`)
+            .join(" ")}`,
+      );
+      return print(lines.join("\n") || "no registered models", items);
+    }
+    const [{ items }, audit] = await Promise.all([c.registry.versions(name), c.registry.audit(name, 10)]);
+    const score = (v: (typeof items)[number]) => {
+      const t = (v.lineage.metrics as { test?: Record<string, number> | null }).test ?? {};
+      return "accuracy" in t ? `accuracy ${t.accuracy!.toFixed(4)}` : "r2" in t ? `r2 ${t.r2!.toFixed(4)}` : "-";
+    };
+    const lines = items.map(
+      (v) => `v${String(v.version).padEnd(4)} ${v.lineage.type.padEnd(18)} ${score(v).padEnd(18)} ${v.aliases.join(",").padEnd(20)} ${v.note ?? ""}`,
+    );
+    const moves = audit.items.map((m) => `${m.at} ${m.alias}: ${m.from === null ? "new" : `v${m.from}`} -> ${m.to === null ? "deleted" : `v${m.to}`}`);
+    print([...lines, "", ...moves].join("\n"), { versions: items, audit: audit.items });
+  });
+
 const experiments = program.command("experiments").description("compare candidates or search a space");
 experiments
   .command("create")

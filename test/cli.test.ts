@@ -135,4 +135,32 @@ describe("CLI", () => {
     assert.match(run.stdout, /experiment \S+ succeeded\n\s+1\. forest\s+0\.9\d+ ± /);
     assert.match(run.stdout, /2\. floor/);
   });
+
+  it("registers models, promotes one with the metric guard, and lists versions side by side", async () => {
+    const ds = JSON.parse((await treino("--json", "datasets", "upload", `${FIXTURES}/iris.csv`, "--name", "iris-registry")).stdout);
+    const trained: string[] = [];
+    for (const model of [{ type: "logisticRegression" }, { type: "majority" }]) {
+      writeFileSync(`${dir}/${model.type}.json`, JSON.stringify({ datasetId: ds.id, target: "target", model }));
+      const run = await treino("jobs", "create", "--spec", `${model.type}.json`, "--watch");
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      trained.push(/model (\S+)/.exec(run.stdout)![1]!);
+    }
+    assert.equal((await treino("registry", "create", "iris-app", "--description", "species for the app")).code, 0);
+    const v1 = await treino("registry", "register", "iris-app", trained[0]!, "--alias", "production");
+    assert.equal(v1.code, 0, v1.stderr);
+    assert.match(v1.stdout, /iris-app v1 = model \S+ \(production -> v1\)/);
+    assert.match((await treino("registry", "register", "iris-app", trained[1]!, "--note", "the floor")).stdout, /iris-app v2/);
+    const refused = await treino("registry", "promote", "iris-app", "2", "--if-better", "accuracy");
+    assert.equal(refused.code, 1, "the majority floor is worse than production");
+    assert.match(refused.stderr, /409.*refused: test accuracy 0\.\d{4} \(version 2\) is worse than 0\.\d{4} \(version 1, production\)/);
+    const staged = await treino("registry", "promote", "iris-app", "2", "--alias", "staging");
+    assert.equal(staged.code, 0, staged.stderr);
+    assert.match(staged.stdout, /staging: new -> v2\n\/v1\/registry\/iris-app\/aliases\/staging\/model\.json/);
+    const list = await treino("registry", "list", "iris-app");
+    assert.match(list.stdout, /v2\s+majority\s+accuracy 0\.\d{4}\s+staging\s+the floor/);
+    assert.match(list.stdout, /v1\s+logisticRegression\s+accuracy 0\.9\d{3}\s+production/);
+    assert.match(list.stdout, /staging: new -> v2/);
+    assert.match((await treino("registry", "list")).stdout, /iris-app\s+v2\s+production=v1 staging=v2/);
+    assert.equal((await treino("registry", "promote", "iris-app", "two")).code, 2, "a version is a number");
+  });
 });

@@ -19,6 +19,9 @@ export type ExperimentView = paths["/v1/experiments/{id}"]["get"]["responses"][2
 export type DatasetView = paths["/v1/datasets/{id}"]["get"]["responses"][200]["content"]["application/json"];
 export type JobRequest = paths["/v1/jobs"]["post"]["requestBody"]["content"]["application/json"];
 export type ExperimentRequest = paths["/v1/experiments"]["post"]["requestBody"]["content"]["application/json"];
+export type RegisteredModelView = paths["/v1/registry/{name}"]["get"]["responses"][200]["content"]["application/json"];
+export type VersionView = paths["/v1/registry/{name}/versions/{version}"]["get"]["responses"][200]["content"]["application/json"];
+export type AliasMove = paths["/v1/registry/{name}/aliases/{alias}"]["put"]["requestBody"]["content"]["application/json"];
 
 /** An error answer of the API (application/problem+json). */
 export class ApiError extends Error {
@@ -75,6 +78,18 @@ export function treinoClient(opts: ClientOptions) {
     getModel: (id: string) => ok(api.GET("/v1/models/{id}", { params: { path: { id } } })),
     createExperiment: (body: ExperimentRequest) => ok(api.POST("/v1/experiments", { body })),
     getExperiment: (id: string) => ok(api.GET("/v1/experiments/{id}", { params: { path: { id } } })),
+    /** The model registry: names, versions, aliases (their files follow at `/v1/registry/<name>/aliases/<alias>/<file>`). */
+    registry: {
+      create: (name: string, description?: string) => ok(api.POST("/v1/registry", { body: { name, ...(description ? { description } : {}) } })),
+      list: () => ok(api.GET("/v1/registry", { params: { query: { limit: 100 } } })),
+      get: (name: string) => ok(api.GET("/v1/registry/{name}", { params: { path: { name } } })),
+      register: (name: string, modelId: string, note?: string) =>
+        ok(api.POST("/v1/registry/{name}/versions", { params: { path: { name } }, body: { modelId, ...(note ? { note } : {}) } })),
+      versions: (name: string, limit = 100) => ok(api.GET("/v1/registry/{name}/versions", { params: { path: { name }, query: { limit } } })),
+      moveAlias: (name: string, alias: string, body: AliasMove) =>
+        ok(api.PUT("/v1/registry/{name}/aliases/{alias}", { params: { path: { name, alias } }, body })),
+      audit: (name: string, limit = 50) => ok(api.GET("/v1/registry/{name}/audit", { params: { path: { name }, query: { limit } } })),
+    },
     /** A model's files: model.json and the weights it names (TF.js layers model), or baseline.json. */
     modelFile: async (id: string, file: string): Promise<Uint8Array> =>
       new Uint8Array(await (await raw(`/v1/models/${id}/${encodeURIComponent(file)}`)).arrayBuffer()),
