@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { chromium, type Browser } from "playwright-core";
-import { runningService, FIXTURES, upload, type ApiProcess, type TestEnv } from "./harness.js";
+import { runningService, FIXTURES, upload, waitForJob, type ApiProcess, type TestEnv } from "./harness.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Screenshots land here (`DASHBOARD_SCREENSHOTS=docs` refreshes the README's). */
@@ -114,6 +114,58 @@ describe("dashboard", { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${C
     const grouped = page.locator("table.experiment-trials tbody tr").first();
     await grouped.waitFor();
     assert.match((await grouped.textContent()) ?? "", /automl.*6\/6/, "its six trials under one row");
+    assert.deepEqual(problems, []);
+  });
+
+  it("registers a job's model, promotes versions side by side, refuses a worse one with the guard, and rolls back", async () => {
+    const auth = { authorization: "Bearer key-dashboard-01" };
+    const iris = await upload(env, "iris.csv", "key-dashboard-01");
+    const jobs = [];
+    for (const model of [{ type: "logisticRegression" }, { type: "majority" }]) {
+      const created = await env.api().post("/v1/jobs").set(auth).send({ datasetId: iris.id, target: "target", model });
+      jobs.push(await waitForJob(env, created.body.id, undefined, 60_000, "key-dashboard-01"));
+    }
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1200 } });
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(`${api.base}/#/key`);
+    await page.getByLabel("API key").fill("key-dashboard-01");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.goto(`${api.base}/#/registry`);
+    await page.getByLabel("registered model name").fill("iris-app");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.waitForURL(/#\/registry\/iris-app$/);
+    for (const job of jobs) {
+      await page.goto(`${api.base}/#/jobs/${job.id}`);
+      await page.getByLabel("register as").fill("iris-app");
+      await page.getByRole("button", { name: "Register" }).click();
+      await page.waitForURL(/#\/registry\/iris-app$/);
+    }
+    await page.getByRole("button", { name: "Promote v1" }).click();
+    await page.locator("table.aliases").filter({ hasText: "production" }).waitFor();
+    // The guard: the majority floor (v2) is below v1's accuracy, so production stays.
+    await page.getByLabel("only if at least as good").check();
+    await page.getByRole("button", { name: "Promote v2" }).click();
+    await page.locator("p.error").filter({ hasText: "refused" }).waitFor();
+    assert.match((await page.locator("table.aliases tbody").textContent()) ?? "", /production\s*v1/);
+    await page.getByLabel("only if at least as good").uncheck();
+    await page.getByRole("button", { name: "Promote v2" }).click();
+    await page.getByRole("button", { name: "Roll back production to v1" }).click();
+    await page.locator("table.audit tbody tr").nth(2).waitFor();
+    const moves = await page.locator("table.audit tbody tr").allTextContents();
+    assert.deepEqual(
+      moves.map((m) => /(\(new\)|v\d)(v\d)/.exec(m.replace(/\s+/g, ""))?.slice(1)),
+      [
+        ["v2", "v1"],
+        ["v1", "v2"],
+        ["(new)", "v1"],
+      ],
+      "newest first: v1, then v2, then the roll back",
+    );
+    const versions = await page.locator("table.versions tbody tr").allTextContents();
+    assert.match(versions.join("\n"), /v2majority0\.\d{4}/, "metrics side by side");
+    assert.match(versions.join("\n"), /v1logisticRegression0\.9\d{3}/);
+    await page.screenshot({ path: `${SHOTS}/dashboard-registry.png`, fullPage: true });
     assert.deepEqual(problems, []);
   });
 

@@ -8,6 +8,7 @@ import { datasetPage, datasetsPage } from "./datasets.js";
 import { h } from "./dom.js";
 import { experimentPage, experimentsPage } from "./experiments.js";
 import { jobPage, jobsPage } from "./jobs.js";
+import { registeredModelPage, registryPage } from "./registry.js";
 
 const KEY = "treino-key";
 const main = document.getElementById("main")!;
@@ -55,6 +56,7 @@ async function render(): Promise<void> {
   try {
     if (section === "key") return keyForm();
     if (section === "datasets") await (id ? datasetPage(page, id) : datasetsPage(page));
+    else if (section === "registry") await (id ? registeredModelPage(page, decodeURIComponent(id)) : registryPage(page));
     else if (section === "experiments") await (id ? experimentPage(page, id) : experimentsPage(page));
     else await (id ? jobPage(page, id) : jobsPage(page));
   } catch (err) {

@@ -2,6 +2,7 @@ import type { JobView } from "../client/index.js";
 import type { Page } from "./context.js";
 import { showError, statusBadge } from "./context.js";
 import { dataUrl, download, fmt, h, lineChart, table } from "./dom.js";
+import { registerForm } from "./registry.js";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
 
@@ -93,7 +94,8 @@ export async function jobPage(page: Page, id: string): Promise<void> {
   await finished(page, job, details);
 }
 
-async function finished({ client, main, fetchBytes }: Page, job: JobView, into: HTMLElement): Promise<void> {
+async function finished(page: Page, job: JobView, into: HTMLElement): Promise<void> {
+  const { client, main, fetchBytes } = page;
   // Plots are drawn just after a job is marked succeeded: wait for them (metrics.plots "pending").
   for (let i = 0; i < 40 && (job.metrics as { plots?: string } | null)?.plots === "pending"; i++) {
     await new Promise((r) => setTimeout(r, 250));
@@ -147,6 +149,7 @@ async function finished({ client, main, fetchBytes }: Page, job: JobView, into: 
       h("button", { type: "button", onclick: () => void saveModel(client, job.modelId!, main) }, "Download model"),
       ` (model id ${job.modelId})`,
     ),
+    registerForm(page, job.modelId, job.registered),
   );
   const inputs = model.features.map((f) => h("input", { type: "text", name: f, placeholder: f, "aria-label": f }) as HTMLInputElement);
   const answer = h("pre", { class: "prediction" });

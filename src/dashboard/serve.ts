@@ -28,7 +28,7 @@ export const DASHBOARD_CSP = {
 export const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Treino</title><link rel="stylesheet" href="/dashboard.css"></head>
-<body><header><h1>Treino</h1><nav><a href="#/datasets">Datasets</a><a href="#/jobs">Jobs</a><a href="#/experiments">Experiments</a><a href="#/key">API key</a></nav></header>
+<body><header><h1>Treino</h1><nav><a href="#/datasets">Datasets</a><a href="#/jobs">Jobs</a><a href="#/experiments">Experiments</a><a href="#/registry">Registry</a><a href="#/key">API key</a></nav></header>
 <main id="main"><p>Loading...</p></main><script type="module" src="/dashboard.js"></script></body></html>`;
 
 let bundle: Promise<{ js: string; css: string }> | undefined;
