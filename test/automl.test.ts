@@ -250,6 +250,23 @@ describe("automl", () => {
     assert.equal(pred.status, 200, pred.text);
     assert.ok(Math.abs(pred.body.predictions[0].value - 6) < 0.8, `a virginica's petal is about 6 cm: ${pred.body.predictions[0].value}`);
     assert.deepEqual(done.automl.explanation.dependence[0].outputs, ["value"]);
+
+    // Registered, the winner keeps its members: none of their fold models (nor their jobs) may go.
+    await env.api().post("/v1/registry").send({ name: "petal-length" });
+    const v1 = await env.api().post("/v1/registry/petal-length/versions").send({ modelId: done.automl.winner.modelId });
+    assert.equal(v1.status, 201, v1.text);
+    assert.deepEqual(Object.keys(v1.body.urls).sort(), ["ensemble.json", "model.onnx", "predict"]);
+    const member = (await env.api().get(`/v1/models/${done.automl.winner.modelId}/ensemble.json`)).body.members[0].modelIds[0];
+    const refused = await env.api().delete(`/v1/models/${member}`);
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.detail, /is a member of the ensemble that is version 1 of 'petal-length'/);
+    const memberJob = (await env.api().get(`/v1/models/${member}`)).body.jobId;
+    assert.equal((await env.api().delete(`/v1/jobs/${memberJob}`)).status, 409);
+    const viaVersion = await env
+      .api()
+      .post("/v1/registry/petal-length/versions/1/predict")
+      .send({ rows: [{ sepal_length: 6.3, sepal_width: 3.3, petal_width: 2.5, target: 2 }] });
+    assert.equal(viaVersion.body.predictions[0].value, pred.body.predictions[0].value);
   });
 
   it("refuses bad requests with the field at fault, before anything is stored", async () => {
