@@ -253,5 +253,23 @@ describe("model registry", () => {
     const tooMany = await as(A, env.api().post("/v1/registry/iris/versions")).send({ modelId: extra3.modelId });
     assert.equal(tooMany.status, 403);
     assert.match(tooMany.body.detail, /MAX_VERSIONS_PER_MODEL/);
+
+    // The storage quota holds on the registry's writes too (lineage copies, audit rows): with the
+    // quota lowered to what Alice stores now, neither a version nor an alias move is written.
+    const quota = env.config.MAX_STORAGE_BYTES_PER_TENANT;
+    const before = (await as(A, env.api().get("/v1/registry/m1/audit"))).body.items.length;
+    try {
+      (env.config as { MAX_STORAGE_BYTES_PER_TENANT: number }).MAX_STORAGE_BYTES_PER_TENANT = 1;
+      const version = await as(A, env.api().post("/v1/registry/m2/versions")).send({ modelId: jobs[0].modelId });
+      assert.equal(version.status, 403);
+      assert.match(version.body.detail, /version refused.*MAX_STORAGE_BYTES_PER_TENANT/);
+      const move = await as(A, env.api().put("/v1/registry/m1/aliases/production")).send({ version: 1 });
+      assert.equal(move.status, 403);
+      assert.match(move.body.detail, /alias move refused/);
+    } finally {
+      (env.config as { MAX_STORAGE_BYTES_PER_TENANT: number }).MAX_STORAGE_BYTES_PER_TENANT = quota;
+    }
+    assert.equal((await as(A, env.api().get("/v1/registry/m2"))).body.versions, 0, "nothing half-written");
+    assert.equal((await as(A, env.api().get("/v1/registry/m1/audit"))).body.items.length, before);
   });
 });

@@ -49,10 +49,18 @@ export async function registrable(db: Db, tenant: string, modelId: string): Prom
       features: m.features as string[],
       spec,
       dataset: { id: d?.id ?? null, name: d?.name ?? null, sha256: d?.sha256 ?? null, rows: d?.rows ?? null },
-      metrics: m.metrics as Record<string, unknown>,
+      metrics: summaryMetrics(m.metrics as Record<string, unknown>),
       trainedAt: m.createdAt.toISOString(),
     },
   };
+}
+
+/** A model's metrics without their per-epoch curves (the job keeps those): what a version compares by. */
+function summaryMetrics(metrics: Record<string, unknown>): Record<string, unknown> {
+  const cv = metrics.crossValidation as { perFold?: Array<Record<string, unknown>>; meanHistory?: unknown } | null | undefined;
+  if (!cv) return metrics;
+  const { meanHistory: _, perFold, ...rest } = cv;
+  return { ...metrics, crossValidation: { ...rest, perFold: perFold?.map(({ history: _h, ...fold }) => fold) } };
 }
 
 /** An ensemble's member models, each still there (a member deleted since cannot serve: 409). */

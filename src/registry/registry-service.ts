@@ -2,6 +2,7 @@ import type { Config } from "../config.js";
 import { lockTenant, type Db } from "../db.js";
 import { AppError, requireTenant } from "../errors.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
+import { ALIAS_MOVE_BYTES, remainingStorage } from "../storage-quota.js";
 import { atLeast, heldOutScore, registrable } from "./lineage.js";
 import type {
   AliasMoveView,
@@ -90,6 +91,13 @@ export class RegistryService {
   async register(tenant: string, name: string, body: RegisterVersion): Promise<VersionView> {
     requireTenant(tenant);
     const it = await registrable(this.db, tenant, body.modelId);
+    const bytes = Buffer.byteLength(JSON.stringify(it.lineage)) + Buffer.byteLength(body.note ?? "");
+    const left = await remainingStorage(this.db.pool, tenant, this.config.MAX_STORAGE_BYTES_PER_TENANT, "version refused");
+    if (bytes > left)
+      throw new AppError(
+        "quota_exceeded",
+        `version refused: its lineage takes ${bytes} bytes, ${left} are left of MAX_STORAGE_BYTES_PER_TENANT; delete datasets or models first`,
+      );
     const row = await this.db
       .$transaction(async (tx) => {
         const rm = await this.lock(tx, tenant, name);
@@ -185,6 +193,12 @@ export class RegistryService {
    */
   async moveAlias(tenant: string, name: string, alias: string, body: MoveAlias): Promise<AliasView> {
     requireTenant(tenant);
+    const left = await remainingStorage(this.db.pool, tenant, this.config.MAX_STORAGE_BYTES_PER_TENANT, "alias move refused");
+    if (left < ALIAS_MOVE_BYTES)
+      throw new AppError(
+        "quota_exceeded",
+        `alias move refused: its audit row needs ${ALIAS_MOVE_BYTES} bytes, ${left} are left of MAX_STORAGE_BYTES_PER_TENANT`,
+      );
     const out = await this.db.$transaction(async (tx) => {
       const rm = await this.lock(tx, tenant, name);
       const target = await tx.modelVersion.findUnique({ where: { registeredModelId_version: { registeredModelId: rm.id, version: body.version } } });
