@@ -72,6 +72,16 @@ describe("model registry", () => {
     assert.match(v1.lineage.dataset.sha256, /^[0-9a-f]{64}$/);
     assert.equal(v1.lineage.metrics.test.accuracy, jobs[0].metrics.test.accuracy);
     assert.equal(v1.urls["model.json"], "/v1/registry/iris/versions/1/model.json");
+    assert.equal(v1.lineage.spec.model.type, "sequential", "the spec it was trained from");
+    const listed = (await as(A, env.api().get("/v1/registry/iris/versions"))).body.items;
+    assert.deepEqual(
+      listed.map((v: any) => [v.version, v.lineage.spec, v.lineage.metrics.test.accuracy]),
+      [
+        [2, undefined, jobs[1].metrics.test.accuracy],
+        [1, undefined, jobs[0].metrics.test.accuracy],
+      ],
+      "newest first, metrics side by side, specs left to the version's own view",
+    );
     assert.equal(
       (await as(A, env.api().post("/v1/registry/iris/versions")).send({ modelId: jobs[0].modelId })).status,
       409,

@@ -66,7 +66,10 @@ export const LineageSchema = z
     type: z.string().describe("The model's family (or ensemble)"),
     target: z.string(),
     features: z.array(z.string()),
-    spec: z.record(z.string(), z.unknown()).describe("The job's validated request (model, training, split)"),
+    spec: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("The job's validated request (model, training, split); in GET .../versions/:n, not in the list (a page of specs could be large)"),
     dataset: z.object({ id: z.string().uuid().nullable(), name: z.string().nullable(), sha256: z.string().nullable(), rows: z.number().int().nullable() }),
     metrics: z.record(z.string(), z.unknown()).describe("The model's metrics: test, validation, cross-validation"),
     trainedAt: z.string(),

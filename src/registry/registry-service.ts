@@ -146,7 +146,7 @@ export class RegistryService {
       include: { aliases: { select: { alias: true } } },
       ...pageArgs(q),
     });
-    return toPage(rows, q, (v) => toVersionView(name, v));
+    return toPage(rows, q, (v) => toVersionView(name, v, true));
   }
 
   async version(tenant: string, name: string, version: number): Promise<VersionView> {

@@ -34,7 +34,10 @@ export function urlsOf(base: string, files: string[]): Record<string, string> {
   return Object.fromEntries([...files, "predict"].map((f) => [f, `${base}${f}`]));
 }
 
-export function toVersionView(name: string, v: ModelVersion & { aliases: Array<{ alias: string }> }): VersionView {
+/** A version as clients see it; `brief` (the list's) leaves out the lineage's spec. */
+export function toVersionView(name: string, v: ModelVersion & { aliases: Array<{ alias: string }> }, brief = false): VersionView {
+  const lineage = v.lineage as Lineage;
+  const { spec: _, ...short } = lineage;
   return {
     id: v.id,
     name,
@@ -42,7 +45,7 @@ export function toVersionView(name: string, v: ModelVersion & { aliases: Array<{
     modelId: v.modelId,
     note: v.note,
     aliases: v.aliases.map((a) => a.alias).sort(),
-    lineage: v.lineage as Lineage,
+    lineage: brief ? short : lineage,
     createdBy: v.createdBy,
     createdAt: v.createdAt.toISOString(),
     urls: urlsOf(`/v1/registry/${name}/versions/${v.version}/`, v.files as string[]),
