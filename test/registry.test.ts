@@ -114,7 +114,9 @@ describe("model registry", () => {
     assert.equal(still.headers.etag, pinned.headers.etag, "v1's URL is unchanged");
     assert.deepEqual(await loadedWeights(`${base}/v1/registry/iris/versions/1/model.json`), w1);
 
-    const viaAlias = (await as(A, env.api().post("/v1/registry/iris/aliases/production/predict")).send({ rows: [row] })).body;
+    const answered = await as(A, env.api().post("/v1/registry/iris/aliases/production/predict")).send({ rows: [row] });
+    assert.deepEqual([answered.headers["treino-version"], answered.headers["treino-model-id"]], ["2", jobs[1].modelId]);
+    const viaAlias = answered.body;
     const viaModel = (await as(A, env.api().post(`/v1/models/${jobs[1].modelId}/predict`)).send({ rows: [row] })).body;
     assert.deepEqual(viaAlias, viaModel, "predict follows the alias");
 

@@ -61,8 +61,12 @@ describe("workers: failures, cancellation, a killed worker", () => {
     assert.equal(job.status, "cancelled");
     assert.equal(job.modelId, null);
     assert.ok(job.finishedAt);
-    // The epoch in flight when the request came may finish; no further one starts.
-    assert.ok(job.progress.epoch <= running.progress.epoch + 3, `stopped at epoch ${job.progress.epoch}, cancel came at ${running.progress.epoch}`);
+    // Once the flag is set no epoch is recorded (each epoch's write is conditional on it), so the job
+    // ends where the cancel's own answer saw it: at most one write that read the flag just before.
+    // (Compared with the answer, not with the epoch polled before the request, which training
+    // outruns on a busy machine.)
+    assert.ok(running.progress.epoch >= 2);
+    assert.ok(job.progress.epoch <= res.body.progress.epoch + 1, `stopped at epoch ${job.progress.epoch}, the cancel saw ${res.body.progress.epoch}`);
   });
 
   const long = (epochs: number) => ({

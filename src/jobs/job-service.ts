@@ -10,7 +10,7 @@ import type { PlotFile } from "../plots/plot-files.js";
 import { explainingFamilies, readStoredRequest, type JobRequest } from "../training/index.js";
 import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 import { FINAL_STATUSES, toJobView, type JobView } from "./job-view.js";
-import { deleteUnlessRegistered } from "../registry/registrations.js";
+import { deleteUnlessRegistered, registrationsOf } from "../registry/registrations.js";
 
 const ENQUEUE_TIMEOUT_MS = 5_000;
 
@@ -122,14 +122,21 @@ export class JobService {
     const prior = await this.db.job.findUnique({ where: { tenant_idempotencyKey: { tenant, idempotencyKey } }, include: withDetail });
     if (!prior) return undefined;
     if (prior.requestHash !== requestHash) throw new AppError("conflict", "this Idempotency-Key was used for a different job request");
-    return toJobView(prior);
+    return this.view(prior);
+  }
+
+  /** The view, with where its model is registered. */
+  private async view(job: Parameters<typeof toJobView>[0]): Promise<JobView> {
+    if (!job.model) return toJobView(job);
+    const registered = (await registrationsOf(this.db.pool, [job.model.id])).get(job.model.id);
+    return toJobView({ ...job, model: { id: job.model.id, registered } });
   }
 
   async get(tenant: string, id: string): Promise<JobView> {
     requireTenant(tenant);
     const job = await this.db.job.findFirst({ where: { id, tenant }, include: withDetail });
     if (!job) throw new AppError("not_found", `job ${id} not found`);
-    return toJobView(job);
+    return this.view(job);
   }
 
   /** A stored plot of a finished job; 404 while it runs or when it has nothing to draw. */

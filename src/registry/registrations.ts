@@ -14,23 +14,25 @@ export const registrationsJson = (modelId: string) => `COALESCE((
       ORDER BY r.name, v.version)
     FROM "ModelVersion" v JOIN "RegisteredModel" r ON r.id = v."registeredModelId" WHERE v."modelId" = ${modelId}), '[]')`;
 
+/** The registrations of the models $1 (uuid[]). */
+const REGISTRATIONS_OF = `SELECT m.id, ${registrationsJson("m.id")} AS registered FROM unnest($1::uuid[]) AS m(id)`;
+
 /** The registrations of each of these models (one query). */
 export async function registrationsOf(pool: Pool, modelIds: string[]): Promise<Map<string, Registration[]>> {
   if (modelIds.length === 0) return new Map();
-  const { rows } = await pool.query<{ id: string; registered: Registration[] }>(
-    `SELECT m.id, ${registrationsJson("m.id")} AS registered FROM unnest($1::uuid[]) AS m(id)`,
-    [modelIds],
-  );
+  const { rows } = await pool.query<{ id: string; registered: Registration[] }>(REGISTRATIONS_OF, [modelIds]);
   return new Map(rows.map((r) => [r.id, r.registered]));
 }
 
-/** The registry versions that need a model (their own, or an ensemble's member), by the model or by its job. */
-const PINS = (by: "model" | "job") => `
+/** The registry versions that need a model (their own, or an ensemble's member), by the model ($1) or by its job ($1). */
+const pins = (by: "model" | "job") => `
   SELECT p."modelId", r.name, v.version, v."modelId" = p."modelId" AS own
   FROM "VersionPin" p JOIN "ModelVersion" v ON v.id = p."versionId" JOIN "RegisteredModel" r ON r.id = v."registeredModelId"
   JOIN "Model" m ON m.id = p."modelId"
   WHERE ${by === "model" ? "m.id" : 'm."jobId"'} = $1::uuid
   ORDER BY r.name, v.version LIMIT 4`;
+const PINS_OF_MODEL = pins("model");
+const PINS_OF_JOB = pins("job");
 
 /**
  * A 409 naming the registry versions that need this model (or the model of this job), if any:
@@ -38,7 +40,7 @@ const PINS = (by: "model" | "job") => `
  */
 export async function refuseIfRegistered(pool: Pool, by: { modelId: string } | { jobId: string }): Promise<void> {
   const id = "modelId" in by ? by.modelId : by.jobId;
-  const { rows } = await pool.query<{ modelId: string; name: string; version: number; own: boolean }>(PINS("modelId" in by ? "model" : "job"), [id]);
+  const { rows } = await pool.query<{ modelId: string; name: string; version: number; own: boolean }>("modelId" in by ? PINS_OF_MODEL : PINS_OF_JOB, [id]);
   if (rows.length === 0) return;
   const first = rows[0]!;
   const what = first.own ? `is version ${first.version} of '${first.name}'` : `is a member of the ensemble that is version ${first.version} of '${first.name}'`;

@@ -20,6 +20,7 @@ const REFS = [
 ] as const;
 
 type Params = { name: string; alias?: string; version?: number };
+const refOf = (p: Params) => (p.version !== undefined ? { version: p.version } : { alias: p.alias! });
 
 const DOWNLOADS = [
   { file: "model.json", type: "application/json; charset=utf-8", summary: "TF.js layers-model JSON (tf.loadLayersModel)" },
@@ -38,7 +39,7 @@ export default function registryFiles(app: App) {
   /** Resolves the URL's version and sets its caching headers; undefined when a 304 was sent. */
   async function resolved(req: FastifyRequest, reply: FastifyReply, cache: string): Promise<Resolved | undefined> {
     const p = req.params as Params;
-    const r = await registry().resolve(req.tenant, p.name, p.version !== undefined ? { version: p.version } : { alias: p.alias! });
+    const r = await registry().resolve(req.tenant, p.name, refOf(p));
     const etag = `"${r.registeredModelId}.v${r.version}"`;
     reply.header("etag", etag).header("cache-control", cache).header("treino-version", String(r.version)).header("treino-model-id", r.modelId);
     if (!matches(req.headers["if-none-match"], etag)) return r;
@@ -84,9 +85,10 @@ export default function registryFiles(app: App) {
         body: PredictRequestSchema,
         response: { 200: PredictResponseSchema, ...problems(400, 401, 404, 409, 413) },
       },
-      handler: async (req) => {
+      handler: async (req, reply) => {
         const p = req.params as Params;
-        const r = await registry().resolve(req.tenant, p.name, p.version !== undefined ? { version: p.version } : { alias: p.alias! });
+        const r = await registry().resolve(req.tenant, p.name, refOf(p));
+        reply.header("treino-version", String(r.version)).header("treino-model-id", r.modelId);
         return { predictions: await models().predict(req.tenant, r.modelId, req.body.rows, req.body.explain) };
       },
     });
