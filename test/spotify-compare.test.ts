@@ -7,7 +7,8 @@ const present = existsSync(`${SHARED_DATASETS}/spotify.csv`);
 
 /**
  * The course's "reach a tuned SVM with an MLP" on the Spotify sample (../shared/datasets: its terms
- * keep it out of the repository): every family on the same 5 folds, with the majority floor.
+ * keep it out of the repository): every family on the same 3 folds, with the majority floor
+ * (BENCHMARKS.md has the 5-fold run; 3 folds keep the SVM's fits, the suite's costliest, to three).
  */
 describe("Spotify compare", { skip: present ? false : "../shared/datasets/spotify.csv is absent" }, () => {
   let env: TestEnv;
@@ -19,7 +20,7 @@ describe("Spotify compare", { skip: present ? false : "../shared/datasets/spotif
   });
   after(() => env.close());
 
-  it("ranks MLP, ELM, SVM, logistic regression, random forest and the floor on 5 folds", async () => {
+  it("ranks MLP, ELM, SVM, logistic regression, random forest and the floor on 3 folds", async () => {
     const res = await env
       .api()
       .post("/v1/experiments")
@@ -28,7 +29,7 @@ describe("Spotify compare", { skip: present ? false : "../shared/datasets/spotif
         datasetId: spotify.id,
         target: "popular_or_not",
         ignore: ["popularity", "track_id", "artists", "album_name", "track_name"],
-        crossValidation: { folds: 5 },
+        crossValidation: { folds: 3 },
         training: {
           epochs: 40,
           batchSize: 64,
@@ -71,7 +72,7 @@ describe("Spotify compare", { skip: present ? false : "../shared/datasets/spotif
       ),
     );
     console.log(JSON.stringify(done.comparisons.map((c: any) => [c.name, c.difference.toFixed(4), c.pValue?.toFixed(4), c.note])));
-    for (const r of done.leaderboard) assert.equal(r.trials.succeeded, 5, r.name);
+    for (const r of done.leaderboard) assert.equal(r.trials.succeeded, 3, r.name);
     assert.equal(done.leaderboard.at(-1).name, "majority");
     // Published baselines on this sample: a random forest near 0.72; the floor is the share of the larger class.
     assert.ok(board.randomForest.score.mean > 0.68, JSON.stringify(board.randomForest.score));

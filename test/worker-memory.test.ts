@@ -5,12 +5,12 @@ import { createJob, createTestEnv, upload, waitForJob, type TestEnv, type Worker
 
 /**
  * A worker trains job after job for as long as it lives: whatever a job leaves behind (tfjs
- * tensors, native buffers, cached rows past their budget) adds up until the process dies. 100
- * consecutive jobs through one real worker, cycling through every training path (the MLP fast
+ * tensors, native buffers, cached rows past their budget) adds up until the process dies. 40
+ * consecutive jobs (MEMORY_JOBS; bench/worker-memory.ts runs longer) through one real worker, cycling through every training path (the MLP fast
  * path, plain tfjs, an ELM, a cross-validated fit); after each, the training process reports its
  * live tensors and RSS ("training ended" log line).
  */
-const JOBS = Number(process.env.MEMORY_JOBS ?? 100);
+const JOBS = Number(process.env.MEMORY_JOBS ?? 40);
 
 describe("a worker's memory over many jobs", () => {
   let env: TestEnv;
