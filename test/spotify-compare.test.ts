@@ -76,7 +76,9 @@ describe("Spotify compare", { skip: present ? false : "../shared/datasets/spotif
     assert.equal(done.leaderboard.at(-1).name, "majority");
     // Published baselines on this sample: a random forest near 0.72; the floor is the share of the larger class.
     assert.ok(board.randomForest.score.mean > 0.68, JSON.stringify(board.randomForest.score));
-    assert.ok(board.mlp.score.mean > board.majority.score.mean + 0.1, "the MLP learns something");
+    // The MLP learns something: clearly above the floor, and it ranks rows (the floor's ROC AUC is 0.5).
+    assert.ok(board.mlp.score.mean > board.majority.score.mean + 0.05, JSON.stringify(board.mlp.score));
+    assert.ok(board.mlp.metrics.rocAuc.mean > 0.7, JSON.stringify(board.mlp.metrics.rocAuc));
     assert.ok(done.plots.includes("leaderboard.png") && done.plots.includes("learning-curves.svg"));
   });
 
