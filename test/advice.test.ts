@@ -27,6 +27,30 @@ describe("hidden-units advice", () => {
     assert.match(rule("Xu & Chen 2008").note, /C_f/);
     assert.deepEqual(a.space.hiddenLayers, [1, 2]);
     assert.ok(a.space.units.every((u: number) => u >= 1 && u <= 8192));
+
+    // The ready search: one hidden layer over the rules' widths and beyond them, drawn as a complexity graph.
+    assert.deepEqual([a.search.kind, a.search.datasetId, a.search.complexityBy, a.search.space.hiddenLayers], ["search", wine.id, "layers", [1]]);
+    const widths: number[] = a.search.space.units;
+    for (const u of a.space.units) assert.ok(widths.includes(u), `the rules' ${u}`);
+    assert.deepEqual(
+      widths,
+      [...new Set(widths)].sort((x, y) => x - y),
+      "sorted, each once",
+    );
+    const [lo, hi] = [Math.min(...a.space.units), Math.max(...a.space.units)];
+    assert.equal(widths.includes(Math.round(lo / 2)) || lo < 2, true, "a width below the rules' smallest");
+    assert.equal(widths.includes(hi * 2) || hi * 2 > 8192, true, "a width above the rules' largest, within MAX_UNITS");
+    const posted = await env.api().post("/v1/experiments").set(A).send(a.search);
+    assert.equal(posted.status, 202, posted.text);
+    assert.equal(posted.body.trials.total, widths.length * 3);
+    assert.equal((await env.api().post(`/v1/experiments/${posted.body.id}/cancel`).set(A)).status, 202);
+    const wrong = await env
+      .api()
+      .post("/v1/experiments")
+      .set(A)
+      .send({ ...a.search, complexityBy: "dropout.rate" });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.body.errors[0].path, "complexityBy");
   });
 
   it("counts inputs after encoding: the same width the dry run gives a network on those columns", async () => {

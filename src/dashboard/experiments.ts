@@ -52,6 +52,7 @@ export async function experimentPage({ client, main, signal, fetchBytes }: Page,
         "leaderboard",
       ),
       ...(e.automl ? automlPanel(e.automl, e.metric) : []),
+      ...(e.complexity ? complexityPanel(e.complexity) : []),
       ...(e.comparisons.length ? [h("h3", {}, "Best against each"), h("ul", {}, ...e.comparisons.map((c) => h("li", {}, `${c.name}: ${c.note}`)))] : []),
     );
     if (FINAL.has(e.status)) {
@@ -67,6 +68,22 @@ export async function experimentPage({ client, main, signal, fetchBytes }: Page,
     await new Promise((r) => setTimeout(r, 2000));
     if (signal.aborted) return;
   }
+}
+
+type ComplexityView = NonNullable<Awaited<ReturnType<Page["client"]["getExperiment"]>>["complexity"]>;
+
+/** A search's complexity graph as numbers: each size's training and validation score, the peak and the one-standard-error choice. */
+function complexityPanel(c: ComplexityView): Node[] {
+  const mark = (v: number) => [v === c.peak ? "peak" : "", v === c.oneStandardError ? "1-SE choice" : ""].filter(Boolean).join(", ");
+  return [
+    h("h3", {}, `Model complexity by ${c.label}`),
+    h("p", { class: "complexity" }, c.note),
+    table(
+      [c.by, "parameters", `training ${c.metric}`, `validation ${c.metric}`, "± std", ""],
+      c.points.map((p) => [p.value, fmt(p.parameters), fmt(p.train?.mean), fmt(p.validation?.mean), fmt(p.validation?.std), mark(p.value)]),
+      "complexity",
+    ),
+  ];
 }
 
 type AutomlView = NonNullable<Awaited<ReturnType<Page["client"]["getExperiment"]>>["automl"]>;

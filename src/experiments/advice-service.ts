@@ -27,7 +27,21 @@ export const AdviceSchema = z.object({
   space: z
     .object({ type: z.literal("mlp"), hiddenLayers: z.array(z.number().int()), units: z.array(z.number().int()) })
     .describe("Candidate layer counts and widths from the rules' sensible values, for a search"),
+  search: z
+    .record(z.string(), z.unknown())
+    .describe(
+      "A ready POST /v1/experiments body: one hidden layer over the rules' widths and a few below and above them, on 3 folds, whose complexity graph (complexity.svg) tests the rules on this data",
+    ),
 });
+export type Advice = z.infer<typeof AdviceSchema>;
+
+/** Widths for the complexity graph: the rules' own, then two halvings below and two doublings above them, within 1..maxUnits. */
+export function complexityWidths(units: number[], maxUnits: number): number[] {
+  const lo = Math.min(...units);
+  const hi = Math.max(...units);
+  const around = [lo / 4, lo / 2, ...units, hi * 2, hi * 4].map((u) => Math.round(u)).filter((u) => u >= 1 && u <= maxUnits);
+  return [...new Set(around)].sort((a, b) => a - b);
+}
 
 /** Rules of thumb for a network's hidden size, on one dataset's encoded inputs, outputs and rows. */
 export class AdviceService {
@@ -36,7 +50,7 @@ export class AdviceService {
     private readonly config: Config,
   ) {}
 
-  async hiddenUnits(tenant: string, body: AdviceRequest): Promise<SizingAdvice> {
+  async hiddenUnits(tenant: string, body: AdviceRequest): Promise<Advice> {
     requireTenant(tenant);
     const dataset = await this.db.dataset.findFirst({ where: { id: body.datasetId, tenant, status: "ready" } });
     if (!dataset) throw new AppError("not_found", `dataset ${body.datasetId} not found`, [{ path: "datasetId", message: "no such dataset" }]);
@@ -48,6 +62,17 @@ export class AdviceService {
     const classes = resolved.task === "classification" ? (columns.find((c) => c.name === req.target)?.distinct ?? 2) : 0;
     const outputs = classes > 2 ? classes : 1;
     const rows = Math.round(dataset.rows * (1 - req.split.test - req.split.validation));
-    return sizingAdvice({ inputs, outputs, rows, maxUnits: this.config.MAX_UNITS });
+    const advice: SizingAdvice = sizingAdvice({ inputs, outputs, rows, maxUnits: this.config.MAX_UNITS });
+    const search = {
+      kind: "search",
+      method: "grid",
+      ...body,
+      crossValidation: { folds: 3 },
+      // No early stopping: it would stop the large networks before they overfit, and hide the turn the graph is for.
+      training: { epochs: 100, batchSize: 32, optimizer: { type: "adam", learningRate: 0.005 } },
+      space: { type: "mlp", hiddenLayers: [1], units: complexityWidths(advice.space.units, this.config.MAX_UNITS) },
+      complexityBy: "layers",
+    };
+    return { ...advice, search };
   }
 }

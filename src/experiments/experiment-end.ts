@@ -35,7 +35,14 @@ export async function finish(
     })
     .filter((c) => (c.history.loss?.length ?? 0) > 1);
   const plots = [
-    ...(await drawExperimentPlots({ id: exp.id, metric: r.metric, leaderboard: r.leaderboard, curves, generations: r.generations ?? undefined })),
+    ...(await drawExperimentPlots({
+      id: exp.id,
+      metric: r.metric,
+      leaderboard: r.leaderboard,
+      curves,
+      generations: r.generations ?? undefined,
+      complexity: r.complexity ?? undefined,
+    })),
     ...extra,
   ];
   await db.$transaction(async (tx) => {

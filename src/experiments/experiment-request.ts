@@ -67,6 +67,13 @@ export const SearchRequestSchema = z.strictObject({
     "Successive halving: every point trains with minResource epochs (or rounds) first; each rung the best 1/eta go on with eta times more (grid and random)",
   ),
   seed: seedField("Makes random draws and the genetic search reproducible"),
+  complexityBy: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      "The size dimension the complexity graph is drawn along (a space field such as units, layers, hiddenUnits, trees, nEstimators or C, or a spec path); default: the one that changes the parameter count most",
+    ),
 });
 
 const seconds = z.number().int().min(10).max(86_400);

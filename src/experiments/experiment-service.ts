@@ -7,6 +7,7 @@ import { FINAL_STATUSES } from "../jobs/job-view.js";
 import { pageArgs, toPage, type Page, type PageQuery } from "../page.js";
 import type { ExperimentPlotFile } from "../plots/experiment-plots.js";
 import { within } from "../timeout.js";
+import { dimensionsOf } from "./space.js";
 import { cachedRead, type CachedRead, type ReadCache } from "../read-cache.js";
 import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 import { firstCandidates, plannedTrialCount } from "./candidates.js";
@@ -48,6 +49,10 @@ export class ExperimentService {
         [{ path: req.kind === "compare" ? "candidates" : "space", message: `${planned} trials is over ${this.config.MAX_EXPERIMENT_TRIALS}` }],
       );
     }
+    if (req.kind === "search" && req.complexityBy && !dimensionsOf(req.space).includes(req.complexityBy))
+      throw new AppError("validation_failed", `complexityBy "${req.complexityBy}" is not a dimension of this space`, [
+        { path: "complexityBy", message: `one of ${dimensionsOf(req.space).join(", ")}` },
+      ]);
     if (req.kind === "compare") {
       const names = req.candidates.map((c) => c.name);
       const twice = names.find((n, i) => names.indexOf(n) !== i);

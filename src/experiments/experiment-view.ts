@@ -6,6 +6,7 @@ import { leaderboard, type TrialRecord } from "./leaderboard.js";
 import { specOf, type Individual } from "./space.js";
 import { TrialInfoSchema } from "./trials.js";
 import { HalvingStateSchema } from "./halving.js";
+import { ComplexitySchema, complexityOf } from "./complexity.js";
 import { AutomlStateSchema, AutomlViewSchema, automlView } from "./automl/automl-state.js";
 
 export const EXPERIMENT_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
@@ -66,6 +67,9 @@ export const ExperimentViewSchema = z.object({
   generations: z
     .array(z.object({ generation: z.number().int(), best: z.number().nullable(), mean: z.number().nullable(), population: z.number().int() }))
     .nullable(),
+  complexity: ComplexitySchema.nullable().describe(
+    "A search's model complexity graph: training and validation score along a size dimension, the peak and the one-standard-error choice (complexity.svg)",
+  ),
   plots: z.array(z.string()).describe("Files under /v1/experiments/:id/plots/ once it has ended"),
   automl: AutomlViewSchema.nullable().describe("An AutoML experiment's progress, budget, ensemble and winner"),
   warnings: z.array(z.string()),
@@ -182,7 +186,9 @@ export function report(exp: Pick<Experiment, "id">, req: ExperimentRequest, stat
       },
     };
   }
-  return { metric, leaderboard: board.leaderboard, comparisons: board.comparisons, best, generations };
+  const complexity =
+    req.kind === "search" ? (complexityOf(trials, { metric, selectOn: req.crossValidation ? "test" : "validation", by: req.complexityBy }) ?? null) : null;
+  return { metric, leaderboard: board.leaderboard, comparisons: board.comparisons, best, generations, complexity };
 }
 
 /** The view of an experiment and its trials. */
@@ -214,6 +220,7 @@ export function toExperimentView(exp: Experiment, trials: TrialRow[]): Experimen
     comparisons: r.comparisons,
     best: r.best,
     generations: r.generations,
+    complexity: r.complexity,
     plots: state.plots ?? [],
     warnings: state.warnings,
     error: exp.errorMessage,

@@ -61,6 +61,12 @@ function genes(space: Space): Array<[string, unknown[]]> {
   return Object.entries(fieldsOf(space)).filter((e): e is [string, unknown[]] => !skip.has(e[0]) && Array.isArray(e[1]));
 }
 
+/** The dimensions a space's points vary along: its genes, a list gene (an mlp's layers) as one. */
+export function dimensionsOf(space: Space): string[] {
+  const list = listGene(space)?.name;
+  return [...(list ? [list] : []), ...genes(space).map(([g]) => g)];
+}
+
 /** A stable text for an individual: equal points, equal keys (an experiment trains each once). */
 export const keyOf = (ind: Individual) =>
   JSON.stringify(

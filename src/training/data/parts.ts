@@ -18,6 +18,26 @@ export interface Part {
   rows?: ArrayLike<number>;
 }
 
+/** Training rows a job's training metrics are computed on, at most: enough for a score's second decimal, cheap beside the fit. */
+export const TRAIN_SCORE_ROWS = 2_000;
+
+/**
+ * At most `max` rows of a part, evenly spaced (the same rows every run): what the training score
+ * is estimated on, so that a kNN or an SVM does not predict its whole training set again.
+ */
+export function sampleOf(p: Part, max = TRAIN_SCORE_ROWS): Part {
+  if (p.n <= max) return { n: p.n, x: p.x, truth: p.truth, ...(p.weight ? { weight: p.weight } : {}) };
+  const width = p.x.length / p.n;
+  const x = new Float32Array(max * width);
+  const truth = new Float64Array(max);
+  for (let i = 0; i < max; i++) {
+    const r = Math.floor((i * p.n) / max);
+    x.set(p.x.subarray(r * width, (r + 1) * width), i * width);
+    truth[i] = p.truth[r]!;
+  }
+  return { n: max, x, truth };
+}
+
 /** The rows a job can learn from, with their targets, before any split. */
 export interface Selected {
   task: Task;

@@ -2,7 +2,7 @@ import type { ColumnProfile } from "../../tables/profile.js";
 import type { Table } from "../../tables/read-table.js";
 import type { ResolvedColumns } from "../data/columns.js";
 import { resolveColumns } from "./resolve-columns.js";
-import { encodeParts, selectRows, type Part, type Selected } from "../data/parts.js";
+import { encodeParts, sampleOf, selectRows, type Part, type Selected } from "../data/parts.js";
 import { SCALE_FREE_LOSSES } from "../spec/training-options.js";
 import type { EpochLogs, FitHooks } from "../engine/epoch-loop.js";
 import { fitOnce, type BuildNetwork, type Metrics } from "../train/fit-network.js";
@@ -127,6 +127,8 @@ async function train(table: Table, req: JobRequest, columns: ColumnProfile[], ho
     const metrics = {
       test: fitted.evaluate(data.test),
       validation: fitted.evaluate(data.validation),
+      // The score on (a sample of) the rows it learned from: beside validation, it tells over- from underfitting.
+      train: fitted.evaluate(sampleOf(data.train)),
       crossValidation,
       engine: fitted.fit.engine,
       phases: clock.phases,

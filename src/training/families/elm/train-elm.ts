@@ -8,7 +8,7 @@ import { summarize, toArtifacts } from "../../formats/tfjs.js";
 import type { FitHooks } from "../../engine/epoch-loop.js";
 import type { Metrics } from "../../evaluate/metrics.js";
 import { predictMatrix } from "../../evaluate/predict.js";
-import { encodeParts, type Part, type Selected } from "../../data/parts.js";
+import { encodeParts, sampleOf, type Part, type Selected } from "../../data/parts.js";
 import type { ElmSpec } from "./spec.js";
 import type { RequestOf } from "../../spec/request.js";
 import type { SplitIndices } from "../../data/split.js";
@@ -100,6 +100,7 @@ export async function trainElm(
     const metrics = {
       test: evaluate(data.test),
       validation: evaluate(data.validation),
+      train: evaluate(sampleOf(data.train)),
       elm: { hiddenUnits: fit.units, alpha: fit.alpha, seconds: fit.seconds },
       phases: clock.phases,
     };

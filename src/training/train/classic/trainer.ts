@@ -5,7 +5,7 @@ import { classificationMetrics, heldOutOf, regressionMetrics, type HeldOut, type
 import { summarize, toArtifacts } from "../../formats/tfjs.js";
 import type { OutputMode } from "../../spec/output-plan.js";
 import { predictMatrix } from "../../evaluate/predict.js";
-import { encodeParts, type Part, type PreparedData } from "../../data/parts.js";
+import { encodeParts, sampleOf, type Part, type PreparedData } from "../../data/parts.js";
 import { inputColumns } from "../../data/encoding.js";
 import { foldToColumns, meanAbsByColumn, type ColumnImportance } from "../../evaluate/contributions.js";
 import { classWeights, rowWeights } from "../fit-network.js";
@@ -83,6 +83,7 @@ export async function trainClassic<S extends { type: string }, M>(
       ...(evaluated ? { predictMsPer1000Rows: ((performance.now() - evalStart) / evaluated) * 1000 } : {}),
       ...fitted.facts,
     };
+    const train = await evaluate(sampleOf(data.train)); // after the timing above: a prediction cost of its own
     const importance = learner.explain && artifact ? columnImportance(learner, artifact, data, fitted.facts.explainOpsPerRow ?? 0) : undefined;
     clock.lap("evaluate");
     const artifacts: StoredArtifacts =
@@ -102,6 +103,7 @@ export async function trainClassic<S extends { type: string }, M>(
         metrics: {
           test,
           validation,
+          train,
           baseline,
           phases: clock.phases,
           ...(importance ? { importance } : {}),
