@@ -37,6 +37,9 @@
  *  - hardening: issue 19's attacks against the old way in the same run: a spec's summary from its
  *    shapes vs built by tfjs, the upload profiler with and without its per-upload budget, an
  *    export in a worker thread vs on the caller's loop (bench/hardening.ts). BENCH_HARDENING=0 skips.
+ *  - registry: an alias's and a version's URLs against the model's own (model.json, weights.bin,
+ *    predict), a 304 revalidation, and alias moves one after another (bench/registry.ts, ~1 min).
+ *    BENCH_REGISTRY=0 skips.
  * Sizes: BENCH_ROWS (default 20000), BENCH_EPOCHS (2), BENCH_CSV_MB (20).
  */
 import { Readable, Writable } from "node:stream";
@@ -63,6 +66,7 @@ import { benchPolling } from "./polling.js";
 import { benchJobPhases } from "./job-phases.js";
 import { benchFunctional } from "./functional.js";
 import { benchTypedRead } from "./typed-read.js";
+import { benchRegistry } from "./registry.js";
 import { nativeAddon } from "../src/training/engine/native.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
@@ -182,6 +186,7 @@ const report = {
   exports: skip("BENCH_EXPORTS") ? "skipped (BENCH_EXPORTS=0)" : await benchExports(),
   hardening: skip("BENCH_HARDENING") ? "skipped (BENCH_HARDENING=0)" : await benchHardening(),
   polling: skip("BENCH_POLL") ? "skipped (BENCH_POLL=0)" : await benchPolling(),
+  registry: skip("BENCH_REGISTRY") ? "skipped (BENCH_REGISTRY=0)" : await benchRegistry(),
   jobPhases: skip("BENCH_JOBS") ? "skipped (BENCH_JOBS=0)" : await benchJobPhases(),
   functional: skip("BENCH_FUNCTIONAL") ? "skipped (BENCH_FUNCTIONAL=0)" : await benchFunctional(),
   typedRead: skip("BENCH_TYPED") ? "skipped (BENCH_TYPED=0)" : await benchTypedRead(),
