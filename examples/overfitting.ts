@@ -1,8 +1,9 @@
 /**
  * The overfitting toolbox: one oversized network on a small, noisy dataset (Titanic, 1,309 rows),
- * alone and with early stopping, dropout, L2 and all three, on the same 3 folds; each one's diagnosis.
+ * alone and with early stopping, dropout, L2 and all three, on the same 3 folds; each one's diagnosis;
+ * then the model complexity graph over the sizing rules' widths (the advice's ready search).
  */
-import { finish, printLeaderboard, treino, upload } from "./lib.js";
+import { base, finish, printLeaderboard, treino, upload } from "./lib.js";
 
 const titanic = await upload("titanic.csv");
 const dense = (l2?: number) => ({ type: "dense", units: 256, activation: "relu", ...(l2 ? { kernelRegularizer: { l2 } } : {}) }) as const;
@@ -37,4 +38,24 @@ for (const row of done.leaderboard) {
   console.log(
     `  ${row.name.padEnd(16)} ${(d?.verdict ?? "-").padEnd(12)} ran ${job.progress.epoch} epochs, val_loss best ${best.toFixed(3)}, last ${h.val_loss?.at(-1)?.toFixed(3)}`,
   );
+}
+
+// The model complexity graph: the sizing rules' widths for this table (and a few below and above
+// them), one hidden layer each on 3 folds; training accuracy keeps rising with size while
+// validation turns. The advice answers with that search ready to post.
+const advice = await treino.ok(
+  treino.api.POST("/v1/advice/hidden-units", {
+    body: { datasetId: titanic.id, target: "survived", ignore: ["boat", "body", "name", "ticket", "cabin", "home.dest"], columns: { pclass: "categorical" } },
+  }),
+);
+const search = await treino.createExperiment(advice.search as never);
+const graph = await finish(search.id);
+const c = graph.complexity;
+if (c) {
+  console.log(`complexity by ${c.label}: ${c.note}`);
+  for (const p of c.points)
+    console.log(
+      `  ${String(p.value).padStart(5)} units: training ${p.train?.mean.toFixed(4)}, validation ${p.validation?.mean.toFixed(4)} ± ${p.validation?.std.toFixed(4)}`,
+    );
+  console.log(`plot: ${base}/v1/experiments/${graph.id}/plots/complexity.png`);
 }
