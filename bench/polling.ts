@@ -17,7 +17,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_POLL_SECONDS ?? 5);
 const CONNECTIONS = 20;
 
-async function up(port: number): Promise<void> {
+/** Waits until an API (or the bare server) answers /health on this port. */
+export async function up(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (
       await fetch(`http://127.0.0.1:${port}/health`).then(
@@ -31,7 +32,8 @@ async function up(port: number): Promise<void> {
   throw new Error(`nothing answers on port ${port}`);
 }
 
-function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+/** A process of ours (`node --import tsx <args>`) with this environment added. */
+export function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
 }
 

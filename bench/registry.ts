@@ -8,36 +8,18 @@
  * and times alias moves one after another (each a transaction holding the name's row lock, with
  * its audit row). Run alone: `node --import tsx bench/registry.ts`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { BASE_URL, createSchema, dropSchema } from "../test/harness.js";
+import { start, up } from "./polling.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_REGISTRY_SECONDS ?? 5);
 const CONNECTIONS = 20;
 const MOVES = 200;
-
-function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
-}
-
-async function up(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (
-      await fetch(`http://127.0.0.1:${port}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(100);
-  }
-  throw new Error(`nothing answers on port ${port}`);
-}
 
 async function load(url: string, opts: { headers?: Record<string, string>; method?: "GET" | "POST"; body?: string } = {}) {
   const o = { url, connections: CONNECTIONS, headers: opts.headers ?? {}, method: opts.method ?? "GET", body: opts.body };
