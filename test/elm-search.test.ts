@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createJob, createTestEnv, waitForJob, type TestEnv } from "./harness.js";
+import { binary, createJob, createTestEnv, waitForJob, type TestEnv } from "./harness.js";
 
 /**
  * A board-game table shaped like UCI's kr-vs-kp (3,196 rows, 36 categorical columns, most of
@@ -58,6 +58,24 @@ describe("ELM size search: the refit is the model the search scored", () => {
       `refit ${search.metrics.validation.accuracy} on the validation rows it was fitted on < search score ${scored}`,
     );
     assert.ok(search.metrics.test.accuracy >= 0.93, `test accuracy ${search.metrics.test.accuracy}`);
+
+    // The size search as a complexity graph: each size's training score beside its validation score.
+    const c = search.metrics.complexity;
+    assert.deepEqual(
+      c.points.map((p: any) => p.value),
+      [100, 500, 1000, 2000],
+    );
+    assert.equal(c.peak, chosen, "the graph's peak is the size the search chose");
+    assert.ok(c.oneStandardError <= c.peak);
+    c.points.forEach((p: any, i: number) => {
+      assert.equal(p.validation.mean, search.history.val_score[i]);
+      assert.equal(p.train.mean, search.history.train_score[i]);
+      assert.ok(p.train.mean >= p.validation.mean - 0.05, `size ${p.value}: training ${p.train.mean}, validation ${p.validation.mean}`);
+    });
+    assert.ok(c.points.at(-1).train.mean > c.points[0].train.mean, "training accuracy rises with the hidden size");
+    const plot = await env.api().get(`/v1/jobs/${search.id}/plots/complexity.svg`).buffer(true).parse(binary);
+    assert.equal(plot.status, 200);
+    assert.ok((plot.body as Buffer).toString("utf8").includes(`validation peak: ${c.peak}`));
 
     // The same size fitted directly on the same rows (train + validation: the test rows are cut first).
     const direct = await train({ split: { ...split, validation: 0 }, model: { type: "elm", hiddenUnits: chosen, alpha: 1e-3, activation: "sigmoid" } });

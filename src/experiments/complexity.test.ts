@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { choices, complexityOf, type ComplexityTrial } from "./complexity.js";
+import { complexityChoices as choices, complexityOf, type ComplexityTrial } from "./complexity.js";
 
 /** A grid over units x learning rate, 3 folds each: training accuracy rises with units, validation peaks at 64. */
 function grid(): ComplexityTrial[] {

@@ -156,7 +156,9 @@ export class JobService {
         ? "it selected no features (preprocessing.featureSelection)"
         : file.startsWith("importance")
           ? `its model does not explain its predictions (${explainingFamilies().join(", ")} models do)`
-          : "it has no epochs to plot";
+          : file.startsWith("complexity")
+            ? 'it searched no sizes (an ELM\'s hiddenUnits: {"search": [...]}; a search experiment draws its own)'
+            : "it has no epochs to plot";
     throw new AppError("not_found", `job ${id} has no ${file.replace(/\.\w+$/, "")}: ${why}`);
   }
 

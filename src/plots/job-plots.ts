@@ -3,6 +3,7 @@ import { confusionMatrixSpec, topClasses } from "./confusion-matrix.js";
 import { learningCurveSpec } from "./learning-curve.js";
 import { featureScoresSpec } from "./feature-scores.js";
 import { renderPlot } from "./render.js";
+import { complexitySpec, type ComplexityPlot } from "./complexity-plot.js";
 
 import type { PlotFile } from "./plot-files.js";
 
@@ -17,11 +18,13 @@ export interface PlotSource {
     diagnosis?: { verdict: string };
     featureSelection?: Parameters<typeof featureScoresSpec>[0];
     importance?: { method: string; of: string; rows: number; columns: Array<{ name: string; score: number }> };
+    /** An ELM's size search as a complexity graph. */
+    complexity?: ComplexityPlot;
   };
 }
 
 /** The Vega-Lite specs a job has something to draw for. */
-type PlotName = "learning-curve" | "confusion-matrix" | "feature-scores" | "importance";
+type PlotName = "learning-curve" | "confusion-matrix" | "feature-scores" | "importance" | "complexity";
 
 function specs(job: PlotSource): Array<[PlotName, TopLevelSpec]> {
   const out: Array<[PlotName, TopLevelSpec]> = [];
@@ -53,6 +56,9 @@ function specs(job: PlotSource): Array<[PlotName, TopLevelSpec]> {
         `What drives the predictions: ${imp.columns.length} columns, ${imp.rows} rows (job ${job.id.slice(0, 8)})`,
       ),
     ]);
+  const c = job.metrics.complexity;
+  const graph = c && complexitySpec(c, `Model complexity: ${c.metric} by ${c.label} (job ${job.id.slice(0, 8)})`);
+  if (graph) out.push(["complexity", graph]);
   return out;
 }
 

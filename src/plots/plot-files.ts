@@ -8,5 +8,7 @@ export const PLOT_FILES = [
   "feature-scores.png",
   "importance.svg",
   "importance.png",
+  "complexity.svg",
+  "complexity.png",
 ] as const;
 export type PlotFile = (typeof PLOT_FILES)[number];

@@ -18,7 +18,7 @@ export interface ElmFit {
   units: number;
   alpha: number;
   /** Each candidate size with its validation (or CV) score, when searched. */
-  search: Array<{ hiddenUnits: number; score: number; loss: number }>;
+  search: Array<SizeScore & { hiddenUnits: number }>;
   /** Seconds per phase, for the job's metrics and the benchmark. */
   seconds: Record<string, number>;
   warnings: string[];
@@ -34,6 +34,19 @@ const KEEP_HIDDEN_BYTES = 128 * 2 ** 20;
 
 /** Scores candidates: higher is better (accuracy, or R^2 for regression); loss is the MSE. */
 export type Scorer = (pred: Float64Array, rows: number[]) => { score: number; loss: number };
+
+/** A size's mean score and loss on held-out rows, and each fold's score there and on (a sample of) its training rows. */
+export interface SizeScore {
+  score: number;
+  loss: number;
+  folds: number[];
+  train: number[];
+}
+
+/** Training rows a size's training score is taken on, at most (evenly spaced, the same every run). */
+const TRAIN_SCORE_ROWS = 2_000;
+const spaced = (rows: number[]) =>
+  rows.length <= TRAIN_SCORE_ROWS ? rows : Array.from({ length: TRAIN_SCORE_ROWS }, (_, i) => rows[Math.floor((i * rows.length) / TRAIN_SCORE_ROWS)]!);
 
 export interface ElmRun {
   inputs: number;
@@ -237,7 +250,8 @@ export async function fitElm(spec: ElmSpec, run: ElmRun): Promise<ElmFit | undef
       equations = scoredSizes.all;
       for (const [m, result] of scoredSizes.results) {
         scored.push({ hiddenUnits: m, ...result });
-        const keep = await run.onCandidate(scored.length - 1, { hiddenUnits: m, val_score: result.score, val_loss: result.loss });
+        const trainScore = result.train.reduce((a, b) => a + b, 0) / result.train.length;
+        const keep = await run.onCandidate(scored.length - 1, { hiddenUnits: m, val_score: result.score, val_loss: result.loss, train_score: trainScore });
         if (!keep) return undefined;
       }
       best = scored.reduce((a, b) => (b.score > a.score + 1e-12 ? b : a)).hiddenUnits;
@@ -320,10 +334,10 @@ async function scoreSizes(
   sizes: number[],
   folds: number,
   pool: ElmData,
-): Promise<{ results: Map<number, { score: number; loss: number }>; all?: Equations }> {
+): Promise<{ results: Map<number, SizeScore>; all?: Equations }> {
   const { k } = run;
   const units = sizes.at(-1)!;
-  const results = new Map<number, { score: number; loss: number }>();
+  const results = new Map<number, SizeScore>();
   if (folds === 0) {
     if (!run.validation?.n) throw new TrainingError("elm_no_validation", 'hiddenUnits.by: "validation" needs split.validation > 0 (or use by: "cv")');
     const val = run.validation;
@@ -331,15 +345,17 @@ async function scoreSizes(
     const hTrain = a ? undefined : await hiddenOf(pass, run.train, units);
     const hVal = await hiddenOf(pass, val, units);
     const rows = Array.from({ length: val.n }, (_, i) => i);
+    // Training rows are the first run.train.n of the rows the scorer indexes (train, then validation).
+    const seen = spaced(Array.from({ length: run.train.n }, (_, i) => i));
+    const hSeen = await hiddenOf(pass, run.train, units, seen);
     for (const m of sizes) {
       const beta = a ? solvePrimal(a, b!, units, k, m, spec.alpha).x : solveDual(hTrain!, run.train.n, units, run.train.t, k, m, spec.alpha).x;
-      results.set(
-        m,
-        run.score(
-          predict32(hVal, val.n, units, m, beta, k),
-          rows.map((i) => run.train.n + i),
-        ),
+      const r = run.score(
+        predict32(hVal, val.n, units, m, beta, k),
+        rows.map((i) => run.train.n + i),
       );
+      const t = run.score(predict32(hSeen, seen.length, units, m, beta, k), seen);
+      results.set(m, { ...r, folds: [r.score], train: [t.score] });
     }
     const all = a && pool.n >= units ? addInto({ a: Float64Array.from(a), b: Float64Array.from(b!) }, await normalEquations(pass, val, units)) : undefined;
     return { results, all };
@@ -354,17 +370,22 @@ async function scoreSizes(
   for (const rows of perFold) eqs.push(await normalEquations(pass, pool, units, rows));
   const all = eqs.reduce((sum, e) => addInto(sum, e), { a: new Float64Array(units * units), b: new Float64Array(units * k) });
   const totals = { score: new Map<number, number>(), loss: new Map<number, number>() };
+  const byFold = new Map<number, { folds: number[]; train: number[] }>(sizes.map((m) => [m, { folds: [], train: [] }]));
   for (let f = 0; f < folds; f++) {
     // A fold's model: every row but the fold's, summed in the same order as `all`.
     const { a, b } = eqs.reduce((sum, e, g) => (g === f ? sum : addInto(sum, e)), { a: new Float64Array(units * units), b: new Float64Array(units * k) });
     const hFold = await hiddenOf(pass, pool, units, perFold[f]);
+    const seen = spaced(perFold.filter((_, g) => g !== f).flat());
+    const hSeen = await hiddenOf(pass, pool, units, seen);
     for (const m of sizes) {
       const beta = solvePrimal(a, b, units, k, m, spec.alpha).x;
       const r = run.score(predict32(hFold, perFold[f]!.length, units, m, beta, k), perFold[f]!);
       totals.score.set(m, (totals.score.get(m) ?? 0) + r.score / folds);
       totals.loss.set(m, (totals.loss.get(m) ?? 0) + r.loss / folds);
+      byFold.get(m)!.folds.push(r.score);
+      byFold.get(m)!.train.push(run.score(predict32(hSeen, seen.length, units, m, beta, k), seen).score);
     }
   }
-  for (const m of sizes) results.set(m, { score: totals.score.get(m)!, loss: totals.loss.get(m)! });
+  for (const m of sizes) results.set(m, { score: totals.score.get(m)!, loss: totals.loss.get(m)!, ...byFold.get(m)! });
   return { results, all: pool.n >= units ? all : undefined };
 }

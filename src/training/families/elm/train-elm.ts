@@ -3,6 +3,8 @@ import { tf, tfl } from "../../engine/tf.js";
 import { elmOutput, type OutputMode } from "../../spec/output-plan.js";
 import type { ResolvedColumns } from "../../data/columns.js";
 import { diagnose } from "../../evaluate/diagnose.js";
+import { complexityGraph } from "../../evaluate/complexity.js";
+import { meanStd } from "../../evaluate/cv-report.js";
 import { classificationMetrics, heldOutOf, regressionMetrics, type HeldOut } from "../../evaluate/metrics.js";
 import { summarize, toArtifacts } from "../../formats/tfjs.js";
 import type { FitHooks } from "../../engine/epoch-loop.js";
@@ -95,13 +97,44 @@ export async function trainElm(
       warnings.push("this ELM's model.json uses the custom layers ElmSine/ElmRbf: define them in a TF.js app before tf.loadLayersModel (see README)");
     }
     const history: Record<string, number[]> = fit.search.length
-      ? { hiddenUnits: fit.search.map((s) => s.hiddenUnits), val_score: fit.search.map((s) => s.score), val_loss: fit.search.map((s) => s.loss) }
+      ? {
+          hiddenUnits: fit.search.map((s) => s.hiddenUnits),
+          val_score: fit.search.map((s) => s.score),
+          val_loss: fit.search.map((s) => s.loss),
+          train_score: fit.search.map((s) => s.train.reduce((a, b) => a + b, 0) / s.train.length),
+        }
       : { hiddenUnits: [fit.units] };
+    // The size search as a model complexity graph: each size's training and held-out score over its folds.
+    const complexity =
+      fit.search.length >= 2
+        ? complexityGraph(
+            {
+              by: "hiddenUnits",
+              label: "hidden units",
+              metric: data.task === "classification" ? "accuracy" : "r2",
+              slice:
+                typeof spec.hiddenUnits !== "number" && spec.hiddenUnits.by === "cv"
+                  ? `the ELM's size search, ${spec.hiddenUnits.folds} folds`
+                  : "the ELM's size search, on the validation rows",
+            },
+            fit.search.map((s) => ({
+              value: s.hiddenUnits,
+              // The random hidden weights and biases, and the solved output weights (one hidden layer).
+              parameters: s.hiddenUnits * (data.inputs + 1) + s.hiddenUnits * k + k,
+              train: meanStd(s.train),
+              validation: meanStd(s.folds),
+              folds: s.folds.length,
+              name: `hiddenUnits=${s.hiddenUnits}`,
+            })),
+            false,
+          )
+        : undefined;
     const metrics = {
       test: evaluate(data.test),
       validation: evaluate(data.validation),
       train: evaluate(sampleOf(data.train)),
       elm: { hiddenUnits: fit.units, alpha: fit.alpha, seconds: fit.seconds },
+      ...(complexity ? { complexity } : {}),
       phases: clock.phases,
     };
     clock.lap("evaluate");
