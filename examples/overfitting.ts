@@ -50,10 +50,10 @@ const advice = await treino.ok(
 );
 const search = await treino.createExperiment(advice.search as never);
 const graph = await finish(search.id);
-const c = graph.complexity;
+const c = graph.complexityGraph;
 if (c) {
   console.log(`complexity by ${c.label}: ${c.note}`);
-  for (const p of c.points)
+  for (const p of graph.complexity)
     console.log(
       `  ${String(p.value).padStart(5)} units: training ${p.train?.mean.toFixed(4)}, validation ${p.validation?.mean.toFixed(4)} ± ${p.validation?.std.toFixed(4)}`,
     );

@@ -36,8 +36,11 @@ describe("model complexity graph", () => {
       assert.equal(res.status, 202, res.text);
       const done = await waitForExperiment(env, res.body.id, 600_000);
       assert.equal(done.status, "succeeded", JSON.stringify(done.trials));
-      const c = done.complexity;
-      assert.ok(c, "a grid along a numeric size has a complexity graph");
+      const c = { ...done.complexityGraph, points: done.complexity };
+      assert.ok(done.complexityGraph, "a grid along a numeric size has a complexity graph");
+      // complexity[] marks the peak and the one-standard-error choice among its points.
+      assert.equal(done.complexity.find((p: any) => p.peak).value, done.complexityGraph.peak);
+      assert.equal(done.complexity.find((p: any) => p.oneStandardError).value, done.complexityGraph.oneStandardError);
       assert.equal(c.by, "layers", "the dimension that changes the parameter count (the only one here)");
       assert.equal(c.logScale, true);
       assert.deepEqual(

@@ -60,7 +60,7 @@ describe("ELM size search: the refit is the model the search scored", () => {
     assert.ok(search.metrics.test.accuracy >= 0.93, `test accuracy ${search.metrics.test.accuracy}`);
 
     // The size search as a complexity graph: each size's training score beside its validation score.
-    const c = search.metrics.complexity;
+    const c = { ...search.metrics.complexityGraph, points: search.metrics.complexity };
     assert.deepEqual(
       c.points.map((p: any) => p.value),
       [100, 500, 1000, 2000],

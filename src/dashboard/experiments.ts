@@ -52,7 +52,7 @@ export async function experimentPage({ client, main, signal, fetchBytes }: Page,
         "leaderboard",
       ),
       ...(e.automl ? automlPanel(e.automl, e.metric) : []),
-      ...(e.complexity ? complexityPanel(e.complexity) : []),
+      ...(e.complexityGraph ? complexityPanel(e.complexity, e.complexityGraph) : []),
       ...(e.comparisons.length ? [h("h3", {}, "Best against each"), h("ul", {}, ...e.comparisons.map((c) => h("li", {}, `${c.name}: ${c.note}`)))] : []),
     );
     if (FINAL.has(e.status)) {
@@ -70,17 +70,17 @@ export async function experimentPage({ client, main, signal, fetchBytes }: Page,
   }
 }
 
-type ComplexityView = NonNullable<Awaited<ReturnType<Page["client"]["getExperiment"]>>["complexity"]>;
+type ExperimentView = Awaited<ReturnType<Page["client"]["getExperiment"]>>;
 
 /** A search's complexity graph as numbers: each size's training and validation score, the peak and the one-standard-error choice. */
-function complexityPanel(c: ComplexityView): Node[] {
-  const mark = (v: number) => [v === c.peak ? "peak" : "", v === c.oneStandardError ? "1-SE choice" : ""].filter(Boolean).join(", ");
+function complexityPanel(points: ExperimentView["complexity"], c: NonNullable<ExperimentView["complexityGraph"]>): Node[] {
+  const mark = (p: (typeof points)[number]) => [p.peak ? "peak" : "", p.oneStandardError ? "1-SE choice" : ""].filter(Boolean).join(", ");
   return [
     h("h3", {}, `Model complexity by ${c.label}`),
     h("p", { class: "complexity" }, c.note),
     table(
       [c.by, "parameters", `training ${c.metric}`, `validation ${c.metric}`, "± std", ""],
-      c.points.map((p) => [p.value, fmt(p.parameters), fmt(p.train?.mean), fmt(p.validation?.mean), fmt(p.validation?.std), mark(p.value)]),
+      points.map((p) => [p.value, fmt(p.parameters), fmt(p.train?.mean), fmt(p.validation?.mean), fmt(p.validation?.std), mark(p)]),
       "complexity",
     ),
   ];

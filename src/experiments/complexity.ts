@@ -1,5 +1,5 @@
 import { complexityGraph, type Complexity, type ComplexityPoint } from "../training/index.js";
-export { ComplexitySchema, complexityChoices } from "../training/index.js";
+export { ComplexityPointViewSchema, ComplexitySummarySchema, complexityChoices, complexityView } from "../training/index.js";
 import { LOWER_IS_BETTER, metricField, type RankMetric } from "./experiment-request.js";
 import { meanStd } from "./stats.js";
 

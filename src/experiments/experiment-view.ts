@@ -6,7 +6,7 @@ import { leaderboard, type TrialRecord } from "./leaderboard.js";
 import { specOf, type Individual } from "./space.js";
 import { TrialInfoSchema } from "./trials.js";
 import { HalvingStateSchema } from "./halving.js";
-import { ComplexitySchema, complexityOf } from "./complexity.js";
+import { ComplexityPointViewSchema, ComplexitySummarySchema, complexityOf, complexityView } from "./complexity.js";
 import { AutomlStateSchema, AutomlViewSchema, automlView } from "./automl/automl-state.js";
 
 export const EXPERIMENT_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
@@ -67,8 +67,13 @@ export const ExperimentViewSchema = z.object({
   generations: z
     .array(z.object({ generation: z.number().int(), best: z.number().nullable(), mean: z.number().nullable(), population: z.number().int() }))
     .nullable(),
-  complexity: ComplexitySchema.nullable().describe(
-    "A search's model complexity graph: training and validation score along a size dimension, the peak and the one-standard-error choice (complexity.svg)",
+  complexity: z
+    .array(ComplexityPointViewSchema)
+    .describe(
+      "A search's model complexity graph along a size dimension: each point's value, parameters, training and validation mean/std over folds, marked at the peak and at the one-standard-error choice (empty without a numeric size)",
+    ),
+  complexityGraph: ComplexitySummarySchema.nullable().describe(
+    "The rest of the graph: its dimension, the peak, the one-standard-error choice, the under- and overfitting ranges and a note (complexity.svg draws it)",
   ),
   plots: z.array(z.string()).describe("Files under /v1/experiments/:id/plots/ once it has ended"),
   automl: AutomlViewSchema.nullable().describe("An AutoML experiment's progress, budget, ensemble and winner"),
@@ -220,7 +225,7 @@ export function toExperimentView(exp: Experiment, trials: TrialRow[]): Experimen
     comparisons: r.comparisons,
     best: r.best,
     generations: r.generations,
-    complexity: r.complexity,
+    ...complexityView(r.complexity ?? undefined),
     plots: state.plots ?? [],
     warnings: state.warnings,
     error: exp.errorMessage,

@@ -18,8 +18,9 @@ export interface PlotSource {
     diagnosis?: { verdict: string };
     featureSelection?: Parameters<typeof featureScoresSpec>[0];
     importance?: { method: string; of: string; rows: number; columns: Array<{ name: string; score: number }> };
-    /** An ELM's size search as a complexity graph. */
-    complexity?: ComplexityPlot;
+    /** An ELM's size search as a complexity graph: its points, and the rest beside them. */
+    complexity?: ComplexityPlot["points"];
+    complexityGraph?: Omit<ComplexityPlot, "points">;
   };
 }
 
@@ -56,7 +57,7 @@ function specs(job: PlotSource): Array<[PlotName, TopLevelSpec]> {
         `What drives the predictions: ${imp.columns.length} columns, ${imp.rows} rows (job ${job.id.slice(0, 8)})`,
       ),
     ]);
-  const c = job.metrics.complexity;
+  const c = job.metrics.complexityGraph && job.metrics.complexity ? { ...job.metrics.complexityGraph, points: job.metrics.complexity } : undefined;
   const graph = c && complexitySpec(c, `Model complexity: ${c.metric} by ${c.label} (job ${job.id.slice(0, 8)})`);
   if (graph) out.push(["complexity", graph]);
   return out;

@@ -44,7 +44,15 @@ import { Graph, onnxFile } from "./formats/onnx.js";
 export const onnxGraph = { Graph, onnxFile };
 export { sizingAdvice, type SizingAdvice } from "./job/sizing-advice.js";
 export { meanStd } from "./evaluate/cv-report.js";
-export { complexityChoices, complexityGraph, ComplexitySchema, type Complexity, type ComplexityPoint } from "./evaluate/complexity.js";
+export {
+  complexityChoices,
+  complexityGraph,
+  complexityView,
+  ComplexityPointViewSchema,
+  ComplexitySummarySchema,
+  type Complexity,
+  type ComplexityPoint,
+} from "./evaluate/complexity.js";
 export { SEARCH_SPACES } from "./families/index.js";
 export { choices, type Point, type SearchSpace } from "./train/search-space.js";
 export type { AutoMlCandidate, AutoMlEntry, TableFacts } from "./train/automl-entry.js";

@@ -38,6 +38,23 @@ export const ComplexitySchema = z.object({
 });
 export type Complexity = z.infer<typeof ComplexitySchema>;
 
+/** A point as views list it (`complexity[]`): marked when it is the peak or the one-standard-error choice. */
+export const ComplexityPointViewSchema = ComplexityPointSchema.extend({
+  peak: z.boolean().describe("Where the validation score is best"),
+  oneStandardError: z.boolean().describe("The smallest model within one standard error of the peak"),
+});
+/** The rest of the graph, beside the points (`complexityGraph`). */
+export const ComplexitySummarySchema = ComplexitySchema.omit({ points: true });
+export type ComplexityPointView = z.infer<typeof ComplexityPointViewSchema>;
+export type ComplexitySummary = z.infer<typeof ComplexitySummarySchema>;
+
+/** The graph as views carry it: the points as a list, each marked, and the rest beside them (empty and null without a graph). */
+export function complexityView(c: Complexity | undefined): { complexity: ComplexityPointView[]; complexityGraph: ComplexitySummary | null } {
+  if (!c) return { complexity: [], complexityGraph: null };
+  const { points, ...graph } = c;
+  return { complexity: points.map((p) => ({ ...p, peak: p.value === c.peak, oneStandardError: p.value === c.oneStandardError })), complexityGraph: graph };
+}
+
 /** The graph of these points (sorted by value), the scores higher-is-better unless `lower`. */
 export function complexityGraph(head: Pick<Complexity, "by" | "label" | "metric" | "slice">, points: ComplexityPoint[], lower: boolean): Complexity {
   return { ...head, logScale: logScale(points.map((p) => p.value)), ...complexityChoices(points, lower), points };

@@ -3,7 +3,7 @@ import { tf, tfl } from "../../engine/tf.js";
 import { elmOutput, type OutputMode } from "../../spec/output-plan.js";
 import type { ResolvedColumns } from "../../data/columns.js";
 import { diagnose } from "../../evaluate/diagnose.js";
-import { complexityGraph } from "../../evaluate/complexity.js";
+import { complexityGraph, complexityView } from "../../evaluate/complexity.js";
 import { meanStd } from "../../evaluate/cv-report.js";
 import { classificationMetrics, heldOutOf, regressionMetrics, type HeldOut } from "../../evaluate/metrics.js";
 import { summarize, toArtifacts } from "../../formats/tfjs.js";
@@ -134,7 +134,7 @@ export async function trainElm(
       validation: evaluate(data.validation),
       train: evaluate(sampleOf(data.train)),
       elm: { hiddenUnits: fit.units, alpha: fit.alpha, seconds: fit.seconds },
-      ...(complexity ? { complexity } : {}),
+      ...(complexity ? complexityView(complexity) : {}),
       phases: clock.phases,
     };
     clock.lap("evaluate");
