@@ -33,7 +33,17 @@ describe("on a Redis Cluster", { skip: has("redis-server") && has("redis-cli") ?
         ...["--port", String(p), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", `nodes-${p}.conf`],
         ...["--save", "", "--appendonly", "no", "--daemonize", "yes", "--dir", dir, "--logfile", `${dir}/${p}.log`],
       ]);
-    await sleep(300);
+    // Each node answers PING before the cluster is made of them (a fixed wait failed on a busy machine).
+    const pong = (p: number) => {
+      try {
+        return execFileSync("redis-cli", ["-p", String(p), "ping"])
+          .toString()
+          .includes("PONG");
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && !ports.every(pong); i++) await sleep(100);
     execFileSync("redis-cli", ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], { stdio: "ignore" });
     for (
       let i = 0;
