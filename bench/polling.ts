@@ -104,11 +104,12 @@ async function seedJob(api: string, schema: string, epochs: number): Promise<{ j
   }
 }
 
-export async function benchPolling() {
+/** A schema of its own and the environment of an API (or worker) process on it: loopback, open, no rate limit. */
+export async function benchService() {
   const schema = `bench_${randomBytes(4).toString("hex")}`;
   await createSchema(schema);
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const api = start(["src/api/server.ts"], {
+  const env = {
     PORT: String(port),
     HOST: "127.0.0.1",
     DATABASE_URL: `${BASE_URL}?schema=${schema}`,
@@ -116,7 +117,13 @@ export async function benchPolling() {
     LOG_LEVEL: "warn",
     RATE_LIMIT_PER_MINUTE: "0",
     API_KEYS: "",
-  });
+  };
+  return { schema, port, env };
+}
+
+export async function benchPolling() {
+  const { schema, port, env } = await benchService();
+  const api = start(["src/api/server.ts"], env);
   let bare: ChildProcess | undefined;
   try {
     await up(port);

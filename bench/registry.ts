@@ -8,13 +8,12 @@
  * and times alias moves one after another (each a transaction holding the name's row lock, with
  * its audit row). Run alone: `node --import tsx bench/registry.ts`.
  */
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { BASE_URL, createSchema, dropSchema } from "../test/harness.js";
-import { start, up } from "./polling.js";
+import { dropSchema } from "../test/harness.js";
+import { benchService, start, up } from "./polling.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_REGISTRY_SECONDS ?? 5);
@@ -40,18 +39,7 @@ async function json(res: Response): Promise<any> {
 }
 
 export async function benchRegistry() {
-  const schema = `bench_${randomBytes(4).toString("hex")}`;
-  await createSchema(schema);
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const env = {
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATABASE_URL: `${BASE_URL}?schema=${schema}`,
-    QUEUE_PREFIX: `bench-${schema}`,
-    LOG_LEVEL: "warn",
-    RATE_LIMIT_PER_MINUTE: "0",
-    API_KEYS: "",
-  };
+  const { schema, port, env } = await benchService();
   const api = start(["src/api/server.ts"], env);
   const worker = start(["src/workers/main.ts"], env);
   try {
